@@ -1,0 +1,5 @@
+"""Allow ``python -m app`` as an alias of the ``sas`` command."""
+
+from app.cli import main
+
+raise SystemExit(main())

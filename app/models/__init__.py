@@ -1,0 +1,21 @@
+"""SQLAlchemy models shared by the server's database and the console's local cache.
+
+No Qt here (enforced by import-linter).  Importing this package registers every
+table on :data:`Base.metadata`.
+"""
+
+from app.models.base import Base, UTCDateTime, new_uuid, utcnow
+from app.models.case import CASE_STATUSES, PERIMETERS, PRIORITIES, Case, CaseNote, Patient
+from app.models.effecteur import EFFECTEUR_KINDS, SLOT_MODES, ConsultationSite, Effecteur, Slot
+from app.models.journal import JournalEntry
+from app.models.orientation import Orientation
+from app.models.outbox import OutboxItem, SyncState
+from app.models.user import ROLE_LABELS, AuthToken, Role, User
+
+__all__ = [
+    "Base", "UTCDateTime", "new_uuid", "utcnow",
+    "Case", "CaseNote", "Patient", "PRIORITIES", "PERIMETERS", "CASE_STATUSES",
+    "Effecteur", "ConsultationSite", "Slot", "EFFECTEUR_KINDS", "SLOT_MODES",
+    "JournalEntry", "Orientation", "OutboxItem", "SyncState",
+    "User", "AuthToken", "Role", "ROLE_LABELS",
+]

@@ -1,0 +1,68 @@
+"""Users of the room and their roles, and the server's login tokens."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.models.base import Base, utcnow
+
+
+class Role(str, enum.Enum):
+    """Roles of the regulation room (see domain.md A.1)."""
+
+    ARM = "ARM"
+    OSNP = "OSNP"
+    MRL = "MRL"
+    MRU = "MRU"
+    SUPERVISEUR = "SUPERVISEUR"
+    ADMIN = "ADMIN"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+    @property
+    def hub_operator_role(self) -> str:
+        """The Hub ``operator.role`` value for notes and decisions written by this role."""
+        return {Role.MRL: "MEDECIN", Role.MRU: "MEDECIN", Role.ARM: "ARM"}.get(self, "AUTRE")
+
+
+ROLE_LABELS = {
+    Role.ARM: "Assistant de régulation médicale",
+    Role.OSNP: "Opérateur de soins non programmés",
+    Role.MRL: "Médecin régulateur libéral",
+    Role.MRU: "Médecin régulateur urgentiste",
+    Role.SUPERVISEUR: "Superviseur (chef de salle)",
+    Role.ADMIN: "Administrateur",
+}
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(128))
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    tokens: Mapped[list[AuthToken]] = relationship(back_populates="user", cascade="all, delete-orphan")
+
+
+class AuthToken(Base):
+    """A bearer token; only its SHA-256 is stored, never the token itself."""
+
+    __tablename__ = "auth_tokens"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+
+    user: Mapped[User] = relationship(back_populates="tokens")
