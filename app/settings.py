@@ -29,6 +29,8 @@ class Settings:
     server_url: str = ""
     #: SAMU code used in case identifiers (fr.health.samu<code>.DRFR15<code>...).
     samu_code: str = "670"
+    #: This desk's number (10-99), part of every case id it creates so desks never collide.
+    desk_number: int = 0
     #: Département of the embedded demo territory.
     departement: str = "67"
     #: Raster tile URL template for the map; empty keeps the offline outline layer only.

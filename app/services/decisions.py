@@ -1,0 +1,53 @@
+"""The decisions users think in, mapped to Hub Santé decision codes (domain.md A.5).
+
+The mapping is the console's design choice (the Hub has no finer list); one
+table here serves the UI, the server's checks and the later Hub export.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class DecisionKind:
+    key: str
+    label: str
+    decision_type: str
+    resource_type: str | None
+    orientation_type: str | None
+    medical_transport: bool | None = None
+    #: True when taking it is a medical act (only MRU / MRL may record it).
+    medical: bool = True
+    #: True when it is usually carried out by booking a slot.
+    books_slot: bool = False
+
+
+DECISIONS: tuple[DecisionKind, ...] = (
+    DecisionKind("CONSULTATION_48H", "Consultation en ville sous 48 h", "ORIENT", "LIBERAL.MG", "CABINET",
+                 books_slot=True),
+    DecisionKind("TELECONSULTATION", "Téléconsultation", "ORIENT", "LIBERAL.MG", "DOMICILE", books_slot=True),
+    DecisionKind("VISITE_DOMICILE", "Visite à domicile", "INTER", "LIBERAL.MG", "DOMICILE", books_slot=True),
+    DecisionKind("SOS_MEDECINS", "SOS Médecins", "INTER", "LIBERAL.SOS", "DOMICILE", books_slot=True),
+    DecisionKind("CONSEIL", "Conseil médical", "CONSEIL", None, None),
+    DecisionKind("PHARMACIE_GARDE", "Pharmacie de garde", "ORIENT", "LIBERAL.PHARM", "SANTE"),
+    DecisionKind("INFIRMIER", "Infirmier libéral", "INTER", "LIBERAL.INF", "DOMICILE"),
+    DecisionKind("URGENCES", "Urgences (moyens propres)", "ORIENT", "AUTRE", "URGENCES"),
+    DecisionKind("AMBULANCE", "Ambulance (transport sanitaire)", "INTER", "TSU", "URGENCES", medical_transport=False),
+    DecisionKind("SMUR", "SMUR", "INTER", "SMUR.ADULT", "URGENCES", medical_transport=True),
+    DecisionKind("POMPIERS", "Sapeurs-pompiers (VSAV)", "INTER", "SIS", None),
+    DecisionKind("PASPLUS", "Pas d'autre action", "PASPLUS", None, None),
+)
+
+BY_KEY = {d.key: d for d in DECISIONS}
+
+#: Decision chosen for a booked slot, by the slot's consultation mode.
+DECISION_FOR_SLOT_MODE = {"AMB": "CONSULTATION_48H", "VR": "TELECONSULTATION", "HH": "VISITE_DOMICILE"}
+
+
+def get(key: str) -> DecisionKind:
+    """The decision for ``key``; raises KeyError naming the unknown key."""
+    try:
+        return BY_KEY[key]
+    except KeyError:
+        raise KeyError(f"unknown decision {key!r}") from None

@@ -1,0 +1,173 @@
+"""Wire documents for cases and orientations, shared by the console and the server.
+
+A document is the JSON body of ``PUT /api/v1/cases/{uuid}`` or
+``PUT /api/v1/orientations/{uuid}`` and the payload of the journal entry the
+server writes for it.  The console builds them, the server validates them with
+these same pydantic models (a bad field gives a 422 naming it), and
+:func:`case_from_doc` / :func:`case_to_doc` map them to the SQLAlchemy models.
+Field names are the models' (Hub Santé vocabulary in snake_case).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+
+from app.models import Case, CaseNote, Orientation, Patient
+from app.services import decisions
+
+E164 = re.compile(r"^\+\d{5,18}$")
+CASE_ID = re.compile(r"^([a-zA-Z0-9_-]+\.?){4,10}$")
+INSEE = re.compile(r"^[0-9][0-9AB][0-9]{3}$")
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is not None and value.tzinfo is None:
+        raise ValueError("l'heure doit porter un fuseau horaire")
+    return value
+
+
+AwareDatetime = Annotated[datetime, AfterValidator(_aware)]
+
+
+class _Doc(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class PatientDoc(_Doc):
+    uuid: str = Field(min_length=1, max_length=36)
+    patient_id: str = Field(min_length=1, max_length=120)
+    rank: int = Field(default=1, ge=1, le=99)
+    birth_name: str | None = Field(default=None, max_length=120)
+    last_name: str | None = Field(default=None, max_length=120)
+    first_name: str | None = Field(default=None, max_length=120)
+    birth_date: date | None = None
+    age: str | None = Field(default=None, pattern=r"^P\d{1,3}[YMWD]$")
+    sex: Literal["M", "F", "O", "UN"] | None = None
+    general_practitioner_name: str | None = Field(default=None, max_length=200)
+    general_practitioner_rpps: str | None = Field(default=None, pattern=r"^\d{11}$")
+
+
+class NoteDoc(_Doc):
+    uuid: str = Field(min_length=1, max_length=36)
+    creation: AwareDatetime
+    author: str = Field(max_length=64)
+    author_role: str = Field(max_length=16)
+    freetext: str = Field(min_length=1, max_length=10000)
+
+
+class CaseDoc(_Doc):
+    uuid: str = Field(min_length=1, max_length=36)
+    case_id: str = Field(max_length=80)
+    owner: str = Field(pattern=r"^fr\.health\.samu[0-9A-Za-z]{3}$")
+    creation: AwareDatetime
+    reception: AwareDatetime | None = None
+    origin: str = Field(default="15", max_length=16)
+    perimeter: Literal["AMU", "SNP", "PSY", "NEONAT"] | None = None
+    priority: Literal["P0", "P1", "P2", "P3", "NR"] = "NR"
+    attribution: str | None = Field(default=None, max_length=32)
+    status: Literal["PROGRAM", "ACTIF", "ACHEVE", "VALIDE", "CLOTURE", "CLASSE", "ARCHIVE"] = "ACTIF"
+    health_motive_code: str | None = Field(default=None, max_length=16)
+    health_motive_label: str | None = Field(default=None, max_length=200)
+    whats_happen_code: str | None = Field(default=None, max_length=16)
+    whats_happen_label: str | None = Field(default=None, max_length=200)
+    location_kind_code: str | None = Field(default=None, max_length=16)
+    location_kind_label: str | None = Field(default=None, max_length=200)
+    caller_name: str | None = Field(default=None, max_length=200)
+    caller_type: str | None = Field(default=None, max_length=16)
+    caller_phone: str | None = None
+    callback_phone: str | None = None
+    address_complete: str | None = Field(default=None, max_length=300)
+    city_name: str | None = Field(default=None, max_length=120)
+    city_insee_code: str | None = None
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+    coord_precision: Literal["VILLE", "RUE", "ADRESSE", "EXACTE", "INCONNUE"] | None = None
+    access_details: str | None = Field(default=None, max_length=2000)
+    patients: list[PatientDoc] = Field(default_factory=list)
+    notes: list[NoteDoc] = Field(default_factory=list)
+
+    @field_validator("case_id")
+    @classmethod
+    def _case_id(cls, v: str) -> str:
+        if not CASE_ID.match(v):
+            raise ValueError("identifiant de dossier invalide (fr.health.samuNNN.DRFR15…)")
+        return v
+
+    @field_validator("caller_phone", "callback_phone")
+    @classmethod
+    def _phone(cls, v: str | None) -> str | None:
+        if v is not None and not E164.match(v):
+            raise ValueError("numéro attendu au format international (+33…)")
+        return v
+
+    @field_validator("city_insee_code")
+    @classmethod
+    def _insee(cls, v: str | None) -> str | None:
+        if v is not None and not INSEE.match(v):
+            raise ValueError("code INSEE invalide")
+        return v
+
+
+class OrientationDoc(_Doc):
+    uuid: str = Field(min_length=1, max_length=36)
+    case_uuid: str = Field(min_length=1, max_length=36)
+    creation: AwareDatetime
+    decision_key: str
+    decision_type: Literal["CONSEIL", "PMT", "INTER", "ORIENT", "PASPLUS"]
+    resource_type: str | None = Field(default=None, max_length=24)
+    orientation_type: Literal["URGENCES", "REA-USI", "SANTE", "CABINET", "DOMICILE", "EPHAD", "AUTRE"] | None = None
+    medical_transport: bool | None = None
+    slot_id: int | None = None
+    effecteur_id: str | None = Field(default=None, max_length=40)
+    effecteur_name: str | None = Field(default=None, max_length=200)
+    appointment_start: AwareDatetime | None = None
+    appointment_end: AwareDatetime | None = None
+    appointment_mode: Literal["AMB", "HH", "VR"] | None = None
+    freetext: str | None = Field(default=None, max_length=10000)
+
+    @field_validator("decision_key")
+    @classmethod
+    def _decision(cls, v: str) -> str:
+        if v not in decisions.BY_KEY:
+            raise ValueError(f"décision inconnue : {v}")
+        return v
+
+
+# --- mapping to and from the SQLAlchemy models -------------------------------------------
+
+_CASE_FIELDS = [n for n in CaseDoc.model_fields if n not in ("patients", "notes")]
+_PATIENT_FIELDS = list(PatientDoc.model_fields)
+_NOTE_FIELDS = list(NoteDoc.model_fields)
+_ORIENTATION_FIELDS = list(OrientationDoc.model_fields)
+
+
+def case_to_doc(case: Case) -> CaseDoc:
+    return CaseDoc(
+        **{n: getattr(case, n) for n in _CASE_FIELDS},
+        patients=[PatientDoc(**{n: getattr(p, n) for n in _PATIENT_FIELDS}) for p in case.patients],
+        notes=[NoteDoc(**{n: getattr(x, n) for n in _NOTE_FIELDS}) for x in case.notes],
+    )
+
+
+def case_from_doc(doc: CaseDoc, *, created_by: str) -> Case:
+    case = Case(**{n: getattr(doc, n) for n in _CASE_FIELDS}, created_by=created_by)
+    case.patients = [Patient(**p.model_dump()) for p in doc.patients]
+    case.notes = [CaseNote(**n.model_dump()) for n in doc.notes]
+    return case
+
+
+def orientation_to_doc(orientation: Orientation) -> OrientationDoc:
+    return OrientationDoc(**{n: getattr(orientation, n) for n in _ORIENTATION_FIELDS})
+
+
+def orientation_from_doc(doc: OrientationDoc, *, author: str, author_role: str) -> Orientation:
+    return Orientation(**doc.model_dump(), author=author, author_role=author_role)
+
+
+def same_content(a: BaseModel, b: BaseModel) -> bool:
+    """True when two documents carry the same data (an identical replay)."""
+    return a.model_dump(mode="json") == b.model_dump(mode="json")

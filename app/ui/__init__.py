@@ -1,0 +1,1 @@
+"""The console's Qt user interface: widgets, item models and the map view."""

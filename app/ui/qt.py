@@ -1,0 +1,78 @@
+"""The one place the console imports Qt from.
+
+Every other module of ``app.ui`` takes its Qt names from here, so a binding or
+version change touches one file.  Importing this module checks the minimum Qt
+version the console was tested with.
+"""
+
+from __future__ import annotations
+
+import PySide6
+from PySide6 import QtCore, QtGui, QtWebChannel, QtWebEngineCore, QtWebEngineWidgets, QtWidgets
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QByteArray,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSettings,
+    QSize,
+    QSortFilterProxyModel,
+    QStringListModel,
+    Qt,
+    QTimer,
+    QUrl,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QAction, QColor, QFont, QIcon, QKeySequence, QShortcut, QValidator
+from PySide6.QtWebChannel import QWebChannel
+from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile, QWebEngineSettings
+from PySide6.QtWebEngineWidgets import QWebEngineView
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QMainWindow,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSizePolicy,
+    QSplitter,
+    QStatusBar,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+MIN_QT = (6, 5)
+
+_qt_version = tuple(int(p) for p in QtCore.qVersion().split(".")[:2])
+if _qt_version < MIN_QT:  # pragma: no cover - depends on the installed wheel
+    raise ImportError(f"Qt {QtCore.qVersion()} is too old; the console needs Qt >= {MIN_QT}")
+
+__all__ = [
+    "PySide6", "QtCore", "QtGui", "QtWidgets", "QtWebChannel", "QtWebEngineCore", "QtWebEngineWidgets",
+    "QAbstractTableModel", "QByteArray", "QEvent", "QModelIndex", "QObject", "QPersistentModelIndex",
+    "QSettings", "QSize", "QSortFilterProxyModel", "QStringListModel", "Qt", "QTimer", "QUrl", "Signal", "Slot",
+    "QAction", "QColor", "QFont", "QIcon", "QKeySequence", "QShortcut", "QValidator",
+    "QWebChannel", "QWebEnginePage", "QWebEngineProfile", "QWebEngineSettings", "QWebEngineView",
+    "QAbstractItemView", "QApplication", "QComboBox", "QCompleter", "QDialog", "QDialogButtonBox",
+    "QFormLayout", "QFrame", "QGridLayout", "QGroupBox", "QHBoxLayout", "QHeaderView", "QLabel", "QLineEdit",
+    "QListView", "QMainWindow", "QMessageBox", "QPlainTextEdit", "QPushButton", "QSizePolicy", "QSplitter",
+    "QStatusBar", "QTableView", "QTextBrowser", "QVBoxLayout", "QWidget",
+]
