@@ -76,3 +76,12 @@ __all__ = [
     "QListView", "QMainWindow", "QMessageBox", "QPlainTextEdit", "QPushButton", "QSizePolicy", "QSplitter",
     "QStatusBar", "QTableView", "QTextBrowser", "QVBoxLayout", "QWidget",
 ]
+
+# --- added for the intake panel, slot table, journal view and login dialog ---------------------
+from PySide6.QtCore import QCoreApplication, QItemSelectionModel  # noqa: E402
+from PySide6.QtGui import QKeyEvent, QPainter, QPixmap, QStandardItem, QStandardItemModel  # noqa: E402
+
+__all__ += [
+    "QCoreApplication", "QItemSelectionModel",
+    "QKeyEvent", "QPainter", "QPixmap", "QStandardItem", "QStandardItemModel",
+]

@@ -1,0 +1,41 @@
+# SAS regulation console — set-up, run, test, bench.
+# Every target does its own set-up from nothing and is quick when already set up.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+ASSETS := resources/map/vendor/leaflet.js resources/map/vendor/leaflet.markercluster.js
+export LANG ?= C.UTF-8
+export QTWEBENGINE_DISABLE_SANDBOX ?= 1
+
+.PHONY: all setup run test bench soak screenshot clean
+
+all: setup
+
+setup: $(STAMP) $(ASSETS)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+$(ASSETS): scripts/fetch_map_assets.sh
+	bash scripts/fetch_map_assets.sh
+
+run: setup
+	$(BIN)/sas console
+
+test: setup
+	$(BIN)/lint-imports
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest
+
+bench: setup
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks.run
+
+screenshot: setup
+	QT_QPA_PLATFORM=offscreen $(BIN)/sas console --data-dir .cache/screenshot --screenshot docs/screenshot.png
+
+clean:
+	rm -rf $(VENV) resources/map/vendor .pytest_cache .cache build dist

@@ -1,0 +1,84 @@
+"""The ``sas`` command: console, server, demo data.
+
+Sub-commands import what they need lazily, so ``sas server`` never loads Qt
+and ``sas demo-data`` starts in a fraction of a second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from app import __version__
+
+log = logging.getLogger("app")
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sas", description="Console de régulation SAMU / SAS")
+    parser.add_argument("--version", action="version", version=f"sas {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="journalisation détaillée")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    console = sub.add_parser("console", help="ouvrir la console (serveur local embarqué par défaut)")
+    console.add_argument("--server", metavar="URL", help="adresse du serveur central (sinon serveur local)")
+    console.add_argument("--data-dir", metavar="DIR", help="dossier des données locales")
+    console.add_argument("--screenshot", metavar="FILE.png",
+                         help="ouvrir la fenêtre, attendre la carte, écrire une capture PNG et quitter")
+    console.add_argument("--user", metavar="NOM", help="se connecter sans dialogue (avec --password)")
+    console.add_argument("--password", metavar="MDP", help=argparse.SUPPRESS)
+    console.add_argument("--departement", metavar="CODE", help="département du territoire de démonstration")
+
+    server = sub.add_parser("server", help="lancer le serveur central")
+    server.add_argument("--db", metavar="URL", default="sqlite:///sas-server.db",
+                        help="URL SQLAlchemy de la base (SQLite ou PostgreSQL)")
+    server.add_argument("--host", default="127.0.0.1")
+    server.add_argument("--port", type=int, default=8765)
+
+    demo = sub.add_parser("demo-data", help="construire le territoire de démonstration dans une base")
+    demo.add_argument("--departement", default="67", metavar="CODE")
+    demo.add_argument("--db", metavar="URL", required=True)
+    return parser
+
+
+def _cmd_server(args: argparse.Namespace) -> int:
+    from app.server.run import serve
+
+    serve(args.db, host=args.host, port=args.port)
+    return 0
+
+
+def _cmd_demo_data(args: argparse.Namespace) -> int:
+    from app.services import demo_data
+    from app.services.auth import hash_password
+
+    summary = demo_data.build_demo_database(args.db, departement=args.departement, hash_password=hash_password)
+    print(summary.describe() if hasattr(summary, "describe") else summary)
+    print("\nComptes de démonstration :")
+    for username, password, role, display_name in demo_data.DEMO_ACCOUNTS:
+        print(f"  {username:<12} {password:<18} {role:<12} {display_name}")
+    return 0
+
+
+def _cmd_console(args: argparse.Namespace) -> int:
+    from app.ui.app import run_console
+
+    return run_console(args)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    handlers = {"server": _cmd_server, "demo-data": _cmd_demo_data, "console": _cmd_console}
+    try:
+        return handlers[args.command](args)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

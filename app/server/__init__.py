@@ -1,0 +1,1 @@
+"""The central server: FastAPI over the shared models and services."""

@@ -1,0 +1,67 @@
+"""The FastAPI application of the central server: :func:`create_app`.
+
+One app per database.  It opens the database (creating or migrating the
+schema), installs the structured error handlers and mounts the routers:
+
+==========================================  =====================================
+``GET  /healthz``                            liveness, no authentication
+``POST /api/v1/auth/login``                  bearer token for a user
+``GET  /api/v1/auth/me``                     the token's user
+``GET  /api/v1/slots/search``                free slots around a point
+``POST /api/v1/slots/{slot_id}/booking``     book a slot (atomic, 409 if taken)
+``PUT  /api/v1/cases/{uuid}``                create a case (idempotent)
+``GET  /api/v1/cases/{uuid}``                read a case
+``PUT  /api/v1/orientations/{uuid}``         record an orientation (idempotent)
+``GET  /api/v1/orientations/{uuid}``         read an orientation
+``GET  /api/v1/journal``                     the shared journal by cursor
+==========================================  =====================================
+
+Endpoints are plain ``def`` functions over synchronous SQLAlchemy sessions;
+FastAPI runs them in its thread pool.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from app import __version__
+from app.models.db import open_database
+from app.server import errors, routes_auth, routes_records, routes_slots
+from app.server.deps import ServerState
+from app.server.schemas import HealthOut
+
+log = logging.getLogger(__name__)
+
+TITLE = "SAS — serveur central"
+DESCRIPTION = (
+    "API de la console de régulation SAMU / SAS : authentification, recherche et réservation de "
+    "créneaux, dossiers et orientations (écritures idempotentes par UUID client), journal partagé. "
+    "Toutes les erreurs ont la forme `{error, message, fields?}`."
+)
+
+
+def create_app(db_url: str) -> FastAPI:
+    """The server app over the database at ``db_url`` (opened and migrated now)."""
+    engine, sessions = open_database(db_url)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+        log.info("server stopped, database closed")
+
+    app = FastAPI(title=TITLE, description=DESCRIPTION, version=__version__, lifespan=lifespan)
+    app.state.sas = ServerState(engine=engine, sessions=sessions)
+    errors.install(app)
+
+    @app.get("/healthz", response_model=HealthOut, tags=["supervision"], summary="Le serveur répond")
+    def healthz() -> HealthOut:
+        return HealthOut()
+
+    for module in (routes_auth, routes_slots, routes_records):
+        app.include_router(module.router)
+    return app

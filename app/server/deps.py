@@ -1,0 +1,116 @@
+"""Request dependencies: the database, the authenticated user, the role check.
+
+:class:`ServerState` lives on ``app.state.sas`` and hands out sessions: a plain
+one for reads, and :meth:`ServerState.write` for anything that writes the
+journal (serialised, see :mod:`app.services.journal`).  :func:`require` turns
+a route name of :mod:`app.services.permissions` into a dependency that
+authenticates the bearer token and checks the role, so each route states its
+permission in its signature.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from fastapi import Depends, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.models import AuthToken, User, utcnow
+from app.server.errors import forbidden, unauthorized
+from app.services import journal, permissions
+from app.services.auth import token_hash
+
+log = logging.getLogger(__name__)
+#: "Who did what" log: user, role, route and object uuid — never patient data.
+audit_log = logging.getLogger("app.server.audit")
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The user a request acts for, as resolved from its bearer token."""
+
+    user_id: int
+    username: str
+    role: str
+    display_name: str
+
+
+@dataclass
+class ServerState:
+    """The server's database handles, shared by every request."""
+
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for reads; nothing is committed."""
+        with self.sessions() as session:
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A serialised write transaction, committed on success, rolled back on any error."""
+        with self.sessions() as session:
+            journal.begin_write(session)
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+
+def get_state(request: Request) -> ServerState:
+    return request.app.state.sas
+
+
+_bearer = HTTPBearer(auto_error=False, description="Jeton obtenu par POST /api/v1/auth/login")
+
+
+def get_principal(
+    state: ServerState = Depends(get_state),
+    credentials: HTTPAuthorizationCredentials | None = Security(_bearer),
+) -> Principal:
+    """Resolve ``Authorization: Bearer <token>`` to its user, or answer 401."""
+    if credentials is None or not credentials.credentials:
+        raise unauthorized()
+    with state.read() as session:
+        row = session.execute(
+            select(AuthToken.expires_at, User)
+            .join(User, User.id == AuthToken.user_id)
+            .where(AuthToken.token_hash == token_hash(credentials.credentials))
+        ).first()
+    if row is None:
+        raise unauthorized("Jeton inconnu : reconnectez-vous")
+    expires_at, user = row
+    if expires_at <= utcnow():
+        raise unauthorized("Session expirée : reconnectez-vous")
+    if not user.active:
+        raise unauthorized("Compte désactivé")
+    return Principal(user_id=user.id, username=user.username, role=user.role, display_name=user.display_name)
+
+
+def require(route: str) -> Callable[..., Principal]:
+    """A dependency admitting only the roles :data:`permissions.PERMISSIONS` allows on ``route``."""
+    allowed = permissions.PERMISSIONS[route]  # KeyError at import time for a typo
+
+    def dependency(request: Request, principal: Principal = Depends(get_principal)) -> Principal:
+        if principal.role not in allowed:
+            audit_log.info("%s (%s) refused %s %s", principal.username, principal.role,
+                           request.method, request.url.path)
+            raise forbidden()
+        return principal
+
+    dependency.__name__ = f"require_{route.replace('.', '_')}"
+    return dependency
+
+
+def audit(principal: Principal, action: str, uuid: str | int, outcome: str) -> None:
+    """Log one write as who did what: ``alice (OSNP) slots.book 42 -> booked``."""
+    audit_log.info("%s (%s) %s %s -> %s", principal.username, principal.role, action, uuid, outcome)

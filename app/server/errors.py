@@ -1,0 +1,202 @@
+"""Structured JSON errors: one shape for every failure the API reports.
+
+Every error body is ``{"error": code, "message": French text}``; validation
+errors (422) add ``fields``, a list of ``{"field": "patients.0.birth_date",
+"message": ...}``.  Routes raise :class:`ApiError`; :func:`install` maps
+FastAPI's own errors (bad JSON, bad query, unknown route, busy database,
+unexpected exception) to the same shape, so a client never has to parse
+anything else and bad input never turns into a 500.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy.exc import OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger(__name__)
+
+VALIDATION_MESSAGE = "Données invalides"
+
+
+class FieldErrorOut(BaseModel):
+    field: str
+    message: str
+
+
+class ErrorOut(BaseModel):
+    error: str
+    message: str
+    fields: list[FieldErrorOut] | None = None
+
+
+class ApiError(Exception):
+    """An error answer: raise it from a route, :func:`install` renders it."""
+
+    def __init__(self, status_code: int, error: str, message: str, *,
+                 fields: list[dict] | None = None, headers: dict[str, str] | None = None):
+        super().__init__(f"{status_code} {error}: {message}")
+        self.status_code = status_code
+        self.body = ErrorOut(error=error, message=message, fields=fields)
+        self.headers = headers
+
+
+def unauthorized(message: str = "Authentification requise") -> ApiError:
+    return ApiError(401, "unauthorized", message, headers={"WWW-Authenticate": "Bearer"})
+
+
+def forbidden() -> ApiError:
+    return ApiError(403, "forbidden", "Action non autorisée pour votre rôle")
+
+
+def not_found(message: str = "Ressource introuvable") -> ApiError:
+    return ApiError(404, "not_found", message)
+
+
+def conflict(message: str, error: str = "conflict") -> ApiError:
+    return ApiError(409, error, message)
+
+
+def invalid(field: str, message: str) -> ApiError:
+    """A 422 naming one field, for checks made after pydantic (e.g. an unknown reference)."""
+    return ApiError(422, "validation", VALIDATION_MESSAGE, fields=[{"field": field, "message": message}])
+
+
+#: OpenAPI ``responses=`` entries for the errors every protected route may return.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorOut, "description": "Jeton absent, inconnu ou expiré"},
+    403: {"model": ErrorOut, "description": "Rôle non autorisé"},
+    422: {"model": ErrorOut, "description": "Données invalides (champs nommés)"},
+}
+
+
+# --- pydantic messages in French ---------------------------------------------------------
+
+_DATETIME = "date et heure attendues au format ISO 8601 avec fuseau (2024-01-18T10:00:00+01:00)"
+_FRENCH: dict[str, str] = {
+    "missing": "champ obligatoire",
+    "extra_forbidden": "champ non prévu",
+    "string_too_short": "au moins {min_length} caractère(s)",
+    "string_too_long": "au plus {max_length} caractères",
+    "string_pattern_mismatch": "format invalide",
+    "string_type": "texte attendu",
+    "int_parsing": "nombre entier attendu",
+    "int_type": "nombre entier attendu",
+    "int_from_float": "nombre entier attendu",
+    "float_parsing": "nombre attendu",
+    "float_type": "nombre attendu",
+    "finite_number": "nombre fini attendu",
+    "bool_parsing": "vrai ou faux attendu",
+    "bool_type": "vrai ou faux attendu",
+    "greater_than": "doit être supérieur à {gt}",
+    "greater_than_equal": "doit être supérieur ou égal à {ge}",
+    "less_than": "doit être inférieur à {lt}",
+    "less_than_equal": "doit être inférieur ou égal à {le}",
+    "literal_error": "valeur attendue parmi : {expected}",
+    "enum": "valeur attendue parmi : {expected}",
+    "datetime_parsing": _DATETIME,
+    "datetime_from_date_parsing": _DATETIME,
+    "datetime_type": _DATETIME,
+    "timezone_aware": "l'heure doit porter un fuseau horaire",
+    "date_parsing": "date attendue (AAAA-MM-JJ)",
+    "date_from_datetime_parsing": "date attendue (AAAA-MM-JJ)",
+    "date_from_datetime_inexact": "date attendue (AAAA-MM-JJ)",
+    "date_type": "date attendue (AAAA-MM-JJ)",
+    "uuid_parsing": "UUID attendu",
+    "uuid_type": "UUID attendu",
+    "json_invalid": "JSON invalide",
+    "model_attributes_type": "objet attendu",
+    "dict_type": "objet attendu",
+    "list_type": "liste attendue",
+}
+
+
+def french_message(err: dict) -> str:
+    """The message of one pydantic error: ours as written, pydantic's translated."""
+    kind = err.get("type", "")
+    ctx = err.get("ctx") or {}
+    if kind in ("value_error", "assertion_error") and "error" in ctx:
+        return str(ctx["error"])
+    template = _FRENCH.get(kind)
+    if template is None:
+        return str(err.get("msg", "valeur invalide"))
+    # 90.0 reads better as 90, and pydantic lists choices as "'A', 'B' or 'C'".
+    ctx = {k: int(v) if isinstance(v, float) and v.is_integer() else v for k, v in ctx.items()}
+    if isinstance(ctx.get("expected"), str):
+        ctx["expected"] = ctx["expected"].replace(" or ", " ou ")
+    try:
+        return template.format(**ctx)
+    except (KeyError, IndexError, ValueError):
+        return template
+
+
+def field_path(loc: tuple | list) -> str:
+    """``("body", "patients", 0, "birth_date")`` → ``"patients.0.birth_date"``."""
+    parts = list(loc)
+    if parts and parts[0] in ("body", "query", "path", "header", "cookie") and len(parts) > 1:
+        parts = parts[1:]
+    return ".".join(str(p) for p in parts)
+
+
+def validation_fields(errors: list[dict]) -> list[dict]:
+    fields = []
+    for err in errors:
+        loc = err.get("loc", ())
+        path = "body" if err.get("type") == "json_invalid" else field_path(loc)
+        fields.append({"field": path, "message": french_message(err)})
+    return fields
+
+
+# --- handlers ------------------------------------------------------------------------------
+
+def _render(status_code: int, body: ErrorOut, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(body.model_dump(exclude_none=True), status_code=status_code, headers=headers)
+
+
+async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
+    return _render(exc.status_code, exc.body, exc.headers)
+
+
+async def _request_validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    body = ErrorOut(error="validation", message=VALIDATION_MESSAGE, fields=validation_fields(list(exc.errors())))
+    return _render(422, body)
+
+
+_HTTP_CODES = {
+    400: ("bad_request", "Requête invalide"),
+    401: ("unauthorized", "Authentification requise"),
+    403: ("forbidden", "Action non autorisée pour votre rôle"),
+    404: ("not_found", "Ressource introuvable"),
+    405: ("method_not_allowed", "Méthode non autorisée"),
+}
+
+
+async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    error, message = _HTTP_CODES.get(exc.status_code, ("http_error", "Erreur de la requête"))
+    return _render(exc.status_code, ErrorOut(error=error, message=message), getattr(exc, "headers", None))
+
+
+async def _database_busy(request: Request, exc: OperationalError) -> JSONResponse:
+    log.warning("database error on %s %s: %s", request.method, request.url.path, exc.orig)
+    body = ErrorOut(error="unavailable", message="Base de données momentanément indisponible, réessayez")
+    return _render(503, body, {"Retry-After": "1"})
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+    return _render(500, ErrorOut(error="internal", message="Erreur interne du serveur"))
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers that give every error the :class:`ErrorOut` shape."""
+    app.add_exception_handler(ApiError, _api_error)
+    app.add_exception_handler(RequestValidationError, _request_validation)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(OperationalError, _database_busy)
+    app.add_exception_handler(Exception, _unexpected)

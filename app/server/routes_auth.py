@@ -1,0 +1,90 @@
+"""Login and identity: ``POST /api/v1/auth/login``, ``GET /api/v1/auth/me``.
+
+A successful login stores only the SHA-256 of a fresh random token with its
+expiry (:data:`app.services.auth.TOKEN_TTL_HOURS`); the token itself is
+returned once and never logged.  Unknown user, wrong password and inactive
+account all get the same 401, and an unknown user still costs one argon2
+verification, so neither the answer nor its timing tells which it was.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from functools import lru_cache
+
+from fastapi import APIRouter, Depends
+from sqlalchemy import delete, select
+
+from app.models import AuthToken, User, utcnow
+from app.server.deps import Principal, ServerState, get_state, require
+from app.server.errors import ERROR_RESPONSES, ApiError, ErrorOut
+from app.server.schemas import LoginIn, LoginOut, MeOut
+from app.services import permissions
+from app.services.auth import TOKEN_TTL_HOURS, hash_password, new_token, verify_password
+
+log = logging.getLogger(__name__)
+
+router = APIRouter(prefix="/api/v1/auth", tags=["authentification"])
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """A hash to verify against when the user does not exist (constant work)."""
+    return hash_password("utilisateur-inexistant")
+
+
+def _invalid_credentials() -> ApiError:
+    return ApiError(401, "invalid_credentials", "Identifiant ou mot de passe incorrect")
+
+
+@router.post(
+    "/login",
+    response_model=LoginOut,
+    summary="Ouvrir une session",
+    responses={401: {"model": ErrorOut, "description": "Identifiant ou mot de passe incorrect"},
+               422: ERROR_RESPONSES[422]},
+)
+def login(body: LoginIn, state: ServerState = Depends(get_state)) -> LoginOut:
+    """Check the password and return a bearer token valid ``TOKEN_TTL_HOURS`` hours."""
+    with state.read() as session:
+        user = session.scalar(select(User).where(User.username == body.username))
+    if user is None:
+        verify_password(_dummy_hash(), body.password)
+        # Not the name itself: a password typed in the wrong field must not reach the log.
+        log.info("login refused: unknown user")
+        raise _invalid_credentials()
+    if not verify_password(user.password_hash, body.password):
+        log.info("login refused: wrong password for %r", user.username)
+        raise _invalid_credentials()
+    if not user.active:
+        log.info("login refused: inactive account %r", user.username)
+        raise _invalid_credentials()
+
+    token, digest = new_token()
+    now = utcnow()
+    expires_at = now + timedelta(hours=TOKEN_TTL_HOURS)
+    # Tokens are not journalled, so no journal lock: a plain short transaction.
+    with state.sessions() as session:
+        session.execute(delete(AuthToken).where(AuthToken.expires_at <= now))
+        session.add(AuthToken(token_hash=digest, user_id=user.id, created_at=now, expires_at=expires_at))
+        session.commit()
+    log.info("%s (%s) logged in", user.username, user.role)
+    return LoginOut(
+        access_token=token,
+        role=user.role,
+        username=user.username,
+        display_name=user.display_name,
+        expires_at=expires_at,
+    )
+
+
+@router.get(
+    "/me",
+    response_model=MeOut,
+    summary="Utilisateur connecté",
+    responses={401: ERROR_RESPONSES[401], 403: ERROR_RESPONSES[403]},
+)
+def me(principal: Principal = Depends(require(permissions.AUTH_ME))) -> MeOut:
+    """The user the bearer token belongs to."""
+    return MeOut(username=principal.username, role=principal.role, display_name=principal.display_name)

@@ -1,0 +1,145 @@
+"""Running the server: :func:`serve` for ``sas server``, :class:`EmbeddedServer` in-process.
+
+The embedded server is the console's default (design.md, "Embedded default")
+and the tests' real server: uvicorn runs the app in a daemon thread, on
+127.0.0.1, on a port the OS picks (a socket bound to port 0 is handed to
+uvicorn, so there is no window in which another process could take the port).
+``start()`` returns once ``/healthz`` answers; ``stop()`` asks uvicorn to
+finish its requests and waits for the thread.
+
+Access logs never show query strings: a search URL carries the patient's
+coordinates.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+import time
+
+import httpx
+import uvicorn
+
+from app.server.app import create_app
+
+log = logging.getLogger(__name__)
+
+
+class RedactQueryString(logging.Filter):
+    """Strip the query string from uvicorn access-log lines (patient coordinates)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str) and "?" in args[2]:
+            record.args = (*args[:2], args[2].split("?", 1)[0] + "?…", *args[3:])
+        return True
+
+
+def serve(db_url: str, host: str = "127.0.0.1", port: int = 8765) -> None:
+    """Run the server in the foreground until interrupted (``sas server``)."""
+    app = create_app(db_url)
+    config = uvicorn.Config(app, host=host, port=port, log_level="info", access_log=True)
+    logging.getLogger("uvicorn.access").addFilter(RedactQueryString())
+    log.info("SAS server on http://%s:%d (API documentation at /docs)", host, port)
+    uvicorn.Server(config).run()
+
+
+class EmbeddedServer:
+    """The server in a background thread of this process, on a free local port.
+
+    Usable as a context manager::
+
+        with EmbeddedServer(sqlite_url(path)) as server:
+            httpx.get(server.url + "/healthz")
+    """
+
+    def __init__(self, db_url: str, *, host: str = "127.0.0.1", startup_timeout: float = 30.0):
+        self.db_url = db_url
+        self.host = host
+        self.startup_timeout = startup_timeout
+        self.port: int | None = None
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self._socket: socket.socket | None = None
+        self._error: BaseException | None = None
+
+    @property
+    def url(self) -> str:
+        """Base URL, e.g. ``http://127.0.0.1:54321`` (only once started)."""
+        if self.port is None:
+            raise RuntimeError("embedded server not started")
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def start(self) -> EmbeddedServer:
+        """Open the database, start uvicorn and return once ``/healthz`` answers."""
+        if self._thread is not None:
+            raise RuntimeError("embedded server already started")
+        app = create_app(self.db_url)
+        # proto=IPPROTO_TCP matters: asyncio disables Nagle (TCP_NODELAY) only on sockets whose
+        # proto says TCP; with proto 0 every small response waited ~40 ms for a delayed ACK.
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+        sock.bind((self.host, 0))
+        self._socket = sock
+        self.port = sock.getsockname()[1]
+        # log_config=None: leave the host program's logging alone, just quiet uvicorn.
+        config = uvicorn.Config(app, log_config=None, log_level="warning", access_log=False,
+                                timeout_graceful_shutdown=5)
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._run, args=(sock,), name="sas-embedded-server", daemon=True)
+        self._thread.start()
+        try:
+            self._wait_until_healthy()
+        except BaseException:
+            self.stop()
+            raise
+        log.info("embedded server listening on %s", self.url)
+        return self
+
+    def _run(self, sock: socket.socket) -> None:
+        try:
+            self._server.run(sockets=[sock])
+        except BaseException as exc:  # SystemExit from uvicorn on a startup failure, too
+            self._error = exc
+            log.error("embedded server stopped on an error", exc_info=exc)
+
+    def _wait_until_healthy(self) -> None:
+        deadline = time.monotonic() + self.startup_timeout
+        # trust_env=False: an HTTP(S)_PROXY of the workstation must not catch 127.0.0.1.
+        with httpx.Client(timeout=2.0, trust_env=False) as client:
+            while time.monotonic() < deadline:
+                if not self._thread.is_alive():
+                    raise RuntimeError(f"embedded server failed to start: {self._error!r}")
+                try:
+                    if client.get(self.url + "/healthz").status_code == 200:
+                        return
+                except httpx.TransportError:
+                    pass
+                time.sleep(0.02)
+        raise TimeoutError(f"embedded server did not answer within {self.startup_timeout:g} s")
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Finish in-flight requests, stop uvicorn and close the database (idempotent)."""
+        server, thread = self._server, self._thread
+        if server is None or thread is None:
+            return
+        server.should_exit = True
+        thread.join(timeout)
+        if thread.is_alive():
+            log.warning("embedded server slow to stop; forcing")
+            server.force_exit = True
+            thread.join(2.0)
+        if self._socket is not None:
+            self._socket.close()
+        self._server = self._thread = self._socket = None
+        log.info("embedded server stopped")
+
+    def __enter__(self) -> EmbeddedServer:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()

@@ -1,0 +1,105 @@
+"""Request and response bodies of the REST API (beside the shared wire documents).
+
+Cases and orientations travel as :class:`app.services.documents.CaseDoc` and
+:class:`~app.services.documents.OrientationDoc`; everything else the API reads
+or writes is declared here, so ``/openapi.json`` describes every answer.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class HealthOut(BaseModel):
+    status: Literal["ok"] = "ok"
+
+
+# --- auth ------------------------------------------------------------------------------------
+
+class LoginIn(BaseModel):
+    username: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+    # Never stripped nor logged; length capped so hashing a huge body costs nothing.
+    password: str = Field(min_length=1, max_length=256)
+
+
+class LoginOut(BaseModel):
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"
+    role: str
+    username: str
+    display_name: str
+    expires_at: datetime
+
+
+class MeOut(BaseModel):
+    username: str
+    role: str
+    display_name: str
+
+
+# --- slots -----------------------------------------------------------------------------------
+
+class EffecteurOut(BaseModel):
+    id: str
+    name: str
+    kind: str = Field(description="MG, SOS, MSP, CDS, PHARM, INF")
+    lat: float
+    lon: float
+    phone: str | None
+    address: str
+    city_name: str
+    sas_participant: bool
+    accepts_extra: bool
+
+
+class SlotOut(BaseModel):
+    slot_id: int
+    start: datetime
+    end: datetime
+    mode: str = Field(description="AMB cabinet, HH visite à domicile, VR téléconsultation")
+    slot_type: str = Field(description="SNP, PUBLIC, PRO (TRE-R314)")
+    source: str
+    fetched_at: datetime | None
+    distance_km: float
+    effecteur: EffecteurOut
+
+
+class SearchOut(BaseModel):
+    results: list[SlotOut]
+    total: int = Field(description="Nombre total de créneaux correspondants (avant la limite)")
+
+
+class BookingIn(_In):
+    orientation_id: UUID = Field(description="UUID de l'orientation créée par le poste client")
+    case_id: UUID = Field(description="UUID du dossier (pas l'identifiant Hub)")
+
+
+class BookingOut(BaseModel):
+    slot_id: int
+    orientation_id: str
+    status: Literal["booked"] = "booked"
+
+
+# --- journal ---------------------------------------------------------------------------------
+
+class JournalEntryOut(BaseModel):
+    seq: int
+    uuid: str
+    kind: str = Field(description="case, orientation, booking")
+    author: str
+    author_role: str
+    created_at: datetime
+    payload: dict[str, Any]
+
+
+class JournalPage(BaseModel):
+    entries: list[JournalEntryOut]
+    next_after: int = Field(description="Curseur pour la page suivante (dernier seq renvoyé)")

@@ -1,0 +1,230 @@
+"""The console's HTTP client for the server's REST API (``/api/v1``), over one ``httpx.AsyncClient``.
+
+Every failure becomes an :class:`ApiError` subclass carrying the HTTP status,
+the server's error ``code``, a French ``message`` for the user and, for a 422,
+the offending ``fields``:
+
+* :class:`Offline` — no answer at all (refused, reset, timeout, DNS): any
+  ``httpx.TransportError``.  The request may or may not have reached the
+  server; writes are idempotent by UUID, so the caller simply retries later.
+* :class:`Unauthorized` (401), :class:`Forbidden` (403), :class:`NotFound` (404),
+  :class:`SlotTaken` (409 ``slot_taken``), :class:`Conflict` (other 409),
+  :class:`ValidationFailed` (422), :class:`ServerError` (5xx).
+
+The bearer token and the password are never logged, and neither are bodies
+(they carry patient data): log lines name the method, path and status only.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import httpx
+
+log = logging.getLogger(__name__)
+
+API = "/api/v1"
+#: Never send loopback traffic (the embedded server) through a proxy set in the environment.
+_LOOPBACK = ("all://127.0.0.1", "all://localhost", "all://[::1]")
+
+
+class ApiError(Exception):
+    """A request the server refused or could not answer; ``message`` is French, for the user."""
+
+    default_message = "Erreur lors de l'échange avec le serveur."
+
+    def __init__(self, message: str | None = None, *, status: int | None = None, code: str | None = None,
+                 fields: list[dict] | None = None):
+        self.message = message or self.default_message
+        self.status = status
+        self.code = code
+        self.fields: list[dict] = fields or []
+        super().__init__(self.message)
+
+
+class Offline(ApiError):
+    default_message = "Serveur injoignable (hors ligne)."
+
+
+class Unauthorized(ApiError):
+    default_message = "Session expirée ou identifiants invalides : reconnectez-vous."
+
+
+class Forbidden(ApiError):
+    default_message = "Action non autorisée pour votre rôle."
+
+
+class NotFound(ApiError):
+    default_message = "Élément introuvable sur le serveur."
+
+
+class SlotTaken(ApiError):
+    default_message = "Ce créneau vient d'être pris par un autre poste."
+
+
+class Conflict(ApiError):
+    default_message = "Une version différente de cet élément existe déjà sur le serveur."
+
+
+class ValidationFailed(ApiError):
+    default_message = "Données refusées par le serveur."
+
+
+class ServerError(ApiError):
+    default_message = "Erreur du serveur : nouvel essai automatique."
+
+
+@dataclass(frozen=True)
+class Session:
+    """The logged-in user as the server sees them (the token is kept out of ``repr``)."""
+
+    token: str = field(repr=False)
+    username: str
+    role: str
+    display_name: str
+    expires_at: datetime | None
+
+
+def _error_for(response: httpx.Response) -> ApiError:
+    """The exception matching an error response (body parsed leniently)."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = {}
+    if not isinstance(body, dict):
+        body = {}
+    status = response.status_code
+    code = body.get("error") if isinstance(body.get("error"), str) else None
+    message = body.get("message") if isinstance(body.get("message"), str) else None
+    fields = body.get("fields") if isinstance(body.get("fields"), list) else None
+    if status == 401:
+        cls: type[ApiError] = Unauthorized
+    elif status == 403:
+        cls = Forbidden
+    elif status == 404:
+        cls = NotFound
+    elif status == 409:
+        cls = SlotTaken if code == "slot_taken" else Conflict
+    elif status == 422:
+        cls = ValidationFailed
+        if fields and not message:
+            message = "Données refusées : " + "; ".join(
+                f"{f.get('field')} : {f.get('message')}" for f in fields if isinstance(f, dict))
+    elif status >= 500:
+        cls = ServerError
+        message = None  # a server-side crash text is no use to the user
+    else:
+        cls = ApiError
+    return cls(message, status=status, code=code, fields=fields)
+
+
+class ApiClient:
+    """Async client of one server; ``base_url`` may be changed (e.g. the server moved)."""
+
+    def __init__(self, base_url: str, *, token: str | None = None, verify: bool | str = True,
+                 timeout: float = 10.0, transport: httpx.AsyncBaseTransport | None = None):
+        self._token = token
+        self._http = httpx.AsyncClient(base_url=base_url, verify=verify, timeout=timeout, transport=transport,
+                                       mounts=dict.fromkeys(_LOOPBACK))
+
+    # --- lifecycle -------------------------------------------------------------------------
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def __aenter__(self) -> ApiClient:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    @property
+    def base_url(self) -> str:
+        return str(self._http.base_url)
+
+    @base_url.setter
+    def base_url(self, url: str) -> None:
+        self._http.base_url = url
+
+    @property
+    def token(self) -> str | None:
+        return self._token
+
+    @token.setter
+    def token(self, value: str | None) -> None:
+        self._token = value
+
+    # --- transport -------------------------------------------------------------------------
+    async def _request(self, method: str, path: str, *, json: Any = None, params: dict | None = None,
+                       auth: bool = True) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {self._token}"} if auth and self._token else {}
+        try:
+            response = await self._http.request(method, path, json=json, params=params, headers=headers)
+        except httpx.TransportError as exc:
+            log.info("%s %s: no answer (%s)", method, path, type(exc).__name__)
+            raise Offline() from exc
+        log.debug("%s %s -> %s", method, path, response.status_code)
+        if response.status_code >= 400:
+            raise _error_for(response)
+        return response
+
+    # --- endpoints -------------------------------------------------------------------------
+    async def login(self, username: str, password: str) -> Session:
+        """Log in and keep the token for the following requests."""
+        response = await self._request("POST", f"{API}/auth/login", auth=False,
+                                       json={"username": username, "password": password})
+        body = response.json()
+        expires = body.get("expires_at")
+        session = Session(
+            token=body["access_token"],
+            username=body.get("username", username),
+            role=body.get("role", ""),
+            display_name=body.get("display_name", username),
+            expires_at=datetime.fromisoformat(expires) if expires else None,
+        )
+        self._token = session.token
+        log.info("logged in as %s (%s)", session.username, session.role)
+        return session
+
+    async def search_slots(self, lat: float, lon: float, radius_km: float, start: datetime | None = None,
+                           end: datetime | None = None, limit: int = 100) -> dict:
+        """Free slots around a point: ``{"results": [...], "total": n}``."""
+        params: dict[str, Any] = {"lat": lat, "lon": lon, "radius_km": radius_km, "limit": limit}
+        if start is not None:
+            params["start"] = start.isoformat()
+        if end is not None:
+            params["end"] = end.isoformat()
+        return (await self._request("GET", f"{API}/slots/search", params=params)).json()
+
+    async def book_slot(self, slot_id: int, orientation_uuid: str, case_uuid: str) -> bool:
+        """Book a slot; True when newly booked, False for a replay of the same booking."""
+        response = await self._request("POST", f"{API}/slots/{slot_id}/booking",
+                                       json={"orientation_id": orientation_uuid, "case_id": case_uuid})
+        return response.status_code == 201
+
+    async def put(self, path: str, body: dict) -> int:
+        """Idempotent PUT of a document; returns 201 (created) or 200 (identical replay)."""
+        return (await self._request("PUT", path, json=body)).status_code
+
+    async def put_case(self, doc_json: dict) -> int:
+        return await self.put(f"{API}/cases/{doc_json['uuid']}", doc_json)
+
+    async def put_orientation(self, doc_json: dict) -> int:
+        return await self.put(f"{API}/orientations/{doc_json['uuid']}", doc_json)
+
+    async def get(self, path: str) -> dict:
+        return (await self._request("GET", path)).json()
+
+    async def get_journal(self, after: int, limit: int = 200) -> dict:
+        """Journal entries with ``seq > after``: ``{"entries": [...], "next_after": n}``."""
+        return (await self._request("GET", f"{API}/journal", params={"after": after, "limit": limit})).json()
+
+    async def health(self) -> bool:
+        """True when the server answers its liveness check (``GET /healthz`` → 200)."""
+        try:
+            response = await self._http.get("/healthz")
+        except httpx.TransportError:
+            return False
+        return response.status_code == 200

@@ -1,0 +1,390 @@
+"""A deterministic demo territory: effecteurs, consultation sites and free slots.
+
+For any département with geolocated communes ("67", "2A", "971"...), builds
+general practitioners, SOS Médecins sites, MSP, centres de santé, on-duty
+pharmacies and nurses, placed in real communes in proportion to their
+population, with free slots over the next 72 hours.  The same département,
+``now`` (floored to the quarter hour) and seed always give the same rows.
+Names, streets and numbers are invented; ids only have the national shapes
+(RPPS, FINESS, SIRET with their Luhn keys; effecteur ids prefixed 8/1/3 as in FHIR).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta, timezone, tzinfo
+from itertools import accumulate, chain, count
+from typing import NamedTuple
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import Session
+
+from app.models import ConsultationSite, Effecteur, Role, Slot, User, utcnow
+from app.models.db import open_database
+from app.services.communes import Commune, default_index
+from app.services.geo import offset_km
+
+log = logging.getLogger(__name__)
+
+DEMO_SOURCE = "demo"
+
+#: (username, password, role, display name) of the demo room's accounts.
+DEMO_ACCOUNTS: list[tuple[str, str, str, str]] = [
+    ("arm", "arm-demo", Role.ARM.value, "Camille Roussel (ARM)"),
+    ("osnp", "osnp-demo", Role.OSNP.value, "Karim Benali (OSNP)"),
+    ("mrl", "mrl-demo", Role.MRL.value, "Dr Claire Muller (MRL)"),
+    ("mru", "mru-demo", Role.MRU.value, "Dr Antoine Lefèvre (MRU)"),
+    ("superviseur", "superviseur-demo", Role.SUPERVISEUR.value, "Nathalie Weber (chef de salle)"),
+    ("admin", "admin-demo", Role.ADMIN.value, "Administrateur démo"),
+]
+
+
+class _Profile(NamedTuple):
+    """How one kind of effecteur is generated."""
+
+    per_100k: float  # effecteurs per 100,000 inhabitants (SOS: sites, in the biggest communes)
+    participant: float  # share of SAS participants
+    extra: float  # share accepting patients "en sus des disponibilités"
+    per_day: tuple[int, int]  # free slots offered per open day (min, max)
+    modes: tuple[tuple[str, ...], tuple[int, ...]]  # consultation modes and their weights
+    hours: tuple  # opening periods (minutes after local midnight): weekdays, Saturday, Sunday
+
+
+_AM, _PM, _ALL_DAY, _NURSE = (480, 720), (840, 1140), ((480, 1440),), ((420, 660), (960, 1140))
+_ON_DUTY = (((1140, 1320),), ((840, 1200),), ((540, 1200),))  # evenings, Saturday afternoon, Sunday
+_OFFICE, _VISIT = (("AMB", "VR"), (85, 15)), (("HH",), (1,))
+_PROFILES = {
+    "MG": _Profile(22.0, 0.5, 0.3, (1, 5), (("AMB", "VR", "HH"), (70, 15, 15)), ((_AM, _PM), (_AM,), ())),
+    "SOS": _Profile(0.25, 1.0, 1.0, (12, 24), (("AMB", "HH"), (55, 45)), (_ALL_DAY,) * 3),
+    "MSP": _Profile(1.5, 0.8, 0.3, (4, 10), _OFFICE, ((_AM, (780, 1140)), (_AM,), ())),
+    "CDS": _Profile(1.0, 0.7, 0.2, (3, 8), _OFFICE, (((510, 750), (810, 1110)), (_AM,), ())),
+    "PHARM": _Profile(4.0, 0.0, 0.0, (3, 6), (("AMB",), (1,)), _ON_DUTY),
+    "INF": _Profile(8.0, 0.3, 0.2, (2, 5), _VISIT, (_NURSE, _NURSE, ((480, 660),))),
+}
+_DURATIONS = {"AMB": (15, 20, 20, 30), "VR": (15, 15, 20), "HH": (30,)}
+_SLOT_TYPES = (("SNP", "PRO", "PUBLIC"), (70, 15, 15))
+_PHARM_ON_DUTY = 0.35  # share of pharmacies de garde on a given day
+
+_WOMEN = ("Camille Léa Manon Chloé Emma Inès Sarah Julie Claire Anne Marie Sophie Isabelle Nathalie "
+          "Céline Aurélie Élodie Pauline Laura Mathilde Louise Alice Hélène Juliette Lucie Yasmine").split()
+_MEN = ("Thomas Nicolas Julien Pierre Antoine Maxime Alexandre Guillaume Romain Hugo Lucas Louis Paul "
+        "Mathieu François Olivier Laurent Sébastien Vincent Philippe Jérôme Arnaud Benoît Karim").split()
+_SURNAMES = ("Martin Bernard Thomas Petit Robert Richard Durand Dubois Moreau Laurent Simon Michel Leroy "
+             "Roux David Bertrand Morel Fournier Girard Bonnet Dupont Lambert Fontaine Rousseau Muller "
+             "Lefèvre Faure André Mercier Blanc Guérin Boyer Garnier Chevalier Legrand Gauthier Garcia "
+             "Perrin Robin Clément Morin Henry Roussel Masson Marchand Duval Dumont Lemaire Noël Meyer "
+             "Dufour Brun Blanchard Giraud Joly Rivière Brunet Gaillard Barbier Arnaud Roche Renard Roy "
+             "Schmitt Colin Vidal Caron Picard Fabre Aubert Lemoine Renaud Dumas Lacroix Rey Leclerc Payet "
+             "Hoarau Weber Klein Wagner Schneider Fischer Koch Haas Keller Zimmermann").split()
+_STREETS = ("rue de la Gare|rue Principale|Grand'Rue|rue de l'Église|avenue de la République|rue Pasteur|"
+            "rue du Général-de-Gaulle|place de la Mairie|rue des Écoles|rue Victor-Hugo|rue Jean-Jaurès|"
+            "boulevard Gambetta|rue du Moulin|rue des Vignes|rue des Tilleuls|rue de la Liberté|avenue Foch|"
+            "rue du Château|rue des Jardins|rue du Marché|rue de la Paix|rue Jules-Ferry|rue des Lilas|"
+            "rue du Stade|allée des Peupliers|rue de la Fontaine|rue Saint-Jean|place du Marché").split("|")
+_NUMBERS = (1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 18, 24, 30, 42)
+_PHARMACIES = ("Pharmacie de la Gare|Pharmacie du Marché|Pharmacie Centrale|Pharmacie des Écoles|"
+               "Pharmacie du Centre|Pharmacie de l'Hôtel de Ville|Pharmacie du Parc|Pharmacie Pasteur|"
+               "Grande Pharmacie|Pharmacie de la Poste").split("|")
+_PHONE_ZONES = {  # leading digit of landlines by département (others: 4, the south-east)
+    "1": "75 77 78 91 92 93 94 95",
+    "2": "14 18 22 27 28 29 35 36 37 41 44 45 49 50 53 56 61 72 76 85",
+    "3": "02 08 10 21 25 39 51 52 54 55 57 58 59 60 62 67 68 70 71 80 88 89 90",
+    "5": "09 12 16 17 19 23 24 31 32 33 40 46 47 64 65 79 81 82 86 87",
+}
+#: Two-digit blocks after the zone digit valid in every metropolitan zone (062, 0639 are overseas).
+_METRO_BLOCKS = [n for n in range(10, 90) if n not in (39, 62)]
+#: Overseas: (country code, landline block, mobile block), blocks the numbering plan allocates.
+_OVERSEAS = {"971": ("590", "59020", "69020"), "972": ("596", "59630", "69620"),
+             "973": ("594", "59420", "69420"), "974": ("262", "26220", "69220"),
+             "976": ("262", "26960", "63920")}
+_TIMEZONES = {"971": ("America/Guadeloupe", -4), "972": ("America/Martinique", -4),
+              "973": ("America/Cayenne", -3), "974": ("Indian/Reunion", 4), "976": ("Indian/Mayotte", 3)}
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    """What a demo build did (or found already there)."""
+
+    departement: str
+    effecteurs_by_kind: dict[str, int] = field(default_factory=dict)
+    slots: int = 0
+    users_created: int = 0
+    #: True when the territory was already in the database and nothing was built.
+    skipped: bool = False
+
+    @property
+    def effecteurs(self) -> int:
+        return sum(self.effecteurs_by_kind.values())
+
+    def describe(self) -> str:
+        """A French one-liner for logs and the status bar."""
+        what = f"{self.effecteurs} effecteurs, {self.slots} créneaux libres"
+        if self.skipped:
+            return f"Territoire de démonstration {self.departement} déjà présent ({what})."
+        return f"Territoire de démonstration {self.departement} créé : {what}."
+
+    __str__ = describe
+
+
+def create_demo_users(session: Session, hash_password: Callable[[str], str]) -> list[str]:
+    """Add the :data:`DEMO_ACCOUNTS` missing from the database; returns the usernames added."""
+    existing = set(session.scalars(select(User.username)))
+    created = [account for account in DEMO_ACCOUNTS if account[0] not in existing]
+    for username, password, role, display_name in created:
+        session.add(User(username=username, display_name=display_name, role=role,
+                         password_hash=hash_password(password)))
+    session.flush()
+    return [account[0] for account in created]
+
+
+def build_demo_territory(
+    session: Session, departement: str = "67", now: datetime | None = None, seed: int = 0
+) -> DemoSummary:
+    """Insert the demo territory of ``departement`` with bulk inserts; the caller commits.
+
+    Raises:
+        ValueError: unknown département, or one without geolocated communes.
+    """
+    dep = normalize_departement(departement)
+    now_r = floor_quarter_hour(now or utcnow())
+    rng = random.Random(f"demo-territory:{dep}:{seed}")
+    effecteurs, sites = _effecteurs(rng, dep, placement_communes(dep))
+    slots = _slots(dep, [(e["id"], e["kind"], s["id"]) for e, s in zip(effecteurs, sites)], now_r, seed)
+    session.execute(insert(Effecteur), effecteurs)
+    session.execute(insert(ConsultationSite), sites)
+    if slots:
+        session.execute(insert(Slot), slots)
+    counts: dict[str, int] = {}
+    for e in effecteurs:
+        counts[e["kind"]] = counts.get(e["kind"], 0) + 1
+    return DemoSummary(departement=dep, effecteurs_by_kind=counts, slots=len(slots))
+
+
+def build_demo_database(
+    db_url: str,
+    departement: str = "67",
+    now: datetime | None = None,
+    hash_password: Callable[[str], str] | None = None,
+    seed: int = 0,
+) -> DemoSummary:
+    """Open (and migrate) ``db_url``; add the demo users and, unless already there, the territory."""
+    if hash_password is None:
+        from app.services.auth import hash_password
+    dep = normalize_departement(departement)
+    engine, factory = open_database(db_url)
+    try:
+        with factory() as session, session.begin():
+            users = create_demo_users(session, hash_password)
+            found = existing_territory(session, dep, now)
+            built = found if found is not None else build_demo_territory(session, dep, now, seed)
+    finally:
+        engine.dispose()
+    summary = DemoSummary(dep, built.effecteurs_by_kind, built.slots, len(users), built.skipped)
+    log.info("%s", summary.describe())
+    return summary
+
+
+def existing_territory(session: Session, departement: str, now: datetime | None = None) -> DemoSummary | None:
+    """What the database already holds in this département (free slots from ``now``), or None."""
+    dep = normalize_departement(departement)
+    codes = [c.insee for c in default_index().in_departement(dep)]
+    in_dep = select(ConsultationSite.effecteur_id).where(ConsultationSite.city_insee_code.in_(codes))
+    counts = dict(session.execute(
+        select(Effecteur.kind, func.count()).where(Effecteur.id.in_(in_dep)).group_by(Effecteur.kind)
+    ).all())
+    if not counts:
+        return None
+    slots = session.scalar(select(func.count()).select_from(Slot).where(
+        Slot.effecteur_id.in_(in_dep), Slot.status == "free",
+        Slot.start >= floor_quarter_hour(now or utcnow())))
+    return DemoSummary(dep, counts, slots or 0, skipped=True)
+
+
+def refresh_demo_slots(session: Session, departement: str = "67", now: datetime | None = None,
+                       seed: int = 0) -> int:
+    """Replace the free demo slots of the département by a new 72 h window from ``now``.
+
+    Booked slots stay.  For an existing demo database whose slots have expired
+    (the window is relative to the first build); returns the number of new slots.
+    """
+    dep = normalize_departement(departement)
+    codes = [c.insee for c in default_index().in_departement(dep)]
+    sites = session.execute(
+        select(Effecteur.id, Effecteur.kind, ConsultationSite.id)
+        .join(ConsultationSite, ConsultationSite.effecteur_id == Effecteur.id)
+        .where(ConsultationSite.city_insee_code.in_(codes), Effecteur.kind.in_(list(_PROFILES)))
+        .order_by(ConsultationSite.id)
+    ).all()
+    site_ids = [site_id for _, _, site_id in sites]
+    for i in range(0, len(site_ids), 500):
+        session.execute(delete(Slot).where(Slot.source == DEMO_SOURCE, Slot.status == "free",
+                                           Slot.site_id.in_(site_ids[i : i + 500])))
+    slots = _slots(dep, list(sites), floor_quarter_hour(now or utcnow()), seed)
+    if slots:
+        session.execute(insert(Slot), slots)
+    return len(slots)
+
+
+def floor_quarter_hour(now: datetime) -> datetime:
+    """``now`` in UTC, floored to the quarter hour: the demo's reference time."""
+    if now.tzinfo is None:
+        raise ValueError("now: a timezone-aware datetime is required")
+    now = now.astimezone(timezone.utc)
+    return now.replace(minute=now.minute // 15 * 15, second=0, microsecond=0)
+
+
+def normalize_departement(code: str) -> str:
+    """ "67" → "67", "2a" → "2A", "1" → "01"; raises ValueError (in French) when unknown."""
+    dep = str(code).strip().upper()
+    dep = dep.zfill(2) if dep.isdigit() else dep
+    if not default_index().in_departement(dep):
+        raise ValueError(f"Département inconnu : « {code} »")
+    return dep
+
+
+def placement_communes(dep: str) -> list[Commune]:
+    """Geolocated communes of the département; Paris, Lyon, Marseille by arrondissement."""
+    communes = default_index().in_departement(dep)
+    parents = {c.parent_insee for c in communes if c.parent_insee}
+    placed = [c for c in communes if c.has_coordinates and c.insee not in parents]
+    if not placed:
+        raise ValueError(f"Aucune commune géolocalisée dans le département {dep} : démonstration impossible")
+    return placed
+
+
+def _effecteurs(rng: random.Random, dep: str, communes: list[Commune]) -> tuple[list[dict], list[dict]]:
+    """Effecteur and site rows (one site each), in a fixed order."""
+    population = sum(c.population for c in communes)
+    cum_weights = list(accumulate(max(c.population, 1) for c in communes))
+    biggest = sorted(communes, key=lambda c: (-c.population, c.insee))[:5]
+    dep3 = {"2A": "200", "2B": "202"}.get(dep, dep.zfill(3))  # keeps RPPS unique across départements
+    serials = iter(rng.sample(range(100_000), 20_000))
+    used_names: set[str] = set()
+    effecteurs: list[dict] = []
+    sites: list[dict] = []
+    for kind, profile in _PROFILES.items():
+        for n in range(max(1, round(population / 100_000 * profile.per_100k))):
+            if kind == "SOS":
+                commune = rng.choices(biggest, weights=[c.population + 1 for c in biggest])[0]
+            else:
+                commune = rng.choices(communes, cum_weights=cum_weights)[0]
+            serial, woman = next(serials), rng.random() < 0.55
+            first, last = rng.choice(_WOMEN if woman else _MEN), rng.choice(_SURNAMES)
+            rpps = org = None
+            if kind in ("MG", "INF"):
+                rpps = _with_luhn(f"10{dep3}{serial:05d}")
+                eid = "8" + rpps
+                nurse = "infirmière" if woman else "infirmier"
+                name = f"Dr {first} {last}" if kind == "MG" else f"{first} {last}, {nurse}"
+            elif kind == "SOS":
+                org = _with_luhn(_with_luhn(f"7{dep3}{n:04d}") + f"{n + 1:04d}")  # SIRET = SIREN + NIC
+                eid, name = "3" + org, _unique(f"SOS Médecins {commune.name}", used_names)
+            else:
+                org = _with_luhn(f"{dep}{serial:0{8 - len(dep)}d}")  # FINESS
+                eid = "1" + org
+                label = {"MSP": "Maison de santé", "CDS": "Centre de santé"}.get(kind)
+                name = _unique(f"{label} {_of(commune.name)}" if label else rng.choice(_PHARMACIES),
+                               used_names, commune.name)
+            lat, lon = _jitter(rng, commune)
+            effecteurs.append({
+                "id": eid, "kind": kind, "name": name, "rpps_id": rpps, "organization_id": org,
+                "specialty_code": "SM54" if kind in ("MG", "SOS", "MSP", "CDS") else None,
+                "phone": _phone(rng, dep, mobile=kind == "INF"),
+                "sas_participant": rng.random() < profile.participant,
+                "accepts_extra": rng.random() < profile.extra,
+            })
+            sites.append({
+                "id": f"{eid}-1", "effecteur_id": eid, "name": name,
+                "address": f"{rng.choice(_NUMBERS)} {rng.choice(_STREETS)}",
+                "city_name": commune.name, "city_insee_code": commune.insee,
+                "postal_code": rng.choice(commune.postal_codes) if commune.postal_codes else None,
+                "lat": round(lat, 6), "lon": round(lon, 6),
+            })
+    return effecteurs, sites
+
+
+def _slots(dep: str, sites: list[tuple[str, str, str]], now_r: datetime, seed: int) -> list[dict]:
+    """Free slot rows of each (effecteur id, kind, site id), starting in [now_r, now_r + 72 h)."""
+    tz, end = _timezone(dep), now_r + timedelta(hours=72)
+    first_day = now_r.astimezone(tz).date()
+    days = [first_day + timedelta(days=i) for i in range(4)]
+    rows: list[dict] = []
+    for eid, kind, site_id in sites:
+        rng = random.Random(f"demo-slots:{seed}:{eid}:{now_r.isoformat()}")
+        profile = _PROFILES[kind]
+        for day in days:
+            periods = profile.hours[(0, 0, 0, 0, 0, 1, 2)[day.weekday()]]
+            if not periods or (kind == "PHARM" and rng.random() >= _PHARM_ON_DUTY):
+                continue
+            grid = [m for a, b in periods for m in range(a, b - 14, 15)]
+            picks = sorted(rng.sample(grid, min(len(grid), rng.randint(*profile.per_day))))
+            midnight, busy_until = datetime.combine(day, time.min), -1
+            for minute in picks:
+                mode = rng.choices(*profile.modes)[0]
+                duration, slot_type = rng.choice(_DURATIONS[mode]), rng.choices(*_SLOT_TYPES)[0]
+                start = (midnight + timedelta(minutes=minute)).replace(tzinfo=tz).astimezone(timezone.utc)
+                if minute < busy_until or not now_r <= start < end:
+                    continue
+                busy_until = minute + duration
+                rows.append({
+                    "site_id": site_id, "effecteur_id": eid, "start": start,
+                    "end": start + timedelta(minutes=duration), "mode": mode,
+                    "slot_type": "PUBLIC" if kind == "PHARM" else slot_type, "status": "free",
+                    "source": DEMO_SOURCE, "fetched_at": now_r,
+                })
+    return rows
+
+
+def _timezone(dep: str) -> tzinfo:
+    """The département's time zone; a fixed offset when the tz database is missing (no tzdata)."""
+    name, hours = _TIMEZONES.get(dep, ("Europe/Paris", 1))
+    try:
+        return ZoneInfo(name)
+    except ZoneInfoNotFoundError:
+        return timezone(timedelta(hours=hours))
+
+
+def _jitter(rng: random.Random, commune: Commune) -> tuple[float, float]:
+    """A point in a disc around the commune centre, wider for bigger communes (at most 2.5 km)."""
+    radius = min(2.5, 0.3 + 0.004 * math.sqrt(commune.population))
+    r, theta = radius * math.sqrt(rng.random()), rng.random() * 2 * math.pi
+    return offset_km(commune.lat, commune.lon, r * math.cos(theta), r * math.sin(theta))
+
+
+def _phone(rng: random.Random, dep: str, *, mobile: bool) -> str:
+    """An E.164 number: +33 in metropolitan France, the overseas country codes elsewhere."""
+    if dep in _OVERSEAS:
+        country, landline, cell = _OVERSEAS[dep]
+        return f"+{country}{cell if mobile else landline}{rng.randrange(10**4):04d}"
+    zone = "6" if mobile else next((z for z, deps in _PHONE_ZONES.items() if dep in deps.split()), "4")
+    return f"+33{zone}{rng.choice(_METRO_BLOCKS)}{rng.randrange(10**6):06d}"
+
+
+def _with_luhn(payload: str) -> str:
+    """``payload`` followed by its Luhn check digit (letters, as in "2A", count as 0)."""
+    total = 0
+    for i, ch in enumerate(reversed(payload)):
+        d = int(ch) * (2 if i % 2 == 0 else 1) if ch.isdigit() else 0
+        total += d - 9 if d > 9 else d
+    return payload + str(-total % 10)
+
+
+def _of(name: str) -> str:
+    """French "de" before a place name: "de Strasbourg", "d'Illkirch", "du Havre", "des Ulis"."""
+    low = name.lower()
+    if low.startswith(("le ", "les ")):
+        return ("du " if low.startswith("le ") else "des ") + name.split(" ", 1)[1]
+    return ("d'" if low[:1] in "aeiouyhéèêîôâû" else "de ") + name
+
+
+def _unique(name: str, used: set[str], city: str = "") -> str:
+    """``name``, else ``name (city)``, else ``name (city) 2``... whichever is still free."""
+    base = f"{name} ({city})" if city else name
+    candidate = next(c for c in chain((name, base), (f"{base} {n}" for n in count(2))) if c not in used)
+    used.add(candidate)
+    return candidate

@@ -1,0 +1,116 @@
+"""Appending to and reading the shared journal, with gap-free sequence numbers.
+
+Every write the server accepts (case, orientation, booking) adds one
+:class:`JournalEntry` **in the same transaction** as the write itself, so an
+entry exists exactly when its write does.  ``seq`` is ``max(seq) + 1`` read
+inside that transaction; consoles pull the journal by cursor (``after``) and
+must never miss an entry, hence no gaps and no reordering.
+
+That read-then-insert is only correct when writers are serialised, which
+:func:`begin_write` does as the *first* statement of a write transaction:
+
+* **SQLite**: ``BEGIN IMMEDIATE`` takes the database write lock at once (the
+  pysqlite driver would otherwise open the transaction lazily, at the first
+  INSERT, after ``max(seq)`` was read).  Other writers wait up to the
+  connection's ``busy_timeout``; readers are not blocked (WAL).
+* **PostgreSQL**: a transaction-scoped advisory lock
+  (``pg_advisory_xact_lock``) on one constant key serialises journal writers
+  across every server process sharing the database; it is released at COMMIT
+  or ROLLBACK.  Under READ COMMITTED each statement sees rows committed
+  before it, so ``max(seq)`` read after the lock is current.
+
+In both cases the primary key on ``seq`` is the last line of defence: a
+duplicate can only fail the transaction, never be stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from app.models import JournalEntry, utcnow
+
+#: Journal entry kinds.
+KIND_CASE = "case"
+KIND_ORIENTATION = "orientation"
+KIND_BOOKING = "booking"
+KINDS = (KIND_CASE, KIND_ORIENTATION, KIND_BOOKING)
+
+#: Advisory lock key for PostgreSQL (any constant bigint shared by all processes).
+PG_JOURNAL_LOCK_KEY = 0x5A5_0001
+
+DEFAULT_PAGE = 200
+MAX_PAGE = 1000
+
+
+def begin_write(session: Session) -> None:
+    """Start a serialised write transaction on ``session`` (call before anything else).
+
+    See the module docstring for what this does per database.
+    """
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        session.execute(text("BEGIN IMMEDIATE"))
+    elif dialect == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_JOURNAL_LOCK_KEY})
+    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
+        raise NotImplementedError(f"no journal write lock for {dialect}")
+
+
+def last_seq(session: Session) -> int:
+    """The highest ``seq`` written so far (0 for an empty journal)."""
+    return session.scalar(select(func.coalesce(func.max(JournalEntry.seq), 0))) or 0
+
+
+def append(
+    session: Session,
+    *,
+    uuid: str,
+    kind: str,
+    author: str,
+    author_role: str,
+    payload: dict,
+    now: datetime | None = None,
+) -> JournalEntry:
+    """Add the next entry of the journal to ``session`` (flushed, not committed).
+
+    The caller must have called :func:`begin_write` on this transaction and
+    commits the entry together with the write it records.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown journal kind {kind!r}")
+    entry = JournalEntry(
+        seq=last_seq(session) + 1,
+        uuid=uuid,
+        kind=kind,
+        author=author,
+        author_role=author_role,
+        created_at=now or utcnow(),
+        payload=payload,
+    )
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def page(session: Session, *, after: int = 0, limit: int = DEFAULT_PAGE) -> Sequence[JournalEntry]:
+    """Entries with ``seq > after``, ascending, at most ``limit`` (capped at :data:`MAX_PAGE`)."""
+    limit = max(1, min(limit, MAX_PAGE))
+    stmt = select(JournalEntry).where(JournalEntry.seq > after).order_by(JournalEntry.seq).limit(limit)
+    return session.scalars(stmt).all()
+
+
+def entry_to_dict(entry: JournalEntry) -> dict:
+    """The wire form of an entry (``created_at`` stays a datetime)."""
+    return {
+        "seq": entry.seq,
+        "uuid": entry.uuid,
+        "kind": entry.kind,
+        "author": entry.author,
+        "author_role": entry.author_role,
+        "created_at": entry.created_at,
+        "payload": entry.payload,
+    }

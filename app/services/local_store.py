@@ -1,0 +1,283 @@
+"""The console's local SQLite cache: cases, orientations, the outbox and the pulled journal.
+
+Open it with ``open_database(sqlite_url(paths.console_cache_path()))`` and
+hand the session factory to :class:`LocalStore`.  Rules it keeps:
+
+* **One transaction per local write**: :meth:`LocalStore.save_case` and
+  :meth:`LocalStore.save_orientation` write the row(s) *and* the
+  :class:`~app.models.OutboxItem` carrying the ``PUT`` together, or nothing.
+* **Saving again** an entity that still has a pending (not rejected) outbox
+  item updates the row and *replaces that item's body in place* (same id, so
+  the queue order — case before its orientations — is kept).  Otherwise a new
+  item is queued.  The server refuses changed content for a known UUID (409):
+  the sync service then marks the item rejected and the UI shows it.
+  :meth:`LocalStore.mark_sent` deletes an item only if its body is still the
+  one that was sent, so an edit made while a request was in flight is not lost.
+* **Pulled journal entries** are stored by their server ``seq`` (already
+  present ones ignored) in the same transaction that moves the cursor.  Cases
+  and orientations they carry that this console does not have yet (written at
+  other desks) are added to the local tables; local rows are never overwritten.
+* :meth:`LocalStore.journal` lists outbox items first, newest first, as rows
+  with ``seq=None`` and ``pending=True`` (or ``rejected=True`` with the server's
+  ``error``), so an offline decision shows at once as "en attente"; then the
+  pulled entries, newest first.  An item leaves the first part when the
+  server acknowledges it and appears in the second at the next pull (the same
+  sync round).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from pydantic import ValidationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.models import Case, JournalEntry, Orientation, OutboxItem, Patient, SyncState, utcnow
+from app.models.case import CaseNote
+from app.services.documents import (
+    CaseDoc, OrientationDoc, case_from_doc, case_to_doc, orientation_from_doc, orientation_to_doc,
+)
+
+log = logging.getLogger(__name__)
+
+CURSOR_KEY = "journal_cursor"
+API = "/api/v1"
+_CASE_SCALARS = [n for n in CaseDoc.model_fields if n not in ("patients", "notes")]
+
+
+@dataclass(frozen=True)
+class PendingItem:
+    """A detached copy of an outbox row."""
+
+    id: int
+    entity: str
+    entity_uuid: str
+    method: str
+    path: str
+    body: dict
+    created_at: datetime
+    attempts: int
+    last_error: str | None
+    rejected: bool
+
+
+def _item(row: OutboxItem) -> PendingItem:
+    return PendingItem(row.id, row.entity, row.entity_uuid, row.method, row.path, dict(row.body),
+                       row.created_at, row.attempts, row.last_error, row.rejected)
+
+
+def _entry_dict(e: JournalEntry) -> dict:
+    return {"seq": e.seq, "uuid": e.uuid, "kind": e.kind, "author": e.author, "author_role": e.author_role,
+            "created_at": e.created_at, "payload": e.payload, "pending": False, "rejected": False, "error": None}
+
+
+def _merge_children(existing: list, docs: list, factory: type) -> list:
+    """Children rebuilt from ``docs``, reusing rows by uuid (no delete + insert of one key)."""
+    by_uuid = {child.uuid: child for child in existing}
+    merged = []
+    for doc in docs:
+        values = doc.model_dump()
+        child = by_uuid.get(doc.uuid)
+        if child is None:
+            child = factory(**values)
+        else:
+            for name, value in values.items():
+                setattr(child, name, value)
+        merged.append(child)
+    return merged
+
+
+class LocalStore:
+    """Synchronous, short transactions over the console's cache (called from the Qt/asyncio thread)."""
+
+    def __init__(self, session_factory: sessionmaker[Session]):
+        self._sessions = session_factory
+
+    # --- local writes (row + outbox, one transaction) -----------------------------------------
+    def save_case(self, doc: CaseDoc, *, author: str) -> None:
+        """Insert or update a case and queue its ``PUT`` in the same transaction."""
+        with self._sessions() as session, session.begin():
+            case = session.get(Case, doc.uuid)
+            if case is None:
+                session.add(case_from_doc(doc, created_by=author))
+            else:
+                for name in _CASE_SCALARS:
+                    setattr(case, name, getattr(doc, name))
+                case.patients = _merge_children(case.patients, doc.patients, Patient)
+                case.notes = _merge_children(case.notes, doc.notes, CaseNote)
+                case.version += 1
+            self._queue(session, "case", doc.uuid, f"{API}/cases/{doc.uuid}", doc.model_dump(mode="json"))
+
+    def save_orientation(self, doc: OrientationDoc, *, author: str, author_role: str) -> None:
+        """Insert or update an orientation and queue its ``PUT`` in the same transaction."""
+        with self._sessions() as session, session.begin():
+            row = session.get(Orientation, doc.uuid)
+            if row is None:
+                session.add(orientation_from_doc(doc, author=author, author_role=author_role))
+            else:
+                for name, value in doc.model_dump().items():
+                    setattr(row, name, value)
+                row.version += 1
+            self._queue(session, "orientation", doc.uuid, f"{API}/orientations/{doc.uuid}",
+                        doc.model_dump(mode="json"))
+
+    @staticmethod
+    def _queue(session: Session, entity: str, uuid: str, path: str, body: dict) -> None:
+        pending = session.scalars(
+            select(OutboxItem).where(OutboxItem.entity == entity, OutboxItem.entity_uuid == uuid,
+                                     OutboxItem.rejected.is_(False)).order_by(OutboxItem.id.desc())
+        ).first()
+        if pending is not None:
+            pending.body = body
+        else:
+            session.add(OutboxItem(entity=entity, entity_uuid=uuid, method="PUT", path=path, body=body))
+
+    def next_counter(self, name: str) -> int:
+        """1, 2, 3… per ``name``, persisted (used for case numbers of this desk)."""
+        key = f"counter:{name}"
+        with self._sessions() as session, session.begin():
+            state = session.get(SyncState, key)
+            if state is None:
+                state = SyncState(key=key, value="0")
+                session.add(state)
+            value = int(state.value) + 1
+            state.value = str(value)
+            return value
+
+    # --- local reads ----------------------------------------------------------------------
+    def get_case(self, uuid: str) -> CaseDoc | None:
+        with self._sessions() as session:
+            case = session.get(Case, uuid)
+            return case_to_doc(case) if case is not None else None
+
+    def cases(self, limit: int = 100) -> list[CaseDoc]:
+        """Cases newest first (by creation time)."""
+        with self._sessions() as session:
+            rows = session.scalars(select(Case).order_by(Case.creation.desc()).limit(limit)).all()
+            return [case_to_doc(c) for c in rows]
+
+    def orientations_for_case(self, case_uuid: str) -> list[OrientationDoc]:
+        with self._sessions() as session:
+            rows = session.scalars(select(Orientation).where(Orientation.case_uuid == case_uuid)
+                                   .order_by(Orientation.creation)).all()
+            return [orientation_to_doc(o) for o in rows]
+
+    # --- outbox ---------------------------------------------------------------------------
+    def pending_outbox(self, limit: int = 100, after_id: int = 0) -> list[PendingItem]:
+        """Items still to send, in id order (rejected ones excluded)."""
+        with self._sessions() as session:
+            rows = session.scalars(select(OutboxItem).where(OutboxItem.rejected.is_(False), OutboxItem.id > after_id)
+                                   .order_by(OutboxItem.id).limit(limit)).all()
+            return [_item(r) for r in rows]
+
+    def outbox_count(self) -> int:
+        with self._sessions() as session:
+            return session.scalar(select(func.count()).select_from(OutboxItem)
+                                  .where(OutboxItem.rejected.is_(False))) or 0
+
+    def rejected_items(self) -> list[PendingItem]:
+        with self._sessions() as session:
+            rows = session.scalars(select(OutboxItem).where(OutboxItem.rejected.is_(True))
+                                   .order_by(OutboxItem.id)).all()
+            return [_item(r) for r in rows]
+
+    def mark_sent(self, item_id: int, sent_body: dict | None = None) -> bool:
+        """Delete an acknowledged item; kept (False) if its body changed since ``sent_body`` was read."""
+        with self._sessions() as session, session.begin():
+            row = session.get(OutboxItem, item_id)
+            if row is None:
+                return False
+            if sent_body is not None and row.body != sent_body:
+                return False
+            session.delete(row)
+            return True
+
+    def mark_failed(self, item_id: int, error: str) -> None:
+        with self._sessions() as session, session.begin():
+            row = session.get(OutboxItem, item_id)
+            if row is not None:
+                row.attempts += 1
+                row.last_error = error
+
+    def mark_rejected(self, item_id: int, error: str) -> None:
+        """The server refused the item for good: keep it for the user, never retry it."""
+        with self._sessions() as session, session.begin():
+            row = session.get(OutboxItem, item_id)
+            if row is not None:
+                row.attempts += 1
+                row.last_error = error
+                row.rejected = True
+
+    # --- journal --------------------------------------------------------------------------
+    def journal_cursor(self) -> int:
+        with self._sessions() as session:
+            state = session.get(SyncState, CURSOR_KEY)
+            return int(state.value) if state is not None else 0
+
+    def store_journal(self, entries: list[dict], next_after: int) -> list[dict]:
+        """Store pulled entries and move the cursor, in one transaction; returns the new entries."""
+        added: list[dict] = []
+        with self._sessions() as session, session.begin():
+            top = next_after
+            for raw in sorted(entries, key=lambda e: e["seq"]):
+                top = max(top, raw["seq"])
+                if session.get(JournalEntry, raw["seq"]) is not None:
+                    continue
+                created = raw.get("created_at")
+                created = datetime.fromisoformat(created) if isinstance(created, str) else created or utcnow()
+                if created.tzinfo is None:
+                    created = created.replace(tzinfo=timezone.utc)
+                entry = JournalEntry(
+                    seq=raw["seq"], uuid=raw["uuid"], kind=raw["kind"], author=raw.get("author") or "",
+                    author_role=raw.get("author_role") or "", payload=raw.get("payload") or {},
+                    created_at=created,
+                )
+                session.add(entry)
+                self._apply_remote(session, entry)
+                session.flush()
+                added.append(_entry_dict(entry))
+            state = session.get(SyncState, CURSOR_KEY)
+            if state is None:
+                session.add(SyncState(key=CURSOR_KEY, value=str(top)))
+            elif top > int(state.value):
+                state.value = str(top)
+        return added
+
+    @staticmethod
+    def _apply_remote(session: Session, entry: JournalEntry) -> None:
+        """Add a case or orientation written at another desk; never overwrite a local row."""
+        try:
+            if entry.kind == "case" and session.get(Case, entry.uuid) is None:
+                doc = CaseDoc.model_validate(entry.payload)
+                if session.scalar(select(Case.uuid).where(Case.case_id == doc.case_id)) is None:
+                    session.add(case_from_doc(doc, created_by=entry.author))
+            elif entry.kind == "orientation" and session.get(Orientation, entry.uuid) is None:
+                doc = OrientationDoc.model_validate(entry.payload)
+                if session.get(Case, doc.case_uuid) is not None:
+                    session.add(orientation_from_doc(doc, author=entry.author, author_role=entry.author_role))
+        except ValidationError:
+            log.warning("journal entry %s (%s): payload not understood, kept as is", entry.seq, entry.kind)
+
+    def journal(self, limit: int = 200) -> list[dict]:
+        """Outbox items (pending or rejected) first, then pulled entries; each part newest first."""
+        with self._sessions() as session:
+            items = session.scalars(select(OutboxItem).order_by(OutboxItem.id.desc()).limit(limit)).all()
+            rows: list[dict] = []
+            for item in items:
+                author, role = "", ""
+                if item.entity == "case" and (case := session.get(Case, item.entity_uuid)) is not None:
+                    author = case.created_by
+                elif item.entity == "orientation" and (o := session.get(Orientation, item.entity_uuid)) is not None:
+                    author, role = o.author, o.author_role
+                rows.append({"seq": None, "uuid": item.entity_uuid, "kind": item.entity, "author": author,
+                             "author_role": role, "created_at": item.created_at, "payload": dict(item.body),
+                             "pending": not item.rejected, "rejected": item.rejected,
+                             "error": item.last_error if item.rejected else None})
+            left = limit - len(rows)
+            if left > 0:
+                pulled = session.scalars(select(JournalEntry).order_by(JournalEntry.seq.desc()).limit(left)).all()
+                rows.extend(_entry_dict(e) for e in pulled)
+            return rows

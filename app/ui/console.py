@@ -1,0 +1,176 @@
+"""One console session: log in, build the desk and the window, sync until closed.
+
+Kept apart from :mod:`app.ui.app` so that tests can drive a whole console
+against a real server inside one process and one Qt application.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+from app import paths
+from app.models.db import open_database, sqlite_url
+from app.services.api_client import ApiClient, ApiError, Offline
+from app.services.desk import Desk, UserInfo
+from app.services.local_store import LocalStore
+from app.services.sync import SyncService
+from app.settings import Settings
+from app.ui.login_dialog import LoginDialog
+from app.ui.main_window import MainWindow
+from app.ui.map_view import MapView
+from app.ui.qt import QApplication, QTimer
+from app.ui.tasks import spawn
+
+log = logging.getLogger(__name__)
+
+#: The demo account a screenshot of the embedded default logs in with.
+SCREENSHOT_ACCOUNT = ("mrl", "mrl-demo")
+
+
+async def wait_signal(signal, timeout: float = 30.0, predicate=None):
+    """Await the next emission of a Qt signal (optionally one matching ``predicate``)."""
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future = loop.create_future()
+
+    def _on_emit(*args):
+        if not future.done() and (predicate is None or predicate(*args)):
+            future.set_result(args)
+
+    signal.connect(_on_emit)
+    try:
+        return await asyncio.wait_for(future, timeout)
+    finally:
+        signal.disconnect(_on_emit)
+
+
+class Console:
+    """Owns the services and the window of one running console."""
+
+    def __init__(self, cfg: Settings, server_url: str, *, embedded: bool = False):
+        self.cfg = cfg
+        self.embedded = embedded
+        _engine, factory = open_database(sqlite_url(paths.console_cache_path()))
+        self.store = LocalStore(factory)
+        self.client = ApiClient(server_url, verify=cfg.ca_file or True)
+        self.desk: Desk | None = None
+        self.window: MainWindow | None = None
+        self.sync: SyncService | None = None
+
+    async def run(self, *, user: str | None = None, password: str | None = None,
+                  screenshot: str | None = None) -> int:
+        try:
+            if screenshot and not user and self.embedded:
+                user, password = SCREENSHOT_ACCOUNT
+            info = await (self.login(user, password or "") if user else self._login_dialog())
+            if info is None:
+                return 1
+            self.build(info)
+            if screenshot:
+                return await self._take_screenshot(Path(screenshot))
+            await self._wait_closed()
+            return 0
+        finally:
+            await self.close()
+
+    # --- login ---------------------------------------------------------------------------
+    async def login(self, user: str, password: str) -> UserInfo | None:
+        """Log in without a dialog (``--user``, screenshots, tests)."""
+        try:
+            session = await self.client.login(user, password)
+        except ApiError as exc:
+            log.error("login failed for %s: %s", user, exc.message)
+            print(f"Connexion impossible : {exc.message}")
+            return None
+        return UserInfo(session.username, session.role, session.display_name)
+
+    async def _login_dialog(self) -> UserInfo | None:
+        dialog = LoginDialog()
+        dialog.show()
+        loop = asyncio.get_running_loop()
+        while True:
+            attempt: asyncio.Future = loop.create_future()
+
+            def _submitted(username, password, fut=attempt):
+                if not fut.done():
+                    fut.set_result((username, password))
+
+            def _rejected(fut=attempt):
+                if not fut.done():
+                    fut.set_result(None)
+
+            dialog.submitted.connect(_submitted)
+            dialog.rejected.connect(_rejected)
+            got = await attempt
+            dialog.submitted.disconnect(_submitted)
+            dialog.rejected.disconnect(_rejected)
+            if got is None:
+                return None
+            try:
+                session = await self.client.login(*got)
+            except Offline:
+                dialog.show_error("Serveur injoignable : vérifiez le réseau puis réessayez.")
+                continue
+            except ApiError as exc:
+                dialog.show_error(exc.message)
+                continue
+            dialog.accept()
+            return UserInfo(session.username, session.role, session.display_name)
+
+    # --- the running console -------------------------------------------------------------------
+    def build(self, info: UserInfo) -> None:
+        """Build the desk, the window and the sync service for the logged-in user."""
+        self.desk = Desk(store=self.store, client=self.client, settings=self.cfg, user=info)
+        map_view = MapView(tile_url=self.cfg.tile_url, tile_attribution=self.cfg.tile_attribution)
+        self.window = MainWindow(self.desk, self.store, map_view)
+        self.sync = SyncService(self.store, self.client, interval=self.cfg.sync_interval_s)
+        self.sync.add_listener(self._on_sync_status)
+        self.sync.add_journal_listener(lambda _entries: self.window.refresh_journal())
+        self.window.orientationRecorded.connect(lambda _uuid: self.sync.wake())
+        self.window.intake.caseSubmitted.connect(lambda _form: self.sync.wake())
+        self.window.show()
+        self.window.intake.focus_first()
+        spawn(self.sync.run(), name="sync")
+
+    def _on_sync_status(self, status) -> None:
+        if self.window is None:
+            return
+        self.window.status.set_online(status.online)
+        self.window.refresh_journal()
+        if status.last_error and status.online:
+            self.window.status.show_message(status.last_error, error=True)
+
+    async def _wait_closed(self) -> None:
+        app = QApplication.instance()
+        loop = asyncio.get_running_loop()
+        closed: asyncio.Future = loop.create_future()
+        app.lastWindowClosed.connect(lambda: closed.done() or closed.set_result(None))
+        await closed
+
+    async def _take_screenshot(self, target: Path) -> int:
+        """Show a demo call around the territory's main town, then write the window to PNG."""
+        from app.ui.demo_call import fill_demo_call
+
+        window = self.window
+        if not window.map_view.is_ready():
+            await wait_signal(window.map_view.ready, timeout=60)
+        fill_demo_call(window, self.cfg.departement)
+        await wait_signal(window.searchFinished, timeout=60)
+        for _ in range(100):
+            if window.map_view.pending_commands() == 0:
+                break
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.8)  # let Chromium paint the markers
+        target.parent.mkdir(parents=True, exist_ok=True)
+        ok = window.grab().save(str(target))
+        log.info("screenshot written to %s", target)
+        return 0 if ok else 2
+
+    async def close(self) -> None:
+        if self.sync is not None:
+            self.sync.stop()
+        await self.client.aclose()
+        if self.window is not None:
+            self.window.close()
+            QTimer.singleShot(0, self.window.deleteLater)

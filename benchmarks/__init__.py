@@ -1,0 +1,1 @@
+"""Measured goals of the console, run by ``make bench``."""

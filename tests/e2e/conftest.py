@@ -1,0 +1,85 @@
+"""End-to-end fixtures: a real ``sas server`` process and a qasync loop shared by the session.
+
+qt-headless.md: starting and stopping the Qt event loop per test segfaults once a
+web view exists, so one ``qasync.QEventLoop(already_running=True)`` serves every
+test and ``qtbot.waitUntil`` turns the Qt (and so the asyncio) crank.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class ServerProcess:
+    """``sas server`` in a child process, stoppable and restartable on the same port and database."""
+
+    def __init__(self, db_url: str, port: int, log_path: Path):
+        self.db_url = db_url
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}"
+        self._log_path = log_path
+        self._proc: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 30.0) -> None:
+        log = open(self._log_path, "ab")
+        self._proc = subprocess.Popen(
+            [sys.executable, "-m", "app", "server", "--db", self.db_url, "--port", str(self.port)],
+            stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ),
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self._proc.poll() is not None:
+                raise RuntimeError(f"server exited: {self._log_path.read_text()[-2000:]}")
+            try:
+                if httpx.get(f"{self.url}/healthz", timeout=0.5).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.1)
+        raise TimeoutError("server did not answer /healthz")
+
+    def stop(self) -> None:
+        if self._proc is not None and self._proc.poll() is None:
+            self._proc.terminate()
+            try:
+                self._proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self._proc.kill()
+                self._proc.wait(5)
+        self._proc = None
+
+
+@pytest.fixture(scope="session")
+def qasync_loop(qapp):
+    import qasync
+
+    loop = qasync.QEventLoop(qapp, already_running=True)
+    asyncio.set_event_loop(loop)
+    yield loop
+
+
+@pytest.fixture
+def demo_server(tmp_path):
+    """A seeded demo database (sas demo-data) served by a real ``sas server`` process."""
+    db_url = f"sqlite:///{tmp_path / 'server.db'}"
+    subprocess.run([sys.executable, "-m", "app", "demo-data", "--departement", "67", "--db", db_url],
+                   check=True, capture_output=True, timeout=120)
+    server = ServerProcess(db_url, free_port(), tmp_path / "server.log")
+    server.start()
+    yield server
+    server.stop()

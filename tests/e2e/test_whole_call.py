@@ -1,0 +1,93 @@
+"""A whole call on the real stack: intake → search → booking → journal, then offline and back.
+
+The console runs in this process with real widgets; the server is a real
+``sas server`` process on a real SQLite file.  The server is stopped in the
+middle: the second orientation is recorded offline, and once the server is
+back the journal holds both orientations exactly once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+import pytest
+
+from app import paths
+from app.settings import Settings
+from app.ui.console import Console
+from app.ui.qt import Qt
+
+pytestmark = pytest.mark.e2e
+
+
+def _server_journal(server) -> list[dict]:
+    token = httpx.post(f"{server.url}/api/v1/auth/login",
+                       json={"username": "superviseur", "password": "superviseur-demo"}).json()["access_token"]
+    entries, after = [], 0
+    while True:
+        body = httpx.get(f"{server.url}/api/v1/journal", params={"after": after, "limit": 500},
+                         headers={"Authorization": f"Bearer {token}"}).json()
+        if not body["entries"]:
+            return entries
+        entries += body["entries"]
+        after = body["next_after"]
+
+
+def test_whole_call_online_then_offline(qtbot, qasync_loop, demo_server, tmp_path):
+    paths.set_data_dir(tmp_path / "desk")
+    cfg = Settings(server_url=demo_server.url, desk_number=42, sync_interval_s=0.2)
+    console = Console(cfg, demo_server.url)
+    login = asyncio.ensure_future(console.login("mrl", "mrl-demo"))
+    qtbot.waitUntil(login.done, timeout=10_000)
+    console.build(login.result())
+    window = console.window
+    qtbot.addWidget(window)
+    qtbot.waitUntil(window.map_view.is_ready, timeout=30_000)
+
+    # 1. Intake, keyboard only, then Ctrl+Return opens the case and searches.
+    from tests.e2e.keyboard import type_standard_call
+
+    with qtbot.waitSignal(window.searchFinished, timeout=20_000) as search:
+        type_standard_call(qtbot, window.intake, commune="strasb")
+    assert search.args[0] > 0
+    case = console.desk.current_case
+    assert case.case_id.startswith("fr.health.samu670.DRFR15670")
+    assert case.caller_phone == "+33612345678"
+
+    # 2. The list and the map show the same effecteurs.
+    assert window.slot_table.model().rowCount() == len(window.results())
+
+    # 3. Book the selected slot with Enter from the list.
+    window.slot_table.setFocus()
+    with qtbot.waitSignal(window.orientationRecorded, timeout=10_000):
+        qtbot.keyClick(window.slot_table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: console.store.outbox_count() == 0, timeout=15_000)
+    assert "En ligne" in window.status.connection_text()
+
+    # 4. The server goes away; a second orientation is recorded offline.
+    demo_server.stop()
+    window.select_decision("CONSEIL")
+    qtbot.keyClick(window, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: "Hors ligne" in window.status.connection_text(), timeout=15_000)
+    assert console.store.outbox_count() == 1
+    assert "1 en attente" in window.status.pending_text()
+    assert window.journal.model().rowCount() >= 3  # case, booking orientation, pending advice
+
+    # 5. The server comes back: the queue drains, nothing is duplicated.
+    demo_server.start()
+    qtbot.waitUntil(lambda: console.store.outbox_count() == 0, timeout=30_000)
+    qtbot.waitUntil(lambda: "En ligne" in window.status.connection_text(), timeout=10_000)
+    journal = _server_journal(demo_server)
+    orientations = [e for e in journal if e["kind"] == "orientation"]
+    assert len(orientations) == 2
+    assert len({e["uuid"] for e in orientations}) == 2
+    booked = [e for e in orientations if e["payload"]["slot_id"] is not None]
+    advice = [e for e in orientations if e["payload"]["decision_key"] == "CONSEIL"]
+    assert len(booked) == 1 and len(advice) == 1
+    assert sum(1 for e in journal if e["kind"] == "booking") == 1
+    assert [e["seq"] for e in journal] == list(range(1, len(journal) + 1))
+    assert sum(1 for e in journal if e["kind"] == "case") == 1
+
+    closing = asyncio.ensure_future(console.close())
+    qtbot.waitUntil(closing.done, timeout=10_000)

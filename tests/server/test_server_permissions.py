@@ -1,0 +1,84 @@
+"""Every route × every role against app/services/permissions.py: 403 exactly where the table says."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from app.models import Role
+from app.services import permissions
+
+ROLES = [r.value for r in Role]
+
+
+def _request(route: str, case_body, orientation_body) -> tuple[str, str, dict | None]:
+    """(method, url, json) of a well-formed request to ``route``."""
+    u = str(uuid.uuid4())
+    return {
+        permissions.AUTH_ME: ("GET", "/api/v1/auth/me", None),
+        permissions.SLOTS_SEARCH: ("GET", "/api/v1/slots/search?lat=48.58&lon=7.75&radius_km=10", None),
+        permissions.SLOTS_BOOK: ("POST", "/api/v1/slots/999/booking",
+                                 {"orientation_id": u, "case_id": str(uuid.uuid4())}),
+        permissions.CASES_PUT: ("PUT", f"/api/v1/cases/{u}", case_body(uuid=u)),
+        permissions.CASES_GET: ("GET", f"/api/v1/cases/{u}", None),
+        permissions.ORIENTATIONS_PUT: ("PUT", f"/api/v1/orientations/{u}", orientation_body(str(uuid.uuid4()), uuid=u)),
+        permissions.ORIENTATIONS_GET: ("GET", f"/api/v1/orientations/{u}", None),
+        permissions.JOURNAL_LIST: ("GET", "/api/v1/journal", None),
+    }[route]
+
+
+def test_table_covers_exactly_the_protected_routes(client):
+    documented = {
+        f"{method.upper()} {path}"
+        for path, ops in client.get("/openapi.json").json()["paths"].items()
+        for method in ops
+        if path.startswith("/api/v1") and path != "/api/v1/auth/login"
+    }
+    assert documented == set(permissions.ROUTE_PATHS.values())
+    assert set(permissions.ROUTE_PATHS) == set(permissions.PERMISSIONS) == set(permissions.ROUTE_LABELS)
+
+
+def test_table_matches_the_agreed_contract():
+    expected = {
+        "slots.search": {"ARM", "OSNP", "MRL", "MRU", "ADMIN"},
+        "slots.book": {"OSNP", "MRL", "MRU"},
+        "cases.put": {"ARM", "OSNP", "MRL", "MRU"},
+        "cases.get": {"ARM", "OSNP", "MRL", "MRU", "SUPERVISEUR"},
+        "orientations.put": {"OSNP", "MRL", "MRU"},
+        "orientations.get": {"ARM", "OSNP", "MRL", "MRU", "SUPERVISEUR"},
+        "journal.list": set(ROLES),
+        "auth.me": set(ROLES),
+    }
+    assert {route: set(roles) for route, roles in permissions.PERMISSIONS.items()} == expected
+    assert permissions.is_allowed("slots.book", "OSNP") and not permissions.is_allowed("slots.book", "ARM")
+    assert permissions.routes_for("SUPERVISEUR") == ["auth.me", "cases.get", "orientations.get", "journal.list"]
+    assert permissions.as_table()[2] == ("slots.book", "POST /api/v1/slots/{slot_id}/booking", ["OSNP", "MRL", "MRU"])
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("route", list(permissions.PERMISSIONS))
+def test_role_gets_403_exactly_when_not_allowed(client, auth, case_body, orientation_body, route, role):
+    method, url, body = _request(route, case_body, orientation_body)
+    response = client.request(method, url, json=body, headers=auth(role))
+    if permissions.is_allowed(route, role):
+        assert response.status_code not in (401, 403), response.json()
+        assert response.status_code < 500
+    else:
+        assert response.status_code == 403
+        assert response.json() == {"error": "forbidden", "message": "Action non autorisée pour votre rôle"}
+
+
+@pytest.mark.parametrize("route", list(permissions.PERMISSIONS))
+def test_every_protected_route_is_401_without_token(client, case_body, orientation_body, route):
+    method, url, body = _request(route, case_body, orientation_body)
+    response = client.request(method, url, json=body)
+    assert response.status_code == 401
+    assert response.json()["error"] == "unauthorized"
+
+
+def test_forbidden_write_leaves_no_trace(client, auth, case_body):
+    body = case_body()
+    assert client.put(f"/api/v1/cases/{body['uuid']}", json=body, headers=auth("SUPERVISEUR")).status_code == 403
+    journal = client.get("/api/v1/journal", headers=auth("SUPERVISEUR")).json()
+    assert journal == {"entries": [], "next_after": 0}
