@@ -62,10 +62,10 @@ def test_format_phone_is_national_for_france():
 
 def test_new_case_id_layout_and_hub_pattern():
     case_id = intake.new_case_id("670", NOW, 42, 7)
-    assert case_id == "fr.health.samu670.DRFR15670240184200007"
+    assert case_id == "fr.health.samu670.DRFR1567024018420007"
     assert HUB_CASE_ID.match(case_id) and CASE_ID.match(case_id)
     assert intake.new_case_id("76A", datetime(2025, 12, 31, tzinfo=timezone.utc), 3, 1234).endswith(
-        "DRFR1576A253650031234")
+        "DRFR1576A25365031234")
     assert HUB_CASE_ID.match(intake.new_case_id("670", NOW, 99, 123456))  # widens, still valid
 
 
