@@ -11,7 +11,7 @@ appends the ``booking`` journal entry.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Response, status
 from sqlalchemy import select, update
@@ -87,6 +87,8 @@ def search(
     end: Annotated[str | None, Query(description=_INSTANT_DOC + " ; défaut : début + 72 h",
                                      json_schema_extra={"format": "date-time"})] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    kind: Annotated[list[Literal["MG", "SOS", "MSP", "CDS", "PHARM", "INF"]] | None,
+                    Query(description="Types d'effecteur à garder (répétable) ; défaut : tous")] = None,
     principal: Principal = Depends(require(permissions.SLOTS_SEARCH)),
     state: ServerState = Depends(get_state),
 ) -> SearchOut:
@@ -94,7 +96,8 @@ def search(
     start_at, end_at = _window(start, end)
     with state.read() as session:
         result = slot_search.search_slots(
-            session, lat=lat, lon=lon, radius_km=radius_km, start=start_at, end=end_at, limit=limit, now=utcnow()
+            session, lat=lat, lon=lon, radius_km=radius_km, start=start_at, end=end_at, limit=limit, now=utcnow(),
+            kinds=kind,
         )
     return SearchOut(results=[_slot_out(hit) for hit in result.hits], total=result.total)
 

@@ -17,6 +17,8 @@ The bearer token and the password are never logged, and neither are bodies
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -189,9 +191,12 @@ class ApiClient:
         return session
 
     async def search_slots(self, lat: float, lon: float, radius_km: float, start: datetime | None = None,
-                           end: datetime | None = None, limit: int = 100) -> dict:
+                           end: datetime | None = None, limit: int = 100,
+                           kinds: Sequence[str] | None = None) -> dict:
         """Free slots around a point: ``{"results": [...], "total": n}``."""
         params: dict[str, Any] = {"lat": lat, "lon": lon, "radius_km": radius_km, "limit": limit}
+        if kinds:
+            params["kind"] = list(kinds)
         if start is not None:
             params["start"] = start.isoformat()
         if end is not None:

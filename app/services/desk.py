@@ -22,14 +22,8 @@ from app.settings import Settings
 #: Slot search window: the SAS looks 72 h ahead (domain.md B.9).
 SEARCH_HORIZON = timedelta(hours=72)
 RADIUS_STEP_KM = 5.0
-
-
-class IntakeInvalid(Exception):
-    """The intake form has errors; ``errors`` names each field."""
-
-    def __init__(self, errors: list[intake.FieldError]):
-        super().__init__("; ".join(f"{e.field}: {e.message}" for e in errors))
-        self.errors = errors
+#: Who the OSNP looks for when a doctor must see the patient (pharmacies and nurses are reached by phone).
+CONSULTATION_KINDS = ("MG", "SOS", "MSP", "CDS")
 
 
 class NoCaseOpen(Exception):
@@ -68,17 +62,22 @@ class Desk:
         self.current_case: CaseDoc | None = None
         self.radius_km = settings.default_radius_km
 
+    @property
+    def settings(self) -> Settings:
+        return self._settings
+
     # --- cases -------------------------------------------------------------------------
     def open_case(self, form: intake.IntakeForm) -> CaseDoc:
         """Validate the form, give the case its Hub id, store it with its outbox row."""
         errors = intake.validate(form)
         if errors:
-            raise IntakeInvalid(errors)
+            raise intake.InvalidIntake(errors)
         now = self._clock()
         counter = self._store.next_counter(f"case:{now:%Y-%j}")
         case_id = intake.new_case_id(self._settings.samu_code, now, self._settings.desk_number, counter)
         doc = intake.build_case_doc(
-            form, uuid=new_uuid(), case_id=case_id, owner=self._settings.owner, now=now, author=self.user.username
+            form, uuid=new_uuid(), case_id=case_id, owner=self._settings.owner, now=now,
+            author=self.user.username, author_role=self.user.role,
         )
         self._store.save_case(doc, author=self.user.username)
         self.current_case = doc
@@ -98,7 +97,8 @@ class Desk:
             self.radius_km += RADIUS_STEP_KM
         now = self._clock()
         body = await self._client.search_slots(
-            case.lat, case.lon, self.radius_km, start=now, end=now + SEARCH_HORIZON, limit=200
+            case.lat, case.lon, self.radius_km, start=now, end=now + SEARCH_HORIZON, limit=200,
+            kinds=CONSULTATION_KINDS,
         )
         return SearchOutcome(body["results"], body["total"], self.radius_km, case.lat, case.lon)
 

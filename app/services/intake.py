@@ -26,8 +26,11 @@ from app import paths
 from app.services.documents import CaseDoc, NoteDoc
 
 PHONE_INVALID = "Numéro de téléphone invalide"
-#: Regions tried, in order, for a national number (0…) that is not a valid metropolitan one.
-_DOM_REGIONS = ("GP", "MQ", "GF", "RE", "YT", "PM", "BL", "MF")
+#: Overseas regions inside the French 10-digit plan (0590…, 0696…, 0262…, 0269…), tried before FR
+#: for a 10-digit national number: phonenumbers' FR data accepts some of their ranges (0269 Mayotte)
+#: as +33, while each region's data only accepts its own prefixes.  Saint-Pierre-et-Miquelon (+508,
+#: 6 digits) is not in the plan: "06 12 34 5" must stay a truncated mobile, not a valid +508 number.
+_DOM_REGIONS = ("GP", "MQ", "GF", "RE", "YT", "BL", "MF")
 _PHONE_CHARS = re.compile(r"^[0-9+\s().\-/]+$")
 #: Form fields in the ARM's interview (and tab) order; errors come back in this order.
 FIELD_ORDER = ("caller_phone", "callback_phone", "caller_name", "address", "commune", "motive", "priority", "notes")
@@ -89,7 +92,8 @@ def normalize_phone(text: str) -> str:
     raw = (text or "").strip()
     if not raw or not _PHONE_CHARS.match(raw):
         raise ValueError(PHONE_INVALID)
-    for region in ("FR",) + (_DOM_REGIONS if raw.startswith("0") and not raw.startswith("00") else ()):
+    national = re.fullmatch(r"0\d{9}", re.sub(r"\D", "", raw)) is not None and not raw.startswith("00")
+    for region in (_DOM_REGIONS if national else ()) + ("FR",):
         try:
             number = phonenumbers.parse(raw, region)
         except phonenumbers.NumberParseException:

@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 from app.models import EFFECTEUR_KINDS, SLOT_MODES
+from app.services.intake import format_phone
 
 PARIS = ZoneInfo("Europe/Paris")
 _DAYS = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
@@ -57,7 +58,7 @@ def effecteur_markers(results: list[dict], now: datetime | None = None, slots_sh
             "name": eff["name"],
             "kind": eff["kind"],
             "kind_label": EFFECTEUR_KINDS.get(eff["kind"], eff["kind"]),
-            "phone": eff.get("phone"),
+            "phone": format_phone(eff.get("phone")) or None,
         }
     for eff_id, marker in markers.items():
         times = sorted(starts[eff_id])

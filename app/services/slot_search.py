@@ -15,6 +15,8 @@ is the caller's business: this module returns distance order.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -75,12 +77,14 @@ def search_slots(
     end: datetime | None = None,
     limit: int = 50,
     now: datetime | None = None,
+    kinds: Sequence[str] | None = None,
 ) -> SearchResult:
     """Free slots starting in [start, end] at sites within ``radius_km`` of (lat, lon).
 
     ``start`` defaults to ``now`` (itself defaulting to the current time) and
     ``end`` to ``start`` + 72 h.  Times must be timezone-aware.  Hits come nearest
-    first, then soonest, then by slot id.
+    first, then soonest, then by slot id.  ``kinds`` keeps only effecteurs of
+    those kinds (``MG``, ``SOS``...); ``None`` keeps all.
 
     Raises:
         ValueError: a coordinate, radius, limit or time is invalid (the message
@@ -106,9 +110,11 @@ def search_slots(
         ConsultationSite.lon.between(box.min_lon, box.max_lon),
     )
     distances: dict[str, float] = {}
-    for site_id, site_lat, site_lon in conn.execute(
-        select(ConsultationSite.id, ConsultationSite.lat, ConsultationSite.lon).where(*in_box)
-    ):
+    sites = select(ConsultationSite.id, ConsultationSite.lat, ConsultationSite.lon).where(*in_box)
+    if kinds is not None:
+        sites = sites.join(Effecteur, Effecteur.id == ConsultationSite.effecteur_id).where(
+            Effecteur.kind.in_(list(kinds)))
+    for site_id, site_lat, site_lon in conn.execute(sites):
         d = haversine_km(lat, lon, site_lat, site_lon)
         if d <= radius_km:
             distances[site_id] = d

@@ -15,122 +15,19 @@ from datetime import datetime, timezone
 
 from app.services import intake, permissions
 from app.services.intake import FieldError, IntakeForm
+from app.ui.completion import PriorityCombo, SearchCompleter
 from app.ui.qt import (
-    QColor, QComboBox, QCompleter, QFormLayout, QHBoxLayout, QIcon, QKeyEvent, QKeySequence, QLabel,
-    QLineEdit, QModelIndex, QObject, QPixmap, QPlainTextEdit, QPushButton, QShortcut, QStandardItem,
-    QStandardItemModel, Qt, QVBoxLayout, QWidget, Signal, Slot,
+    QFormLayout, QHBoxLayout, QKeySequence, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QShortcut, Qt,
+    QTimer, QVBoxLayout, QWidget, Signal, Slot,
 )
 
 _ERROR_STYLE = "color: #c62828; font-weight: bold;"
-_INVALID_CSS = "*[invalid=\"true\"] { border: 2px solid #c62828; border-radius: 3px; }"
-#: Keys that choose a priority: digits (also numeric keypad) and the AZERTY top row unshifted.
-_PRIORITY_KEYS = {"0": "P0", "1": "P1", "2": "P2", "3": "P3", "à": "P0", "&": "P1", "é": "P2", '"': "P3",
-                  "n": "NR", "N": "NR"}
+_PANEL_CSS = ("*[invalid=\"true\"] { border: 2px solid #c62828; border-radius: 3px; }"
+              "QPushButton:checked { background: #c8e6c9; color: #1b5e20; font-weight: bold; }")
 #: Error field names from elsewhere (the wire document) mapped to the panel's fields.
 _ALIASES = {"commune_insee": "commune", "commune_name": "commune", "city_insee_code": "commune",
             "city_name": "commune", "motive_code": "motive", "motive_label": "motive",
             "health_motive_code": "motive", "address_complete": "address"}
-
-
-class SearchCompleter(QObject):
-    """A completion popup on a line edit, fed by a search function as the user types.
-
-    ``search(text)`` returns ``[(display text, payload), …]`` best first.  The
-    first proposal is highlighted, so Entrée takes it and the arrows pick
-    another; leaving the field with exactly one proposal takes that one.
-
-    Signals:
-        chosen(object): a proposal was taken; carries its payload (also :attr:`current`).
-        edited(): the user changed the text, so no proposal is taken any more.
-    """
-
-    chosen = Signal(object)
-    edited = Signal()
-
-    def __init__(self, edit: QLineEdit, search):
-        super().__init__(edit)
-        self._edit = edit
-        self._search = search
-        self._items: list[tuple[str, object]] = []
-        self.current = None
-        self._model = QStandardItemModel(self)
-        self.completer = QCompleter(self._model, self)
-        self.completer.setWidget(edit)
-        self.completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
-        self.completer.setMaxVisibleItems(10)
-        self.completer.activated[QModelIndex].connect(self._on_activated)
-        edit.textEdited.connect(self._on_text_edited)
-        edit.editingFinished.connect(self._on_editing_finished)
-
-    def popup(self):
-        return self.completer.popup()
-
-    def reset(self) -> None:
-        """Forget the proposals and the taken one (the caller clears the text)."""
-        self.current = None
-        self._set_items([])
-
-    def _set_items(self, items: list[tuple[str, object]]) -> None:
-        self._items = items
-        self._model.clear()
-        for row, (text, _payload) in enumerate(items):
-            item = QStandardItem(text)
-            item.setData(row, Qt.ItemDataRole.UserRole)
-            self._model.appendRow(item)
-        if not items or not self._edit.hasFocus():
-            self.popup().hide()
-            return
-        self.completer.complete()
-        self.popup().setCurrentIndex(self.completer.completionModel().index(0, 0))
-
-    def _take(self, row: int) -> None:
-        text, payload = self._items[row]
-        self.current = payload
-        self._edit.setText(text)
-        self.chosen.emit(payload)
-
-    @Slot(str)
-    def _on_text_edited(self, text: str) -> None:
-        self.current = None
-        self.edited.emit()
-        self._set_items(self._search(text) if text.strip() else [])
-
-    @Slot(QModelIndex)
-    def _on_activated(self, index: QModelIndex) -> None:
-        row = index.data(Qt.ItemDataRole.UserRole)
-        if row is not None and 0 <= row < len(self._items):
-            self._take(row)
-
-    @Slot()
-    def _on_editing_finished(self) -> None:
-        if self.current is None and len(self._items) == 1 and not self.popup().isVisible():
-            self._take(0)
-
-
-class PriorityCombo(QComboBox):
-    """P0–P3 / NR with colour swatches; keys 0–3 (or à & é ") and N choose directly."""
-
-    def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        for p in intake.PRIORITIES:
-            swatch = QPixmap(14, 14)
-            swatch.fill(QColor(p.colour))
-            self.addItem(QIcon(swatch), f"{p.code} — {p.label}", p.code)
-            self.setItemData(self.count() - 1, p.description, Qt.ItemDataRole.ToolTipRole)
-        self.setPlaceholderText(self.tr("Choisir : touches 0 à 3, N"))
-        self.setCurrentIndex(-1)
-
-    def code(self) -> str:
-        return self.currentData() or ""
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
-        code = _PRIORITY_KEYS.get(event.text()) if not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier \
-            else None
-        if code is not None:
-            self.setCurrentIndex(self.findData(code))
-            event.accept()
-            return
-        super().keyPressEvent(event)
 
 
 class IntakePanel(QWidget):
@@ -146,7 +43,7 @@ class IntakePanel(QWidget):
     def __init__(self, parent: QWidget | None = None, *, communes=None, home_departement: str | None = None):
         super().__init__(parent)
         self.setObjectName("intakePanel")
-        self.setStyleSheet(_INVALID_CSS)
+        self.setStyleSheet(_PANEL_CSS)
         self._communes = communes
         self.home_departement = home_departement
         self._callback_custom = False
@@ -154,12 +51,19 @@ class IntakePanel(QWidget):
         self._build()
         self._connect()
         self._set_confirmed(False)
+        # Load the communes as soon as the event loop runs, not at the first key of the first call.
+        QTimer.singleShot(0, self.communes)
+
+    def _line_edits(self) -> tuple[QLineEdit, ...]:
+        return (self.phone_edit, self.callback_edit, self.name_edit, self.address_edit, self.commune_edit,
+                self.motive_edit)
 
     # --- construction ---------------------------------------------------------------------
     def _build(self) -> None:
         tr = self.tr
         self.case_label = QLabel(self)
-        self.case_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.case_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                                | Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self.case_label.setStyleSheet("background: #e8f5e9; color: #1b5e20; padding: 6px; font-weight: bold;")
         self.case_label.setAccessibleName(tr("Dossier ouvert"))
         self.case_label.hide()
@@ -255,15 +159,15 @@ class IntakePanel(QWidget):
         self.callback_edit.returnPressed.connect(self._on_callback_return)
         for completer in (self.commune_completer, self.motive_completer):
             completer.chosen.connect(self._on_field_changed)
-            completer.edited.connect(self._touch)
-        for edit in (self.phone_edit, self.callback_edit, self.name_edit, self.address_edit,
-                     self.commune_edit, self.motive_edit):
+        for edit in self._line_edits():
+            edit.textEdited.connect(self._touch)
             edit.textChanged.connect(self._on_field_changed)
         self.notes_edit.textChanged.connect(self._on_field_changed)
         self.priority_combo.currentIndexChanged.connect(self._on_field_changed)
 
     # --- completion sources ---------------------------------------------------------------------
     def communes(self):
+        """The communes index (the shipped one unless given; loaded once, ~0.3 s)."""
         if self._communes is None:
             from app.services.communes import default_index
 
@@ -332,8 +236,7 @@ class IntakePanel(QWidget):
 
     def clear(self) -> None:
         """Empty every field for a new call (and make the form editable again)."""
-        for edit in (self.phone_edit, self.callback_edit, self.name_edit, self.address_edit,
-                     self.commune_edit, self.motive_edit):
+        for edit in self._line_edits():
             edit.clear()
         self.notes_edit.clear()
         self.priority_combo.setCurrentIndex(-1)
@@ -361,6 +264,18 @@ class IntakePanel(QWidget):
         """Only roles that may create cases can type in the form."""
         self._set_read_only(not permissions.is_allowed(permissions.CASES_PUT, str(role)))
 
+    def fill(self, *, caller_phone: str, caller_name: str = "", address: str = "", commune: str = "",
+             motive: str = "", priority: str = "", notes: str = "") -> None:
+        """Put a whole call in the form at once (the demo call of screenshots and training)."""
+        self.phone_edit.setText(caller_phone)
+        self._on_phone_edited(caller_phone)
+        self.name_edit.setText(caller_name)
+        self.address_edit.setText(address)
+        self.commune_completer.choose_best(commune)
+        self.motive_completer.choose_best(motive)
+        self.priority_combo.setCurrentIndex(self.priority_combo.findData(priority))
+        self.notes_edit.setPlainText(notes)
+
     def is_callback_confirmed(self) -> bool:
         return self.confirm_button.isChecked()
 
@@ -380,14 +295,12 @@ class IntakePanel(QWidget):
     # --- private slots ----------------------------------------------------------------------------
     @Slot(str)
     def _on_phone_edited(self, text: str) -> None:
-        self._touch()
         if not self._callback_custom:
             self.callback_edit.setText(text)
             self._set_confirmed(False)
 
     @Slot(str)
     def _on_callback_edited(self, text: str) -> None:
-        self._touch()
         self._callback_custom = bool(text.strip())
         self._set_confirmed(False)
 
@@ -440,9 +353,9 @@ class IntakePanel(QWidget):
             self.confirm_state.setStyleSheet("color: #b26a00;")
 
     def _set_read_only(self, read_only: bool) -> None:
-        for edit in (self.phone_edit, self.callback_edit, self.name_edit, self.address_edit,
-                     self.commune_edit, self.motive_edit):
+        for edit in self._line_edits():
             edit.setReadOnly(read_only)
         self.notes_edit.setReadOnly(read_only)
-        for widget in (self.priority_combo, self.confirm_button, self.submit_button):
+        self.priority_combo.set_read_only(read_only)
+        for widget in (self.confirm_button, self.submit_button):
             widget.setEnabled(not read_only)

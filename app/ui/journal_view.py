@@ -17,8 +17,8 @@ from app.services import decisions
 from app.services.intake import PRIORITY_LABELS
 from app.services.presentation import PARIS, format_slot_time, parse_time
 from app.ui.qt import (
-    QAbstractItemView, QAbstractTableModel, QColor, QCoreApplication, QItemSelectionModel, QLabel, QModelIndex,
-    QPersistentModelIndex, Qt, QTableView, QVBoxLayout, QWidget,
+    QAbstractItemView, QAbstractTableModel, QColor, QCoreApplication, QHeaderView, QItemSelectionModel, QLabel,
+    QModelIndex, QPersistentModelIndex, Qt, QTableView, QVBoxLayout, QWidget,
 )
 
 COL_TIME, COL_KIND, COL_AUTHOR, COL_SUMMARY, COL_STATE = range(5)
@@ -27,6 +27,7 @@ _KINDS = {"case": "Dossier", "orientation": "Orientation", "booking": "Réservat
 STATE_SYNCED, STATE_PENDING, STATE_REJECTED = "synced", "pending", "rejected"
 _STATE_TEXT = {STATE_SYNCED: "Synchronisé", STATE_PENDING: "En attente", STATE_REJECTED: "Refusé"}
 _STATE_COLOUR = {STATE_PENDING: "#b26a00", STATE_REJECTED: "#c62828"}
+_ROW_TINT = {STATE_PENDING: "#fff4e0", STATE_REJECTED: "#fdecea"}
 #: Role giving the entry's uuid (``Qt.UserRole`` gives the whole entry dict).
 UUID_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -127,6 +128,8 @@ class JournalModel(QAbstractTableModel):
             return self._entries[index.row()].get("uuid")
         if role == Qt.ItemDataRole.ForegroundRole and col == COL_STATE and state in _STATE_COLOUR:
             return QColor(_STATE_COLOUR[state])
+        if role == Qt.ItemDataRole.BackgroundRole and state in _ROW_TINT:
+            return QColor(_ROW_TINT[state])
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == COL_TIME:
                 return full_time
@@ -166,9 +169,10 @@ class JournalView(QWidget):
         self.table.setTabKeyNavigation(False)
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COL_SUMMARY, QHeaderView.ResizeMode.Stretch)  # État stays visible
         self.title.setBuddy(self.table)
-        self._model.modelReset.connect(self.table.resizeColumnsToContents)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)

@@ -3,7 +3,8 @@
 The dialog only collects and emits (:attr:`LoginDialog.submitted`); whoever
 shows it calls the server, then :meth:`LoginDialog.show_error` (the dialog
 stays open, the password is emptied and focused) or ``accept()``.  While an
-attempt is under way the fields are locked so a double Entrée sends one try.
+attempt is under way the fields are read-only and the button disabled, so a
+double Entrée sends one try (and never presses Quitter).
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ class LoginDialog(QDialog):
         self.login_button = self.buttons.addButton(self.tr("Se &connecter"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.quit_button = self.buttons.addButton(self.tr("&Quitter"), QDialogButtonBox.ButtonRole.RejectRole)
         self.login_button.setDefault(True)
+        # Never let Quit become the default button: a second Entrée during a login attempt must not quit.
+        self.quit_button.setAutoDefault(False)
         self.buttons.accepted.connect(self._on_accepted)
         self.buttons.rejected.connect(self.reject)
 
@@ -56,7 +59,10 @@ class LoginDialog(QDialog):
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(360)
-        (self.password_edit if username else self.username_edit).setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        (self.password_edit if self.username() else self.username_edit).setFocus(Qt.FocusReason.OtherFocusReason)
 
     def username(self) -> str:
         return self.username_edit.text().strip()
@@ -70,8 +76,11 @@ class LoginDialog(QDialog):
         self.password_edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _set_busy(self, busy: bool) -> None:
-        for widget in (self.username_edit, self.password_edit, self.login_button):
-            widget.setEnabled(not busy)
+        # Read-only rather than disabled: disabling the focused field would move the focus (and
+        # the Entrée key) to another button.
+        self.username_edit.setReadOnly(busy)
+        self.password_edit.setReadOnly(busy)
+        self.login_button.setEnabled(not busy)
 
     @Slot()
     def _on_accepted(self) -> None:

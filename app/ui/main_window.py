@@ -15,7 +15,8 @@ import logging
 
 from app.services import decisions, presentation
 from app.services.api_client import ApiError, Offline, SlotTaken
-from app.services.desk import Desk, IntakeInvalid, NoCaseOpen, SearchOutcome
+from app.services.desk import Desk, NoCaseOpen, SearchOutcome
+from app.services.intake import InvalidIntake
 from app.services.local_store import LocalStore
 from app.ui.intake_panel import IntakePanel
 from app.ui.journal_view import JournalView
@@ -75,7 +76,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("Console de régulation SAS — %s") % desk.user.display_name)
         self.resize(1600, 960)
 
-        self.intake = IntakePanel(self)
+        self.intake = IntakePanel(self, home_departement=desk.settings.departement)
+        self.intake.set_enabled_for_role(desk.user.role)
         self.map_view = map_view
         self.slot_table = SlotTable(self)
         self.journal = JournalView(self)
@@ -124,7 +126,7 @@ class MainWindow(QMainWindow):
         split.addWidget(middle)
         split.addWidget(self.journal)
         split.setStretchFactor(1, 1)
-        split.setSizes([400, 820, 380])
+        split.setSizes([390, 760, 450])
         self.setCentralWidget(split)
         self.setTabOrder(self.slot_table, self._book_button)
 
@@ -168,7 +170,7 @@ class MainWindow(QMainWindow):
     def _on_case_submitted(self, form) -> None:
         try:
             doc = self._desk.open_case(form)
-        except IntakeInvalid as exc:
+        except InvalidIntake as exc:
             self.intake.show_errors(exc.errors)
             self.status.show_message(self.tr("Dossier incomplet : corrigez les champs signalés"), error=True)
             return

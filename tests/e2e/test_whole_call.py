@@ -42,11 +42,10 @@ def test_whole_call_online_then_offline(qtbot, qasync_loop, demo_server, tmp_pat
     qtbot.waitUntil(login.done, timeout=10_000)
     console.build(login.result())
     window = console.window
-    qtbot.addWidget(window)
     qtbot.waitUntil(window.map_view.is_ready, timeout=30_000)
 
     # 1. Intake, keyboard only, then Ctrl+Return opens the case and searches.
-    from tests.e2e.keyboard import type_standard_call
+    from tests.helpers.keyboard import type_standard_call
 
     with qtbot.waitSignal(window.searchFinished, timeout=20_000) as search:
         type_standard_call(qtbot, window.intake, commune="strasb")
@@ -63,7 +62,10 @@ def test_whole_call_online_then_offline(qtbot, qasync_loop, demo_server, tmp_pat
     with qtbot.waitSignal(window.orientationRecorded, timeout=10_000):
         qtbot.keyClick(window.slot_table, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: console.store.outbox_count() == 0, timeout=15_000)
+    qtbot.waitUntil(lambda: any(e["kind"] == "orientation" and e["seq"] for e in console.store.journal()),
+                    timeout=15_000)
     assert "En ligne" in window.status.connection_text()
+    assert window.journal.model().rowCount() == 3  # case, booking, orientation — all synced
 
     # 4. The server goes away; a second orientation is recorded offline.
     demo_server.stop()
@@ -72,7 +74,8 @@ def test_whole_call_online_then_offline(qtbot, qasync_loop, demo_server, tmp_pat
     qtbot.waitUntil(lambda: "Hors ligne" in window.status.connection_text(), timeout=15_000)
     assert console.store.outbox_count() == 1
     assert "1 en attente" in window.status.pending_text()
-    assert window.journal.model().rowCount() >= 3  # case, booking orientation, pending advice
+    assert window.journal.model().rowCount() == 4  # the advice shows at once, marked pending
+    assert window.journal.model().entry(0)["pending"]
 
     # 5. The server comes back: the queue drains, nothing is duplicated.
     demo_server.start()

@@ -62,6 +62,13 @@ def test_search_nearest_first_within_radius_and_72h(client, auth, territory):
     assert datetime.fromisoformat(first["start"]).tzinfo is not None
 
 
+def test_search_by_kind(client, auth, territory):
+    assert _search(client, auth, kind=["MG"]).json()["total"] == 3
+    assert _search(client, auth, kind=["PHARM", "INF"]).json()["total"] == 0
+    bad = _search(client, auth, kind=["PIZZA"])
+    assert bad.status_code == 422 and bad.json()["fields"][0]["field"] == "kind.0"
+
+
 def test_search_radius_and_limit(client, auth, territory):
     wide = _search(client, auth, radius_km=50).json()
     assert [r["slot_id"] for r in wide["results"]][-1] == territory["far"]

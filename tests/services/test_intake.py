@@ -40,6 +40,9 @@ def good_form(**changes) -> IntakeForm:
     ("0262 12 34 56", "+262262123456"),   # La Réunion
     ("0590 12 34 56", "+590590123456"),   # Guadeloupe
     ("0594 30 00 00", "+594594300000"),   # Guyane
+    ("0269 61 00 00", "+262269610000"),   # Mayotte
+    ("0639 69 12 34", "+262639691234"),   # Mayotte mobile
+    ("0692 12 34 56", "+262692123456"),   # La Réunion mobile
     ("+590 690 12 34 56", "+590690123456"),
     ("+44 20 7946 0958", "+442079460958"),  # a foreign mobile calling the 15
 ])
@@ -48,7 +51,7 @@ def test_normalize_phone_accepts_french_dom_and_international_numbers(text, expe
 
 
 @pytest.mark.parametrize("text", ["", "   ", "123", "06 12 34 56 7", "06 12 34 56 78 9", "06 12 34 56 ab",
-                                  "bonjour", "+33 1"])
+                                  "bonjour", "+33 1", "06 12 34 5", "0612345"])
 def test_normalize_phone_rejects_with_a_french_message(text):
     with pytest.raises(ValueError, match="Numéro de téléphone invalide"):
         intake.normalize_phone(text)

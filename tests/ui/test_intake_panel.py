@@ -11,63 +11,17 @@ import pytest  # noqa: E402
 from app.services.communes import default_index  # noqa: E402
 from app.services.intake import FieldError, IntakeForm  # noqa: E402
 from app.ui.intake_panel import IntakePanel  # noqa: E402
-from app.ui.qt import QApplication, QLabel, QLineEdit, Qt  # noqa: E402
+from tests.helpers.keyboard import CTRL, Keyboard, type_standard_call  # noqa: E402,F401
+from app.ui.qt import QApplication, QEvent, QKeyEvent, QLabel, QLineEdit, Qt  # noqa: E402
 
-CTRL = Qt.KeyboardModifier.ControlModifier
-
-
-class Keyboard:
-    """Sends keys where the real keyboard would: the open popup, else the focused widget; counts them."""
-
-    def __init__(self, qtbot):
-        self.qtbot = qtbot
-        self.count = 0
-        self.content = 0
-
-    @staticmethod
-    def target():
-        return QApplication.activePopupWidget() or QApplication.focusWidget()
-
-    def type(self, text: str) -> None:
-        for ch in text:
-            self.qtbot.keyClicks(self.target(), ch)
-        self.count += len(text)
-        self.content += len(text)
-
-    def key(self, key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
-        self.qtbot.keyClick(self.target(), key, modifier)
-        self.count += 1
-
-
-def type_standard_call(qtbot, panel: IntakePanel, *, commune: str = "strasb", kb: Keyboard | None = None):
-    """A whole standard call from the keyboard, ending with Ctrl+Entrée; returns the Keyboard."""
-    kb = kb or Keyboard(qtbot)
-    panel.focus_first()
-    kb.type("0612345678")
-    kb.key(Qt.Key.Key_Tab)  # → callback number, pre-filled
-    kb.key(Qt.Key.Key_Return)  # confirms it and goes on to the name
-    kb.type("Mme Martin")
-    kb.key(Qt.Key.Key_Tab)
-    kb.type("12 rue des Juifs")
-    kb.key(Qt.Key.Key_Tab)
-    kb.type(commune)
-    kb.key(Qt.Key.Key_Down)  # the best match is highlighted; Down stays on it when it is alone
-    kb.key(Qt.Key.Key_Return)
-    kb.key(Qt.Key.Key_Tab)
-    kb.type("M03.06")
-    kb.key(Qt.Key.Key_Return)
-    kb.key(Qt.Key.Key_Tab)
-    kb.type("2")
-    kb.key(Qt.Key.Key_Return, CTRL)
-    return kb
 
 
 @pytest.fixture
 def panel(qtbot):
     widget = IntakePanel(communes=default_index(), home_departement="67")
     qtbot.addWidget(widget)
-    widget.show()
-    qtbot.waitActive(widget)
+    with qtbot.waitActive(widget):  # a context manager: waits on exit
+        widget.show()
     widget.focus_first()
     return widget
 
@@ -81,7 +35,7 @@ def test_standard_call_from_the_keyboard(qtbot, panel):
     assert (form.caller_name, form.address) == ("Mme Martin", "12 rue des Juifs")
     assert (form.commune_insee, form.commune_name) == ("67482", "Strasbourg")
     assert form.lat == pytest.approx(48.57, abs=0.01) and form.lon == pytest.approx(7.76, abs=0.01)
-    assert (form.motive_code, form.motive_label, form.priority) == ("M03.06", "Douleur thoracique", "P2")
+    assert (form.motive_code, form.motive_label, form.priority) == ("M03.14", "Fièvre, problème infectieux", "P2")
     assert form.reception is not None and form.reception.tzinfo is not None
     assert panel.commune_edit.text() == "Strasbourg (67000) — 67"
     overhead = kb.count - kb.content
@@ -171,22 +125,32 @@ def test_commune_home_departement_first_and_single_match_taken_on_leaving(qtbot,
     panel.commune_edit.clear()
     panel.motive_edit.setFocus()
     kb.type("thoracique")
-    kb.key(Qt.Key.Key_Escape)
+    assert panel.motive_completer.popup().isVisible()
     kb.key(Qt.Key.Key_Tab)  # one proposal only: leaving the field takes it
-    assert panel.form().motive_code == "M03.06"
+    assert panel.form().motive_code == "M03.06" and not panel.motive_completer.popup().isVisible()
+    assert QApplication.focusWidget() is panel.priority_combo
+    panel.commune_edit.setFocus()
+    kb.type("saint d")
+    kb.key(Qt.Key.Key_Tab)  # several proposals: nothing is taken silently
+    assert panel.form().commune_insee == "" and panel.form().commune_name == "saint d"
 
 
-@pytest.mark.parametrize("key, code", [(Qt.Key.Key_0, "P0"), (Qt.Key.Key_1, "P1"), (Qt.Key.Key_3, "P3"),
-                                       (Qt.Key.Key_N, "NR")])
-def test_priority_keys(qtbot, panel, key, code):
+@pytest.mark.parametrize("key, modifier, code", [
+    (Qt.Key.Key_0, Qt.KeyboardModifier.NoModifier, "P0"), (Qt.Key.Key_1, Qt.KeyboardModifier.NoModifier, "P1"),
+    (Qt.Key.Key_3, Qt.KeyboardModifier.NoModifier, "P3"), (Qt.Key.Key_2, Qt.KeyboardModifier.KeypadModifier, "P2"),
+    (Qt.Key.Key_N, Qt.KeyboardModifier.NoModifier, "NR"),
+])
+def test_priority_keys(qtbot, panel, key, modifier, code):
     panel.priority_combo.setFocus()
     assert panel.priority_combo.code() == ""
-    qtbot.keyClick(panel.priority_combo, key)
+    qtbot.keyClick(panel.priority_combo, key, modifier)
     assert panel.priority_combo.code() == code
 
 
-def test_priority_azerty_top_row(qtbot, panel):
-    qtbot.keyClicks(panel.priority_combo, "é")
+def test_priority_azerty_top_row(panel):
+    # QTest cannot type non-ASCII characters (qasciikey.cpp asserts): send the AZERTY "2" key by hand.
+    press = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Eacute, Qt.KeyboardModifier.NoModifier, "é")
+    QApplication.sendEvent(panel.priority_combo, press)
     assert panel.priority_combo.code() == "P2"
 
 
@@ -198,6 +162,8 @@ def test_opened_case_banner_read_only_then_clear(qtbot, panel):
     assert panel.phone_edit.isReadOnly() and not panel.submit_button.isEnabled()
     with qtbot.assertNotEmitted(panel.caseSubmitted):
         qtbot.keyClick(panel.phone_edit, Qt.Key.Key_Return, CTRL)
+    qtbot.keyClick(panel.priority_combo, Qt.Key.Key_0)
+    assert panel.priority_combo.code() == "P2"  # read-only, still readable (not greyed out)
     panel.clear()
     assert not panel.case_label.isVisible() and not panel.phone_edit.isReadOnly()
     assert panel.form() == IntakeForm()

@@ -1,0 +1,124 @@
+"""The slot table: model contract (qtmodeltester), French formatting, keyboard selection and activation."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+
+from app.ui.qt import QApplication, Qt  # noqa: E402
+from app.ui.slot_table import EFFECTEUR_ID_ROLE, SlotTable, SlotTableModel, format_distance  # noqa: E402
+
+
+def result(slot_id: int, eff_id: str, start: str, *, kind="MG", mode="AMB", km=2.43, name=None) -> dict:
+    """A search result exactly as ``GET /api/v1/slots/search`` returns it."""
+    return {
+        "slot_id": slot_id, "start": start, "end": start.replace(":30:", ":45:").replace(":00:", ":15:"),
+        "mode": mode, "slot_type": "SNP", "source": "demo", "fetched_at": "2025-11-24T13:00:00+01:00",
+        "distance_km": km,
+        "effecteur": {"id": eff_id, "name": name or f"Dr {eff_id}", "kind": kind, "lat": 48.58, "lon": 7.75,
+                      "phone": "+33388112233", "address": "1 place Kléber", "city_name": "Strasbourg",
+                      "sas_participant": True, "accepts_extra": False},
+    }
+
+
+RESULTS = [
+    result(11, "E1", "2025-11-24T14:30:00+01:00"),
+    result(12, "E2", "2025-11-24T15:00:00+01:00", kind="SOS", mode="HH", km=4.0, name="SOS Médecins Strasbourg"),
+    result(13, "E1", "2025-11-25T09:00:00+01:00", mode="VR", km=2.43),
+]
+
+
+@pytest.fixture
+def table(qtbot):
+    view = SlotTable()
+    qtbot.addWidget(view)
+    view.resize(900, 300)
+    with qtbot.waitExposed(view):  # a context manager: waits on exit
+        view.show()
+    view.model().set_results(RESULTS)
+    return view
+
+
+def test_model_passes_qtmodeltester(qtmodeltester):
+    model = SlotTableModel()
+    qtmodeltester.check(model)
+    model.set_results(RESULTS)
+    qtmodeltester.check(model)
+
+
+def test_french_headers_and_cells(qtmodeltester):
+    model = SlotTableModel()
+    model.set_results(RESULTS)
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert headers == ["Début", "Effecteur", "Type", "Mode", "Distance", "Commune", "Téléphone"]
+    row0 = [model.index(0, c).data() for c in range(model.columnCount())]
+    assert row0 == ["lun. 24/11 14:30", "Dr E1", "Médecin généraliste", "Cabinet", "2,4 km", "Strasbourg",
+                    "03 88 11 22 33"]
+    assert model.index(1, 2).data() == "SOS Médecins" and model.index(1, 3).data() == "Visite à domicile"
+    assert model.index(2, 3).data() == "Téléconsultation"
+    assert model.index(1, 0).data(Qt.ItemDataRole.UserRole) == 12
+    assert model.index(1, 0).data(EFFECTEUR_ID_ROLE) == "E2"
+    assert "Participe au SAS" in model.index(0, 1).data(Qt.ItemDataRole.ToolTipRole)
+    assert format_distance(12.06) == "12,1 km"
+
+
+def test_lookups_and_reset(qtbot):
+    model = SlotTableModel()
+    model.set_results(RESULTS)
+    assert (model.row_of_slot(13), model.row_of_slot(99)) == (2, None)
+    assert (model.row_of_effecteur("E1"), model.row_of_effecteur("E2"), model.row_of_effecteur("X")) == (0, 1, None)
+    assert model.result(1)["effecteur"]["name"] == "SOS Médecins Strasbourg"
+    with qtbot.waitSignals([model.modelAboutToBeReset, model.modelReset]):
+        model.set_results([])
+    assert model.rowCount() == 0
+
+
+def test_select_slot_and_effecteur_emit_current_slot(qtbot, table):
+    with qtbot.waitSignal(table.currentSlotChanged) as changed:
+        assert table.select_slot(12)
+    assert changed.args == [12] and table.current_result()["slot_id"] == 12
+    with qtbot.waitSignal(table.currentSlotChanged) as changed:
+        table.select_effecteur("E1")
+    assert changed.args == [11]  # the effecteur's first (best) row
+    assert table.selectionModel().isRowSelected(0)
+    assert not table.select_slot(999)
+
+
+def test_arrows_move_and_enter_activates(qtbot, table):
+    table.setFocus()
+    table.select_slot(11)
+    with qtbot.waitSignal(table.currentSlotChanged) as changed:
+        qtbot.keyClick(table, Qt.Key.Key_Down)
+    assert changed.args == [12]
+    with qtbot.waitSignal(table.slotActivated) as activated:
+        qtbot.keyClick(table, Qt.Key.Key_Return)
+    assert activated.args == [12]
+    with qtbot.waitSignal(table.slotActivated) as activated:
+        qtbot.keyClick(table, Qt.Key.Key_Enter, Qt.KeyboardModifier.KeypadModifier)
+    assert activated.args == [12]
+
+
+def test_double_click_activates_once(qtbot, table):
+    hits = []
+    table.slotActivated.connect(hits.append)
+    rect = table.visualRect(table.model().index(2, 1))
+    # A real double click is press, release, double-click, release: QTest's mouseDClick alone skips
+    # the first press, and QAbstractItemView ignores a double click on an index it did not see pressed.
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert hits == [13]
+
+
+def test_empty_state_text(qtbot, table):
+    table.set_empty_text("Aucun créneau libre à moins de 15 km")
+    table.model().set_results([])
+    assert table.empty_text() == "Aucun créneau libre à moins de 15 km"
+    assert table.current_result() is None and table.current_slot_id() is None
+    image = table.grab().toImage()  # paints the message without error
+    assert not image.isNull()
+    with qtbot.assertNotEmitted(table.slotActivated):
+        qtbot.keyClick(table, Qt.Key.Key_Return)
+    QApplication.processEvents()
