@@ -64,13 +64,20 @@ class ServerProcess:
         self._proc = None
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def qasync_loop(qapp):
+    """A qasync loop marked running on top of pytest-qt's Qt loop, for this module's tests.
+
+    At teardown it is unmarked, so that pytest-asyncio tests of other modules
+    can run their own plain asyncio loops afterwards.
+    """
     import qasync
 
     loop = qasync.QEventLoop(qapp, already_running=True)
     asyncio.set_event_loop(loop)
     yield loop
+    asyncio.events._set_running_loop(None)
+    asyncio.set_event_loop(None)
 
 
 @pytest.fixture
