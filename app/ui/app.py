@@ -28,9 +28,11 @@ def prepare_qt_environment() -> None:
         os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
     if sys.platform.startswith("linux") and "QT_QPA_PLATFORM" not in os.environ:
         if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
-            # No screen on this machine: serve the window over VNC on localhost.
-            os.environ["QT_QPA_PLATFORM"] = "vnc:size=1600x960:port=5900"
-            print("Pas d'écran : la console est servie en VNC sur le port 5900 (vncviewer localhost:5900).")
+            # No screen: run without one rather than fail.  Qt's VNC platform would show it, but it
+            # listens on every interface without authentication, so it is never chosen for the user.
+            os.environ["QT_QPA_PLATFORM"] = "offscreen"
+            print("Pas d'écran détecté : la console tourne sans affichage. Lancez-la sur un poste avec "
+                  "écran, ou « sas console --screenshot capture.png » pour en voir une image.")
 
 
 def setup_file_logging() -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 
-from app.services import decisions, presentation
+from app.services import decisions, permissions, presentation
 from app.services.api_client import ApiError, Offline, SlotTaken
 from app.services.desk import Desk, NoCaseOpen, SearchOutcome
 from app.services.intake import InvalidIntake
@@ -95,6 +95,7 @@ class MainWindow(QMainWindow):
         self._decision_button = QPushButton(self.tr("Enregistrer la &décision (Ctrl+D)"), self)
 
         self._build_layout()
+        self._apply_role(desk.user.role)
         self._install_shortcuts()
         self._connect_signals()
         self._update_radius_label()
@@ -129,6 +130,26 @@ class MainWindow(QMainWindow):
         split.setSizes([390, 760, 450])
         self.setCentralWidget(split)
         self.setTabOrder(self.slot_table, self._book_button)
+
+    def _apply_role(self, role: str) -> None:
+        """Offer only what the server lets this role do (it checks again on every request)."""
+        rules = [
+            ((self._search_button, self._widen_button), permissions.SLOTS_SEARCH),
+            ((self._book_button,), permissions.SLOTS_BOOK),
+            ((self._decision_combo, self._decision_button), permissions.ORIENTATIONS_PUT),
+        ]
+        for widgets, route in rules:
+            allowed = permissions.is_allowed(route, role)
+            for w in widgets:
+                w.setEnabled(allowed)
+                if not allowed:
+                    w.setToolTip(self.tr("Action non autorisée pour le rôle %s") % role)
+
+    def _allowed(self, route: str) -> bool:
+        if permissions.is_allowed(route, self._desk.user.role):
+            return True
+        self.status.show_message(self.tr("Action non autorisée pour le rôle %s") % self._desk.user.role, error=True)
+        return False
 
     def _install_shortcuts(self) -> None:
         bindings = [
@@ -190,6 +211,8 @@ class MainWindow(QMainWindow):
         self._run_search(widen=True)
 
     def _run_search(self, *, widen: bool) -> None:
+        if not self._allowed(permissions.SLOTS_SEARCH):
+            return
         if self._desk.current_case is None:
             self.status.show_message(self.tr("Ouvrez d'abord le dossier (Ctrl+Entrée)"), error=True)
             return
@@ -250,6 +273,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def book_selected(self) -> None:
+        if not self._allowed(permissions.SLOTS_BOOK):
+            return
         result = self.slot_table.current_result()
         if result is None:
             self.status.show_message(self.tr("Sélectionnez un créneau dans la liste"), error=True)
@@ -279,6 +304,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def record_decision(self) -> None:
+        if not self._allowed(permissions.ORIENTATIONS_PUT):
+            return
         key = self._decision_combo.currentData()
         try:
             doc = self._desk.record_decision(key)

@@ -1,13 +1,7 @@
-"""End-to-end fixtures: a real ``sas server`` process and a qasync loop shared by the session.
-
-qt-headless.md: starting and stopping the Qt event loop per test segfaults once a
-web view exists, so one ``qasync.QEventLoop(already_running=True)`` serves every
-test and ``qtbot.waitUntil`` turns the Qt (and so the asyncio) crank.
-"""
+"""End-to-end fixtures: a real ``sas server`` process on a seeded demo database."""
 
 from __future__ import annotations
 
-import asyncio
 import os
 import socket
 import subprocess
@@ -62,22 +56,6 @@ class ServerProcess:
                 self._proc.kill()
                 self._proc.wait(5)
         self._proc = None
-
-
-@pytest.fixture(scope="module")
-def qasync_loop(qapp):
-    """A qasync loop marked running on top of pytest-qt's Qt loop, for this module's tests.
-
-    At teardown it is unmarked, so that pytest-asyncio tests of other modules
-    can run their own plain asyncio loops afterwards.
-    """
-    import qasync
-
-    loop = qasync.QEventLoop(qapp, already_running=True)
-    asyncio.set_event_loop(loop)
-    yield loop
-    asyncio.events._set_running_loop(None)
-    asyncio.set_event_loop(None)
 
 
 @pytest.fixture

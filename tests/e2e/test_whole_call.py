@@ -92,5 +92,17 @@ def test_whole_call_online_then_offline(qtbot, qasync_loop, demo_server, tmp_pat
     assert [e["seq"] for e in journal] == list(range(1, len(journal) + 1))
     assert sum(1 for e in journal if e["kind"] == "case") == 1
 
+    qtbot.waitUntil(lambda: len([e for e in console.store.journal() if e["seq"]]) == len(journal), timeout=15_000)
+    shown = window.journal.model().rowCount()
     closing = asyncio.ensure_future(console.close())
+    qtbot.waitUntil(closing.done, timeout=10_000)
+
+    # 6. Closing and reopening the console keeps everything.
+    again = Console(cfg, demo_server.url)
+    login = asyncio.ensure_future(again.login("mrl", "mrl-demo"))
+    qtbot.waitUntil(login.done, timeout=10_000)
+    again.build(login.result())
+    assert again.window.journal.model().rowCount() == shown == len(journal)
+    assert again.store.get_case(case.uuid).case_id == case.case_id
+    closing = asyncio.ensure_future(again.close())
     qtbot.waitUntil(closing.done, timeout=10_000)
