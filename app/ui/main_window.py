@@ -92,6 +92,7 @@ class MainWindow(QMainWindow):
         self._decision_combo.setAccessibleName(self.tr("Décision sans créneau"))
         for kind in decisions.DECISIONS:
             self._decision_combo.addItem(kind.label, kind.key)
+        self._decision_combo.setCurrentIndex(self._decision_combo.findData("CONSEIL"))
         self._decision_button = QPushButton(self.tr("Enregistrer la &décision (Ctrl+D)"), self)
 
         self._build_layout()
@@ -108,9 +109,10 @@ class MainWindow(QMainWindow):
             actions.addWidget(w)
         actions.addStretch(1)
         actions.addWidget(self._book_button)
-        actions.addSpacing(16)
-        actions.addWidget(self._decision_combo)
-        actions.addWidget(self._decision_button)
+        decision_row = QHBoxLayout()
+        decision_row.addWidget(QLabel(self.tr("Décision sans créneau :"), self))
+        decision_row.addWidget(self._decision_combo, 1)
+        decision_row.addWidget(self._decision_button)
 
         middle_split = QSplitter(Qt.Orientation.Vertical, self)
         middle_split.addWidget(self.map_view)
@@ -121,15 +123,23 @@ class MainWindow(QMainWindow):
         mid_layout.setContentsMargins(0, 0, 0, 0)
         mid_layout.addLayout(actions)
         mid_layout.addWidget(middle_split, 1)
+        mid_layout.addLayout(decision_row)
 
         split = QSplitter(Qt.Orientation.Horizontal, self)
         split.addWidget(self.intake)
         split.addWidget(middle)
         split.addWidget(self.journal)
         split.setStretchFactor(1, 1)
-        split.setSizes([390, 760, 450])
+        self._split = split
+        self._initial_sizes = [390, 760, 450]
         self.setCentralWidget(split)
         self.setTabOrder(self.slot_table, self._book_button)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        if self._initial_sizes:  # sizes only hold once the splitter has its real width
+            self._split.setSizes(self._initial_sizes)
+            self._initial_sizes = None
 
     def _apply_role(self, role: str) -> None:
         """Offer only what the server lets this role do (it checks again on every request)."""
