@@ -31,6 +31,10 @@ test: setup
 	$(BIN)/lint-imports
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest
 
+# The long versions of the sync fault, crash and concurrency tests (tests/sync), PostgreSQL included.
+soak: setup
+	SAS_SOAK=1 $(BIN)/pytest -p no:cacheprovider tests/sync tests/server/test_server_journal.py --timeout=3600
+
 bench: setup
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks.run
 

@@ -1,4 +1,4 @@
-"""The ``sas`` command: console, server, demo data.
+"""The ``sas`` command: console, server, demo data, journal verification.
 
 Sub-commands import what they need lazily, so ``sas server`` never loads Qt
 and ``sas demo-data`` starts in a fraction of a second.
@@ -35,25 +35,61 @@ def _build_parser() -> argparse.ArgumentParser:
                         help="URL SQLAlchemy de la base (SQLite ou PostgreSQL)")
     server.add_argument("--host", default="127.0.0.1")
     server.add_argument("--port", type=int, default=8765)
+    server.add_argument("--tls-cert", metavar="FICHIER.pem", help="certificat TLS du serveur (HTTPS)")
+    server.add_argument("--tls-key", metavar="FICHIER.pem", help="clé privée du certificat TLS")
+
+    journal = sub.add_parser("journal", help="outils du journal partagé")
+    journal_sub = journal.add_subparsers(dest="journal_command", required=True)
+    verify = journal_sub.add_parser("verify", help="vérifier la chaîne de hachage du journal")
+    verify.add_argument("--db", metavar="URL", required=True, help="URL SQLAlchemy de la base")
 
     demo = sub.add_parser("demo-data", help="construire le territoire de démonstration dans une base")
     demo.add_argument("--departement", default="67", metavar="CODE")
     demo.add_argument("--db", metavar="URL", required=True)
+    demo.add_argument("--national", action="store_true",
+                      help="jeu national : tous les départements, ~100 000 effecteurs, ~1 000 000 créneaux (base vide)")
     return parser
 
 
 def _cmd_server(args: argparse.Namespace) -> int:
     from app.server.run import serve
 
-    serve(args.db, host=args.host, port=args.port)
+    if bool(args.tls_cert) != bool(args.tls_key):
+        print("--tls-cert et --tls-key vont ensemble", file=sys.stderr)
+        return 2
+    serve(args.db, host=args.host, port=args.port, tls_cert=args.tls_cert, tls_key=args.tls_key)
     return 0
+
+
+def _cmd_journal(args: argparse.Namespace) -> int:
+    """``sas journal verify --db URL``: 0 when the chain holds, 1 naming the first broken entry."""
+    from app.models.db import open_database
+    from app.services import journal
+
+    engine, sessions = open_database(args.db, migrate=False)
+    try:
+        with sessions() as session:
+            report = journal.verify(session)
+    finally:
+        engine.dispose()
+    print(report.describe())
+    return 0 if report.ok else 1
 
 
 def _cmd_demo_data(args: argparse.Namespace) -> int:
     from app.services import demo_data
     from app.services.auth import hash_password
 
-    summary = demo_data.build_demo_database(args.db, departement=args.departement, hash_password=hash_password)
+    if args.national:
+        from app.services.demo_national import build_national
+
+        try:
+            summary = build_national(args.db, hash_password=hash_password, progress=print)
+        except ValueError as exc:
+            print(exc, file=sys.stderr)
+            return 1
+    else:
+        summary = demo_data.build_demo_database(args.db, departement=args.departement, hash_password=hash_password)
     print(summary.describe() if hasattr(summary, "describe") else summary)
     print("\nComptes de démonstration :")
     for username, password, role, display_name in demo_data.DEMO_ACCOUNTS:
@@ -75,7 +111,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     # httpx logs every URL at INFO; search URLs carry the patient's coordinates.
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    handlers = {"server": _cmd_server, "demo-data": _cmd_demo_data, "console": _cmd_console}
+    handlers = {"server": _cmd_server, "demo-data": _cmd_demo_data, "console": _cmd_console,
+                "journal": _cmd_journal}
     try:
         return handlers[args.command](args)
     except KeyboardInterrupt:

@@ -14,7 +14,8 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-MODULES = ["benchmarks.bench_search", "benchmarks.bench_startup", "benchmarks.bench_map"]
+MODULES = ["benchmarks.bench_search", "benchmarks.bench_startup", "benchmarks.bench_map", "benchmarks.bench_national",
+           "benchmarks.bench_sync"]
 
 
 def _table(results: dict) -> str:

@@ -5,7 +5,9 @@ table on :data:`Base.metadata`.
 """
 
 from app.models.base import Base, UTCDateTime, new_uuid, utcnow
-from app.models.case import CASE_STATUSES, PERIMETERS, PRIORITIES, Case, CaseNote, Patient
+from app.models.case import (
+    CASE_STATUSES, PERIMETERS, PRIORITIES, Case, CaseDraft, CaseEvent, CaseNote, Patient, SurgeSwitch,
+)
 from app.models.effecteur import EFFECTEUR_KINDS, SLOT_MODES, ConsultationSite, Effecteur, Slot
 from app.models.journal import JournalEntry
 from app.models.orientation import Orientation
@@ -14,7 +16,7 @@ from app.models.user import ROLE_LABELS, AuthToken, Role, User
 
 __all__ = [
     "Base", "UTCDateTime", "new_uuid", "utcnow",
-    "Case", "CaseNote", "Patient", "PRIORITIES", "PERIMETERS", "CASE_STATUSES",
+    "Case", "CaseNote", "Patient", "CaseEvent", "CaseDraft", "SurgeSwitch", "PRIORITIES", "PERIMETERS", "CASE_STATUSES",
     "Effecteur", "ConsultationSite", "Slot", "EFFECTEUR_KINDS", "SLOT_MODES",
     "JournalEntry", "Orientation", "OutboxItem", "SyncState",
     "User", "AuthToken", "Role", "ROLE_LABELS",

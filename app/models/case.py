@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, UUIDStr, new_uuid, utcnow
@@ -52,6 +52,10 @@ class Case(Base):
     caller_phone: Mapped[str | None] = mapped_column(String(20), default=None)
     #: ``callbackContact.detail``; equal to caller_phone unless told otherwise.
     callback_phone: Mapped[str | None] = mapped_column(String(20), default=None)
+    #: ``caller.language``: ISO 639-1 code (fr, en, ar...).
+    caller_language: Mapped[str | None] = mapped_column(String(2), default=None)
+    #: ``caller.communication``: AUCUNE, MUET, VISION, LANGUE, PANIQUE, HOSTILE, AGITE, AUTRE, IMPOSS.
+    caller_communication: Mapped[str | None] = mapped_column(String(10), default=None)
 
     # location
     address_complete: Mapped[str | None] = mapped_column(String(300), default=None)
@@ -62,6 +66,26 @@ class Case(Base):
     #: ``coord.precision``: VILLE, RUE, ADRESSE, EXACTE, INCONNUE
     coord_precision: Mapped[str | None] = mapped_column(String(10), default=None)
     access_details: Mapped[str | None] = mapped_column(Text, default=None)
+    # location.access, split as the Hub writes it
+    access_building: Mapped[str | None] = mapped_column(String(120), default=None)
+    access_floor: Mapped[str | None] = mapped_column(String(16), default=None)
+    access_code: Mapped[str | None] = mapped_column(String(32), default=None)
+    access_intercom: Mapped[str | None] = mapped_column(String(64), default=None)
+    #: ``qualification.riskThreat[]`` codes (R01, R05...).
+    risk_threat_codes: Mapped[list | None] = mapped_column(JSON, default=None)
+
+    # the clocks (``reception`` is when the call was presented)
+    answered_at: Mapped[datetime | None] = mapped_column(default=None)
+    handed_over_at: Mapped[datetime | None] = mapped_column(default=None)
+    decided_at: Mapped[datetime | None] = mapped_column(default=None)
+    #: P0 hand-over to the MRU with the ARM still on the line: never parked in the queue.
+    accompanied: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+    # routing (domain.md A.2 step 3)
+    suggested_perimeter: Mapped[str | None] = mapped_column(String(8), default=None)
+    suggested_attribution: Mapped[str | None] = mapped_column(String(32), default=None)
+    #: Whether the room was in surge mode (MRU/MRL split suspended) when the case was routed.
+    surge: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     created_by: Mapped[str] = mapped_column(String(64), default="")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -72,6 +96,9 @@ class Case(Base):
     )
     notes: Mapped[list[CaseNote]] = relationship(
         back_populates="case", cascade="all, delete-orphan", order_by="CaseNote.creation"
+    )
+    events: Mapped[list[CaseEvent]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="CaseEvent.created_at"
     )
 
 
@@ -109,3 +136,49 @@ class CaseNote(Base):
     freetext: Mapped[str] = mapped_column(Text)
 
     case: Mapped[Case] = relationship(back_populates="notes")
+
+
+class CaseEvent(Base):
+    """One append-only change to a case (status, attribution, note, hand-over, routing override).
+
+    A case is created once by ``PUT /cases/{uuid}``; everything that happens to it
+    afterwards is an event ``PUT /cases/{uuid}/events/{event_uuid}``, applied to the
+    case row and kept here (and in the journal) so who changed what stays known.
+    """
+
+    __tablename__ = "case_events"
+
+    uuid: Mapped[str] = mapped_column(UUIDStr, primary_key=True, default=new_uuid)
+    case_uuid: Mapped[str] = mapped_column(ForeignKey("cases.uuid", ondelete="CASCADE"), index=True)
+    #: status, attribution, note, handover, routing_override, answered
+    type: Mapped[str] = mapped_column(String(24))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    author: Mapped[str] = mapped_column(String(64), default="")
+    author_role: Mapped[str] = mapped_column(String(16), default="")
+    payload: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    case: Mapped[Case] = relationship(back_populates="events")
+
+
+class SurgeSwitch(Base):
+    """The room's surge switch: each row turns it on or off, with who and why (latest row wins)."""
+
+    __tablename__ = "surge_switches"
+
+    uuid: Mapped[str] = mapped_column(UUIDStr, primary_key=True, default=new_uuid)
+    active: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    author: Mapped[str] = mapped_column(String(64), default="")
+    author_role: Mapped[str] = mapped_column(String(16), default="")
+
+
+class CaseDraft(Base):
+    """An intake form saved as typed (possibly invalid), local to the desk: nothing typed is lost."""
+
+    __tablename__ = "case_drafts"
+
+    uuid: Mapped[str] = mapped_column(UUIDStr, primary_key=True, default=new_uuid)
+    author: Mapped[str] = mapped_column(String(64), default="")
+    saved_at: Mapped[datetime] = mapped_column(default=utcnow)
+    form: Mapped[dict] = mapped_column(JSON, default=dict)

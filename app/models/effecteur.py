@@ -20,6 +20,8 @@ EFFECTEUR_KINDS = {
     "SOS": "SOS Médecins",
     "MSP": "Maison de santé pluriprofessionnelle",
     "CDS": "Centre de santé",
+    "CPTS": "CPTS (communauté professionnelle)",
+    "MMG": "Maison médicale de garde",
     "PHARM": "Pharmacie de garde",
     "INF": "Infirmier libéral",
 }

@@ -1,4 +1,4 @@
-"""Users of the room and their roles, and the server's login tokens."""
+"""Users of the room and their roles, their failed-login counters, and the server's login tokens."""
 
 from __future__ import annotations
 
@@ -51,6 +51,10 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(256))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Failed logins since the last success (login throttling, see routes_auth).
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: No login accepted before this time (throttled, then locked after too many failures).
+    locked_until: Mapped[datetime | None] = mapped_column(default=None)
 
     tokens: Mapped[list[AuthToken]] = relationship(back_populates="user", cascade="all, delete-orphan")
 

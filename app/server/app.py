@@ -13,7 +13,11 @@ schema), installs the structured error handlers and mounts the routers:
 ``GET  /api/v1/cases/{uuid}``                read a case
 ``PUT  /api/v1/orientations/{uuid}``         record an orientation (idempotent)
 ``GET  /api/v1/orientations/{uuid}``         read an orientation
+``PUT  /api/v1/cases/{case_uuid}/events/…`` a change to a case (idempotent)
+``GET  /api/v1/cases/{case_uuid}/events``    a case's changes
+``PUT  /api/v1/surge/{uuid}``                the surge switch (idempotent)
 ``GET  /api/v1/journal``                     the shared journal by cursor
+``POST /api/v1/sync/batch``                  many outbox items in one transaction
 ==========================================  =====================================
 
 Endpoints are plain ``def`` functions over synchronous SQLAlchemy sessions;
@@ -30,7 +34,7 @@ from fastapi import FastAPI
 
 from app import __version__
 from app.models.db import open_database
-from app.server import errors, routes_auth, routes_records, routes_slots
+from app.server import errors, routes_auth, routes_case_events, routes_records, routes_slots, routes_sync
 from app.server.deps import ServerState
 from app.server.schemas import HealthOut
 
@@ -62,6 +66,6 @@ def create_app(db_url: str) -> FastAPI:
     def healthz() -> HealthOut:
         return HealthOut()
 
-    for module in (routes_auth, routes_slots, routes_records):
+    for module in (routes_auth, routes_slots, routes_records, routes_case_events, routes_sync):
         app.include_router(module.router)
     return app

@@ -2,7 +2,8 @@
 
 :class:`ServerState` lives on ``app.state.sas`` and hands out sessions: a plain
 one for reads, and :meth:`ServerState.write` for anything that writes the
-journal (serialised, see :mod:`app.services.journal`).  :func:`require` turns
+journal (serialised, see :mod:`app.services.journal`); :func:`record_access`
+writes the audit trail of reads.  :func:`require` turns
 a route name of :mod:`app.services.permissions` into a dependency that
 authenticates the bearer token and checks the role, so each route states its
 permission in its signature.
@@ -21,6 +22,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.models import AuthToken, User, utcnow
+from app.models.journal import AuditEvent
 from app.server.errors import forbidden, unauthorized
 from app.services import journal, permissions
 from app.services.auth import token_hash
@@ -54,10 +56,16 @@ class ServerState:
             yield session
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
-        """A serialised write transaction, committed on success, rolled back on any error."""
+    def write(self, *, journal_lock: bool = True) -> Iterator[Session]:
+        """A serialised write transaction, committed on success, rolled back on any error.
+
+        ``journal_lock=False`` for writes that do not touch the journal (tokens, audit): on
+        PostgreSQL they then run concurrently; SQLite still takes its write lock up front,
+        so they wait their turn instead of failing with "database is locked".
+        """
         with self.sessions() as session:
-            journal.begin_write(session)
+            if journal_lock or session.get_bind().dialect.name == "sqlite":
+                journal.begin_write(session)
             try:
                 yield session
                 session.commit()
@@ -109,6 +117,14 @@ def require(route: str) -> Callable[..., Principal]:
 
     dependency.__name__ = f"require_{route.replace('.', '_')}"
     return dependency
+
+
+def record_access(state: ServerState, principal: Principal, action: str, uuid: str, outcome: str) -> None:
+    """Write one row of the audit trail (``audit_events``) in its own short transaction, and log it."""
+    with state.write(journal_lock=False) as session:
+        session.add(AuditEvent(username=principal.username, role=principal.role, action=action,
+                               object_uuid=str(uuid)[:64], outcome=outcome))
+    audit(principal, action, uuid, outcome)
 
 
 def audit(principal: Principal, action: str, uuid: str | int, outcome: str) -> None:

@@ -34,6 +34,9 @@ class ErrorOut(BaseModel):
     error: str
     message: str
     fields: list[FieldErrorOut] | None = None
+    #: 409 ``version_conflict``: the server's current document and the fields that differ.
+    current: dict[str, Any] | None = None
+    changed: list[str] | None = None
 
 
 class ApiError(Exception):

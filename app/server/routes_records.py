@@ -5,12 +5,16 @@ every ``PUT`` is keyed by the client-generated UUID:
 
 * unknown UUID → stored, journalled, **201** with the stored document;
 * same UUID, same content → **200** with the stored document (a replay);
-* same UUID, different content → **409** ``conflict`` (nothing is overwritten);
-* a case whose Hub ``case_id`` is already used by another UUID → **409**.
+* a case: same UUID, different content → **409** ``conflict`` (nothing is
+  overwritten); a Hub ``case_id`` already used by another UUID → **409**;
+* an orientation: a higher ``version`` is a correction (a new journal entry),
+  a stale one **409** ``version_conflict`` with the server's document, unless
+  only the free text differs (merged) — see :mod:`app.server.records`.
 
 "Same content" compares documents after putting every time in UTC and
 patients and notes in their stored order, so a replay is recognised whatever
 offset the client wrote.  The author recorded is always the token's user.
+Every read of a case is written to the audit trail (``audit_events``).
 
 Each accepted write appends its journal entry in the same transaction, and
 ``GET /api/v1/journal?after=SEQ&limit=N`` gives entries back by cursor in
@@ -21,80 +25,39 @@ misses nor repeats an entry, even if interrupted between two pages.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Response, status
 from pydantic import BaseModel
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from app.models import Case, Orientation
-from app.server.deps import Principal, ServerState, audit, get_state, require
-from app.server.errors import ERROR_RESPONSES, ErrorOut, conflict, invalid, not_found
+from app.server import records
+from app.server.deps import Principal, ServerState, get_state, record_access, require
+from app.server.errors import ERROR_RESPONSES, ErrorOut, invalid, not_found
+from app.server.records import canonical, same_document  # noqa: F401  (used by routes_case_events)
 from app.server.schemas import JournalEntryOut, JournalPage
 from app.services import journal, permissions
-from app.services.documents import (
-    CaseDoc,
-    OrientationDoc,
-    case_from_doc,
-    case_to_doc,
-    orientation_from_doc,
-    orientation_to_doc,
-    same_content,
-)
+from app.services.documents import CaseDoc, OrientationDoc, case_to_doc, orientation_to_doc
 
 router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
 
-Doc = TypeVar("Doc", bound=BaseModel)
 UuidPath = Annotated[str, Path(min_length=1, max_length=36, description="UUID créé par le poste client")]
 
 _PUT_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"description": "Rejeu identique : le document déjà enregistré"},
-    409: {"model": ErrorOut, "description": "UUID déjà utilisé avec un autre contenu, ou identifiant déjà pris"},
+    409: {"model": ErrorOut, "description": "UUID déjà utilisé avec un autre contenu, identifiant déjà pris, "
+                                            "ou version d'orientation périmée (version_conflict, avec `current`)"},
 }
 
 
-# --- comparison -------------------------------------------------------------------------
-
-def _in_utc(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.astimezone(timezone.utc) if value.tzinfo else value
-    if isinstance(value, dict):
-        return {k: _in_utc(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_in_utc(v) for v in value]
-    return value
-
-
-def canonical(doc: Doc) -> Doc:
-    """``doc`` with times in UTC and patients / notes in a stable order."""
-    data = _in_utc(doc.model_dump())
-    if isinstance(doc, CaseDoc):
-        data["patients"].sort(key=lambda p: (p["rank"], p["uuid"]))
-        data["notes"].sort(key=lambda n: (n["creation"], n["uuid"]))
-    return type(doc).model_validate(data)
-
-
-def same_document(stored: BaseModel, incoming: BaseModel) -> bool:
-    return same_content(canonical(stored), canonical(incoming))
-
+# --- helpers -------------------------------------------------------------------------------
 
 def _check_path_uuid(path_uuid: str, doc: BaseModel) -> None:
     if doc.uuid != path_uuid:  # type: ignore[attr-defined]
         raise invalid("uuid", "l'UUID du document diffère de celui de l'adresse")
 
 
-def _flush_new(session: Session, obj: object) -> None:
-    """Insert ``obj``; a unique key clash (e.g. a patient UUID reused) is a 409."""
-    session.add(obj)
-    try:
-        session.flush()
-    except IntegrityError:
-        raise conflict("Un élément de ce document existe déjà sous un autre dossier") from None
-    # Read back what the database holds, so the answer and the journal show stored values.
-    session.expire_all()
+_flush_new = records.flush_new  # used by routes_case_events
 
 
 # --- cases ----------------------------------------------------------------------------------
@@ -111,23 +74,7 @@ def put_case(
     """Store a new case; a replay of the same content answers 200."""
     _check_path_uuid(uuid, doc)
     with state.write() as session:
-        existing = session.get(Case, uuid)
-        if existing is not None:
-            stored = case_to_doc(existing)
-            if not same_document(stored, doc):
-                audit(principal, permissions.CASES_PUT, uuid, "conflict")
-                raise conflict("Ce dossier existe déjà avec un contenu différent")
-            response.status_code = status.HTTP_200_OK
-            audit(principal, permissions.CASES_PUT, uuid, "replay")
-            return stored
-        if session.scalar(select(Case.uuid).where(Case.case_id == doc.case_id)) is not None:
-            audit(principal, permissions.CASES_PUT, uuid, "case_id taken")
-            raise conflict(f"Identifiant de dossier déjà utilisé : {doc.case_id}")
-        _flush_new(session, case_from_doc(doc, created_by=principal.username))
-        stored = case_to_doc(session.get(Case, uuid))
-        journal.append(session, uuid=uuid, kind=journal.KIND_CASE, author=principal.username,
-                       author_role=principal.role, payload=stored.model_dump(mode="json"))
-    audit(principal, permissions.CASES_PUT, uuid, "created")
+        response.status_code, stored = records.store_case(session, doc, principal)
     return stored
 
 
@@ -140,9 +87,11 @@ def get_case(
 ) -> CaseDoc:
     with state.read() as session:
         case = session.get(Case, uuid)
-        if case is None:
-            raise not_found("Dossier inconnu")
-        return case_to_doc(case)
+        doc = case_to_doc(case) if case is not None else None
+    record_access(state, principal, permissions.CASES_GET, uuid, "read" if doc else "not found")
+    if doc is None:
+        raise not_found("Dossier inconnu")
+    return doc
 
 
 # --- orientations ---------------------------------------------------------------------------
@@ -156,25 +105,10 @@ def put_orientation(
     principal: Principal = Depends(require(permissions.ORIENTATIONS_PUT)),
     state: ServerState = Depends(get_state),
 ) -> OrientationDoc:
-    """Store a new orientation of a known case; a replay of the same content answers 200."""
+    """Store a new orientation of a known case, or its next version (see :mod:`app.server.records`)."""
     _check_path_uuid(uuid, doc)
     with state.write() as session:
-        existing = session.get(Orientation, uuid)
-        if existing is not None:
-            stored = orientation_to_doc(existing)
-            if not same_document(stored, doc):
-                audit(principal, permissions.ORIENTATIONS_PUT, uuid, "conflict")
-                raise conflict("Cette orientation existe déjà avec un contenu différent")
-            response.status_code = status.HTTP_200_OK
-            audit(principal, permissions.ORIENTATIONS_PUT, uuid, "replay")
-            return stored
-        if session.scalar(select(Case.uuid).where(Case.uuid == doc.case_uuid)) is None:
-            raise invalid("case_uuid", "dossier inconnu du serveur")
-        _flush_new(session, orientation_from_doc(doc, author=principal.username, author_role=principal.role))
-        stored = orientation_to_doc(session.get(Orientation, uuid))
-        journal.append(session, uuid=uuid, kind=journal.KIND_ORIENTATION, author=principal.username,
-                       author_role=principal.role, payload=stored.model_dump(mode="json"))
-    audit(principal, permissions.ORIENTATIONS_PUT, uuid, "created")
+        response.status_code, stored = records.store_orientation(session, doc, principal)
     return stored
 
 

@@ -1,7 +1,10 @@
 """Slot search and booking: ``GET /api/v1/slots/search``, ``POST /api/v1/slots/{id}/booking``.
 
-Search delegates to :func:`app.services.slot_search.search_slots` (nearest
-first) over a window that defaults to the next 72 hours.  Booking is one
+Search goes through the process's in-memory index
+(:class:`app.services.search_service.SearchService`, loaded at start by this
+router's lifespan) with the filters of the national platform as query
+parameters, over a window that defaults to the next 72 hours; the radius
+defaults to the patient's département (``insee`` or ``departement``).  Booking is one
 conditional ``UPDATE slots SET status='booked' … WHERE id=? AND status='free'``
 whose row count decides the answer, so two desks racing for the same slot get
 exactly one 201; it runs in the serialised write transaction that also
@@ -10,20 +13,25 @@ appends the ``booking`` journal entry.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Response, status
+from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request, Response, status
+from pydantic import StringConstraints
 from sqlalchemy import select, update
 from sqlalchemy.orm import aliased
 
 from app.models import Slot, utcnow
 from app.server.deps import Principal, ServerState, audit, get_state, require
 from app.server.errors import ERROR_RESPONSES, ApiError, ErrorOut, conflict, not_found
-from app.server.schemas import BookingIn, BookingOut, EffecteurOut, SearchOut, SlotOut
-from app.services import journal, permissions, slot_search
-
-router = APIRouter(prefix="/api/v1/slots", tags=["créneaux"], responses=ERROR_RESPONSES)
+from app.server.schemas import BookingIn, BookingOut
+from app.server.schemas_search import RankedSearchOut, ranked_search_out
+from app.services import journal, permissions, search_radius
+from app.services.search_model import PROFESSIONS, STRUCTURES, SearchQuery
+from app.services.search_radius import MAX_RADIUS_KM
+from app.services.search_service import SearchService
 
 #: Default search window, as on the national SAS platform (domain.md A.2 step 6).
 DEFAULT_WINDOW = timedelta(hours=72)
@@ -65,41 +73,77 @@ def _window(start: str | None, end: str | None) -> tuple[datetime, datetime]:
     return start_at, end_at
 
 
-def _slot_out(hit: slot_search.SlotHit) -> SlotOut:
-    e = hit.effecteur
-    return SlotOut(
-        slot_id=hit.slot_id, start=hit.start, end=hit.end, mode=hit.mode, slot_type=hit.slot_type,
-        source=hit.source, fetched_at=hit.fetched_at, distance_km=hit.distance_km,
-        effecteur=EffecteurOut(
-            id=e.id, name=e.name, kind=e.kind, lat=e.lat, lon=e.lon, phone=e.phone, address=e.address,
-            city_name=e.city_name, sas_participant=e.sas_participant, accepts_extra=e.accepts_extra,
-        ),
-    )
+def _service(request: Request) -> SearchService:
+    """The app's search service (created on first use when the lifespan did not run)."""
+    service = getattr(request.app.state, "slot_search", None)
+    if service is None:
+        service = request.app.state.slot_search = SearchService()
+    return service
 
 
-@router.get("/search", response_model=SearchOut, summary="Rechercher des créneaux libres")
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Load the slot index when the server starts (merged into the app's lifespan)."""
+    service = app.state.slot_search = SearchService()
+    state: ServerState = app.state.sas
+    with state.read() as session:
+        service.index(session)
+    yield
+
+
+router = APIRouter(prefix="/api/v1/slots", tags=["créneaux"], responses=ERROR_RESPONSES, lifespan=lifespan)
+
+_Kind = Literal["MG", "SOS", "MSP", "CDS", "PHARM", "INF", "CPTS", "MMG"]
+
+
+@router.get("/search", response_model=RankedSearchOut, summary="Rechercher des créneaux libres (classés)")
 def search(
+    request: Request,
     lat: Annotated[float, Query(ge=-90, le=90, description="Latitude du patient (WGS 84)")],
     lon: Annotated[float, Query(ge=-180, le=180, description="Longitude du patient (WGS 84)")],
-    radius_km: Annotated[float, Query(gt=0, le=200, description="Rayon de recherche en km")],
+    radius_km: Annotated[float | None, Query(gt=0, le=MAX_RADIUS_KM, description=(
+        "Rayon de recherche en km ; défaut : le rayon du département (insee ou departement)"))] = None,
     start: Annotated[str | None, Query(description=_INSTANT_DOC + " ; défaut : maintenant",
                                        json_schema_extra={"format": "date-time"})] = None,
     end: Annotated[str | None, Query(description=_INSTANT_DOC + " ; défaut : début + 72 h",
                                      json_schema_extra={"format": "date-time"})] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    kind: Annotated[list[Literal["MG", "SOS", "MSP", "CDS", "PHARM", "INF"]] | None,
+    kind: Annotated[list[_Kind] | None,
                     Query(description="Types d'effecteur à garder (répétable) ; défaut : tous")] = None,
+    window: Annotated[list[Literal["0-4", "4-8", "8-12", "12-24", "24-48", "48-72"]] | None,
+                      Query(description="Disponible sous (heures après maintenant, répétable)")] = None,
+    mode: Annotated[list[Literal["AMB", "HH", "VR"]] | None,
+                    Query(description="Cabinet AMB, visite HH, téléconsultation VR (répétable)")] = None,
+    structure: Annotated[list[Literal[STRUCTURES]] | None, Query(description="Type de structure")] = None,
+    profession: Annotated[list[Literal[PROFESSIONS]] | None, Query(description="Profession")] = None,
+    specialty: Annotated[list[Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{2,8}$")]] | None,
+                         Query(description="Spécialité TRE-R38, ex. SM54 (répétable)")] = None,
+    sas_only: Annotated[bool, Query(description="Participants au SAS seulement")] = False,
+    en_sus: Annotated[bool, Query(description="Effecteurs acceptant des patients en sus seulement")] = False,
+    practitioner: Annotated[str | None, Query(pattern=r"^\d{11}$",
+                                              description="RPPS du médecin traitant (montré en premier)")] = None,
+    insee: Annotated[str | None, Query(pattern=r"^[0-9][0-9AB][0-9]{3}$",
+                                       description="Commune INSEE du patient (rayon par défaut)")] = None,
+    departement: Annotated[str | None, Query(pattern=r"^(\d{2}|2[AB]|97\d)$",
+                                             description="Département du patient (rayon par défaut)")] = None,
+    call_limit: Annotated[int, Query(ge=0, le=500)] = 50,
     principal: Principal = Depends(require(permissions.SLOTS_SEARCH)),
     state: ServerState = Depends(get_state),
-) -> SearchOut:
-    """Free slots within ``radius_km`` of the point, starting in the window, nearest first."""
+) -> RankedSearchOut:
+    """Free slots in the radius and window, ranked: médecin traitant, SAS participants, others,
+    nearest then soonest in each group; then the effecteurs to phone."""
     start_at, end_at = _window(start, end)
+    rule = search_radius.rule_for(departement, insee=insee)
+    radius = radius_km if radius_km is not None else rule.radius_km
+    query = SearchQuery(
+        lat=lat, lon=lon, radius_km=radius, now=utcnow(), start=start_at, end=end_at,
+        windows=tuple(window or ()), modes=tuple(mode or ()), kinds=tuple(kind or ()),
+        structures=tuple(structure or ()), professions=tuple(profession or ()), specialties=tuple(specialty or ()),
+        sas_only=sas_only, extra_only=en_sus, practitioner_rpps=practitioner, limit=limit, call_limit=call_limit,
+    )
     with state.read() as session:
-        result = slot_search.search_slots(
-            session, lat=lat, lon=lon, radius_km=radius_km, start=start_at, end=end_at, limit=limit, now=utcnow(),
-            kinds=kind,
-        )
-    return SearchOut(results=[_slot_out(hit) for hit in result.hits], total=result.total)
+        answer = _service(request).search(session, query)
+    return ranked_search_out(answer, radius, rule.widened(radius))
 
 
 @router.post(
@@ -114,6 +158,7 @@ def search(
     },
 )
 def book(
+    request: Request,
     slot_id: Annotated[int, Path(ge=1, le=MAX_SLOT_ID)],
     body: BookingIn,
     response: Response,
@@ -155,5 +200,6 @@ def book(
                 "start": slot.start.isoformat(), "end": slot.end.isoformat(), "mode": slot.mode,
             },
         )
+    _service(request).mark_booked(slot_id)
     audit(principal, permissions.SLOTS_BOOK, slot_id, f"booked for orientation {orientation_id}")
     return booked

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import socket
+import ssl
 import threading
 import time
 
@@ -36,12 +37,15 @@ class RedactQueryString(logging.Filter):
         return True
 
 
-def serve(db_url: str, host: str = "127.0.0.1", port: int = 8765) -> None:
-    """Run the server in the foreground until interrupted (``sas server``)."""
+def serve(db_url: str, host: str = "127.0.0.1", port: int = 8765, *, tls_cert: str | None = None,
+          tls_key: str | None = None) -> None:
+    """Run the server in the foreground until interrupted (``sas server``); HTTPS with a certificate and key."""
     app = create_app(db_url)
-    config = uvicorn.Config(app, host=host, port=port, log_level="info", access_log=True)
+    config = uvicorn.Config(app, host=host, port=port, log_level="info", access_log=True,
+                            ssl_certfile=tls_cert, ssl_keyfile=tls_key)
     logging.getLogger("uvicorn.access").addFilter(RedactQueryString())
-    log.info("SAS server on http://%s:%d (API documentation at /docs)", host, port)
+    scheme = "https" if tls_cert else "http"
+    log.info("SAS server on %s://%s:%d (API documentation at /docs)", scheme, host, port)
     uvicorn.Server(config).run()
 
 
@@ -54,8 +58,10 @@ class EmbeddedServer:
             httpx.get(server.url + "/healthz")
     """
 
-    def __init__(self, db_url: str, *, host: str = "127.0.0.1", startup_timeout: float = 30.0):
+    def __init__(self, db_url: str, *, host: str = "127.0.0.1", startup_timeout: float = 30.0,
+                 tls_cert: str | None = None, tls_key: str | None = None, ca_file: str | None = None):
         self.db_url = db_url
+        self.tls_cert, self.tls_key, self.ca_file = tls_cert, tls_key, ca_file
         self.host = host
         self.startup_timeout = startup_timeout
         self.port: int | None = None
@@ -69,7 +75,7 @@ class EmbeddedServer:
         """Base URL, e.g. ``http://127.0.0.1:54321`` (only once started)."""
         if self.port is None:
             raise RuntimeError("embedded server not started")
-        return f"http://{self.host}:{self.port}"
+        return f"{'https' if self.tls_cert else 'http'}://{self.host}:{self.port}"
 
     @property
     def running(self) -> bool:
@@ -88,7 +94,7 @@ class EmbeddedServer:
         self.port = sock.getsockname()[1]
         # log_config=None: leave the host program's logging alone, just quiet uvicorn.
         config = uvicorn.Config(app, log_config=None, log_level="warning", access_log=False,
-                                timeout_graceful_shutdown=5)
+                                timeout_graceful_shutdown=5, ssl_certfile=self.tls_cert, ssl_keyfile=self.tls_key)
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._run, args=(sock,), name="sas-embedded-server", daemon=True)
         self._thread.start()
@@ -110,7 +116,8 @@ class EmbeddedServer:
     def _wait_until_healthy(self) -> None:
         deadline = time.monotonic() + self.startup_timeout
         # trust_env=False: an HTTP(S)_PROXY of the workstation must not catch 127.0.0.1.
-        with httpx.Client(timeout=2.0, trust_env=False) as client:
+        verify = ssl.create_default_context(cafile=self.ca_file) if self.ca_file else not self.tls_cert
+        with httpx.Client(timeout=2.0, trust_env=False, verify=verify) as client:
             while time.monotonic() < deadline:
                 if not self._thread.is_alive():
                     raise RuntimeError(f"embedded server failed to start: {self._error!r}")

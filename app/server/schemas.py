@@ -98,6 +98,8 @@ class JournalEntryOut(BaseModel):
     author_role: str
     created_at: datetime
     payload: dict[str, Any]
+    prev_hash: str = Field(default="", description="Empreinte SHA-256 de l'entrée précédente")
+    entry_hash: str = Field(default="", description="SHA-256 de prev_hash + contenu canonique de l'entrée")
 
 
 class JournalPage(BaseModel):

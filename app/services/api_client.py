@@ -11,6 +11,9 @@ the offending ``fields``:
   :class:`SlotTaken` (409 ``slot_taken``), :class:`Conflict` (other 409),
   :class:`ValidationFailed` (422), :class:`ServerError` (5xx).
 
+``verify`` is True (system CAs), False, or the path of a CA file that the
+server's certificate must chain to (``Settings.ca_file``).
+
 The bearer token and the password are never logged, and neither are bodies
 (they carry patient data): log lines name the method, path and status only.
 """
@@ -20,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import logging
+import ssl
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -39,11 +43,14 @@ class ApiError(Exception):
     default_message = "Erreur lors de l'échange avec le serveur."
 
     def __init__(self, message: str | None = None, *, status: int | None = None, code: str | None = None,
-                 fields: list[dict] | None = None):
+                 fields: list[dict] | None = None, current: dict | None = None, changed: list[str] | None = None):
         self.message = message or self.default_message
         self.status = status
         self.code = code
         self.fields: list[dict] = fields or []
+        #: 409 ``version_conflict``: the server's document and the fields that differ from ours.
+        self.current = current
+        self.changed: list[str] = changed or []
         super().__init__(self.message)
 
 
@@ -96,9 +103,13 @@ def _error_for(response: httpx.Response) -> ApiError:
         body = response.json()
     except ValueError:
         body = {}
+    return error_from(response.status_code, body)
+
+
+def error_from(status: int, body: object) -> ApiError:
+    """The exception for an error ``status`` and its JSON ``body`` (a response, or one result of a batch)."""
     if not isinstance(body, dict):
         body = {}
-    status = response.status_code
     code = body.get("error") if isinstance(body.get("error"), str) else None
     message = body.get("message") if isinstance(body.get("message"), str) else None
     fields = body.get("fields") if isinstance(body.get("fields"), list) else None
@@ -120,7 +131,9 @@ def _error_for(response: httpx.Response) -> ApiError:
         message = None  # a server-side crash text is no use to the user
     else:
         cls = ApiError
-    return cls(message, status=status, code=code, fields=fields)
+    current = body.get("current") if isinstance(body.get("current"), dict) else None
+    changed = body.get("changed") if isinstance(body.get("changed"), list) else None
+    return cls(message, status=status, code=code, fields=fields, current=current, changed=changed)
 
 
 class ApiClient:
@@ -129,6 +142,9 @@ class ApiClient:
     def __init__(self, base_url: str, *, token: str | None = None, verify: bool | str = True,
                  timeout: float = 10.0, transport: httpx.AsyncBaseTransport | None = None):
         self._token = token
+        if isinstance(verify, str) and verify:
+            # A CA bundle (Settings.ca_file): trust only it to check the server's certificate.
+            verify = ssl.create_default_context(cafile=verify)
         self._http = httpx.AsyncClient(base_url=base_url, verify=verify, timeout=timeout, transport=transport,
                                        mounts=dict.fromkeys(_LOOPBACK))
 
@@ -192,9 +208,13 @@ class ApiClient:
 
     async def search_slots(self, lat: float, lon: float, radius_km: float, start: datetime | None = None,
                            end: datetime | None = None, limit: int = 100,
-                           kinds: Sequence[str] | None = None) -> dict:
-        """Free slots around a point: ``{"results": [...], "total": n}``."""
-        params: dict[str, Any] = {"lat": lat, "lon": lon, "radius_km": radius_km, "limit": limit}
+                           kinds: Sequence[str] | None = None, extra: dict[str, Any] | None = None) -> dict:
+        """Ranked free slots around a point: ``{"results": [...], "total": n, "to_call": [...], ...}``.
+
+        ``extra`` adds filter parameters (``window``, ``mode``, ``structure``,
+        ``sas_only``, ``en_sus``, ``practitioner``...; see the server's OpenAPI).
+        """
+        params: dict[str, Any] = {"lat": lat, "lon": lon, "radius_km": radius_km, "limit": limit, **(extra or {})}
         if kinds:
             params["kind"] = list(kinds)
         if start is not None:
@@ -212,6 +232,11 @@ class ApiClient:
     async def put(self, path: str, body: dict) -> int:
         """Idempotent PUT of a document; returns 201 (created) or 200 (identical replay)."""
         return (await self._request("PUT", path, json=body)).status_code
+
+    async def push_batch(self, items: list[dict]) -> list[dict]:
+        """``POST /sync/batch`` of ``[{"id", "entity", "body"}]``; one ``{"id", "status", ...}`` per item."""
+        response = await self._request("POST", f"{API}/sync/batch", json={"items": items})
+        return response.json()["results"]
 
     async def put_case(self, doc_json: dict) -> int:
         return await self.put(f"{API}/cases/{doc_json['uuid']}", doc_json)

@@ -12,37 +12,28 @@ Names, streets and numbers are invented; ids only have the national shapes
 from __future__ import annotations
 
 import logging
-import math
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta, timezone, tzinfo
-from itertools import accumulate, chain, count
+from datetime import datetime, time, timedelta, timezone
+from itertools import accumulate
 from typing import NamedTuple
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from app.models import ConsultationSite, Effecteur, Role, Slot, User, utcnow
+from app.models import ConsultationSite, Effecteur, Slot, utcnow
 from app.models.db import open_database
 from app.services.communes import Commune, default_index
-from app.services.geo import offset_km
+from app.services.demo_names import (  # noqa: F401 (DEMO_ACCOUNTS, create_demo_users: public here)
+    DEMO_ACCOUNTS, create_demo_users,
+    MEN, NUMBERS, PHARMACIES, STREETS, SURNAMES, WOMEN, jitter, local_timezone, of_place, phone_number, unique_name,
+    with_luhn,
+)
 
 log = logging.getLogger(__name__)
 
 DEMO_SOURCE = "demo"
-
-#: (username, password, role, display name) of the demo room's accounts.
-DEMO_ACCOUNTS: list[tuple[str, str, str, str]] = [
-    ("arm", "arm-demo", Role.ARM.value, "Camille Roussel (ARM)"),
-    ("osnp", "osnp-demo", Role.OSNP.value, "Karim Benali (OSNP)"),
-    ("mrl", "mrl-demo", Role.MRL.value, "Dr Claire Muller (MRL)"),
-    ("mru", "mru-demo", Role.MRU.value, "Dr Antoine Lefèvre (MRU)"),
-    ("superviseur", "superviseur-demo", Role.SUPERVISEUR.value, "Nathalie Weber (chef de salle)"),
-    ("admin", "admin-demo", Role.ADMIN.value, "Administrateur démo"),
-]
-
 
 class _Profile(NamedTuple):
     """How one kind of effecteur is generated."""
@@ -53,57 +44,25 @@ class _Profile(NamedTuple):
     per_day: tuple[int, int]  # free slots offered per open day (min, max)
     modes: tuple[tuple[str, ...], tuple[int, ...]]  # consultation modes and their weights
     hours: tuple  # opening periods (minutes after local midnight): weekdays, Saturday, Sunday
+    no_agenda: float = 0.0  # share publishing no slot at all (reached by phone only)
 
 
 _AM, _PM, _ALL_DAY, _NURSE = (480, 720), (840, 1140), ((480, 1440),), ((420, 660), (960, 1140))
 _ON_DUTY = (((1140, 1320),), ((840, 1200),), ((540, 1200),))  # evenings, Saturday afternoon, Sunday
 _OFFICE, _VISIT = (("AMB", "VR"), (85, 15)), (("HH",), (1,))
 _PROFILES = {
-    "MG": _Profile(22.0, 0.5, 0.3, (1, 5), (("AMB", "VR", "HH"), (70, 15, 15)), ((_AM, _PM), (_AM,), ())),
+    "MG": _Profile(22.0, 0.5, 0.3, (1, 5), (("AMB", "VR", "HH"), (70, 15, 15)), ((_AM, _PM), (_AM,), ()), 0.15),
     "SOS": _Profile(0.25, 1.0, 1.0, (12, 24), (("AMB", "HH"), (55, 45)), (_ALL_DAY,) * 3),
     "MSP": _Profile(1.5, 0.8, 0.3, (4, 10), _OFFICE, ((_AM, (780, 1140)), (_AM,), ())),
     "CDS": _Profile(1.0, 0.7, 0.2, (3, 8), _OFFICE, (((510, 750), (810, 1110)), (_AM,), ())),
     "PHARM": _Profile(4.0, 0.0, 0.0, (3, 6), (("AMB",), (1,)), _ON_DUTY),
     "INF": _Profile(8.0, 0.3, 0.2, (2, 5), _VISIT, (_NURSE, _NURSE, ((480, 660),))),
+    "CPTS": _Profile(0.4, 0.9, 0.5, (4, 10), _OFFICE, (((480, 1200),), ((480, 720),), ())),
+    "MMG": _Profile(0.3, 1.0, 0.6, (6, 12), (("AMB",), (1,)), (((1200, 1440),), ((720, 1440),), ((480, 1440),))),
 }
 _DURATIONS = {"AMB": (15, 20, 20, 30), "VR": (15, 15, 20), "HH": (30,)}
 _SLOT_TYPES = (("SNP", "PRO", "PUBLIC"), (70, 15, 15))
 _PHARM_ON_DUTY = 0.35  # share of pharmacies de garde on a given day
-
-_WOMEN = ("Camille Léa Manon Chloé Emma Inès Sarah Julie Claire Anne Marie Sophie Isabelle Nathalie "
-          "Céline Aurélie Élodie Pauline Laura Mathilde Louise Alice Hélène Juliette Lucie Yasmine").split()
-_MEN = ("Thomas Nicolas Julien Pierre Antoine Maxime Alexandre Guillaume Romain Hugo Lucas Louis Paul "
-        "Mathieu François Olivier Laurent Sébastien Vincent Philippe Jérôme Arnaud Benoît Karim").split()
-_SURNAMES = ("Martin Bernard Thomas Petit Robert Richard Durand Dubois Moreau Laurent Simon Michel Leroy "
-             "Roux David Bertrand Morel Fournier Girard Bonnet Dupont Lambert Fontaine Rousseau Muller "
-             "Lefèvre Faure André Mercier Blanc Guérin Boyer Garnier Chevalier Legrand Gauthier Garcia "
-             "Perrin Robin Clément Morin Henry Roussel Masson Marchand Duval Dumont Lemaire Noël Meyer "
-             "Dufour Brun Blanchard Giraud Joly Rivière Brunet Gaillard Barbier Arnaud Roche Renard Roy "
-             "Schmitt Colin Vidal Caron Picard Fabre Aubert Lemoine Renaud Dumas Lacroix Rey Leclerc Payet "
-             "Hoarau Weber Klein Wagner Schneider Fischer Koch Haas Keller Zimmermann").split()
-_STREETS = ("rue de la Gare|rue Principale|Grand'Rue|rue de l'Église|avenue de la République|rue Pasteur|"
-            "rue du Général-de-Gaulle|place de la Mairie|rue des Écoles|rue Victor-Hugo|rue Jean-Jaurès|"
-            "boulevard Gambetta|rue du Moulin|rue des Vignes|rue des Tilleuls|rue de la Liberté|avenue Foch|"
-            "rue du Château|rue des Jardins|rue du Marché|rue de la Paix|rue Jules-Ferry|rue des Lilas|"
-            "rue du Stade|allée des Peupliers|rue de la Fontaine|rue Saint-Jean|place du Marché").split("|")
-_NUMBERS = (1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 18, 24, 30, 42)
-_PHARMACIES = ("Pharmacie de la Gare|Pharmacie du Marché|Pharmacie Centrale|Pharmacie des Écoles|"
-               "Pharmacie du Centre|Pharmacie de l'Hôtel de Ville|Pharmacie du Parc|Pharmacie Pasteur|"
-               "Grande Pharmacie|Pharmacie de la Poste").split("|")
-_PHONE_ZONES = {  # leading digit of landlines by département (others: 4, the south-east)
-    "1": "75 77 78 91 92 93 94 95",
-    "2": "14 18 22 27 28 29 35 36 37 41 44 45 49 50 53 56 61 72 76 85",
-    "3": "02 08 10 21 25 39 51 52 54 55 57 58 59 60 62 67 68 70 71 80 88 89 90",
-    "5": "09 12 16 17 19 23 24 31 32 33 40 46 47 64 65 79 81 82 86 87",
-}
-#: Two-digit blocks after the zone digit valid in every metropolitan zone (062, 0639 are overseas).
-_METRO_BLOCKS = [n for n in range(10, 90) if n not in (39, 62)]
-#: Overseas: (country code, landline block, mobile block), blocks the numbering plan allocates.
-_OVERSEAS = {"971": ("590", "59020", "69020"), "972": ("596", "59630", "69620"),
-             "973": ("594", "59420", "69420"), "974": ("262", "26220", "69220"),
-             "976": ("262", "26960", "63920")}
-_TIMEZONES = {"971": ("America/Guadeloupe", -4), "972": ("America/Martinique", -4),
-              "973": ("America/Cayenne", -3), "974": ("Indian/Reunion", 4), "976": ("Indian/Mayotte", 3)}
 
 
 @dataclass(frozen=True)
@@ -131,21 +90,15 @@ class DemoSummary:
     __str__ = describe
 
 
-def create_demo_users(session: Session, hash_password: Callable[[str], str]) -> list[str]:
-    """Add the :data:`DEMO_ACCOUNTS` missing from the database; returns the usernames added."""
-    existing = set(session.scalars(select(User.username)))
-    created = [account for account in DEMO_ACCOUNTS if account[0] not in existing]
-    for username, password, role, display_name in created:
-        session.add(User(username=username, display_name=display_name, role=role,
-                         password_hash=hash_password(password)))
-    session.flush()
-    return [account[0] for account in created]
-
-
 def build_demo_territory(
-    session: Session, departement: str = "67", now: datetime | None = None, seed: int = 0
+    session: Session, departement: str = "67", now: datetime | None = None, seed: int = 0, density: float = 1.0,
+    richness: float = 1.0,
 ) -> DemoSummary:
     """Insert the demo territory of ``departement`` with bulk inserts; the caller commits.
+
+    ``density`` multiplies the number of effecteurs per inhabitant and
+    ``richness`` the number of slots each offers (the national dataset uses
+    about 4 and 1.17).
 
     Raises:
         ValueError: unknown département, or one without geolocated communes.
@@ -153,8 +106,9 @@ def build_demo_territory(
     dep = normalize_departement(departement)
     now_r = floor_quarter_hour(now or utcnow())
     rng = random.Random(f"demo-territory:{dep}:{seed}")
-    effecteurs, sites = _effecteurs(rng, dep, placement_communes(dep))
-    slots = _slots(dep, [(e["id"], e["kind"], s["id"]) for e, s in zip(effecteurs, sites)], now_r, seed)
+    effecteurs, sites = _effecteurs(rng, dep, placement_communes(dep), density)
+    slots = _slots(dep, [(e["id"], e["kind"], s["id"]) for e, s in zip(effecteurs, sites)], now_r, seed,
+                   richness)
     session.execute(insert(Effecteur), effecteurs)
     session.execute(insert(ConsultationSite), sites)
     if slots:
@@ -257,7 +211,8 @@ def placement_communes(dep: str) -> list[Commune]:
     return placed
 
 
-def _effecteurs(rng: random.Random, dep: str, communes: list[Commune]) -> tuple[list[dict], list[dict]]:
+def _effecteurs(rng: random.Random, dep: str, communes: list[Commune],
+                density: float = 1.0) -> tuple[list[dict], list[dict]]:
     """Effecteur and site rows (one site each), in a fixed order."""
     population = sum(c.population for c in communes)
     cum_weights = list(accumulate(max(c.population, 1) for c in communes))
@@ -268,39 +223,40 @@ def _effecteurs(rng: random.Random, dep: str, communes: list[Commune]) -> tuple[
     effecteurs: list[dict] = []
     sites: list[dict] = []
     for kind, profile in _PROFILES.items():
-        for n in range(max(1, round(population / 100_000 * profile.per_100k))):
+        for n in range(max(1, round(population / 100_000 * profile.per_100k * density))):
             if kind == "SOS":
                 commune = rng.choices(biggest, weights=[c.population + 1 for c in biggest])[0]
             else:
                 commune = rng.choices(communes, cum_weights=cum_weights)[0]
             serial, woman = next(serials), rng.random() < 0.55
-            first, last = rng.choice(_WOMEN if woman else _MEN), rng.choice(_SURNAMES)
+            first, last = rng.choice(WOMEN if woman else MEN), rng.choice(SURNAMES)
             rpps = org = None
             if kind in ("MG", "INF"):
-                rpps = _with_luhn(f"10{dep3}{serial:05d}")
+                rpps = with_luhn(f"10{dep3}{serial:05d}")
                 eid = "8" + rpps
                 nurse = "infirmière" if woman else "infirmier"
                 name = f"Dr {first} {last}" if kind == "MG" else f"{first} {last}, {nurse}"
             elif kind == "SOS":
-                org = _with_luhn(_with_luhn(f"7{dep3}{n:04d}") + f"{n + 1:04d}")  # SIRET = SIREN + NIC
-                eid, name = "3" + org, _unique(f"SOS Médecins {commune.name}", used_names)
+                org = with_luhn(with_luhn(f"7{dep3}{n:04d}") + f"{n + 1:04d}")  # SIRET = SIREN + NIC
+                eid, name = "3" + org, unique_name(f"SOS Médecins {commune.name}", used_names)
             else:
-                org = _with_luhn(f"{dep}{serial:0{8 - len(dep)}d}")  # FINESS
+                org = with_luhn(f"{dep}{serial:0{8 - len(dep)}d}")  # FINESS
                 eid = "1" + org
-                label = {"MSP": "Maison de santé", "CDS": "Centre de santé"}.get(kind)
-                name = _unique(f"{label} {_of(commune.name)}" if label else rng.choice(_PHARMACIES),
+                label = {"MSP": "Maison de santé", "CDS": "Centre de santé", "CPTS": "CPTS",
+                         "MMG": "Maison médicale de garde"}.get(kind)
+                name = unique_name(f"{label} {of_place(commune.name)}" if label else rng.choice(PHARMACIES),
                                used_names, commune.name)
-            lat, lon = _jitter(rng, commune)
+            lat, lon = jitter(rng, commune)
             effecteurs.append({
                 "id": eid, "kind": kind, "name": name, "rpps_id": rpps, "organization_id": org,
-                "specialty_code": "SM54" if kind in ("MG", "SOS", "MSP", "CDS") else None,
-                "phone": _phone(rng, dep, mobile=kind == "INF"),
+                "specialty_code": "SM54" if kind not in ("PHARM", "INF") else None,
+                "phone": phone_number(rng, dep, mobile=kind == "INF"),
                 "sas_participant": rng.random() < profile.participant,
                 "accepts_extra": rng.random() < profile.extra,
             })
             sites.append({
                 "id": f"{eid}-1", "effecteur_id": eid, "name": name,
-                "address": f"{rng.choice(_NUMBERS)} {rng.choice(_STREETS)}",
+                "address": f"{rng.choice(NUMBERS)} {rng.choice(STREETS)}",
                 "city_name": commune.name, "city_insee_code": commune.insee,
                 "postal_code": rng.choice(commune.postal_codes) if commune.postal_codes else None,
                 "lat": round(lat, 6), "lon": round(lon, 6),
@@ -308,21 +264,24 @@ def _effecteurs(rng: random.Random, dep: str, communes: list[Commune]) -> tuple[
     return effecteurs, sites
 
 
-def _slots(dep: str, sites: list[tuple[str, str, str]], now_r: datetime, seed: int) -> list[dict]:
+def _slots(dep: str, sites: list[tuple[str, str, str]], now_r: datetime, seed: int,
+           richness: float = 1.0) -> list[dict]:
     """Free slot rows of each (effecteur id, kind, site id), starting in [now_r, now_r + 72 h)."""
-    tz, end = _timezone(dep), now_r + timedelta(hours=72)
+    tz, end = local_timezone(dep), now_r + timedelta(hours=72)
     first_day = now_r.astimezone(tz).date()
     days = [first_day + timedelta(days=i) for i in range(4)]
     rows: list[dict] = []
     for eid, kind, site_id in sites:
         rng = random.Random(f"demo-slots:{seed}:{eid}:{now_r.isoformat()}")
         profile = _PROFILES[kind]
+        if rng.random() < profile.no_agenda:
+            continue
         for day in days:
             periods = profile.hours[(0, 0, 0, 0, 0, 1, 2)[day.weekday()]]
             if not periods or (kind == "PHARM" and rng.random() >= _PHARM_ON_DUTY):
                 continue
             grid = [m for a, b in periods for m in range(a, b - 14, 15)]
-            picks = sorted(rng.sample(grid, min(len(grid), rng.randint(*profile.per_day))))
+            picks = sorted(rng.sample(grid, min(len(grid), round(rng.randint(*profile.per_day) * richness))))
             midnight, busy_until = datetime.combine(day, time.min), -1
             for minute in picks:
                 mode = rng.choices(*profile.modes)[0]
@@ -338,53 +297,3 @@ def _slots(dep: str, sites: list[tuple[str, str, str]], now_r: datetime, seed: i
                     "source": DEMO_SOURCE, "fetched_at": now_r,
                 })
     return rows
-
-
-def _timezone(dep: str) -> tzinfo:
-    """The département's time zone; a fixed offset when the tz database is missing (no tzdata)."""
-    name, hours = _TIMEZONES.get(dep, ("Europe/Paris", 1))
-    try:
-        return ZoneInfo(name)
-    except ZoneInfoNotFoundError:
-        return timezone(timedelta(hours=hours))
-
-
-def _jitter(rng: random.Random, commune: Commune) -> tuple[float, float]:
-    """A point in a disc around the commune centre, wider for bigger communes (at most 2.5 km)."""
-    radius = min(2.5, 0.3 + 0.004 * math.sqrt(commune.population))
-    r, theta = radius * math.sqrt(rng.random()), rng.random() * 2 * math.pi
-    return offset_km(commune.lat, commune.lon, r * math.cos(theta), r * math.sin(theta))
-
-
-def _phone(rng: random.Random, dep: str, *, mobile: bool) -> str:
-    """An E.164 number: +33 in metropolitan France, the overseas country codes elsewhere."""
-    if dep in _OVERSEAS:
-        country, landline, cell = _OVERSEAS[dep]
-        return f"+{country}{cell if mobile else landline}{rng.randrange(10**4):04d}"
-    zone = "6" if mobile else next((z for z, deps in _PHONE_ZONES.items() if dep in deps.split()), "4")
-    return f"+33{zone}{rng.choice(_METRO_BLOCKS)}{rng.randrange(10**6):06d}"
-
-
-def _with_luhn(payload: str) -> str:
-    """``payload`` followed by its Luhn check digit (letters, as in "2A", count as 0)."""
-    total = 0
-    for i, ch in enumerate(reversed(payload)):
-        d = int(ch) * (2 if i % 2 == 0 else 1) if ch.isdigit() else 0
-        total += d - 9 if d > 9 else d
-    return payload + str(-total % 10)
-
-
-def _of(name: str) -> str:
-    """French "de" before a place name: "de Strasbourg", "d'Illkirch", "du Havre", "des Ulis"."""
-    low = name.lower()
-    if low.startswith(("le ", "les ")):
-        return ("du " if low.startswith("le ") else "des ") + name.split(" ", 1)[1]
-    return ("d'" if low[:1] in "aeiouyhéèêîôâû" else "de ") + name
-
-
-def _unique(name: str, used: set[str], city: str = "") -> str:
-    """``name``, else ``name (city)``, else ``name (city) 2``... whichever is still free."""
-    base = f"{name} ({city})" if city else name
-    candidate = next(c for c in chain((name, base), (f"{base} {n}" for n in count(2))) if c not in used)
-    used.add(candidate)
-    return candidate

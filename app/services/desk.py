@@ -9,13 +9,14 @@ booking, which need the server by nature.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 from app.models import new_uuid
-from app.services import decisions, intake
+from app.services import decisions, intake, search_model, search_radius
 from app.services.api_client import ApiClient
-from app.services.documents import CaseDoc, OrientationDoc
+from app.services.documents import CaseDoc, NoteDoc, OrientationDoc
+from app.services.search_model import SearchFilters
 from app.services.local_store import LocalStore
 from app.settings import Settings
 
@@ -44,10 +45,15 @@ class SearchOutcome:
     radius_km: float
     lat: float
     lon: float
+    #: Effecteurs without a matching slot who can be phoned (``to_call`` of the API).
+    to_call: list[dict] = field(default_factory=list)
+    #: The server's explanation when nothing was found (names the wider radius).
+    message: str | None = None
 
     @property
     def empty_reason(self) -> str:
-        return f"Aucun créneau libre à moins de {self.radius_km:g} km dans les 72 h : élargissez le rayon (Ctrl+E)."
+        return self.message or (f"Aucun créneau libre à moins de {self.radius_km:g} km dans les 72 h : "
+                                "élargissez le rayon (Ctrl+E).")
 
 
 class Desk:
@@ -61,6 +67,10 @@ class Desk:
         self._clock = clock or (lambda: datetime.now(timezone.utc))
         self.current_case: CaseDoc | None = None
         self.radius_km = settings.default_radius_km
+        from app.services.regulation import Regulation
+
+        #: Routing, hand-over, notes, closing, surge and the queue (issue 3).
+        self.regulation = Regulation(self)
 
     @property
     def settings(self) -> Settings:
@@ -75,12 +85,17 @@ class Desk:
         now = self._clock()
         counter = self._store.next_counter(f"case:{now:%Y-%j}")
         case_id = intake.new_case_id(self._settings.samu_code, now, self._settings.desk_number, counter)
+        suggestion = self.regulation.suggestion(form)
         doc = intake.build_case_doc(
             form, uuid=new_uuid(), case_id=case_id, owner=self._settings.owner, now=now,
-            author=self.user.username, author_role=self.user.role,
+            author=self.user.username, author_role=self.user.role, suggestion=suggestion,
         )
         self._store.save_case(doc, author=self.user.username)
         self.current_case = doc
+        if form.perimeter and (doc.perimeter, doc.attribution) != (suggestion.perimeter, suggestion.attribution):
+            # The override of the suggestion is logged with who and why.
+            self.regulation.record("routing_override", perimeter=doc.perimeter, attribution=doc.attribution,
+                                   freetext=form.routing_reason.strip() or "choix de l'ARM")
         self.radius_km = self._settings.default_radius_km
         return doc
 
@@ -90,17 +105,59 @@ class Desk:
         return self.current_case
 
     # --- search and booking --------------------------------------------------------------
-    async def search(self, *, widen: bool = False) -> SearchOutcome:
-        """Search free slots around the current case's place (72 h ahead)."""
+    async def search(self, *, widen: bool = False, filters: SearchFilters | None = None) -> SearchOutcome:
+        """Search free slots around the current case's place (72 h ahead), ranked by the server.
+
+        The radius starts at the département's default (resources/search) for
+        each new case and ``widen`` adds the département's enlargement step.
+        """
         case = self._require_case()
+        rule = search_radius.rule_for(insee=case.city_insee_code)
+        if getattr(self, "_radius_case", None) != case.uuid:
+            self._radius_case, self.radius_km = case.uuid, rule.radius_km
         if widen:
-            self.radius_km += RADIUS_STEP_KM
+            self.radius_km = rule.widened(self.radius_km)
+        filters = filters or SearchFilters()
         now = self._clock()
         body = await self._client.search_slots(
             case.lat, case.lon, self.radius_km, start=now, end=now + SEARCH_HORIZON, limit=200,
-            kinds=CONSULTATION_KINDS,
+            kinds=filters.kinds or CONSULTATION_KINDS, extra=filters.query_params(self._practitioner(case)),
         )
-        return SearchOutcome(body["results"], body["total"], self.radius_km, case.lat, case.lon)
+        return SearchOutcome(body["results"], body["total"], self.radius_km, case.lat, case.lon,
+                             to_call=body.get("to_call", []), message=body.get("message"))
+
+    @staticmethod
+    def _practitioner(case: CaseDoc) -> str | None:
+        """The médecin traitant's RPPS of the case's first patient, if known."""
+        return next((p.general_practitioner_rpps for p in case.patients if p.general_practitioner_rpps), None)
+
+    def record_call_outcome(self, effecteur: dict, outcome: str) -> str:
+        """Record the outcome of a call to an effecteur "en sus" in the case; returns the note text.
+
+        The note is a case event (its own UUID, synced and shown in the journal)
+        when the regulation service is there, so a case already on the server is
+        never rewritten; an "accepté" also records the orientation to that
+        effecteur, without a slot, like a booking.
+        """
+        case = self._require_case()
+        text = search_model.note_text(effecteur.get("name") or "?", outcome)
+        regulation = getattr(self, "regulation", None)
+        if regulation is not None:
+            regulation.add_note(text)
+        else:  # before case events existed: a note inside the case document (synced with the case)
+            note = NoteDoc(uuid=new_uuid(), creation=self._clock(), author=self.user.username,
+                           author_role=self.user.role, freetext=text)
+            self.current_case = case.model_copy(update={"notes": [*case.notes, note]})
+            self._store.save_case(self.current_case, author=self.user.username)
+        if outcome == search_model.ACCEPTED:
+            kind = decisions.get("SOS_MEDECINS" if effecteur.get("kind") == "SOS" else "CONSULTATION_48H")
+            self._store.save_orientation(OrientationDoc(
+                uuid=new_uuid(), case_uuid=case.uuid, creation=self._clock(), decision_key=kind.key,
+                decision_type=kind.decision_type, resource_type=kind.resource_type,
+                orientation_type=kind.orientation_type, medical_transport=kind.medical_transport,
+                effecteur_id=effecteur.get("id"), effecteur_name=effecteur.get("name"), freetext=text,
+            ), author=self.user.username, author_role=self.user.role)
+        return text
 
     async def book(self, result: dict) -> OrientationDoc:
         """Book the slot of a search result on the server, then record the orientation."""
@@ -127,12 +184,17 @@ class Desk:
             appointment_mode=result["mode"],
         )
         self._store.save_orientation(doc, author=self.user.username, author_role=self.user.role)
+        self._mark_decided(doc)
         return doc
 
     def record_decision(self, key: str, freetext: str | None = None) -> OrientationDoc:
-        """Record a decision without a booked slot (works offline)."""
+        """Record a decision without a booked slot (works offline); only MRU and MRL take medical ones."""
         case = self._require_case()
         kind = decisions.get(key)
+        if not decisions.may_record(self.user.role, kind, case.attribution):
+            from app.services.regulation import NotAllowed
+
+            raise NotAllowed("Décision médicale : réservée aux médecins régulateurs (MRU, MRL)")
         doc = OrientationDoc(
             uuid=new_uuid(),
             case_uuid=case.uuid,
@@ -145,4 +207,10 @@ class Desk:
             freetext=freetext or None,
         )
         self._store.save_orientation(doc, author=self.user.username, author_role=self.user.role)
+        self._mark_decided(doc)
         return doc
+
+    def _mark_decided(self, doc: OrientationDoc) -> None:
+        """Stop the case's decision clock (a ``decision`` event) when a doctor decided."""
+        if self.user.role in decisions.DOCTOR_ROLES:
+            self.regulation.record("decision", orientation_uuid=doc.uuid)

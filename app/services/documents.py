@@ -14,14 +14,36 @@ import re
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from app.models import Case, CaseNote, Orientation, Patient
-from app.services import decisions
+from app.services import decisions, nomenclatures
 
 E164 = re.compile(r"^\+\d{5,18}$")
 CASE_ID = re.compile(r"^([a-zA-Z0-9_-]+\.?){4,10}$")
 INSEE = re.compile(r"^[0-9][0-9AB][0-9]{3}$")
+#: Oldest age the console accepts (years).
+MAX_AGE_YEARS = 120
+#: (lat min, lat max, lon min, lon max) of metropolitan France, Corsica and the overseas départements.
+FRANCE_BOXES = (
+    (41.2, 51.2, -5.3, 9.7), (15.8, 16.6, -61.9, -60.9), (14.3, 14.95, -61.3, -60.7), (2.0, 5.9, -54.7, -51.5),
+    (-21.5, -20.8, 55.1, 55.9), (-13.1, -12.6, 44.9, 45.4), (17.8, 18.2, -63.2, -62.7), (46.7, 47.2, -56.5, -56.1),
+)
+CaseStatus = Literal["PROGRAM", "ACTIF", "ACHEVE", "VALIDE", "CLOTURE", "CLASSE", "ARCHIVE"]
+Perimeter = Literal["AMU", "SNP", "PSY", "NEONAT"]
+
+
+def in_france(lat: float, lon: float) -> bool:
+    """True when the point lies in France (metropolitan or overseas départements)."""
+    return any(a <= lat <= b and c <= lon <= d for a, b, c, d in FRANCE_BOXES)
+
+
+def age_years(age: str | None) -> float | None:
+    """``"P45Y"`` → 45, ``"P6M"`` → 0.5 (an ISO 8601 duration in one unit)."""
+    m = re.fullmatch(r"P(\d{1,3})([YMWD])", age or "")
+    if not m:
+        return None
+    return int(m.group(1)) / {"Y": 1, "M": 12, "W": 52, "D": 365}[m.group(2)]
 
 
 def _aware(value: datetime | None) -> datetime | None:
@@ -50,6 +72,22 @@ class PatientDoc(_Doc):
     general_practitioner_name: str | None = Field(default=None, max_length=200)
     general_practitioner_rpps: str | None = Field(default=None, pattern=r"^\d{11}$")
 
+    @field_validator("birth_date")
+    @classmethod
+    def _birth_date(cls, v: date | None) -> date | None:
+        if v is not None and v > date.today():
+            raise ValueError("date de naissance dans le futur")
+        if v is not None and v.year < date.today().year - MAX_AGE_YEARS:
+            raise ValueError(f"date de naissance de plus de {MAX_AGE_YEARS} ans")
+        return v
+
+    @field_validator("age")
+    @classmethod
+    def _age(cls, v: str | None) -> str | None:
+        if v is not None and (age_years(v) or 0) > MAX_AGE_YEARS:
+            raise ValueError(f"âge supérieur à {MAX_AGE_YEARS} ans")
+        return v
+
 
 class NoteDoc(_Doc):
     uuid: str = Field(min_length=1, max_length=36)
@@ -69,12 +107,12 @@ class CaseDoc(_Doc):
     perimeter: Literal["AMU", "SNP", "PSY", "NEONAT"] | None = None
     priority: Literal["P0", "P1", "P2", "P3", "NR"] = "NR"
     attribution: str | None = Field(default=None, max_length=32)
-    status: Literal["PROGRAM", "ACTIF", "ACHEVE", "VALIDE", "CLOTURE", "CLASSE", "ARCHIVE"] = "ACTIF"
-    health_motive_code: str | None = Field(default=None, max_length=16)
+    status: CaseStatus = "ACTIF"
+    health_motive_code: str | None = Field(default=None, max_length=16, pattern=r"^M\d{2}\.\d{2}(\.\d{2})?$")
     health_motive_label: str | None = Field(default=None, max_length=200)
-    whats_happen_code: str | None = Field(default=None, max_length=16)
+    whats_happen_code: str | None = Field(default=None, max_length=16, pattern=r"^C\d{2}(\.\d{2}){2}$")
     whats_happen_label: str | None = Field(default=None, max_length=200)
-    location_kind_code: str | None = Field(default=None, max_length=16)
+    location_kind_code: str | None = Field(default=None, max_length=16, pattern=r"^L\d{2}(\.\d{2}){2}$")
     location_kind_label: str | None = Field(default=None, max_length=200)
     caller_name: str | None = Field(default=None, max_length=200)
     caller_type: str | None = Field(default=None, max_length=16)
@@ -87,8 +125,51 @@ class CaseDoc(_Doc):
     lon: float | None = Field(default=None, ge=-180, le=180)
     coord_precision: Literal["VILLE", "RUE", "ADRESSE", "EXACTE", "INCONNUE"] | None = None
     access_details: str | None = Field(default=None, max_length=2000)
+    # --- added by migration 0002 (all optional: older clients keep working) ---
+    caller_language: str | None = Field(default=None, pattern=r"^[a-z]{2}$")
+    caller_communication: Literal["AUCUNE", "MUET", "VISION", "LANGUE", "PANIQUE", "HOSTILE", "AGITE", "AUTRE",
+                                  "IMPOSS"] | None = None
+    access_building: str | None = Field(default=None, max_length=120)
+    access_floor: str | None = Field(default=None, max_length=16)
+    access_code: str | None = Field(default=None, max_length=32)
+    access_intercom: str | None = Field(default=None, max_length=64)
+    risk_threat_codes: list[Annotated[str, Field(pattern=r"^R\d{2}$")]] = Field(default_factory=list, max_length=37)
+    answered_at: AwareDatetime | None = None
+    handed_over_at: AwareDatetime | None = None
+    decided_at: AwareDatetime | None = None
+    accompanied: bool = False
+    suggested_perimeter: Perimeter | None = None
+    suggested_attribution: str | None = Field(default=None, max_length=32)
+    surge: bool = False
     patients: list[PatientDoc] = Field(default_factory=list)
     notes: list[NoteDoc] = Field(default_factory=list)
+
+    @field_validator("risk_threat_codes", mode="before")
+    @classmethod
+    def _no_risks(cls, v):
+        return [] if v is None else v
+
+    @field_validator("attribution", "suggested_attribution")
+    @classmethod
+    def _attribution(cls, v: str | None) -> str | None:
+        if v is not None and not nomenclatures.is_known(nomenclatures.ATTRIBUTION, v):
+            raise ValueError(f"attribution inconnue : {v}")
+        return v
+
+    @field_validator("caller_type")
+    @classmethod
+    def _caller_type(cls, v: str | None) -> str | None:
+        if v is not None and not nomenclatures.is_known(nomenclatures.CALLER_TYPE, v):
+            raise ValueError(f"type d'appelant inconnu : {v}")
+        return v
+
+    @field_validator("lon")
+    @classmethod
+    def _place_in_france(cls, v: float | None, info: ValidationInfo) -> float | None:
+        lat = info.data.get("lat")
+        if v is not None and lat is not None and not in_france(lat, v):
+            raise ValueError("lieu hors de France")
+        return v
 
     @field_validator("case_id")
     @classmethod
@@ -128,6 +209,8 @@ class OrientationDoc(_Doc):
     appointment_end: AwareDatetime | None = None
     appointment_mode: Literal["AMB", "HH", "VR"] | None = None
     freetext: str | None = Field(default=None, max_length=10000)
+    #: 1 when created; each correction sends the next version (a stale one gets 409 version_conflict).
+    version: int = Field(default=1, ge=1, le=1_000_000)
 
     @field_validator("decision_key")
     @classmethod
@@ -135,6 +218,53 @@ class OrientationDoc(_Doc):
         if v not in decisions.BY_KEY:
             raise ValueError(f"décision inconnue : {v}")
         return v
+
+
+EventType = Literal["status", "attribution", "routing_override", "handover", "note", "decision", "priority"]
+#: Fields each event type needs (a missing one is a 422 naming it).
+EVENT_REQUIRES: dict[str, tuple[str, ...]] = {
+    "status": ("status",), "attribution": ("attribution",), "routing_override": ("perimeter", "freetext"),
+    "handover": ("to_role",), "note": ("freetext",), "decision": (), "priority": ("priority",),
+}
+
+
+class CaseEventDoc(_Doc):
+    """One change to a case: body of ``PUT /api/v1/cases/{case_uuid}/events/{uuid}``."""
+
+    uuid: str = Field(min_length=1, max_length=36)
+    case_uuid: str = Field(min_length=1, max_length=36)
+    created_at: AwareDatetime
+    type: EventType
+    status: CaseStatus | None = None
+    attribution: str | None = Field(default=None, max_length=32)
+    perimeter: Perimeter | None = None
+    priority: Literal["P0", "P1", "P2", "P3", "NR"] | None = None
+    #: Hand-over target and whether the ARM stays on the line (P0).
+    to_role: Literal["MRU", "MRL"] | None = None
+    accompanied: bool | None = None
+    orientation_uuid: str | None = Field(default=None, max_length=36)
+    #: The note's text, or the reason of a routing override.
+    freetext: str | None = Field(default=None, min_length=1, max_length=10000)
+
+    @field_validator("attribution")
+    @classmethod
+    def _attribution(cls, v: str | None) -> str | None:
+        if v is not None and not nomenclatures.is_known(nomenclatures.ATTRIBUTION, v):
+            raise ValueError(f"attribution inconnue : {v}")
+        return v
+
+    def missing_fields(self) -> list[str]:
+        """Fields this event's type needs but that are empty (the server answers 422 naming the first)."""
+        return [f for f in EVENT_REQUIRES[self.type] if getattr(self, f) in (None, "")]
+
+
+class SurgeDoc(_Doc):
+    """The room's surge switch turned on or off: body of ``PUT /api/v1/surge/{uuid}``."""
+
+    uuid: str = Field(min_length=1, max_length=36)
+    created_at: AwareDatetime
+    active: bool
+    reason: str = Field(min_length=1, max_length=2000)
 
 
 # --- mapping to and from the SQLAlchemy models -------------------------------------------

@@ -5,35 +5,31 @@ returns one :class:`FieldError` per bad field (French messages, in the panel's
 tab order, so the first error is the first field to fix) and
 :func:`build_case_doc` turns a valid form into the wire document.  The official
 code lists come from the shipped Hub Santé nomenclatures (``HubSante.motif.csv``,
-``HubSante.priorite.csv``).  Phone numbers are normalised to E.164 with
-``phonenumbers`` (region FR, with the overseas départements tried for national
-numbers that are not metropolitan).
+``HubSante.priorite.csv``).  Phone numbers are normalised to E.164 by
+:mod:`app.services.phones`.  The secondary section (caller language, access
+details, kind of place, facts, risks, patients) and the route (suggested by
+:mod:`app.services.routing`, overridden only with a reason) ride on the same form.
 """
 
 from __future__ import annotations
 
 import csv
 import re
-import unicodedata
 import uuid as uuid_mod
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 
-import phonenumbers
-
 from app import paths
-from app.services.documents import CaseDoc, NoteDoc
+from app.services import nomenclatures, patients, routing
+from app.services.documents import CaseDoc, NoteDoc, in_france
+from app.services.patients import PatientForm
+from app.services.phones import PHONE_INVALID, format_phone, normalize_phone  # noqa: F401 (re-exported)
 
-PHONE_INVALID = "Numéro de téléphone invalide"
-#: Overseas regions inside the French 10-digit plan (0590…, 0696…, 0262…, 0269…), tried before FR
-#: for a 10-digit national number: phonenumbers' FR data accepts some of their ranges (0269 Mayotte)
-#: as +33, while each region's data only accepts its own prefixes.  Saint-Pierre-et-Miquelon (+508,
-#: 6 digits) is not in the plan: "06 12 34 5" must stay a truncated mobile, not a valid +508 number.
-_DOM_REGIONS = ("GP", "MQ", "GF", "RE", "YT", "BL", "MF")
-_PHONE_CHARS = re.compile(r"^[0-9+\s().\-/]+$")
 #: Form fields in the ARM's interview (and tab) order; errors come back in this order.
-FIELD_ORDER = ("caller_phone", "callback_phone", "caller_name", "address", "commune", "motive", "priority", "notes")
+FIELD_ORDER = ("caller_phone", "callback_phone", "caller_name", "address", "commune", "motive", "priority",
+               "routing", "notes", "caller_language", "location_kind", "whats_happen", "patient_birth_date",
+               "patient_age", "patient_sex", "patient_gp_rpps")
 _MAX_LENGTHS = {"caller_name": 200, "address": 300, "notes": 10000}
 _NOMENCLATURES = ("hub-sante", "nomenclatures", "latest")
 
@@ -75,6 +71,39 @@ class IntakeForm:
     coord_precision: str = ""
     #: When the call was presented (aware); defaults to the opening time.
     reception: datetime | None = None
+    #: When the ARM picked it up (the first key typed).
+    answered: datetime | None = None
+    # --- the secondary section (not on the standard call's tab path) ---
+    caller_type: str = ""
+    caller_language: str = ""
+    caller_communication: str = ""
+    access_building: str = ""
+    access_floor: str = ""
+    access_code: str = ""
+    access_intercom: str = ""
+    location_kind_code: str = ""
+    whats_happen_code: str = ""
+    risk_codes: list[str] = field(default_factory=list)
+    patients: list[PatientForm] = field(default_factory=list)
+    # --- routing: the suggestion shown, and the route chosen (an override needs a reason) ---
+    perimeter: str = ""
+    attribution: str = ""
+    suggested_perimeter: str = ""
+    suggested_attribution: str = ""
+    routing_reason: str = ""
+    surge: bool = False
+
+    def suggestion(self, *, urgent_waiting: int = 0) -> routing.Suggestion:
+        """The route the rules give for this form (:func:`app.services.routing.suggest`)."""
+        return routing.suggest(priority=self.priority or "NR", motive_code=self.motive_code.strip() or None,
+                               location_kind_code=self.location_kind_code or None,
+                               caller_type=self.caller_type or None, surge=self.surge,
+                               urgent_waiting=urgent_waiting)
+
+    def is_override(self) -> bool:
+        return bool(self.perimeter and self.suggested_perimeter) and (
+            self.perimeter != self.suggested_perimeter
+            or bool(self.attribution and self.attribution != self.suggested_attribution))
 
 
 @dataclass(frozen=True)
@@ -83,37 +112,6 @@ class Priority:
     label: str
     description: str
     colour: str
-
-
-# --- phone numbers ---------------------------------------------------------------------------
-
-def normalize_phone(text: str) -> str:
-    """``"06 12 34 56 78"`` → ``"+33612345678"``; raises ValueError(:data:`PHONE_INVALID`)."""
-    raw = (text or "").strip()
-    if not raw or not _PHONE_CHARS.match(raw):
-        raise ValueError(PHONE_INVALID)
-    national = re.fullmatch(r"0\d{9}", re.sub(r"\D", "", raw)) is not None and not raw.startswith("00")
-    for region in (_DOM_REGIONS if national else ()) + ("FR",):
-        try:
-            number = phonenumbers.parse(raw, region)
-        except phonenumbers.NumberParseException:
-            raise ValueError(PHONE_INVALID) from None
-        if phonenumbers.is_valid_number(number):
-            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    raise ValueError(PHONE_INVALID)
-
-
-def format_phone(e164: str | None) -> str:
-    """A number for display: national for France (``06 12 34 56 78``), else international."""
-    if not e164:
-        return ""
-    try:
-        number = phonenumbers.parse(e164, "FR")
-    except phonenumbers.NumberParseException:
-        return e164
-    fmt = phonenumbers.PhoneNumberFormat.NATIONAL if number.country_code == 33 else \
-        phonenumbers.PhoneNumberFormat.INTERNATIONAL
-    return phonenumbers.format_number(number, fmt)
 
 
 # --- case ids ---------------------------------------------------------------------------------
@@ -137,8 +135,7 @@ def new_case_id(samu_code: str, when: datetime, desk: int, counter: int) -> str:
 
 # --- nomenclatures ----------------------------------------------------------------------------
 
-def _clean(text: str) -> str:
-    return " ".join((text or "").split())
+_clean = nomenclatures.clean
 
 
 def _read_nomenclature(name: str) -> list[list[str]]:
@@ -149,58 +146,32 @@ def _read_nomenclature(name: str) -> list[list[str]]:
 
 
 @lru_cache(maxsize=1)
-def _motive_table() -> tuple[tuple[str, str, str], ...]:
-    """(code, label, group label) of every selectable motive, in the official order."""
-    rows = _read_nomenclature("HubSante.motif.csv")
-    groups = {r[1].strip()[:3]: _clean(r[2]) for r in rows if _clean(r[2])}
-    has_children = {r[1].strip()[:3] for r in rows if not _clean(r[2])}
-    table = []
-    for r in rows:
-        code, n1, n2 = r[1].strip(), _clean(r[2]), _clean(r[3])
-        if n2:
-            table.append((code, n2, groups.get(code[:3], "")))
-        elif n1 and code[:3] not in has_children:  # a group with no sub-motive ("Non renseigné")
-            table.append((code, n1, n1))
-    return tuple(table)
+def _motives() -> tuple[nomenclatures.Code, ...]:
+    """Selectable motives: every sub-motive, and the groups that have none ("Non renseigné")."""
+    entries = nomenclatures.codes(nomenclatures.MOTIVE)
+    parents = {c.code[:3] for c in entries if c.level > 0}
+    return tuple(c for c in entries if c.level > 0 or c.code[:3] not in parents)
 
 
 def load_motives() -> list[tuple[str, str]]:
     """``[("M01.01", "M01.01 — Suspicion d’arrêt cardiaque, mort subite"), …]`` (official labels)."""
-    return [(code, f"{code} — {label}") for code, label, _group in _motive_table()]
+    return [(c.code, c.display) for c in _motives()]
 
 
 def motive_label(code: str) -> str | None:
     """The official label of a motive code (without the code), or None if unknown."""
-    return next((label for c, label, _g in _motive_table() if c == code), None)
+    return next((c.label for c in _motives() if c.code == code), None)
 
 
 def motive_group(code: str) -> str | None:
     """The level-1 group of a motive ("Détresse vitale" for M01.01), or None."""
-    return next((group for c, _l, group in _motive_table() if c == code), None)
-
-
-def _fold(text: str) -> list[str]:
-    text = unicodedata.normalize("NFKD", re.sub(r"[’'ʼ–—-]", " ", text.lower()))
-    return re.sub(r"[^0-9a-z]+", " ", text.encode("ascii", "ignore").decode()).split()
+    return next((c.group for c in _motives() if c.code == code), None)
 
 
 def search_motives(text: str, limit: int | None = None) -> list[tuple[str, str]]:
     """Motives matching a code prefix (``M03.0``, ``m0306``, ``0306``) or words of the label/group."""
-    compact = re.sub(r"[\s.]", "", text or "").upper()
-    if not compact:
-        return []
-    found = []
-    if re.fullmatch(r"M?\d*", compact):
-        prefix = compact if compact.startswith("M") else "M" + compact
-        found = [(c, lbl) for c, lbl in load_motives() if c.replace(".", "").startswith(prefix)]
-    else:
-        words = _fold(text)
-        for code, label, group in _motive_table():
-            target = _fold(f"{label} {group}")
-            if all(any(t.startswith(w) for t in target) for w in words):
-                found.append((code, f"{code} — {label}"))
-        found.sort(key=lambda item: not _fold(item[1].split(" — ", 1)[1])[0].startswith(words[0]))
-    return found[:limit] if limit else found
+    found = nomenclatures.search(nomenclatures.MOTIVE, text, limit, entries=_motives())
+    return [(c.code, c.display) for c in found]
 
 
 def _sentence_case(text: str) -> str:
@@ -237,12 +208,14 @@ def validate(form: IntakeForm, *, communes=None) -> list[FieldError]:
         if len(getattr(form, name).strip()) > limit:
             errors[name] = f"Texte trop long ({limit} caractères au plus)"
     if not form.commune_insee.strip():
-        errors["commune"] = ("Commune inconnue : choisissez-la dans la liste" if form.commune_name.strip()
-                             else "Commune obligatoire (lieu en France)")
+        errors["commune"] = ("Commune inconnue ou hors de France : choisissez-la dans la liste"
+                             if form.commune_name.strip() else "Commune obligatoire (lieu en France)")
     elif _commune(form, communes) is None:
         errors["commune"] = f"Commune inconnue (code INSEE {form.commune_insee.strip()})"
     elif form.lat is not None and form.lon is not None and not (-90 <= form.lat <= 90 and -180 <= form.lon <= 180):
         errors["commune"] = "Coordonnées du lieu invalides"
+    elif form.lat is not None and form.lon is not None and not in_france(form.lat, form.lon):
+        errors["commune"] = "Lieu hors de France"
     if not form.motive_code.strip():
         errors["motive"] = ("Motif inconnu : choisissez-le dans la liste" if form.motive_label.strip()
                             else "Motif de recours obligatoire")
@@ -252,6 +225,16 @@ def validate(form: IntakeForm, *, communes=None) -> list[FieldError]:
         errors["priority"] = "Priorité obligatoire (P0 à P3, ou NR)"
     elif form.priority not in PRIORITY_LABELS:
         errors["priority"] = f"Priorité inconnue : {form.priority}"
+    if form.is_override() and not form.routing_reason.strip():
+        errors["routing"] = "Filière différente de la suggestion : indiquez pourquoi"
+    for name, code, list_name in (("caller_language", form.caller_language, nomenclatures.LANGUAGE),
+                                  ("location_kind", form.location_kind_code, nomenclatures.PLACE_KIND),
+                                  ("whats_happen", form.whats_happen_code, nomenclatures.FACT)):
+        if code and not nomenclatures.is_known(list_name, code):
+            errors[name] = f"Code inconnu : {code}"
+    for patient in form.patients:
+        for name, message in patients.validate(patient).items():
+            errors.setdefault(f"patient_{name}", message)
     return [FieldError(f, errors[f]) for f in FIELD_ORDER if f in errors]
 
 
@@ -271,11 +254,14 @@ def _commune(form: IntakeForm, communes):
 
 
 def build_case_doc(form: IntakeForm, *, uuid: str, case_id: str, owner: str, now: datetime, author: str,
-                   author_role: str = "ARM", communes=None) -> CaseDoc:
+                   author_role: str = "ARM", communes=None,
+                   suggestion: routing.Suggestion | None = None) -> CaseDoc:
     """The case document of a valid form; raises :class:`InvalidIntake` otherwise.
 
     The callback number defaults to the caller's; the place is the commune's
     centre (precision ``VILLE``) unless the form carries its own coordinates.
+    The route is the form's, else the ``suggestion`` (default: the rules on the
+    form alone); a P0 is marked accompanied.
     """
     if now.tzinfo is None or (form.reception is not None and form.reception.tzinfo is None):
         raise ValueError("les heures doivent porter un fuseau horaire")
@@ -296,11 +282,31 @@ def build_case_doc(form: IntakeForm, *, uuid: str, case_id: str, owner: str, now
         notes.append(NoteDoc(uuid=str(uuid_mod.uuid5(uuid_mod.NAMESPACE_URL, f"case/{uuid}/note/1")),
                              creation=now, author=author, author_role=author_role, freetext=form.notes.strip()))
     code = form.motive_code.strip()
+    suggestion = suggestion or form.suggestion()
+    perimeter = form.perimeter or suggestion.perimeter
+    attribution = form.attribution or (suggestion.attribution if perimeter == suggestion.perimeter
+                                       else routing.default_attribution(perimeter))
+    number = case_id.rsplit(".", 1)[-1]
     return CaseDoc(
         uuid=uuid, case_id=case_id, owner=owner, creation=now, reception=form.reception or now,
+        answered_at=form.answered or form.reception or now,
         priority=form.priority, health_motive_code=code, health_motive_label=motive_label(code),
         caller_name=form.caller_name.strip() or None, caller_phone=caller,
         callback_phone=normalize_phone(form.callback_phone) if form.callback_phone.strip() else caller,
+        caller_type=form.caller_type or None, caller_language=form.caller_language or None,
+        caller_communication=form.caller_communication or None,
         address_complete=form.address.strip() or None, city_name=commune.name, city_insee_code=commune.insee,
         lat=lat, lon=lon, coord_precision=precision, notes=notes,
+        access_building=form.access_building.strip() or None, access_floor=form.access_floor.strip() or None,
+        access_code=form.access_code.strip() or None, access_intercom=form.access_intercom.strip() or None,
+        location_kind_code=form.location_kind_code or None,
+        location_kind_label=nomenclatures.label(nomenclatures.PLACE_KIND, form.location_kind_code),
+        whats_happen_code=form.whats_happen_code or None,
+        whats_happen_label=nomenclatures.label(nomenclatures.FACT, form.whats_happen_code),
+        risk_threat_codes=list(form.risk_codes),
+        perimeter=perimeter, attribution=attribution, suggested_perimeter=suggestion.perimeter,
+        suggested_attribution=suggestion.attribution, surge=suggestion.split_suspended and form.surge,
+        accompanied=form.priority == "P0",
+        patients=[patients.to_doc(p, case_uuid=uuid, owner=owner, case_number=number, rank=i)
+                  for i, p in enumerate((p for p in form.patients if not p.is_empty()), start=1)],
     )

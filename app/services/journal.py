@@ -21,23 +21,33 @@ That read-then-insert is only correct when writers are serialised, which
 
 In both cases the primary key on ``seq`` is the last line of defence: a
 duplicate can only fail the transaction, never be stored.
+
+The journal is append-only and hash-chained (see :mod:`app.models.journal`):
+:func:`append` links each entry to the previous one, and :func:`verify`
+walks the chain and names the first entry that does not hold (``sas journal
+verify --db URL``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from app.models import JournalEntry, utcnow
+from app.models.journal import GENESIS_HASH, hash_of
 
 #: Journal entry kinds.
 KIND_CASE = "case"
 KIND_ORIENTATION = "orientation"
 KIND_BOOKING = "booking"
-KINDS = (KIND_CASE, KIND_ORIENTATION, KIND_BOOKING)
+#: A change to an opened case (status, attribution, hand-over, note…) and the room's surge switch (issue 3).
+KIND_CASE_EVENT = "case_event"
+KIND_SURGE = "surge"
+KINDS = (KIND_CASE, KIND_ORIENTATION, KIND_BOOKING, KIND_CASE_EVENT, KIND_SURGE)
 
 #: Advisory lock key for PostgreSQL (any constant bigint shared by all processes).
 PG_JOURNAL_LOCK_KEY = 0x5A5_0001
@@ -82,15 +92,20 @@ def append(
     """
     if kind not in KINDS:
         raise ValueError(f"unknown journal kind {kind!r}")
+    last = session.execute(select(JournalEntry.seq, JournalEntry.entry_hash)
+                           .order_by(JournalEntry.seq.desc()).limit(1)).first()
     entry = JournalEntry(
-        seq=last_seq(session) + 1,
+        seq=(last.seq if last else 0) + 1,
         uuid=uuid,
         kind=kind,
         author=author,
         author_role=author_role,
+        # Stored to the microsecond on both databases, so the hash recomputes from what is read back.
         created_at=now or utcnow(),
         payload=payload,
+        prev_hash=last.entry_hash if last else GENESIS_HASH,
     )
+    entry.entry_hash = hash_of(entry)
     session.add(entry)
     session.flush()
     return entry
@@ -103,6 +118,42 @@ def page(session: Session, *, after: int = 0, limit: int = DEFAULT_PAGE) -> Sequ
     return session.scalars(stmt).all()
 
 
+@dataclass(frozen=True)
+class VerifyReport:
+    """Outcome of :func:`verify`: ``broken_seq`` is None when the whole chain holds."""
+
+    checked: int
+    broken_seq: int | None = None
+    reason: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.broken_seq is None
+
+    def describe(self) -> str:
+        """One French line for the operator."""
+        if self.ok:
+            return f"Journal intègre : {self.checked} entrée(s), chaîne de hachage vérifiée."
+        return f"Journal rompu à l'entrée n° {self.broken_seq} : {self.reason}."
+
+
+def verify(session: Session, *, batch: int = 1000) -> VerifyReport:
+    """Walk the journal in ``seq`` order and check numbering, links and hashes."""
+    expected_seq, prev, checked = 1, GENESIS_HASH, 0
+    while True:
+        rows = page(session, after=expected_seq - 1, limit=batch) if batch <= MAX_PAGE else []
+        if not rows:
+            return VerifyReport(checked)
+        for entry in rows:
+            if entry.seq != expected_seq:
+                return VerifyReport(checked, expected_seq, f"entrée manquante (suivante trouvée : {entry.seq})")
+            if entry.prev_hash != prev:
+                return VerifyReport(checked, entry.seq, "le lien vers l'entrée précédente ne correspond pas")
+            if entry.entry_hash != hash_of(entry):
+                return VerifyReport(checked, entry.seq, "le contenu ne correspond pas à son empreinte")
+            prev, expected_seq, checked = entry.entry_hash, expected_seq + 1, checked + 1
+
+
 def entry_to_dict(entry: JournalEntry) -> dict:
     """The wire form of an entry (``created_at`` stays a datetime)."""
     return {
@@ -113,4 +164,6 @@ def entry_to_dict(entry: JournalEntry) -> dict:
         "author_role": entry.author_role,
         "created_at": entry.created_at,
         "payload": entry.payload,
+        "prev_hash": entry.prev_hash,
+        "entry_hash": entry.entry_hash,
     }

@@ -23,6 +23,11 @@ hand the session factory to :class:`LocalStore`.  Rules it keeps:
   pulled entries, newest first.  An item leaves the first part when the
   server acknowledges it and appears in the second at the next pull (the same
   sync round).
+* **Orientation versions**: re-saving an orientation makes it the next
+  version of the local row.  When the server answers ``version_conflict``
+  (another desk changed it first), :meth:`LocalStore.resolve_conflict` keeps
+  this desk's version in the rejected outbox item (never lost, shown as
+  "conflit") and reloads the server's version into the row.
 """
 
 from __future__ import annotations
@@ -37,8 +42,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.models import Case, JournalEntry, Orientation, OutboxItem, Patient, SyncState, utcnow
 from app.models.case import CaseNote
+from app.services import case_store
 from app.services.documents import (
-    CaseDoc, OrientationDoc, case_from_doc, case_to_doc, orientation_from_doc, orientation_to_doc,
+    CaseDoc, CaseEventDoc, OrientationDoc, SurgeDoc, case_from_doc, case_to_doc, orientation_from_doc,
+    orientation_to_doc,
 )
 
 log = logging.getLogger(__name__)
@@ -118,9 +125,10 @@ class LocalStore:
             if row is None:
                 session.add(orientation_from_doc(doc, author=author, author_role=author_role))
             else:
+                # A correction is the next version of what this desk last knew (stale → 409 on the server).
+                doc = doc.model_copy(update={"version": row.version + 1})
                 for name, value in doc.model_dump().items():
                     setattr(row, name, value)
-                row.version += 1
             self._queue(session, "orientation", doc.uuid, f"{API}/orientations/{doc.uuid}",
                         doc.model_dump(mode="json"))
 
@@ -134,6 +142,24 @@ class LocalStore:
             pending.body = body
         else:
             session.add(OutboxItem(entity=entity, entity_uuid=uuid, method="PUT", path=path, body=body))
+
+    # --- case events and the surge switch (issue 3; rules in app.services.case_store) -------------
+    def save_case_event(self, doc: CaseEventDoc, *, author: str, author_role: str) -> None:
+        """Apply a case event to the cached case and queue its ``PUT`` in the same transaction."""
+        with self._sessions() as session, session.begin():
+            case_store.apply_local_event(session, doc, author=author, author_role=author_role)
+            self._queue(session, "case_event", doc.uuid, f"{API}/cases/{doc.case_uuid}/events/{doc.uuid}",
+                        doc.model_dump(mode="json", exclude_none=True))
+
+    def save_surge(self, doc: SurgeDoc, *, author: str, author_role: str) -> None:
+        """Record the surge switch locally and queue its ``PUT`` in the same transaction."""
+        with self._sessions() as session, session.begin():
+            case_store.add_surge(session, doc, author=author, author_role=author_role)
+            self._queue(session, "surge", doc.uuid, f"{API}/surge/{doc.uuid}", doc.model_dump(mode="json"))
+
+    @property
+    def session_factory(self) -> sessionmaker[Session]:
+        return self._sessions
 
     def next_counter(self, name: str) -> int:
         """1, 2, 3… per ``name``, persisted (used for case numbers of this desk)."""
@@ -195,6 +221,34 @@ class LocalStore:
             session.delete(row)
             return True
 
+    def mark_sent_many(self, sent: list[tuple[int, dict]]) -> int:
+        """:meth:`mark_sent` for many ``(item id, body sent)`` in one transaction; returns how many left."""
+        deleted = 0
+        with self._sessions() as session, session.begin():
+            for item_id, body in sent:
+                row = session.get(OutboxItem, item_id)
+                if row is not None and row.body == body:
+                    session.delete(row)
+                    deleted += 1
+        return deleted
+
+    def resolve_conflict(self, item_id: int, error: str, current: dict | None) -> None:
+        """A stale orientation: keep our version in the rejected item, reload the server's in the row."""
+        with self._sessions() as session, session.begin():
+            row = session.get(OutboxItem, item_id)
+            if row is not None:
+                row.attempts += 1
+                row.last_error = error
+                row.rejected = True
+            try:
+                doc = OrientationDoc.model_validate(current) if current else None
+            except ValidationError:
+                doc = None
+            local = session.get(Orientation, doc.uuid) if doc is not None else None
+            if local is not None:
+                for name, value in doc.model_dump().items():
+                    setattr(local, name, value)
+
     def mark_failed(self, item_id: int, error: str) -> None:
         with self._sessions() as session, session.begin():
             row = session.get(OutboxItem, item_id)
@@ -233,7 +287,7 @@ class LocalStore:
                 entry = JournalEntry(
                     seq=raw["seq"], uuid=raw["uuid"], kind=raw["kind"], author=raw.get("author") or "",
                     author_role=raw.get("author_role") or "", payload=raw.get("payload") or {},
-                    created_at=created,
+                    created_at=created, prev_hash=raw.get("prev_hash") or "", entry_hash=raw.get("entry_hash") or "",
                 )
                 session.add(entry)
                 self._apply_remote(session, entry)
@@ -254,6 +308,8 @@ class LocalStore:
                 doc = CaseDoc.model_validate(entry.payload)
                 if session.scalar(select(Case.uuid).where(Case.case_id == doc.case_id)) is None:
                     session.add(case_from_doc(doc, created_by=entry.author))
+            elif entry.kind in ("case_event", "surge"):
+                case_store.apply_remote(session, entry)
             elif entry.kind == "orientation" and session.get(Orientation, entry.uuid) is None:
                 doc = OrientationDoc.model_validate(entry.payload)
                 if session.get(Case, doc.case_uuid) is not None:

@@ -11,6 +11,10 @@ role cannot take (and the README prints it).  Roles are those of
   records the resulting orientation;
 * ``MRL`` / ``MRU`` regulate: they may do everything the desk offers;
 * ``SUPERVISEUR`` (chef de salle) reads cases, orientations and the journal;
+* case events (status, attribution, hand-over, notes) are open to the desk roles, but
+  :mod:`app.services.case_events` refuses (403) what a role may not change: only MRU and
+  MRL take medical decisions or close a DRM case; the surge switch belongs to the doctors
+  and the chef de salle;
 * ``ADMIN`` manages the server: it reads the journal and may test the search,
   but touches no patient record.
 
@@ -31,7 +35,11 @@ CASES_PUT = "cases.put"
 CASES_GET = "cases.get"
 ORIENTATIONS_PUT = "orientations.put"
 ORIENTATIONS_GET = "orientations.get"
+CASE_EVENTS_PUT = "cases.events.put"
+CASE_EVENTS_GET = "cases.events.get"
+SURGE_PUT = "surge.put"
 JOURNAL_LIST = "journal.list"
+SYNC_BATCH = "sync.batch"
 
 _A, _O, _L, _U, _S, _D = (Role.ARM.value, Role.OSNP.value, Role.MRL.value, Role.MRU.value,
                           Role.SUPERVISEUR.value, Role.ADMIN.value)
@@ -45,7 +53,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     CASES_GET: frozenset({_A, _O, _L, _U, _S}),
     ORIENTATIONS_PUT: frozenset({_O, _L, _U}),
     ORIENTATIONS_GET: frozenset({_A, _O, _L, _U, _S}),
+    CASE_EVENTS_PUT: frozenset({_A, _O, _L, _U}),
+    CASE_EVENTS_GET: frozenset({_A, _O, _L, _U, _S}),
+    SURGE_PUT: frozenset({_L, _U, _S}),
     JOURNAL_LIST: ALL_ROLES,
+    # Each item of a batch is then checked against its own PUT route.
+    SYNC_BATCH: frozenset({_A, _O, _L, _U}),
 }
 
 #: What each route does, in French, for the README and the console's help.
@@ -57,7 +70,11 @@ ROUTE_LABELS: dict[str, str] = {
     CASES_GET: "Consulter un dossier",
     ORIENTATIONS_PUT: "Enregistrer une orientation (décision)",
     ORIENTATIONS_GET: "Consulter une orientation",
+    CASE_EVENTS_PUT: "Faire évoluer un dossier (statut, attribution, transmission, note)",
+    CASE_EVENTS_GET: "Consulter l'historique d'un dossier",
+    SURGE_PUT: "Basculer le mode afflux",
     JOURNAL_LIST: "Lire le journal partagé",
+    SYNC_BATCH: "Envoyer la file d'attente du poste (dossiers, orientations) par lots",
 }
 
 #: The HTTP method and path of each route, for documentation.
@@ -69,7 +86,11 @@ ROUTE_PATHS: dict[str, str] = {
     CASES_GET: "GET /api/v1/cases/{uuid}",
     ORIENTATIONS_PUT: "PUT /api/v1/orientations/{uuid}",
     ORIENTATIONS_GET: "GET /api/v1/orientations/{uuid}",
+    CASE_EVENTS_PUT: "PUT /api/v1/cases/{case_uuid}/events/{uuid}",
+    CASE_EVENTS_GET: "GET /api/v1/cases/{case_uuid}/events",
+    SURGE_PUT: "PUT /api/v1/surge/{uuid}",
     JOURNAL_LIST: "GET /api/v1/journal",
+    SYNC_BATCH: "POST /api/v1/sync/batch",
 }
 
 

@@ -5,12 +5,15 @@ task on the qasync loop and listens with plain callbacks.
 
 One round (:meth:`SyncService.sync_once`):
 
-1. **Push** outbox items in id order (``PUT path body``; the server is
-   idempotent by UUID, so a replay after a lost response answers 200):
-   200/201 → deleted; 401 → stop, the user must log in again; other 4xx
-   (409 changed content, 422 invalid, 403, 404) → *rejected*: kept for the
-   user, never retried; no answer or 5xx → attempt counted, **pushing stops for
-   this round** so that an orientation never overtakes its case.
+1. **Push** outbox items in id order, up to ``batch_size`` per
+   ``POST /sync/batch`` (cases and orientations; other items by their own
+   ``PUT``).  The server is idempotent by UUID, so a replay after a lost
+   response answers 200.  Per item: 200/201 → deleted; 4xx (409 changed
+   content, 422 invalid, 403) → *rejected*: kept for the user, never retried;
+   a ``version_conflict`` also reloads the server's version (see
+   :meth:`LocalStore.resolve_conflict`).  For the request: 401 → stop, the
+   user must log in again; no answer or 5xx → attempt counted, **pushing stops
+   for this round** so that an orientation never overtakes its case.
 2. **Pull** the journal from the stored cursor, page by page, until empty;
    each page is stored with the cursor in one transaction.
 
@@ -27,55 +30,23 @@ import asyncio
 import logging
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime
 
 from app.models import utcnow
-from app.services.api_client import ApiClient, ApiError, Offline, ServerError, Unauthorized
-from app.services.local_store import LocalStore
+from app.services.api_client import ApiClient, ApiError, Offline, ServerError, Unauthorized, error_from
+from app.services.local_store import LocalStore, PendingItem
+from app.services.sync_report import (  # noqa: F401  (re-exported: the UI and tests import them from here)
+    AUTH_NEEDED, INTERNAL_ERROR, VERSION_CONFLICT, SyncReport, SyncStatus, backoff_delay, conflict_message,
+)
 
 log = logging.getLogger(__name__)
 
-AUTH_NEEDED = "Session expirée : reconnectez-vous pour reprendre la synchronisation."
-INTERNAL_ERROR = "Erreur interne de synchronisation : nouvel essai automatique."
-PUSH_BATCH = 50
+PUSH_BATCH = 200
+#: Outbox entities the server's ``POST /sync/batch`` takes; others are sent by their own ``PUT``.
+BATCH_ENTITIES = frozenset({"case", "orientation"})
 PULL_PAGE = 200
 MAX_PULL_PAGES = 1000
-
-
-@dataclass(frozen=True)
-class SyncStatus:
-    """What the status bar shows.  ``last_sync_at`` alone changing does not notify listeners."""
-
-    online: bool | None = None
-    pending: int = 0
-    rejected: int = 0
-    last_error: str | None = None
-    last_sync_at: datetime | None = field(default=None, compare=False)
-
-
-@dataclass
-class SyncReport:
-    """The outcome of one round."""
-
-    pushed: int = 0
-    rejected: int = 0
-    pulled: int = 0
-    online: bool = False
-    auth_required: bool = False
-    #: French message of what stopped the round (None when it completed).
-    error: str | None = None
-    #: French message of the last rejection of the round, if any.
-    rejection: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.online and not self.auth_required and self.error is None
-
-
-def backoff_delay(failures: int, base: float, maximum: float, rng: random.Random | None = None) -> float:
-    """Full-jitter exponential back-off after ``failures`` (≥ 1) failed rounds in a row."""
-    return (rng or random).uniform(0, min(maximum, base * 2 ** max(0, failures - 1)))
 
 
 def _where(exc: BaseException) -> str:
@@ -90,8 +61,9 @@ class SyncService:
 
     def __init__(self, store: LocalStore, client: ApiClient, *, interval: float = 2.0, backoff_base: float = 0.5,
                  backoff_max: float = 30.0, rng: random.Random | None = None,
-                 clock: Callable[[], datetime] = utcnow):
+                 clock: Callable[[], datetime] = utcnow, batch_size: int = PUSH_BATCH):
         self.store = store
+        self.batch_size = batch_size
         self.client = client
         self.interval = interval
         self.backoff_base = backoff_base
@@ -148,6 +120,16 @@ class SyncService:
                 self._publish(report)
             return report
 
+    async def push_once(self) -> SyncReport:
+        """Only the push half of a round (what a console with no need of the journal does)."""
+        async with self._lock:
+            report = SyncReport()
+            try:
+                await self._push(report)
+            finally:
+                self._publish(report)
+            return report
+
     def _fail(self, report: SyncReport, exc: ApiError) -> None:
         if isinstance(exc, Offline):
             report.online = False
@@ -163,30 +145,81 @@ class SyncService:
     async def _push(self, report: SyncReport) -> None:
         after = 0
         while not self._stopping:
-            batch = self.store.pending_outbox(limit=PUSH_BATCH, after_id=after)
-            if not batch:
+            pending = self.store.pending_outbox(limit=self.batch_size, after_id=after)
+            if not pending:
                 return
-            for item in batch:
-                after = item.id
-                try:
-                    status = await self.client.put(item.path, item.body)
-                except (Offline, ServerError) as exc:
-                    self.store.mark_failed(item.id, exc.message)
-                    log.info("outbox item %s (%s) not sent: %s", item.id, item.entity, type(exc).__name__)
-                    return self._fail(report, exc)
-                except Unauthorized as exc:
-                    return self._fail(report, exc)
-                except ApiError as exc:
-                    self.store.mark_rejected(item.id, exc.message)
-                    log.warning("outbox item %s (%s) rejected by the server (%s)", item.id, item.entity, exc.status)
-                    report.online = True
-                    report.rejected += 1
-                    report.rejection = f"Refusé par le serveur : {exc.message}"
-                    continue
-                report.online = True
-                if self.store.mark_sent(item.id, item.body):
-                    report.pushed += 1
-                    log.debug("outbox item %s (%s) sent: %s", item.id, item.entity, status)
+            after = pending[-1].id
+            batchable = [i for i in pending if i.entity in BATCH_ENTITIES and i.method == "PUT"]
+            # Items the batch does not carry go one by one; the batch stops before the first of them.
+            if batchable and batchable[0] is pending[0]:
+                run = pending[:next((n for n, i in enumerate(pending) if i not in batchable), len(pending))]
+                after = run[-1].id
+                if not await self._push_batch(run, report):
+                    return
+            elif not await self._push_one(pending[0], report):
+                return
+            else:
+                after = pending[0].id
+
+    async def _push_batch(self, items: list[PendingItem], report: SyncReport) -> bool:
+        """Send ``items`` in one request; False when the round must stop (no answer, 5xx, 401)."""
+        try:
+            results = await self.client.push_batch([{"id": i.id, "entity": i.entity, "body": i.body} for i in items])
+        except (Offline, ServerError) as exc:
+            self.store.mark_failed(items[0].id, exc.message)
+            log.info("outbox batch of %d not sent: %s", len(items), type(exc).__name__)
+            self._fail(report, exc)
+            return False
+        except ApiError as exc:  # 401, or the batch itself refused (422: a bug, not the user's data)
+            self._fail(report, exc)
+            return False
+        report.online = True
+        by_id = {i.id: i for i in items}
+        sent: list[tuple[int, dict]] = []
+        for result in results:
+            item = by_id.get(result.get("id"))
+            if item is None:
+                continue
+            status = int(result.get("status") or 0)
+            if status in (200, 201):
+                sent.append((item.id, item.body))
+            else:
+                self._reject(item, error_from(status, result), report)
+        report.pushed += self.store.mark_sent_many(sent)
+        # Items without a result (should not happen) stay queued for the next round.
+        return len(results) == len(items)
+
+    async def _push_one(self, item: PendingItem, report: SyncReport) -> bool:
+        try:
+            await self.client.put(item.path, item.body)
+        except (Offline, ServerError) as exc:
+            self.store.mark_failed(item.id, exc.message)
+            log.info("outbox item %s (%s) not sent: %s", item.id, item.entity, type(exc).__name__)
+            self._fail(report, exc)
+            return False
+        except Unauthorized as exc:
+            self._fail(report, exc)
+            return False
+        except ApiError as exc:
+            report.online = True
+            self._reject(item, exc, report)
+            return True
+        report.online = True
+        if self.store.mark_sent(item.id, item.body):
+            report.pushed += 1
+        return True
+
+    def _reject(self, item: PendingItem, exc: ApiError, report: SyncReport) -> None:
+        """The server refused ``item`` for good: keep it for the user; reload the server's version on a conflict."""
+        if exc.code == VERSION_CONFLICT:
+            message = conflict_message(exc)
+            self.store.resolve_conflict(item.id, message, exc.current)
+        else:
+            message = f"Refusé par le serveur : {exc.message}"
+            self.store.mark_rejected(item.id, exc.message)
+        log.warning("outbox item %s (%s) rejected by the server (%s %s)", item.id, item.entity, exc.status, exc.code)
+        report.rejected += 1
+        report.rejection = message
 
     async def _pull(self, report: SyncReport) -> None:
         cursor = self.store.journal_cursor()

@@ -3,7 +3,10 @@
 Caller phone → callback number (pre-filled, confirmed with Entrée or Ctrl+K) →
 caller name → address → commune (completion over the communes table, by name
 or postal code) → motive (by code or words) → priority (keys 0–3, N) → notes;
-Ctrl+Entrée opens the case.  Errors show in French under their field and clear
+the route (stream suggested by the rules, overriding it asks why) → notes;
+Ctrl+Entrée opens the case.  Caller details, access, qualification codes and
+patients live in a secondary section (Ctrl+Maj+D) off the standard tab path;
+Ctrl+S keeps the form as a draft.  Errors show in French under their field and clear
 as the field is fixed; nothing typed is ever cleared by a failed submit.  The
 panel only emits :class:`app.services.intake.IntakeForm`; storage and case ids
 are the main window's business.
@@ -13,9 +16,12 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from app.services import intake, permissions
+from app.services import intake, permissions, routing
 from app.services.intake import FieldError, IntakeForm
 from app.ui.completion import PriorityCombo, SearchCompleter
+from app.ui.intake_details import DetailsSection
+from app.ui.patient_section import PatientSection
+from app.ui.routing_row import RoutingRow
 from app.ui.qt import (
     QFormLayout, QHBoxLayout, QKeySequence, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QShortcut, Qt,
     QTimer, QVBoxLayout, QWidget, Signal, Slot,
@@ -36,9 +42,11 @@ class IntakePanel(QWidget):
     Signals:
         caseSubmitted(object): the ARM asked to open the case and the form
             validates; carries the :class:`IntakeForm`.
+        draftRequested(object): keep this form as a draft (Ctrl+S, or a refused submit).
     """
 
     caseSubmitted = Signal(object)
+    draftRequested = Signal(object)
 
     def __init__(self, parent: QWidget | None = None, *, communes=None, home_departement: str | None = None):
         super().__init__(parent)
@@ -48,6 +56,7 @@ class IntakePanel(QWidget):
         self.home_departement = home_departement
         self._callback_custom = False
         self._reception: datetime | None = None
+        self._room = (False, 0)  # surge switch, P0/P1 cases waiting: context of the route suggestion
         self._build()
         self._connect()
         self._set_confirmed(False)
@@ -89,11 +98,24 @@ class IntakePanel(QWidget):
         self.general_error = self._error_label("general")
         self.commune_completer = SearchCompleter(self.commune_edit, self._search_communes)
         self.motive_completer = SearchCompleter(self.motive_edit, self._search_motives)
+        self.routing_row = RoutingRow(self)
+        self.details = DetailsSection(self)
+        self.patients = PatientSection(self)
+        self.details_button = QPushButton(self.tr("Détails, accès, patients (Ctrl+Maj+D)"), self)
+        self.details_button.setCheckable(True)
+        self.details_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # off the standard tab path
+        self.extra = QWidget(self)
+        extra_layout = QVBoxLayout(self.extra)
+        extra_layout.setContentsMargins(0, 0, 0, 0)
+        extra_layout.addWidget(self.details)
+        extra_layout.addWidget(self.patients)
+        self.extra.hide()
 
         self._fields = {"caller_phone": self.phone_edit, "callback_phone": self.callback_edit,
                         "caller_name": self.name_edit, "address": self.address_edit,
                         "commune": self.commune_edit, "motive": self.motive_edit,
-                        "priority": self.priority_combo, "notes": self.notes_edit}
+                        "priority": self.priority_combo, "routing": self.routing_row.reason_edit,
+                        "notes": self.notes_edit}
         self._errors = {name: self._error_label(name) for name in self._fields}
         callback_row = QHBoxLayout()
         callback_row.addWidget(self.callback_edit, 1)
@@ -106,6 +128,7 @@ class IntakePanel(QWidget):
             (tr("&Commune"), "commune", self.commune_edit, None),
             (tr("&Motif"), "motive", self.motive_edit, None),
             (tr("&Priorité"), "priority", self.priority_combo, None),
+            (tr("Fi&lière"), "routing", self.routing_row, None),
             (tr("N&otes"), "notes", self.notes_edit, None),
         ]
         form = QFormLayout()
@@ -126,9 +149,12 @@ class IntakePanel(QWidget):
         layout.addLayout(form)
         layout.addWidget(self.general_error)
         layout.addWidget(self.submit_button)
+        layout.addWidget(self.details_button)
+        layout.addWidget(self.extra)
         layout.addStretch(1)
         order = [self.phone_edit, self.callback_edit, self.confirm_button, self.name_edit, self.address_edit,
-                 self.commune_edit, self.motive_edit, self.priority_combo, self.notes_edit, self.submit_button]
+                 self.commune_edit, self.motive_edit, self.priority_combo, self.routing_row.combo,
+                 self.routing_row.reason_edit, self.notes_edit, self.submit_button]
         for first, second in zip(order, order[1:]):
             self.setTabOrder(first, second)
 
@@ -150,8 +176,14 @@ class IntakePanel(QWidget):
     def _connect(self) -> None:
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, self.submit, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        QShortcut(QKeySequence("Ctrl+K"), self, self.confirm_callback,
-                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        for keys, slot in (("Ctrl+K", self.confirm_callback), ("Ctrl+Shift+D", self.toggle_details),
+                           ("Ctrl+S", self.request_draft)):
+            QShortcut(QKeySequence(keys), self, slot, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.details_button.toggled.connect(self._show_details)
+        for signal in (self.priority_combo.currentIndexChanged, self.motive_completer.chosen,
+                       self.motive_completer.edited, self.details.changed):
+            signal.connect(self._update_route)
+        self.routing_row.changed.connect(self._on_field_changed)
         self.submit_button.clicked.connect(self.submit)
         self.confirm_button.toggled.connect(self._on_confirm_toggled)
         self.phone_edit.textEdited.connect(self._on_phone_edited)
@@ -192,7 +224,13 @@ class IntakePanel(QWidget):
     def form(self) -> IntakeForm:
         """The form as typed now (raw text; the chosen commune and motive resolved)."""
         commune, motive = self.commune_completer.current, self.motive_completer.current
+        suggestion = self.routing_row.suggestion()
         return IntakeForm(
+            **self.details.values(), patients=self.patients.patients(), answered=self._reception,
+            perimeter=self.routing_row.perimeter(), attribution=self._attribution(),
+            suggested_perimeter=suggestion.perimeter if suggestion else "",
+            suggested_attribution=suggestion.attribution if suggestion else "",
+            routing_reason=self.routing_row.reason(), surge=self._room[0],
             caller_phone=self.phone_edit.text(), callback_phone=self.callback_edit.text(),
             callback_confirmed=self.confirm_button.isChecked(), caller_name=self.name_edit.text(),
             address=self.address_edit.text(),
@@ -215,17 +253,26 @@ class IntakePanel(QWidget):
         self.show_errors(errors)
         if not errors:
             self.caseSubmitted.emit(form)
+        else:
+            self.draftRequested.emit(form)  # nothing typed is lost, even if the call drops now
 
     def show_errors(self, errors: list[FieldError]) -> None:
         """Show each error under its field (others below the form); focus the first bad field."""
         by_field: dict[str, str] = {}
         general = []
+        aside: dict[str, str] = {}
         for e in errors:
             name = _ALIASES.get(e.field, e.field)
             if name in self._fields:
                 by_field.setdefault(name, e.message)
+            elif name in self.details.errors or name.startswith("patient_"):
+                aside.setdefault(name, e.message)
             else:
                 general.append(e.message)
+        self.details.show_errors(aside)
+        self.patients.show_errors({k[len("patient_"):]: v for k, v in aside.items() if k.startswith("patient_")})
+        if aside:
+            self.details_button.setChecked(True)
         for name in self._fields:
             self._set_error(name, by_field.get(name))
         self.general_error.setText("\n".join(general))
@@ -242,6 +289,10 @@ class IntakePanel(QWidget):
         self.priority_combo.setCurrentIndex(-1)
         self.commune_completer.reset()
         self.motive_completer.reset()
+        self.details.clear()
+        self.patients.clear()
+        self.routing_row.reset()
+        self.details_button.setChecked(False)
         self._reception = None
         self._callback_custom = False
         self._set_confirmed(False)
@@ -275,6 +326,37 @@ class IntakePanel(QWidget):
         self.motive_completer.choose_best(motive)
         self.priority_combo.setCurrentIndex(self.priority_combo.findData(priority))
         self.notes_edit.setPlainText(notes)
+
+    def set_room(self, surge: bool, urgent_waiting: int) -> None:
+        """The room's state the route suggestion depends on (surge switch, P0/P1 cases waiting)."""
+        if self._room != (surge, urgent_waiting):
+            self._room = (surge, urgent_waiting)
+            self._update_route()
+
+    @Slot()
+    def toggle_details(self) -> None:
+        self.details_button.toggle()
+        if self.details_button.isChecked():
+            self.details.caller_type.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    @Slot()
+    def request_draft(self) -> None:
+        self.draftRequested.emit(self.form())
+
+    def load_form(self, form: IntakeForm) -> None:
+        """Put a saved draft back in the form (codes chosen again from their lists)."""
+        self.fill(caller_phone=form.caller_phone, caller_name=form.caller_name, address=form.address,
+                  commune=form.commune_insee and form.commune_name.split(" (")[0] or form.commune_name,
+                  motive=form.motive_code or form.motive_label, priority=form.priority, notes=form.notes)
+        if form.callback_phone != form.caller_phone:
+            self.callback_edit.setText(form.callback_phone)
+            self._callback_custom = True
+        for edit, value in ((self.details.building_edit, form.access_building), (self.details.floor_edit,
+                            form.access_floor), (self.details.code_edit, form.access_code),
+                            (self.details.intercom_edit, form.access_intercom)):
+            edit.setText(value)
+        self.patients.load(form.patients)
+        self._reception = form.reception
 
     def is_callback_confirmed(self) -> bool:
         return self.confirm_button.isChecked()
@@ -324,6 +406,30 @@ class IntakePanel(QWidget):
         for name in shown:
             self._set_error(name, current.get(name))
 
+    @Slot(bool)
+    def _show_details(self, shown: bool) -> None:
+        self.extra.setVisible(shown)
+
+    @Slot()
+    def _update_route(self) -> None:
+        """Recompute the suggested stream from the priority, motive, place kind and the room."""
+        priority = self.priority_combo.code()
+        if not priority:
+            self.routing_row.set_suggestion(None)
+            return
+        form = IntakeForm(priority=priority, motive_code=(self.motive_completer.current or ("",))[0],
+                          location_kind_code=self.details.place.current or "",
+                          caller_type=self.details.caller_type.currentData() or "", surge=self._room[0])
+        self.routing_row.set_suggestion(form.suggestion(urgent_waiting=self._room[1]))
+
+    def _attribution(self) -> str:
+        suggestion, perimeter = self.routing_row.suggestion(), self.routing_row.perimeter()
+        if not perimeter:
+            return ""
+        if suggestion is not None and perimeter == suggestion.perimeter:
+            return suggestion.attribution
+        return routing.default_attribution(perimeter)
+
     # --- helpers -------------------------------------------------------------------------------------
     @Slot()
     def _touch(self) -> None:
@@ -357,5 +463,8 @@ class IntakePanel(QWidget):
             edit.setReadOnly(read_only)
         self.notes_edit.setReadOnly(read_only)
         self.priority_combo.set_read_only(read_only)
+        self.routing_row.set_read_only(read_only)
+        self.details.set_read_only(read_only)
+        self.patients.set_read_only(read_only)
         for widget in (self.confirm_button, self.submit_button):
             widget.setEnabled(not read_only)

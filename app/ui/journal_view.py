@@ -57,6 +57,12 @@ def summary(entry: dict) -> str:
     elif kind == "booking":
         when = format_slot_time(p["start"]) if p.get("start") else ""
         parts = [_tr("Créneau n° %s") % p.get("slot_id", "?"), when]
+    elif kind == "case_event":
+        from app.services.case_events import describe
+
+        parts = [describe(p)]
+    elif kind == "surge":
+        parts = [(_tr("Mode afflux activé") if p.get("active") else _tr("Mode afflux terminé")), p.get("reason") or ""]
     else:
         parts = [str(kind or "")]
     return " — ".join(x for x in parts if x)

@@ -18,9 +18,13 @@ from app.services.api_client import ApiError, Offline, SlotTaken
 from app.services.desk import Desk, NoCaseOpen, SearchOutcome
 from app.services.intake import InvalidIntake
 from app.services.local_store import LocalStore
+from app.services.regulation import NotAllowed
 from app.ui.intake_panel import IntakePanel
 from app.ui.journal_view import JournalView
 from app.ui.map_view import MapView
+from app.ui.queue_view import QueueView
+from app.ui.regulation_actions import SHORTCUTS as REGULATION_SHORTCUTS
+from app.ui.regulation_actions import RegulationActions
 from app.ui.qt import (
     QComboBox,
     QHBoxLayout,
@@ -37,6 +41,8 @@ from app.ui.qt import (
     Signal,
     Slot,
 )
+from app.ui.call_outcome import CallOutcomeDialog
+from app.ui.search_bar import SearchBar
 from app.ui.slot_table import SlotTable
 from app.ui.status import ConsoleStatusBar
 from app.ui.tasks import spawn
@@ -48,10 +54,14 @@ SHORTCUTS = [
     ("Ctrl+Entrée", "Ouvrir le dossier"),
     ("Ctrl+K", "Confirmer le numéro de rappel"),
     ("F5", "Rechercher des créneaux autour du patient"),
-    ("Ctrl+E", "Élargir le rayon de recherche"),
+    ("Ctrl+E", "Élargir le rayon de recherche (pas du département)"),
+    ("Alt+1 / Alt+2 / Alt+3", "Filtres : disponible sous, mode, structure"),
+    ("Alt+4 / Alt+5", "Filtres : SAS uniquement, en sus"),
+    ("Entrée sur « à appeler »", "Appeler l'effecteur, puis 1 accepté / 2 refusé / 3 pas de réponse"),
     ("Ctrl+L", "Aller à la liste des créneaux"),
     ("Entrée / Ctrl+B", "Réserver le créneau sélectionné"),
     ("Ctrl+D", "Enregistrer la décision choisie (sans créneau)"),
+    *REGULATION_SHORTCUTS,
     ("F1", "Afficher les raccourcis"),
 ]
 
@@ -80,7 +90,9 @@ class MainWindow(QMainWindow):
         self.intake.set_enabled_for_role(desk.user.role)
         self.map_view = map_view
         self.slot_table = SlotTable(self)
+        self.search_bar = SearchBar(self)
         self.journal = JournalView(self)
+        self.queue_view = QueueView(self)
         self.status = ConsoleStatusBar(desk.user, self)
         self.setStatusBar(self.status)
 
@@ -99,6 +111,7 @@ class MainWindow(QMainWindow):
         self._apply_role(desk.user.role)
         self._install_shortcuts()
         self._connect_signals()
+        self.regulation = RegulationActions(self, desk, self.queue_view)
         self._update_radius_label()
         self.refresh_journal()
 
@@ -122,13 +135,18 @@ class MainWindow(QMainWindow):
         mid_layout = QVBoxLayout(middle)
         mid_layout.setContentsMargins(0, 0, 0, 0)
         mid_layout.addLayout(actions)
+        mid_layout.addWidget(self.search_bar)
         mid_layout.addWidget(middle_split, 1)
         mid_layout.addLayout(decision_row)
 
         split = QSplitter(Qt.Orientation.Horizontal, self)
         split.addWidget(self.intake)
         split.addWidget(middle)
-        split.addWidget(self.journal)
+        right = QSplitter(Qt.Orientation.Vertical, self)
+        right.addWidget(self.queue_view)
+        right.addWidget(self.journal)
+        right.setSizes([300, 600])
+        split.addWidget(right)
         split.setStretchFactor(1, 1)
         self._split = split
         self._initial_sizes = [390, 760, 450]
@@ -182,8 +200,10 @@ class MainWindow(QMainWindow):
         self._widen_button.clicked.connect(self.widen_search)
         self._book_button.clicked.connect(self.book_selected)
         self._decision_button.clicked.connect(self.record_decision)
-        self.slot_table.currentSlotChanged.connect(self._on_current_slot_changed)
+        self.slot_table.currentEffecteurChanged.connect(self._on_current_effecteur_changed)
         self.slot_table.slotActivated.connect(self._on_slot_activated)
+        self.slot_table.callRequested.connect(self.call_effecteur)
+        self.search_bar.filtersChanged.connect(self._on_filters_changed)
         self.map_view.markerClicked.connect(self._on_marker_clicked)
 
     # --- case ----------------------------------------------------------------------------
@@ -192,6 +212,7 @@ class MainWindow(QMainWindow):
         self._desk.current_case = None
         self._results = []
         self.slot_table.model().set_results([])
+        self.search_bar.reset()
         self.map_view.clear()
         self.intake.clear()
         self.intake.focus_first()
@@ -199,6 +220,8 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_case_submitted(self, form) -> None:
+        if self.regulation.check_duplicates(form):
+            return
         try:
             doc = self._desk.open_case(form)
         except InvalidIntake as exc:
@@ -206,6 +229,8 @@ class MainWindow(QMainWindow):
             self.status.show_message(self.tr("Dossier incomplet : corrigez les champs signalés"), error=True)
             return
         self.intake.set_case_opened(doc.case_id)
+        self.regulation.forget_draft()
+        self.regulation.refresh()
         self.status.show_message(self.tr("Dossier %s ouvert") % doc.case_id)
         self.map_view.show_patient(doc.lat, doc.lon, doc.city_name or "")
         self.refresh_journal()
@@ -234,22 +259,22 @@ class MainWindow(QMainWindow):
 
     async def _search(self, widen: bool) -> None:
         try:
-            outcome = await self._desk.search(widen=widen)
+            outcome = await self._desk.search(widen=widen, filters=self.search_bar.filters())
         finally:
             self._busy = False
             self._update_radius_label()
         self._show_results(outcome)
 
     def _show_results(self, outcome: SearchOutcome) -> None:
-        self._results = outcome.results
         self.slot_table.set_empty_text(outcome.empty_reason)
-        self.slot_table.model().set_results(outcome.results)
+        self.slot_table.model().set_results(outcome.results, outcome.to_call)
+        self._results = self.slot_table.model().results()  # slots, then effecteurs to phone
         self.map_view.show_patient(outcome.lat, outcome.lon, self._desk.current_case.city_name or "")
         self.map_view.show_radius(outcome.radius_km)
-        self.map_view.show_effecteurs(presentation.effecteur_markers(outcome.results))
+        self.map_view.show_effecteurs(presentation.effecteur_markers(outcome.results, to_call=outcome.to_call))
         self.map_view.fit()
-        if outcome.results:
-            self.slot_table.select_slot(outcome.results[0]["slot_id"])
+        if outcome.results or outcome.to_call:
+            self.slot_table.selectRow(0)
             self.status.show_message(
                 self.tr("%d créneaux dans un rayon de %g km") % (outcome.total, outcome.radius_km)
             )
@@ -266,11 +291,29 @@ class MainWindow(QMainWindow):
         self._radius_label.setText(self.tr("Rayon : %g km") % self._desk.radius_km)
 
     # --- selection between map and list -----------------------------------------------------
-    @Slot(int)
-    def _on_current_slot_changed(self, slot_id: int) -> None:
-        row = self.slot_table.model().row_of_slot(slot_id)
-        if row is not None:
-            self.map_view.select(self.slot_table.model().result(row)["effecteur"]["id"])
+    @Slot(str)
+    def _on_current_effecteur_changed(self, effecteur_id: str) -> None:
+        self.map_view.select(effecteur_id)
+
+    @Slot(object)
+    def _on_filters_changed(self, _filters) -> None:
+        if self._desk.current_case is not None:
+            self.start_search()
+
+    @Slot(dict)
+    def call_effecteur(self, row: dict) -> None:
+        """Phone an effecteur "en sus": show the number, record the answer in the case."""
+        effecteur = row.get("effecteur") or {}
+        outcome = CallOutcomeDialog.ask(self, effecteur)
+        if outcome is None:
+            return
+        try:
+            text = self._desk.record_call_outcome(effecteur, outcome)
+        except Exception as exc:  # noqa: BLE001 (shown to the user, like the other actions)
+            self._report(exc, self.tr("Appel non enregistré"))
+            return
+        self.status.show_message(text)
+        self.refresh_journal()
 
     @Slot(str)
     def _on_marker_clicked(self, effecteur_id: str) -> None:
@@ -288,6 +331,9 @@ class MainWindow(QMainWindow):
         result = self.slot_table.current_result()
         if result is None:
             self.status.show_message(self.tr("Sélectionnez un créneau dans la liste"), error=True)
+            return
+        if result.get("slot_id") is None:  # an effecteur to phone: no slot to book
+            self.call_effecteur(result)
             return
         self.status.show_message(self.tr("Réservation en cours…"))
         spawn(self._book(result), on_error=self._on_book_error, name="book")
@@ -319,9 +365,10 @@ class MainWindow(QMainWindow):
         key = self._decision_combo.currentData()
         try:
             doc = self._desk.record_decision(key)
-        except NoCaseOpen as exc:
+        except (NoCaseOpen, NotAllowed) as exc:
             self.status.show_message(str(exc), error=True)
             return
+        self.regulation.refresh()
         self.status.show_message(self.tr("Décision enregistrée : %s") % decisions.get(doc.decision_key).label)
         self._after_orientation(doc.uuid)
 

@@ -198,4 +198,6 @@ def effecteur_payload(item: Mapping[str, Any]) -> dict[str, Any] | None:
         "phone": str(phone) if phone else None,
         "next_slots": [str(s) for s in item.get("next_slots") or ()],
         "freshness": freshness if freshness in FRESHNESS_CLASSES else "none",
+        "group_label": str(item.get("group_label") or ""),
+        "stale": bool(item.get("stale")),
     }

@@ -85,3 +85,8 @@ __all__ += [
     "QCoreApplication", "QItemSelectionModel",
     "QKeyEvent", "QPainter", "QPixmap", "QStandardItem", "QStandardItemModel",
 ]
+
+# --- added for the regulation workflow (issue 3): details, patients, queue, dialogs -------------------
+from PySide6.QtWidgets import QCheckBox, QInputDialog, QListWidget  # noqa: E402
+
+__all__ += ["QCheckBox", "QInputDialog", "QListWidget"]

@@ -10,16 +10,20 @@ the view when there is nothing to show.
 
 from __future__ import annotations
 
-from app.models import EFFECTEUR_KINDS, SLOT_MODES
+from app.models import SLOT_MODES
 from app.services.intake import format_phone
-from app.services.presentation import format_slot_time
+from app.services.presentation import (
+    GROUP_LABELS, STALE_MARK, format_slot_time, kind_label, stale_tooltip, table_rows,
+)
 from app.ui.qt import (
-    QAbstractItemView, QAbstractTableModel, QItemSelectionModel, QKeyEvent, QModelIndex, QPainter,
+    QAbstractItemView, QAbstractTableModel, QColor, QItemSelectionModel, QKeyEvent, QModelIndex, QPainter,
     QPersistentModelIndex, Qt, QTableView, QWidget, Signal, Slot,
 )
 
-COL_START, COL_EFFECTEUR, COL_KIND, COL_MODE, COL_DISTANCE, COL_CITY, COL_PHONE = range(7)
-_HEADERS = ("Début", "Effecteur", "Type", "Mode", "Distance", "Commune", "Téléphone")
+COL_GROUP, COL_START, COL_EFFECTEUR, COL_KIND, COL_MODE, COL_DISTANCE, COL_CITY, COL_PHONE = range(8)
+_HEADERS = ("Groupe", "Début", "Effecteur", "Type", "Mode", "Distance", "Commune", "Téléphone")
+#: Row background by ranking group (light, so the selection stays readable).
+_GROUP_COLORS = {"medecin_traitant": "#e3f2fd", "sas": "#e8f5e9", "a_appeler": "#f5f5f5"}
 #: Role giving the effecteur id of a row (``Qt.UserRole`` gives the slot id).
 EFFECTEUR_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -38,20 +42,22 @@ class SlotTableModel(QAbstractTableModel):
         self._rows: list[tuple[str, ...]] = []
 
     # --- data in ----------------------------------------------------------------------------
-    def set_results(self, results: list[dict]) -> None:
-        """Replace the whole list (a model reset: a new search)."""
+    def set_results(self, results: list[dict], to_call: list[dict] = ()) -> None:
+        """Replace the whole list (a model reset: a new search); ``to_call`` rows have no slot."""
         self.beginResetModel()
-        self._results = list(results)
+        self._results = table_rows(list(results), list(to_call))
         self._rows = [self._texts(r) for r in self._results]
         self.endResetModel()
 
     @staticmethod
     def _texts(r: dict) -> tuple[str, ...]:
         eff = r.get("effecteur") or {}
+        start = format_slot_time(r["start"]) + (STALE_MARK if r.get("stale") else "") if r.get("start") else ""
         return (
-            format_slot_time(r["start"]) if r.get("start") else "",
+            GROUP_LABELS.get(r.get("group") or "", ""),
+            start if r.get("slot_id") is not None else "☎ à appeler (en sus)",
             eff.get("name") or "",
-            EFFECTEUR_KINDS.get(eff.get("kind"), eff.get("kind") or ""),
+            kind_label(eff.get("kind") or ""),
             SLOT_MODES.get(r.get("mode"), r.get("mode") or ""),
             format_distance(r.get("distance_km")),
             eff.get("city_name") or "",
@@ -66,7 +72,7 @@ class SlotTableModel(QAbstractTableModel):
         return list(self._results)
 
     def row_of_slot(self, slot_id: int) -> int | None:
-        return next((i for i, r in enumerate(self._results) if r["slot_id"] == slot_id), None)
+        return next((i for i, r in enumerate(self._results) if r["slot_id"] == slot_id and slot_id is not None), None)
 
     def row_of_effecteur(self, effecteur_id: str) -> int | None:
         """The first (best) row of this effecteur."""
@@ -93,6 +99,10 @@ class SlotTableModel(QAbstractTableModel):
             return (result.get("effecteur") or {}).get("id")
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(result)
+        if role == Qt.ItemDataRole.BackgroundRole and result.get("group") in _GROUP_COLORS:
+            return QColor(_GROUP_COLORS[result["group"]])
+        if role == Qt.ItemDataRole.ForegroundRole and col == COL_START and result.get("stale"):
+            return QColor("#b71c1c")
         if role == Qt.ItemDataRole.TextAlignmentRole and col == COL_DISTANCE:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -112,6 +122,10 @@ class SlotTableModel(QAbstractTableModel):
     def _tooltip(self, r: dict) -> str:
         eff = r.get("effecteur") or {}
         lines = [eff.get("name") or "", ", ".join(x for x in (eff.get("address"), eff.get("city_name")) if x)]
+        if r.get("stale"):
+            lines.append(stale_tooltip(r))
+        if r.get("slot_id") is None:
+            lines.append(self.tr("Sans créneau : appeler (Entrée) et noter la réponse"))
         if eff.get("sas_participant"):
             lines.append(self.tr("Participe au SAS"))
         if eff.get("accepts_extra"):
@@ -127,10 +141,14 @@ class SlotTable(QTableView):
     Signals:
         currentSlotChanged(int): the highlighted row changed; carries its slot id.
         slotActivated(int): Entrée or a double click on a row; carries its slot id.
+        currentEffecteurChanged(str): the highlighted row's effecteur id (slot and phone rows).
+        callRequested(dict): Entrée or a double click on a phone row (no slot); carries the row.
     """
 
     currentSlotChanged = Signal(int)
     slotActivated = Signal(int)
+    currentEffecteurChanged = Signal(str)
+    callRequested = Signal(dict)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -190,9 +208,7 @@ class SlotTable(QTableView):
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers() & ~(
                 Qt.KeyboardModifier.KeypadModifier):
-            slot_id = self.current_slot_id()
-            if slot_id is not None:
-                self.slotActivated.emit(slot_id)
+            if self._activate(self.currentIndex()):
                 event.accept()
                 return
         super().keyPressEvent(event)
@@ -206,15 +222,29 @@ class SlotTable(QTableView):
             painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap), self._empty_text)
             painter.end()
 
+    def _activate(self, index: QModelIndex) -> bool:
+        if not index.isValid():
+            return False
+        slot_id = index.data(Qt.ItemDataRole.UserRole)
+        if slot_id is None:
+            self.callRequested.emit(self.model().result(index.row()))
+        else:
+            self.slotActivated.emit(slot_id)
+        return True
+
     @Slot(QModelIndex, QModelIndex)
     def _on_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid():
-            self.currentSlotChanged.emit(current.data(Qt.ItemDataRole.UserRole))
+            effecteur_id = current.data(EFFECTEUR_ID_ROLE)
+            if effecteur_id:
+                self.currentEffecteurChanged.emit(effecteur_id)
+            slot_id = current.data(Qt.ItemDataRole.UserRole)
+            if slot_id is not None:
+                self.currentSlotChanged.emit(slot_id)
 
     @Slot(QModelIndex)
     def _on_double_clicked(self, index: QModelIndex) -> None:
-        if index.isValid():
-            self.slotActivated.emit(index.data(Qt.ItemDataRole.UserRole))
+        self._activate(index)
 
     @Slot()
     def _on_model_reset(self) -> None:

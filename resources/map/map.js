@@ -43,7 +43,11 @@
     root.dataset.effecteurId = item.id;
     root.appendChild(el("div", "sas-popup-name", item.name));
     root.appendChild(el("div", "sas-popup-kind", item.kind_label || item.kind));
+    if (item.group_label) { root.appendChild(el("div", "sas-popup-group", "Groupe : " + item.group_label)); }
     root.appendChild(el("div", "sas-popup-fresh", freshness(item.freshness).label));
+    if (item.stale) {
+      root.appendChild(el("div", "sas-popup-stale", "⚠ Données anciennes : à vérifier avant de réserver"));
+    }
     var slots = Array.isArray(item.next_slots) ? item.next_slots : [];
     if (slots.length) {
       root.appendChild(el("div", "sas-popup-title", "Prochains créneaux :"));
@@ -51,7 +55,8 @@
       slots.forEach(function (slot) { list.appendChild(el("li", null, slot)); });
       root.appendChild(list);
     } else {
-      root.appendChild(el("div", "sas-popup-title", "Aucun créneau proposé"));
+      root.appendChild(el("div", "sas-popup-title",
+        item.phone ? "Aucun créneau proposé : à appeler (en sus)" : "Aucun créneau proposé"));
     }
     if (item.phone) { root.appendChild(el("div", "sas-popup-phone", "Tél. : " + item.phone)); }
     return root;

@@ -65,16 +65,18 @@ def test_whole_call_online_then_offline(qtbot, qasync_loop, demo_server, tmp_pat
     qtbot.waitUntil(lambda: any(e["kind"] == "orientation" and e["seq"] for e in console.store.journal()),
                     timeout=15_000)
     assert "En ligne" in window.status.connection_text()
-    assert window.journal.model().rowCount() == 3  # case, booking, orientation — all synced
+    # case, booking, orientation and the "decided" case event (the decision clock) — all synced
+    qtbot.waitUntil(lambda: window.journal.model().rowCount() == 4, timeout=15_000)
+    assert console.store.get_case(case.uuid).decided_at is not None
 
     # 4. The server goes away; a second orientation is recorded offline.
     demo_server.stop()
     window.select_decision("CONSEIL")
     qtbot.keyClick(window, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: "Hors ligne" in window.status.connection_text(), timeout=15_000)
-    assert console.store.outbox_count() == 1
-    assert "1 en attente" in window.status.pending_text()
-    assert window.journal.model().rowCount() == 4  # the advice shows at once, marked pending
+    assert console.store.outbox_count() == 2  # the advice and its case event
+    assert "2 en attente" in window.status.pending_text()
+    assert window.journal.model().rowCount() == 6  # the advice shows at once, marked pending
     assert window.journal.model().entry(0)["pending"]
 
     # 5. The server comes back: the queue drains, nothing is duplicated.
@@ -91,6 +93,7 @@ def test_whole_call_online_then_offline(qtbot, qasync_loop, demo_server, tmp_pat
     assert sum(1 for e in journal if e["kind"] == "booking") == 1
     assert [e["seq"] for e in journal] == list(range(1, len(journal) + 1))
     assert sum(1 for e in journal if e["kind"] == "case") == 1
+    assert [e["payload"]["type"] for e in journal if e["kind"] == "case_event"] == ["decision", "decision"]
 
     qtbot.waitUntil(lambda: len([e for e in console.store.journal() if e["seq"]]) == len(journal), timeout=15_000)
     shown = window.journal.model().rowCount()

@@ -17,6 +17,7 @@ from app.models import AuthToken, ConsultationSite, Effecteur, Role, Slot, User
 from app.models.db import sqlite_url
 from app.server.app import create_app
 from app.services.auth import hash_password, new_token
+from tests.helpers.databases import BACKENDS, database_url
 
 with warnings.catch_warnings():
     # Starlette deprecates httpx inside its TestClient; that is the library's business.
@@ -41,13 +42,22 @@ def password_hash() -> str:
 
 
 @pytest.fixture
-def db_url(tmp_path) -> str:
-    return sqlite_url(tmp_path / "server.db")
+def db_url(request, tmp_path) -> Iterator[str]:
+    """SQLite by default; ``pytest.mark.parametrize("db_url", BACKENDS, indirect=True)`` adds PostgreSQL
+    (skipped with its reason when no PostgreSQL server is reachable)."""
+    backend = getattr(request, "param", "sqlite")
+    if backend == "sqlite":
+        yield sqlite_url(tmp_path / "server.db")
+        return
+    with database_url(backend, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture
 def app(db_url):
-    return create_app(db_url)
+    app = create_app(db_url)
+    yield app
+    app.state.sas.engine.dispose()  # PostgreSQL: no connection left when the database is dropped
 
 
 @pytest.fixture

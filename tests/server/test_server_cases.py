@@ -9,6 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from app.models import Case, JournalEntry
+from tests.helpers.databases import BACKENDS
+
+pytestmark = pytest.mark.parametrize("db_url", BACKENDS, indirect=True)
 
 
 def _put_case(client, auth, body, role="ARM"):
@@ -136,9 +139,11 @@ def test_orientation_created_replayed_conflict_and_read(client, auth, case_body,
     stored = created.json()
     assert stored["decision_key"] == "CONSEIL"
     assert _put_orientation(client, auth, body, role="OSNP").status_code == 200
-    conflict = _put_orientation(client, auth, {**body, "freetext": "autre chose"})
+    conflict = _put_orientation(client, auth, {**body, "decision_key": "URGENCES", "decision_type": "ORIENT"})
     assert conflict.status_code == 409
-    assert conflict.json()["error"] == "conflict"
+    assert conflict.json()["error"] == "version_conflict"
+    assert conflict.json()["current"] == stored
+    assert conflict.json()["changed"] == ["decision_key", "decision_type"]
     fetched = client.get(f"/api/v1/orientations/{body['uuid']}", headers=auth("ARM"))
     assert fetched.json() == stored
     with sessions() as s:

@@ -10,6 +10,9 @@ import httpx
 import pytest
 
 from app.server.run import EmbeddedServer
+from tests.helpers.databases import BACKENDS
+
+pytestmark = pytest.mark.parametrize("db_url", BACKENDS, indirect=True)
 
 JOURNAL = "/api/v1/journal"
 
@@ -43,7 +46,8 @@ def test_paging_with_after_and_limit(client, auth, case_body):
     assert [e["seq"] for e in seen] == list(range(1, 13))
     assert [e["uuid"] for e in seen] == uuids
     entry = seen[0]
-    assert set(entry) == {"seq", "uuid", "kind", "author", "author_role", "created_at", "payload"}
+    assert set(entry) == {"seq", "uuid", "kind", "author", "author_role", "created_at", "payload",
+                          "prev_hash", "entry_hash"}
     assert (entry["kind"], entry["author"], entry["author_role"]) == ("case", "arm", "ARM")
     assert datetime.fromisoformat(entry["created_at"]).tzinfo is not None
     assert entry["payload"]["uuid"] == uuids[0]

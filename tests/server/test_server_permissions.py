@@ -25,6 +25,15 @@ def _request(route: str, case_body, orientation_body) -> tuple[str, str, dict | 
         permissions.ORIENTATIONS_PUT: ("PUT", f"/api/v1/orientations/{u}", orientation_body(str(uuid.uuid4()), uuid=u)),
         permissions.ORIENTATIONS_GET: ("GET", f"/api/v1/orientations/{u}", None),
         permissions.JOURNAL_LIST: ("GET", "/api/v1/journal", None),
+        permissions.CASE_EVENTS_PUT: ("PUT", f"/api/v1/cases/{u}/events/{u}",
+                                      {"uuid": u, "case_uuid": u, "created_at": "2024-01-18T10:20:00+01:00",
+                                       "type": "note", "freetext": "Rappel du fils"}),
+        permissions.CASE_EVENTS_GET: ("GET", f"/api/v1/cases/{u}/events", None),
+        permissions.SURGE_PUT: ("PUT", f"/api/v1/surge/{u}",
+                                {"uuid": u, "created_at": "2024-01-18T10:20:00+01:00", "active": True,
+                                 "reason": "Épidémie de grippe"}),
+        permissions.SYNC_BATCH: ("POST", "/api/v1/sync/batch",
+                                 {"items": [{"id": 1, "entity": "case", "body": case_body(uuid=u)}]}),
     }[route]
 
 
@@ -48,11 +57,16 @@ def test_table_matches_the_agreed_contract():
         "orientations.put": {"OSNP", "MRL", "MRU"},
         "orientations.get": {"ARM", "OSNP", "MRL", "MRU", "SUPERVISEUR"},
         "journal.list": set(ROLES),
+        "cases.events.put": {"ARM", "OSNP", "MRL", "MRU"},
+        "cases.events.get": {"ARM", "OSNP", "MRL", "MRU", "SUPERVISEUR"},
+        "surge.put": {"MRL", "MRU", "SUPERVISEUR"},
+        "sync.batch": {"ARM", "OSNP", "MRL", "MRU"},
         "auth.me": set(ROLES),
     }
     assert {route: set(roles) for route, roles in permissions.PERMISSIONS.items()} == expected
     assert permissions.is_allowed("slots.book", "OSNP") and not permissions.is_allowed("slots.book", "ARM")
-    assert permissions.routes_for("SUPERVISEUR") == ["auth.me", "cases.get", "orientations.get", "journal.list"]
+    assert permissions.routes_for("SUPERVISEUR") == ["auth.me", "cases.get", "orientations.get", "cases.events.get",
+                                                     "surge.put", "journal.list"]
     assert permissions.as_table()[2] == ("slots.book", "POST /api/v1/slots/{slot_id}/booking", ["OSNP", "MRL", "MRU"])
 
 

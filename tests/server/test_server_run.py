@@ -25,6 +25,10 @@ EXPECTED_ROUTES = {
     ("put", "/api/v1/orientations/{uuid}"),
     ("get", "/api/v1/orientations/{uuid}"),
     ("get", "/api/v1/journal"),
+    ("put", "/api/v1/cases/{case_uuid}/events/{uuid}"),
+    ("get", "/api/v1/cases/{case_uuid}/events"),
+    ("put", "/api/v1/surge/{uuid}"),
+    ("post", "/api/v1/sync/batch"),
 }
 
 

@@ -56,9 +56,12 @@ def test_search_nearest_first_within_radius_and_72h(client, auth, territory):
     assert first["effecteur"] == {
         "id": "eff-near", "name": "Dr near", "kind": "MG", "lat": NEAR, "lon": LON, "phone": "+33388000000",
         "address": "1 rue du Test", "city_name": "Strasbourg", "sas_participant": True, "accepts_extra": False,
+        "rpps_id": None, "specialty_code": None,
     }
     assert {k for k in first} == {"slot_id", "start", "end", "mode", "slot_type", "source", "fetched_at",
-                                  "distance_km", "effecteur"}
+                                  "distance_km", "effecteur", "group", "stale"}
+    assert first["group"] == "sas"
+    assert first["stale"] is True  # an editor slot never fetched cannot be shown as live
     assert datetime.fromisoformat(first["start"]).tzinfo is not None
 
 
@@ -76,7 +79,10 @@ def test_search_radius_and_limit(client, auth, territory):
     limited = _search(client, auth, radius_km=50, limit=2).json()
     assert len(limited["results"]) == 2
     assert limited["total"] == 4
-    assert _search(client, auth, radius_km=0.5).json() == {"results": [], "total": 0}
+    empty = _search(client, auth, radius_km=0.5).json()
+    assert (empty["results"], empty["total"], empty["to_call"]) == ([], 0, [])
+    assert empty["empty_reason"] == "no_effecteur"
+    assert "0,5 km" in empty["message"]
 
 
 def test_search_explicit_window(client, auth, territory):

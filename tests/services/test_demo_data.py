@@ -58,7 +58,7 @@ def test_volume_and_build_time(demo67):
     factory, summary, elapsed = demo67
     assert elapsed < 5.0
     assert 300 <= summary.effecteurs <= 600
-    assert set(summary.effecteurs_by_kind) == {"MG", "SOS", "MSP", "CDS", "PHARM", "INF"}
+    assert set(summary.effecteurs_by_kind) == {"MG", "SOS", "MSP", "CDS", "PHARM", "INF", "CPTS", "MMG"}
     assert summary.effecteurs_by_kind["MG"] > summary.effecteurs_by_kind["INF"] > summary.effecteurs_by_kind["SOS"]
     assert 3000 <= summary.slots <= 10_000
     with factory() as session:
@@ -149,6 +149,8 @@ def test_slots_are_free_plausible_and_inside_72_hours(demo67):
             assert local.weekday() != 6 and 8 <= local.hour < 19
         elif kind == "INF":
             assert s.mode == "HH" and 7 <= local.hour < 19
+        elif kind == "MMG":  # maison médicale de garde: evenings, weekends
+            assert local.weekday() >= 5 or local.hour >= 20
         elif kind != "SOS":
             assert 8 <= local.hour < 22
         by_effecteur.setdefault(s.effecteur_id, []).append(s)

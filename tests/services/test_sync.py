@@ -8,6 +8,7 @@ expired session, and a round that crashes without killing the loop.
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
@@ -65,7 +66,7 @@ class LoseFirstPut(httpx.AsyncHTTPTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         response = await super().handle_async_request(request)
-        if request.method == "PUT" and not self.lost:
+        if request.method in ("PUT", "POST") and "/auth/" not in request.url.path and not self.lost:
             self.lost += 1
             await response.aread()
             await response.aclose()
@@ -254,8 +255,9 @@ async def test_expired_session_stops_the_round(server, store):
 @pytest.mark.asyncio
 async def test_run_survives_a_crashing_round(store, monkeypatch, caplog):
     def handler(request: httpx.Request) -> httpx.Response:
-        if request.method == "PUT":
-            return httpx.Response(201, json={})
+        if request.method == "POST":
+            items = json.loads(request.content)["items"]
+            return httpx.Response(200, json={"results": [{"id": i["id"], "status": 201} for i in items]})
         return httpx.Response(200, json={"entries": [], "next_after": 0})
 
     real = store.pending_outbox
@@ -298,3 +300,32 @@ async def test_stop_abandons_a_request_in_flight(store):
         sync.stop()
         await asyncio.wait_for(task, 1.0)
     assert not task.cancelled() and store.outbox_count() == 1
+
+
+@pytest.mark.asyncio
+async def test_stale_edit_is_kept_and_the_servers_version_reloaded(tmp_path, store, client):
+    case, orientation = save_case_and_orientation(store)
+    assert (await SyncService(store, client).sync_once()).ok
+    engine_b, factory_b = open_database(sqlite_url(tmp_path / "desk-b.db"))
+    desk_b = LocalStore(factory_b)
+    sync_b = SyncService(desk_b, client)
+    await sync_b.sync_once()  # desk B pulls the orientation (version 1)
+    assert desk_b.orientations_for_case(case.uuid)[0].version == 1
+
+    store.save_orientation(orientation.model_copy(update={"decision_key": "URGENCES", "decision_type": "ORIENT"}),
+                           author="mrl", author_role="MRL")
+    assert (await SyncService(store, client).sync_once()).pushed == 1  # desk A's version 2 wins
+    mine = orientation.model_copy(update={"decision_key": "VISITE_DOMICILE", "decision_type": "INTER"})
+    desk_b.save_orientation(mine, author="mrl", author_role="MRL")
+
+    report = await sync_b.sync_once()
+    assert report.rejected == 1
+    assert report.rejection.startswith("Conflit : orientation modifiée à un autre poste (version 2")
+    assert "décision" in report.rejection and "votre saisie est conservée" in report.rejection
+    [kept] = desk_b.rejected_items()
+    assert kept.body["decision_key"] == "VISITE_DOMICILE"  # the decision is never lost
+    reloaded = desk_b.orientations_for_case(case.uuid)[0]
+    assert (reloaded.decision_key, reloaded.version) == ("URGENCES", 2)
+    row = next(r for r in desk_b.journal() if r["rejected"])
+    assert row["error"].startswith("Conflit")
+    engine_b.dispose()

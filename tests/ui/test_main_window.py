@@ -54,10 +54,10 @@ def test_offline_desk_keeps_the_case_explains_the_search_and_queues_the_decision
     window.select_decision("CONSEIL")
     with qtbot.waitSignal(window.orientationRecorded, timeout=2_000):
         qtbot.keyClick(window, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
-    assert store.outbox_count() == 2
+    assert store.outbox_count() == 3  # + the orientation and the "decided" case event (the decision clock)
     model = window.journal.model()
-    assert model.rowCount() == 2
-    assert all(model.entry(row)["pending"] for row in range(2))
+    assert model.rowCount() == 3
+    assert all(model.entry(row)["pending"] for row in range(3))
 
 
 def test_an_arm_gets_no_booking_or_medical_decision(qtbot, make_window):

@@ -53,12 +53,12 @@ def test_french_headers_and_cells(qtmodeltester):
     model = SlotTableModel()
     model.set_results(RESULTS)
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
-    assert headers == ["Début", "Effecteur", "Type", "Mode", "Distance", "Commune", "Téléphone"]
+    assert headers == ["Groupe", "Début", "Effecteur", "Type", "Mode", "Distance", "Commune", "Téléphone"]
     row0 = [model.index(0, c).data() for c in range(model.columnCount())]
-    assert row0 == ["lun. 24/11 14:30", "Dr E1", "Médecin généraliste", "Cabinet", "2,4 km", "Strasbourg",
+    assert row0 == ["", "lun. 24/11 14:30", "Dr E1", "Médecin généraliste", "Cabinet", "2,4 km", "Strasbourg",
                     "03 88 11 22 33"]
-    assert model.index(1, 2).data() == "SOS Médecins" and model.index(1, 3).data() == "Visite à domicile"
-    assert model.index(2, 3).data() == "Téléconsultation"
+    assert model.index(1, 3).data() == "SOS Médecins" and model.index(1, 4).data() == "Visite à domicile"
+    assert model.index(2, 4).data() == "Téléconsultation"
     assert model.index(1, 0).data(Qt.ItemDataRole.UserRole) == 12
     assert model.index(1, 0).data(EFFECTEUR_ID_ROLE) == "E2"
     assert "Participe au SAS" in model.index(0, 1).data(Qt.ItemDataRole.ToolTipRole)
@@ -122,3 +122,27 @@ def test_empty_state_text(qtbot, table):
     with qtbot.assertNotEmitted(table.slotActivated):
         qtbot.keyClick(table, Qt.Key.Key_Return)
     QApplication.processEvents()
+
+
+def test_ranking_groups_stale_slots_and_phone_rows(qtbot):
+    view = SlotTable()
+    qtbot.addWidget(view)
+    traitant = {**result(21, "T", "2025-11-24T16:00:00+01:00"), "group": "medecin_traitant"}
+    sas = {**result(22, "S", "2025-11-24T14:00:00+01:00"), "group": "sas", "stale": True,
+           "source": "doctolib"}
+    call = {"effecteur": {**result(0, "X", "2025-11-24T14:00:00+01:00")["effecteur"], "accepts_extra": True},
+            "distance_km": 1.0, "group": "a_appeler"}
+    view.model().set_results([traitant, sas], [call])
+    model = view.model()
+    assert [model.index(r, 0).data() for r in range(3)] == ["Médecin traitant", "SAS", "À appeler"]
+    assert model.index(1, 1).data() == "lun. 24/11 14:00 ⚠ ancien"
+    assert "doctolib" in model.index(1, 1).data(Qt.ItemDataRole.ToolTipRole)
+    assert model.index(2, 1).data() == "☎ à appeler (en sus)"
+    assert model.index(2, 0).data(Qt.ItemDataRole.UserRole) is None
+    view.selectRow(2)
+    with qtbot.waitSignal(view.callRequested) as called:
+        qtbot.keyClick(view, Qt.Key.Key_Return)
+    assert called.args[0]["effecteur"]["id"] == "X"
+    with qtbot.waitSignal(view.currentEffecteurChanged) as current:
+        view.selectRow(0)
+    assert current.args == ["T"]

@@ -1,0 +1,134 @@
+"""The secondary part of the intake: caller details, access to the place, qualification codes.
+
+Off the standard call's tab path (the section is hidden until Ctrl+Maj+D), so a
+standard call stays short; everything here is optional.  Codes come from the
+official lists (:mod:`app.services.nomenclatures`), found by code or by words.
+"""
+
+from __future__ import annotations
+
+from app.services import nomenclatures as nom
+from app.ui.completion import SearchCompleter
+from app.ui.qt import QComboBox, QFormLayout, QGroupBox, QLabel, QLineEdit, QVBoxLayout, QWidget, Signal, Slot
+
+_ERROR_STYLE = "color: #c62828; font-weight: bold;"
+
+
+def _codes(name: str, limit: int = 12):
+    return lambda text: [(c.display, c.code) for c in nom.search(name, text, limit)]
+
+
+class DetailsSection(QGroupBox):
+    """Caller type, language, communication; building, floor, door code, intercom; place kind, facts, risks.
+
+    Signals:
+        changed(): a value that may change the route (place kind, caller type) changed.
+    """
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setTitle(self.tr("Détails de l'appel (Ctrl+Maj+D)"))
+        tr = self.tr
+        self.caller_type = self._combo(tr("Type d'appelant"), nom.CALLER_TYPE)
+        self.communication = self._combo(tr("Difficulté de communication"), nom.COMMUNICATION)
+        self.language_edit = self._line(tr("Langue de l'appelant"), tr("fr, anglais, arabe…"))
+        self.building_edit = self._line(tr("Bâtiment"), tr("Bât. B, résidence…"))
+        self.floor_edit = self._line(tr("Étage"), tr("3"))
+        self.code_edit = self._line(tr("Digicode"), tr("A1234"))
+        self.intercom_edit = self._line(tr("Interphone"), tr("Nom sur l'interphone"))
+        self.place_edit = self._line(tr("Type de lieu"), tr("L01… ou mots (domicile, voie publique)"))
+        self.facts_edit = self._line(tr("Nature des faits"), tr("C02… ou mots (chute, accident)"))
+        self.risk_edit = self._line(tr("Risques"), tr("R… ou mots ; Entrée ajoute"))
+        self.risk_label = QLabel(self)
+        self.risk_label.setAccessibleName(tr("Risques retenus"))
+        self.language = SearchCompleter(self.language_edit, _codes(nom.LANGUAGE))
+        self.place = SearchCompleter(self.place_edit, _codes(nom.PLACE_KIND))
+        self.facts = SearchCompleter(self.facts_edit, _codes(nom.FACT))
+        self.risk = SearchCompleter(self.risk_edit, _codes(nom.RISK))
+        self.risks: list[str] = []
+        self.errors = {n: self._error(n) for n in ("caller_language", "location_kind", "whats_happen")}
+        form = QFormLayout(self)
+        rows = [(tr("T&ype d'appelant"), self.caller_type, None), (tr("Lan&gue"), self.language_edit,
+                "caller_language"), (tr("Co&mmunication"), self.communication, None),
+                (tr("&Bâtiment"), self.building_edit, None), (tr("Éta&ge"), self.floor_edit, None),
+                (tr("&Digicode"), self.code_edit, None), (tr("&Interphone"), self.intercom_edit, None),
+                (tr("Lie&u"), self.place_edit, "location_kind"),
+                (tr("&Faits"), self.facts_edit, "whats_happen"), (tr("&Risques"), self.risk_edit, None)]
+        for text, field, error in rows:
+            label = QLabel(text, self)
+            label.setBuddy(field)
+            box = QVBoxLayout()
+            box.setSpacing(1)
+            box.addWidget(field)
+            if error:
+                box.addWidget(self.errors[error])
+            form.addRow(label, box)
+        form.addRow("", self.risk_label)
+        self.place.chosen.connect(self.changed)
+        self.place.edited.connect(self.changed)
+        self.caller_type.currentIndexChanged.connect(self.changed)
+        self.risk.chosen.connect(self._on_risk_chosen)
+
+    def _combo(self, accessible: str, list_name: str) -> QComboBox:
+        combo = QComboBox(self)
+        combo.setAccessibleName(accessible)
+        combo.addItem("—", "")
+        for code, display in nom.choices(list_name):
+            combo.addItem(display, code)
+        return combo
+
+    def _line(self, accessible: str, placeholder: str) -> QLineEdit:
+        edit = QLineEdit(self)
+        edit.setAccessibleName(accessible)
+        edit.setPlaceholderText(placeholder)
+        return edit
+
+    def _error(self, name: str) -> QLabel:
+        label = QLabel(self)
+        label.setObjectName(f"error_{name}")
+        label.setStyleSheet(_ERROR_STYLE)
+        label.hide()
+        return label
+
+    def values(self) -> dict:
+        """The section's fields under their :class:`~app.services.intake.IntakeForm` names."""
+        return {
+            "caller_type": self.caller_type.currentData() or "", "caller_communication":
+            self.communication.currentData() or "", "caller_language": self.language.current or "",
+            "access_building": self.building_edit.text(), "access_floor": self.floor_edit.text(),
+            "access_code": self.code_edit.text(), "access_intercom": self.intercom_edit.text(),
+            "location_kind_code": self.place.current or "", "whats_happen_code": self.facts.current or "",
+            "risk_codes": list(self.risks),
+        }
+
+    def show_errors(self, messages: dict[str, str]) -> None:
+        for name, label in self.errors.items():
+            label.setText(messages.get(name, ""))
+            label.setVisible(name in messages)
+
+    def clear(self) -> None:
+        for edit in self.findChildren(QLineEdit):
+            edit.clear()
+        for completer in (self.language, self.place, self.facts, self.risk):
+            completer.reset()
+        self.caller_type.setCurrentIndex(0)
+        self.communication.setCurrentIndex(0)
+        self.risks = []
+        self.risk_label.clear()
+        self.show_errors({})
+
+    def set_read_only(self, read_only: bool) -> None:
+        for edit in self.findChildren(QLineEdit):
+            edit.setReadOnly(read_only)
+        self.caller_type.setEnabled(not read_only)
+        self.communication.setEnabled(not read_only)
+
+    @Slot(object)
+    def _on_risk_chosen(self, code) -> None:
+        if code and code not in self.risks:
+            self.risks.append(code)
+        self.risk_label.setText(", ".join(f"{c} {nom.label(nom.RISK, c)}" for c in self.risks))
+        self.risk_edit.clear()
+        self.risk.reset()

@@ -1,0 +1,139 @@
+"""The patients of the call: one editor and the list of patients already added.
+
+Keyboard: type the patient, Ctrl+Maj+P adds them to the list (after checking
+the birth date, the age, the sex and the GP's RPPS; errors show under their
+field in French).  What is still in the editor when the case is opened counts
+as one more patient, so nothing typed is lost.
+"""
+
+from __future__ import annotations
+
+from app.services import patients
+from app.services.patients import PatientForm
+from app.ui.qt import (
+    QComboBox, QFormLayout, QGroupBox, QKeySequence, QLabel, QLineEdit, QListWidget, QPushButton, QShortcut, Qt,
+    QVBoxLayout, QWidget, Signal, Slot,
+)
+
+_ERROR_STYLE = "color: #c62828; font-weight: bold;"
+
+
+class PatientSection(QGroupBox):
+    """Patient editor + list.
+
+    Signals:
+        patientAdded(object): a valid patient went to the list (its :class:`PatientForm`).
+    """
+
+    patientAdded = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        tr = self.tr
+        self.setTitle(tr("Patients (Ctrl+Maj+P : ajouter)"))
+        self.last_name = self._line(tr("Nom du patient"), tr("Nom de naissance"))
+        self.first_name = self._line(tr("Prénom du patient"), "")
+        self.birth_date = self._line(tr("Date de naissance"), tr("jj/mm/aaaa"))
+        self.age = self._line(tr("Âge"), tr("45, 3 mois, 10 j"))
+        self.sex = QComboBox(self)
+        self.sex.setAccessibleName(tr("Sexe"))
+        self.sex.addItem("—", "")
+        for code, label in patients.SEXES.items():
+            self.sex.addItem(f"{code} — {label}", code)
+        self.gp_name = self._line(tr("Médecin traitant"), tr("Dr …"))
+        self.gp_rpps = self._line(tr("RPPS du médecin traitant"), tr("11 chiffres"))
+        self.add_button = QPushButton(tr("Ajouter le patient (Ctrl+Maj+P)"), self)
+        self.list = QListWidget(self)
+        self.list.setAccessibleName(tr("Patients ajoutés"))
+        self.list.setMaximumHeight(70)
+        self._fields = {"birth_date": self.birth_date, "age": self.age, "sex": self.sex, "gp_rpps": self.gp_rpps}
+        self.errors = {name: self._error(name) for name in self._fields}
+        self._added: list[PatientForm] = []
+        form = QFormLayout(self)
+        for text, widget, error in [
+            (tr("No&m"), self.last_name, None), (tr("Pré&nom"), self.first_name, None),
+            (tr("Né(e) le"), self.birth_date, "birth_date"), (tr("Âge"), self.age, "age"),
+            (tr("Sexe"), self.sex, "sex"), (tr("Médecin traitant"), self.gp_name, None),
+            (tr("RPPS"), self.gp_rpps, "gp_rpps"),
+        ]:
+            label = QLabel(text, self)
+            label.setBuddy(widget)
+            box = QVBoxLayout()
+            box.setSpacing(1)
+            box.addWidget(widget)
+            if error:
+                box.addWidget(self.errors[error])
+            form.addRow(label, box)
+        form.addRow(self.add_button)
+        form.addRow(self.list)
+        self.add_button.clicked.connect(self.add_current)
+        QShortcut(QKeySequence("Ctrl+Shift+P"), self, self.add_current,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+    def _line(self, accessible: str, placeholder: str) -> QLineEdit:
+        edit = QLineEdit(self)
+        edit.setAccessibleName(accessible)
+        edit.setPlaceholderText(placeholder)
+        return edit
+
+    def _error(self, name: str) -> QLabel:
+        label = QLabel(self)
+        label.setObjectName(f"error_patient_{name}")
+        label.setStyleSheet(_ERROR_STYLE)
+        label.hide()
+        return label
+
+    def current(self) -> PatientForm:
+        return PatientForm(self.last_name.text(), self.first_name.text(), self.birth_date.text(), self.age.text(),
+                           self.sex.currentData() or "", self.gp_name.text(), self.gp_rpps.text())
+
+    def patients(self) -> list[PatientForm]:
+        """The patients added, plus the one still in the editor if anything was typed there."""
+        pending = self.current()
+        return list(self._added) + ([] if pending.is_empty() else [pending])
+
+    @Slot()
+    def add_current(self) -> bool:
+        form = self.current()
+        if form.is_empty():
+            return False
+        errors = patients.validate(form)
+        self.show_errors(errors)
+        if errors:
+            self._fields[next(iter(errors))].setFocus(Qt.FocusReason.OtherFocusReason)
+            return False
+        self._added.append(form)
+        self.list.addItem(patients.summary(form))
+        self._clear_editor()
+        self.last_name.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.patientAdded.emit(form)
+        return True
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        for name, label in self.errors.items():
+            label.setText(errors.get(name, ""))
+            label.setVisible(name in errors)
+
+    def _clear_editor(self) -> None:
+        for edit in self.findChildren(QLineEdit):
+            edit.clear()
+        self.sex.setCurrentIndex(0)
+
+    def clear(self) -> None:
+        self._clear_editor()
+        self._added = []
+        self.list.clear()
+        self.show_errors({})
+
+    def load(self, forms: list[PatientForm]) -> None:
+        """Put back patients of a draft."""
+        self.clear()
+        for form in forms:
+            self._added.append(form)
+            self.list.addItem(patients.summary(form))
+
+    def set_read_only(self, read_only: bool) -> None:
+        for edit in self.findChildren(QLineEdit):
+            edit.setReadOnly(read_only)
+        self.sex.setEnabled(not read_only)
+        self.add_button.setEnabled(not read_only)
