@@ -10,7 +10,7 @@ import argparse
 import logging
 import sys
 
-from app import __version__
+from app import __version__, cli_hub
 
 log = logging.getLogger("app")
 
@@ -48,6 +48,7 @@ def _build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--db", metavar="URL", required=True)
     demo.add_argument("--national", action="store_true",
                       help="jeu national : tous les départements, ~100 000 effecteurs, ~1 000 000 créneaux (base vide)")
+    cli_hub.add_parser(sub)
     return parser
 
 
@@ -112,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     # httpx logs every URL at INFO; search URLs carry the patient's coordinates.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     handlers = {"server": _cmd_server, "demo-data": _cmd_demo_data, "console": _cmd_console,
-                "journal": _cmd_journal}
+                "journal": _cmd_journal, "hub": cli_hub.run}
     try:
         return handlers[args.command](args)
     except KeyboardInterrupt:

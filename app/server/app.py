@@ -18,6 +18,9 @@ schema), installs the structured error handlers and mounts the routers:
 ``PUT  /api/v1/surge/{uuid}``                the surge switch (idempotent)
 ``GET  /api/v1/journal``                     the shared journal by cursor
 ``POST /api/v1/sync/batch``                  many outbox items in one transaction
+``GET  /api/v1/stats``                       supervisor indicators of a period
+``POST /api/v1/hub/messages``                receive a Hub Santé envelope (RS-EDA…)
+``GET  /api/v1/cases/{uuid}/hub/rs-eda``      a case as an RS-EDA envelope
 ==========================================  =====================================
 
 Endpoints are plain ``def`` functions over synchronous SQLAlchemy sessions;
@@ -34,7 +37,8 @@ from fastapi import FastAPI
 
 from app import __version__
 from app.models.db import open_database
-from app.server import errors, routes_auth, routes_case_events, routes_records, routes_slots, routes_sync
+from app.server import errors, routes_auth, routes_case_events, routes_records, routes_slots, routes_stats, routes_sync
+from app.server import routes_hub
 from app.server.deps import ServerState
 from app.server.schemas import HealthOut
 
@@ -66,6 +70,6 @@ def create_app(db_url: str) -> FastAPI:
     def healthz() -> HealthOut:
         return HealthOut()
 
-    for module in (routes_auth, routes_slots, routes_records, routes_case_events, routes_sync):
+    for module in (routes_auth, routes_slots, routes_records, routes_case_events, routes_sync, routes_stats, routes_hub):
         app.include_router(module.router)
     return app

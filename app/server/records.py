@@ -66,6 +66,20 @@ def same_document(stored: BaseModel, incoming: BaseModel) -> bool:
     return same_content(canonical(stored), canonical(incoming))
 
 
+def replayed(stored: Doc, incoming: BaseModel, message: str, *, original: BaseModel | None = None,
+             audit_as: tuple[Principal, str] | None = None) -> Doc:
+    """``stored`` when ``incoming`` repeats ``original`` (by default ``stored`` itself): a replay.
+
+    Otherwise the UUID was reused for other content: a 409 ``message``, written
+    to the audit trail as ``conflict`` under ``audit_as`` (principal, action) if given.
+    """
+    if not same_document(stored if original is None else original, incoming):
+        if audit_as is not None:
+            audit(*audit_as, incoming.uuid, "conflict")  # type: ignore[attr-defined]
+        raise conflict(message)
+    return stored
+
+
 def flush_new(session: Session, obj: object) -> None:
     """Insert ``obj``; a unique key clash (e.g. a patient UUID reused) is a 409."""
     try:
@@ -93,9 +107,9 @@ def store_case(session: Session, doc: CaseDoc, principal: Principal) -> tuple[in
         stored = case_to_doc(existing)
         # Case events change the row since; a replay is compared with the case as first created.
         created = _journalled(session, uuid, journal.KIND_CASE)
-        if not same_document(CaseDoc.model_validate(created[0]) if created else stored, doc):
-            audit(principal, permissions.CASES_PUT, uuid, "conflict")
-            raise conflict("Ce dossier existe déjà avec un contenu différent")
+        replayed(stored, doc, "Ce dossier existe déjà avec un contenu différent",
+                 original=CaseDoc.model_validate(created[0]) if created else None,
+                 audit_as=(principal, permissions.CASES_PUT))
         audit(principal, permissions.CASES_PUT, uuid, "replay")
         return 200, stored
     if session.scalar(select(Case.uuid).where(Case.case_id == doc.case_id)) is not None:

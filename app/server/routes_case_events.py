@@ -20,9 +20,10 @@ from pydantic import BaseModel
 from sqlalchemy import select
 
 from app.models import Case, CaseEvent, SurgeSwitch
+from app.server import records
 from app.server.deps import Principal, ServerState, audit, get_state, require
-from app.server.errors import ERROR_RESPONSES, ApiError, ErrorOut, conflict, invalid, not_found
-from app.server.routes_records import UuidPath, _PUT_RESPONSES, _flush_new, same_document
+from app.server.errors import ERROR_RESPONSES, ApiError, ErrorOut, invalid, not_found
+from app.server.routes_records import PUT_RESPONSES, UuidPath, check_path_uuid
 from app.services import case_events, journal, permissions
 from app.services.documents import CaseEventDoc, SurgeDoc
 
@@ -40,7 +41,7 @@ _FORBIDDEN = {403: {"model": ErrorOut, "description": "Changement interdit pour 
 
 @router.put("/cases/{case_uuid}/events/{uuid}", status_code=status.HTTP_201_CREATED, response_model=CaseEventDoc,
             tags=["dossiers"], summary="Ajouter un événement à un dossier (idempotent)",
-            responses={**_PUT_RESPONSES, **_FORBIDDEN})
+            responses={**PUT_RESPONSES, **_FORBIDDEN})
 def put_case_event(
     case_uuid: UuidPath,
     uuid: UuidPath,
@@ -50,8 +51,7 @@ def put_case_event(
     state: ServerState = Depends(get_state),
 ) -> CaseEventDoc:
     """Apply one change to a case; a replay of the same event answers 200."""
-    if doc.uuid != uuid:
-        raise invalid("uuid", "l'UUID de l'événement diffère de celui de l'adresse")
+    check_path_uuid(uuid, doc, of="de l'événement")
     if doc.case_uuid != case_uuid:
         raise invalid("case_uuid", "le dossier de l'événement diffère de celui de l'adresse")
     for field in doc.missing_fields():
@@ -59,10 +59,9 @@ def put_case_event(
     with state.write() as session:
         existing = session.get(CaseEvent, uuid)
         if existing is not None:
-            stored = case_events.event_to_doc(existing)
-            if not same_document(stored, doc):
-                audit(principal, permissions.CASE_EVENTS_PUT, uuid, "conflict")
-                raise conflict("Cet événement existe déjà avec un contenu différent")
+            stored = records.replayed(case_events.event_to_doc(existing), doc,
+                                      "Cet événement existe déjà avec un contenu différent",
+                                      audit_as=(principal, permissions.CASE_EVENTS_PUT))
             response.status_code = status.HTTP_200_OK
             return stored
         case = session.get(Case, case_uuid)
@@ -73,7 +72,7 @@ def put_case_event(
             audit(principal, permissions.CASE_EVENTS_PUT, uuid, f"forbidden {doc.type}")
             raise ApiError(403, "forbidden", reason)
         event = case_events.apply(case, doc, author=principal.username, author_role=principal.role)
-        _flush_new(session, event)
+        records.flush_new(session, event)
         stored = case_events.event_to_doc(session.get(CaseEvent, uuid))
         journal.append(session, uuid=uuid, kind=journal.KIND_CASE_EVENT, author=principal.username,
                        author_role=principal.role, payload=stored.model_dump(mode="json", exclude_none=True))
@@ -98,7 +97,7 @@ def list_case_events(
 
 
 @router.put("/surge/{uuid}", status_code=status.HTTP_201_CREATED, response_model=SurgeDoc, tags=["salle"],
-            summary="Basculer le mode afflux (idempotent)", responses=_PUT_RESPONSES)
+            summary="Basculer le mode afflux (idempotent)", responses=PUT_RESPONSES)
 def put_surge(
     uuid: UuidPath,
     doc: SurgeDoc,
@@ -107,19 +106,18 @@ def put_surge(
     state: ServerState = Depends(get_state),
 ) -> SurgeDoc:
     """Record the switch with who and why; the latest switch gives the room's mode."""
-    if doc.uuid != uuid:
-        raise invalid("uuid", "l'UUID du document diffère de celui de l'adresse")
+    check_path_uuid(uuid, doc)
     with state.write() as session:
         existing = session.get(SurgeSwitch, uuid)
         if existing is not None:
-            stored = SurgeDoc(uuid=existing.uuid, created_at=existing.created_at, active=existing.active,
-                              reason=existing.reason)
-            if not same_document(stored, doc):
-                raise conflict("Cette bascule existe déjà avec un contenu différent")
+            stored = records.replayed(SurgeDoc(uuid=existing.uuid, created_at=existing.created_at,
+                                               active=existing.active, reason=existing.reason), doc,
+                                      "Cette bascule existe déjà avec un contenu différent")
             response.status_code = status.HTTP_200_OK
             return stored
-        _flush_new(session, SurgeSwitch(uuid=uuid, active=doc.active, reason=doc.reason, created_at=doc.created_at,
-                                        author=principal.username, author_role=principal.role))
+        records.flush_new(session, SurgeSwitch(uuid=uuid, active=doc.active, reason=doc.reason,
+                                               created_at=doc.created_at, author=principal.username,
+                                               author_role=principal.role))
         journal.append(session, uuid=uuid, kind=journal.KIND_SURGE, author=principal.username,
                        author_role=principal.role, payload=doc.model_dump(mode="json"))
     audit(principal, permissions.SURGE_PUT, uuid, "on" if doc.active else "off")

@@ -25,16 +25,17 @@ misses nor repeats an entry, even if interrupted between two pages.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Path, Query, Response, status
 from pydantic import BaseModel
+from sqlalchemy.orm import Session
 
 from app.models import Case, Orientation
 from app.server import records
 from app.server.deps import Principal, ServerState, get_state, record_access, require
 from app.server.errors import ERROR_RESPONSES, ErrorOut, invalid, not_found
-from app.server.records import canonical, same_document  # noqa: F401  (used by routes_case_events)
 from app.server.schemas import JournalEntryOut, JournalPage
 from app.services import journal, permissions
 from app.services.documents import CaseDoc, OrientationDoc, case_to_doc, orientation_to_doc
@@ -43,27 +44,38 @@ router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
 
 UuidPath = Annotated[str, Path(min_length=1, max_length=36, description="UUID créé par le poste client")]
 
-_PUT_RESPONSES: dict[int | str, dict[str, Any]] = {
+#: OpenAPI ``responses=`` of every idempotent ``PUT`` (also those of :mod:`app.server.routes_case_events`).
+PUT_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"description": "Rejeu identique : le document déjà enregistré"},
     409: {"model": ErrorOut, "description": "UUID déjà utilisé avec un autre contenu, identifiant déjà pris, "
                                             "ou version d'orientation périmée (version_conflict, avec `current`)"},
 }
 
 
+Doc = TypeVar("Doc", bound=BaseModel)
+
+
 # --- helpers -------------------------------------------------------------------------------
 
-def _check_path_uuid(path_uuid: str, doc: BaseModel) -> None:
+def check_path_uuid(path_uuid: str, doc: BaseModel, of: str = "du document") -> None:
+    """422 on ``uuid`` when the document's UUID is not the one of the address."""
     if doc.uuid != path_uuid:  # type: ignore[attr-defined]
-        raise invalid("uuid", "l'UUID du document diffère de celui de l'adresse")
+        raise invalid("uuid", f"l'UUID {of} diffère de celui de l'adresse")
 
 
-_flush_new = records.flush_new  # used by routes_case_events
+def _put(path_uuid: str, doc: Doc, response: Response, principal: Principal, state: ServerState,
+         store: Callable[[Session, Doc, Principal], tuple[int, Doc]]) -> Doc:
+    """The idempotent ``PUT`` of a document stored by ``store`` (see :mod:`app.server.records`)."""
+    check_path_uuid(path_uuid, doc)
+    with state.write() as session:
+        response.status_code, stored = store(session, doc, principal)
+    return stored
 
 
 # --- cases ----------------------------------------------------------------------------------
 
 @router.put("/cases/{uuid}", status_code=status.HTTP_201_CREATED, response_model=CaseDoc,
-            tags=["dossiers"], summary="Créer un dossier (idempotent)", responses=_PUT_RESPONSES)
+            tags=["dossiers"], summary="Créer un dossier (idempotent)", responses=PUT_RESPONSES)
 def put_case(
     uuid: UuidPath,
     doc: CaseDoc,
@@ -72,10 +84,7 @@ def put_case(
     state: ServerState = Depends(get_state),
 ) -> CaseDoc:
     """Store a new case; a replay of the same content answers 200."""
-    _check_path_uuid(uuid, doc)
-    with state.write() as session:
-        response.status_code, stored = records.store_case(session, doc, principal)
-    return stored
+    return _put(uuid, doc, response, principal, state, records.store_case)
 
 
 @router.get("/cases/{uuid}", response_model=CaseDoc, tags=["dossiers"], summary="Lire un dossier",
@@ -97,7 +106,7 @@ def get_case(
 # --- orientations ---------------------------------------------------------------------------
 
 @router.put("/orientations/{uuid}", status_code=status.HTTP_201_CREATED, response_model=OrientationDoc,
-            tags=["orientations"], summary="Enregistrer une orientation (idempotent)", responses=_PUT_RESPONSES)
+            tags=["orientations"], summary="Enregistrer une orientation (idempotent)", responses=PUT_RESPONSES)
 def put_orientation(
     uuid: UuidPath,
     doc: OrientationDoc,
@@ -106,10 +115,7 @@ def put_orientation(
     state: ServerState = Depends(get_state),
 ) -> OrientationDoc:
     """Store a new orientation of a known case, or its next version (see :mod:`app.server.records`)."""
-    _check_path_uuid(uuid, doc)
-    with state.write() as session:
-        response.status_code, stored = records.store_orientation(session, doc, principal)
-    return stored
+    return _put(uuid, doc, response, principal, state, records.store_orientation)
 
 
 @router.get("/orientations/{uuid}", response_model=OrientationDoc, tags=["orientations"],

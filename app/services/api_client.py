@@ -106,34 +106,33 @@ def _error_for(response: httpx.Response) -> ApiError:
     return error_from(response.status_code, body)
 
 
+#: The exception of each error status; 409 ``slot_taken`` and 5xx are decided in :func:`error_from`.
+_BY_STATUS: dict[int, type[ApiError]] = {
+    401: Unauthorized, 403: Forbidden, 404: NotFound, 409: Conflict, 422: ValidationFailed,
+}
+
+
+def _field(body: dict, key: str, kind: type) -> Any:
+    """``body[key]`` when it has the expected JSON type, else None."""
+    value = body.get(key)
+    return value if isinstance(value, kind) else None
+
+
 def error_from(status: int, body: object) -> ApiError:
     """The exception for an error ``status`` and its JSON ``body`` (a response, or one result of a batch)."""
     if not isinstance(body, dict):
         body = {}
-    code = body.get("error") if isinstance(body.get("error"), str) else None
-    message = body.get("message") if isinstance(body.get("message"), str) else None
-    fields = body.get("fields") if isinstance(body.get("fields"), list) else None
-    if status == 401:
-        cls: type[ApiError] = Unauthorized
-    elif status == 403:
-        cls = Forbidden
-    elif status == 404:
-        cls = NotFound
-    elif status == 409:
-        cls = SlotTaken if code == "slot_taken" else Conflict
-    elif status == 422:
-        cls = ValidationFailed
-        if fields and not message:
-            message = "Données refusées : " + "; ".join(
-                f"{f.get('field')} : {f.get('message')}" for f in fields if isinstance(f, dict))
-    elif status >= 500:
-        cls = ServerError
+    code, message, fields = _field(body, "error", str), _field(body, "message", str), _field(body, "fields", list)
+    cls = _BY_STATUS.get(status, ServerError if status >= 500 else ApiError)
+    if cls is Conflict and code == "slot_taken":
+        cls = SlotTaken
+    elif cls is ValidationFailed and fields and not message:
+        message = "Données refusées : " + "; ".join(
+            f"{f.get('field')} : {f.get('message')}" for f in fields if isinstance(f, dict))
+    elif cls is ServerError:
         message = None  # a server-side crash text is no use to the user
-    else:
-        cls = ApiError
-    current = body.get("current") if isinstance(body.get("current"), dict) else None
-    changed = body.get("changed") if isinstance(body.get("changed"), list) else None
-    return cls(message, status=status, code=code, fields=fields, current=current, changed=changed)
+    return cls(message, status=status, code=code, fields=fields, current=_field(body, "current", dict),
+               changed=_field(body, "changed", list))
 
 
 class ApiClient:

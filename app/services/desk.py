@@ -151,12 +151,8 @@ class Desk:
             self._store.save_case(self.current_case, author=self.user.username)
         if outcome == search_model.ACCEPTED:
             kind = decisions.get("SOS_MEDECINS" if effecteur.get("kind") == "SOS" else "CONSULTATION_48H")
-            self._store.save_orientation(OrientationDoc(
-                uuid=new_uuid(), case_uuid=case.uuid, creation=self._clock(), decision_key=kind.key,
-                decision_type=kind.decision_type, resource_type=kind.resource_type,
-                orientation_type=kind.orientation_type, medical_transport=kind.medical_transport,
-                effecteur_id=effecteur.get("id"), effecteur_name=effecteur.get("name"), freetext=text,
-            ), author=self.user.username, author_role=self.user.role)
+            self._save_orientation(case, kind, effecteur_id=effecteur.get("id"),
+                                   effecteur_name=effecteur.get("name"), freetext=text)
         return text
 
     async def book(self, result: dict) -> OrientationDoc:
@@ -167,15 +163,8 @@ class Desk:
         kind = decisions.get(decisions.DECISION_FOR_SLOT_MODE.get(result["mode"], "CONSULTATION_48H"))
         if result["effecteur"]["kind"] == "SOS" and kind.key == "VISITE_DOMICILE":
             kind = decisions.get("SOS_MEDECINS")
-        doc = OrientationDoc(
-            uuid=orientation_uuid,
-            case_uuid=case.uuid,
-            creation=self._clock(),
-            decision_key=kind.key,
-            decision_type=kind.decision_type,
-            resource_type=kind.resource_type,
-            orientation_type=kind.orientation_type,
-            medical_transport=kind.medical_transport,
+        doc = self._save_orientation(
+            case, kind, uuid=orientation_uuid,
             slot_id=result["slot_id"],
             effecteur_id=result["effecteur"]["id"],
             effecteur_name=result["effecteur"]["name"],
@@ -183,7 +172,6 @@ class Desk:
             appointment_end=datetime.fromisoformat(result["end"]),
             appointment_mode=result["mode"],
         )
-        self._store.save_orientation(doc, author=self.user.username, author_role=self.user.role)
         self._mark_decided(doc)
         return doc
 
@@ -195,8 +183,18 @@ class Desk:
             from app.services.regulation import NotAllowed
 
             raise NotAllowed("Décision médicale : réservée aux médecins régulateurs (MRU, MRL)")
+        doc = self._save_orientation(case, kind, freetext=freetext or None)
+        self._mark_decided(doc)
+        return doc
+
+    def _save_orientation(self, case: CaseDoc, kind: decisions.DecisionKind, uuid: str | None = None,
+                          **details: object) -> OrientationDoc:
+        """Store (with its outbox row) an orientation of ``case`` to ``kind``, made now by this desk's user.
+
+        ``details`` are the other fields of the orientation (slot, effecteur, free text...).
+        """
         doc = OrientationDoc(
-            uuid=new_uuid(),
+            uuid=uuid or new_uuid(),
             case_uuid=case.uuid,
             creation=self._clock(),
             decision_key=kind.key,
@@ -204,10 +202,9 @@ class Desk:
             resource_type=kind.resource_type,
             orientation_type=kind.orientation_type,
             medical_transport=kind.medical_transport,
-            freetext=freetext or None,
+            **details,
         )
         self._store.save_orientation(doc, author=self.user.username, author_role=self.user.role)
-        self._mark_decided(doc)
         return doc
 
     def _mark_decided(self, doc: OrientationDoc) -> None:

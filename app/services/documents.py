@@ -55,6 +55,28 @@ def _aware(value: datetime | None) -> datetime | None:
 AwareDatetime = Annotated[datetime, AfterValidator(_aware)]
 
 
+def _known(list_name: str, message: str) -> AfterValidator:
+    """A check that a code is in the Hub Santé list ``list_name``; ``message`` is followed by the code."""
+    def check(v: str) -> str:
+        if not nomenclatures.is_known(list_name, v):
+            raise ValueError(f"{message} : {v}")
+        return v
+    return AfterValidator(check)
+
+
+def _matching(pattern: re.Pattern[str], message: str) -> AfterValidator:
+    """A check that a text matches ``pattern``, with a French ``message`` instead of the regex."""
+    def check(v: str) -> str:
+        if not pattern.match(v):
+            raise ValueError(message)
+        return v
+    return AfterValidator(check)
+
+
+Attribution = Annotated[str, Field(max_length=32), _known(nomenclatures.ATTRIBUTION, "attribution inconnue")]
+Phone = Annotated[str, _matching(E164, "numéro attendu au format international (+33…)")]
+
+
 class _Doc(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -99,14 +121,15 @@ class NoteDoc(_Doc):
 
 class CaseDoc(_Doc):
     uuid: str = Field(min_length=1, max_length=36)
-    case_id: str = Field(max_length=80)
+    case_id: Annotated[str, Field(max_length=80),
+                       _matching(CASE_ID, "identifiant de dossier invalide (fr.health.samuNNN.DRFR15…)")]
     owner: str = Field(pattern=r"^fr\.health\.samu[0-9A-Za-z]{3}$")
     creation: AwareDatetime
     reception: AwareDatetime | None = None
     origin: str = Field(default="15", max_length=16)
     perimeter: Literal["AMU", "SNP", "PSY", "NEONAT"] | None = None
     priority: Literal["P0", "P1", "P2", "P3", "NR"] = "NR"
-    attribution: str | None = Field(default=None, max_length=32)
+    attribution: Attribution | None = None
     status: CaseStatus = "ACTIF"
     health_motive_code: str | None = Field(default=None, max_length=16, pattern=r"^M\d{2}\.\d{2}(\.\d{2})?$")
     health_motive_label: str | None = Field(default=None, max_length=200)
@@ -115,12 +138,13 @@ class CaseDoc(_Doc):
     location_kind_code: str | None = Field(default=None, max_length=16, pattern=r"^L\d{2}(\.\d{2}){2}$")
     location_kind_label: str | None = Field(default=None, max_length=200)
     caller_name: str | None = Field(default=None, max_length=200)
-    caller_type: str | None = Field(default=None, max_length=16)
-    caller_phone: str | None = None
-    callback_phone: str | None = None
+    caller_type: Annotated[str, Field(max_length=16),
+                           _known(nomenclatures.CALLER_TYPE, "type d'appelant inconnu")] | None = None
+    caller_phone: Phone | None = None
+    callback_phone: Phone | None = None
     address_complete: str | None = Field(default=None, max_length=300)
     city_name: str | None = Field(default=None, max_length=120)
-    city_insee_code: str | None = None
+    city_insee_code: Annotated[str, _matching(INSEE, "code INSEE invalide")] | None = None
     lat: float | None = Field(default=None, ge=-90, le=90)
     lon: float | None = Field(default=None, ge=-180, le=180)
     coord_precision: Literal["VILLE", "RUE", "ADRESSE", "EXACTE", "INCONNUE"] | None = None
@@ -139,7 +163,7 @@ class CaseDoc(_Doc):
     decided_at: AwareDatetime | None = None
     accompanied: bool = False
     suggested_perimeter: Perimeter | None = None
-    suggested_attribution: str | None = Field(default=None, max_length=32)
+    suggested_attribution: Attribution | None = None
     surge: bool = False
     patients: list[PatientDoc] = Field(default_factory=list)
     notes: list[NoteDoc] = Field(default_factory=list)
@@ -149,47 +173,12 @@ class CaseDoc(_Doc):
     def _no_risks(cls, v):
         return [] if v is None else v
 
-    @field_validator("attribution", "suggested_attribution")
-    @classmethod
-    def _attribution(cls, v: str | None) -> str | None:
-        if v is not None and not nomenclatures.is_known(nomenclatures.ATTRIBUTION, v):
-            raise ValueError(f"attribution inconnue : {v}")
-        return v
-
-    @field_validator("caller_type")
-    @classmethod
-    def _caller_type(cls, v: str | None) -> str | None:
-        if v is not None and not nomenclatures.is_known(nomenclatures.CALLER_TYPE, v):
-            raise ValueError(f"type d'appelant inconnu : {v}")
-        return v
-
     @field_validator("lon")
     @classmethod
     def _place_in_france(cls, v: float | None, info: ValidationInfo) -> float | None:
         lat = info.data.get("lat")
         if v is not None and lat is not None and not in_france(lat, v):
             raise ValueError("lieu hors de France")
-        return v
-
-    @field_validator("case_id")
-    @classmethod
-    def _case_id(cls, v: str) -> str:
-        if not CASE_ID.match(v):
-            raise ValueError("identifiant de dossier invalide (fr.health.samuNNN.DRFR15…)")
-        return v
-
-    @field_validator("caller_phone", "callback_phone")
-    @classmethod
-    def _phone(cls, v: str | None) -> str | None:
-        if v is not None and not E164.match(v):
-            raise ValueError("numéro attendu au format international (+33…)")
-        return v
-
-    @field_validator("city_insee_code")
-    @classmethod
-    def _insee(cls, v: str | None) -> str | None:
-        if v is not None and not INSEE.match(v):
-            raise ValueError("code INSEE invalide")
         return v
 
 
@@ -236,7 +225,7 @@ class CaseEventDoc(_Doc):
     created_at: AwareDatetime
     type: EventType
     status: CaseStatus | None = None
-    attribution: str | None = Field(default=None, max_length=32)
+    attribution: Attribution | None = None
     perimeter: Perimeter | None = None
     priority: Literal["P0", "P1", "P2", "P3", "NR"] | None = None
     #: Hand-over target and whether the ARM stays on the line (P0).
@@ -245,13 +234,6 @@ class CaseEventDoc(_Doc):
     orientation_uuid: str | None = Field(default=None, max_length=36)
     #: The note's text, or the reason of a routing override.
     freetext: str | None = Field(default=None, min_length=1, max_length=10000)
-
-    @field_validator("attribution")
-    @classmethod
-    def _attribution(cls, v: str | None) -> str | None:
-        if v is not None and not nomenclatures.is_known(nomenclatures.ATTRIBUTION, v):
-            raise ValueError(f"attribution inconnue : {v}")
-        return v
 
     def missing_fields(self) -> list[str]:
         """Fields this event's type needs but that are empty (the server answers 422 naming the first)."""

@@ -13,14 +13,12 @@ details, kind of place, facts, risks, patients) and the route (suggested by
 
 from __future__ import annotations
 
-import csv
 import re
 import uuid as uuid_mod
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 
-from app import paths
 from app.services import nomenclatures, patients, routing
 from app.services.documents import CaseDoc, NoteDoc, in_france
 from app.services.patients import PatientForm
@@ -31,7 +29,6 @@ FIELD_ORDER = ("caller_phone", "callback_phone", "caller_name", "address", "comm
                "routing", "notes", "caller_language", "location_kind", "whats_happen", "patient_birth_date",
                "patient_age", "patient_sex", "patient_gp_rpps")
 _MAX_LENGTHS = {"caller_name": 200, "address": 300, "notes": 10000}
-_NOMENCLATURES = ("hub-sante", "nomenclatures", "latest")
 
 
 @dataclass(frozen=True)
@@ -135,16 +132,6 @@ def new_case_id(samu_code: str, when: datetime, desk: int, counter: int) -> str:
 
 # --- nomenclatures ----------------------------------------------------------------------------
 
-_clean = nomenclatures.clean
-
-
-def _read_nomenclature(name: str) -> list[list[str]]:
-    """Rows of a Hub code list without its header: [index, code, label_n1, label_n2, ...]."""
-    with open(paths.resource(*_NOMENCLATURES, name), encoding="utf-8", newline="") as fh:
-        rows = list(csv.reader(fh))
-    return [r + [""] * (4 - len(r)) for r in rows[1:] if len(r) > 1 and r[1].strip()]
-
-
 @lru_cache(maxsize=1)
 def _motives() -> tuple[nomenclatures.Code, ...]:
     """Selectable motives: every sub-motive, and the groups that have none ("Non renseigné")."""
@@ -180,9 +167,8 @@ def _sentence_case(text: str) -> str:
 
 _COLOURS = {"P0": "#d32f2f", "P1": "#f57c00", "P2": "#fbc02d", "P3": "#388e3c", "NR": "#9e9e9e"}
 PRIORITIES: tuple[Priority, ...] = tuple(
-    Priority(r[1].strip(), _sentence_case(_clean(r[2])), _clean(r[5] if len(r) > 5 else ""),
-             _COLOURS.get(r[1].strip(), "#9e9e9e"))
-    for r in _read_nomenclature("HubSante.priorite.csv")
+    Priority(c.code, _sentence_case(c.label), c.description, _COLOURS.get(c.code, "#9e9e9e"))
+    for c in nomenclatures.codes(nomenclatures.PRIORITY)
 )
 #: ``{"P0": "Urgence vitale", "P1": "Prioritaire", "P2": "Non urgent", "P3": "Différé", "NR": "Non régulé"}``
 PRIORITY_LABELS: dict[str, str] = {p.code: p.label for p in PRIORITIES}

@@ -28,29 +28,29 @@ hand the session factory to :class:`LocalStore`.  Rules it keeps:
   (another desk changed it first), :meth:`LocalStore.resolve_conflict` keeps
   this desk's version in the rejected outbox item (never lost, shown as
   "conflit") and reloads the server's version into the row.
+
+The journal side (storing pulled entries, adding what other desks wrote, the
+journal view) lives in :mod:`app.services.local_journal`; :class:`LocalStore`
+runs it inside its own transactions.
 """
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
 from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.models import Case, JournalEntry, Orientation, OutboxItem, Patient, SyncState, utcnow
+from app.models import Case, Orientation, OutboxItem, Patient, SyncState
 from app.models.case import CaseNote
-from app.services import case_store
+from app.services import case_store, local_journal
 from app.services.documents import (
     CaseDoc, CaseEventDoc, OrientationDoc, SurgeDoc, case_from_doc, case_to_doc, orientation_from_doc,
     orientation_to_doc,
 )
 
-log = logging.getLogger(__name__)
-
-CURSOR_KEY = "journal_cursor"
 API = "/api/v1"
 _CASE_SCALARS = [n for n in CaseDoc.model_fields if n not in ("patients", "notes")]
 
@@ -76,9 +76,9 @@ def _item(row: OutboxItem) -> PendingItem:
                        row.created_at, row.attempts, row.last_error, row.rejected)
 
 
-def _entry_dict(e: JournalEntry) -> dict:
-    return {"seq": e.seq, "uuid": e.uuid, "kind": e.kind, "author": e.author, "author_role": e.author_role,
-            "created_at": e.created_at, "payload": e.payload, "pending": False, "rejected": False, "error": None}
+def _assign(row: object, values: dict) -> None:
+    for name, value in values.items():
+        setattr(row, name, value)
 
 
 def _merge_children(existing: list, docs: list, factory: type) -> list:
@@ -91,8 +91,7 @@ def _merge_children(existing: list, docs: list, factory: type) -> list:
         if child is None:
             child = factory(**values)
         else:
-            for name, value in values.items():
-                setattr(child, name, value)
+            _assign(child, values)
         merged.append(child)
     return merged
 
@@ -127,8 +126,7 @@ class LocalStore:
             else:
                 # A correction is the next version of what this desk last knew (stale → 409 on the server).
                 doc = doc.model_copy(update={"version": row.version + 1})
-                for name, value in doc.model_dump().items():
-                    setattr(row, name, value)
+                _assign(row, doc.model_dump())
             self._queue(session, "orientation", doc.uuid, f"{API}/orientations/{doc.uuid}",
                         doc.model_dump(mode="json"))
 
@@ -235,105 +233,45 @@ class LocalStore:
     def resolve_conflict(self, item_id: int, error: str, current: dict | None) -> None:
         """A stale orientation: keep our version in the rejected item, reload the server's in the row."""
         with self._sessions() as session, session.begin():
-            row = session.get(OutboxItem, item_id)
-            if row is not None:
-                row.attempts += 1
-                row.last_error = error
-                row.rejected = True
+            self._failed(session, item_id, error, reject=True)
             try:
                 doc = OrientationDoc.model_validate(current) if current else None
             except ValidationError:
                 doc = None
             local = session.get(Orientation, doc.uuid) if doc is not None else None
             if local is not None:
-                for name, value in doc.model_dump().items():
-                    setattr(local, name, value)
+                _assign(local, doc.model_dump())
 
     def mark_failed(self, item_id: int, error: str) -> None:
         with self._sessions() as session, session.begin():
-            row = session.get(OutboxItem, item_id)
-            if row is not None:
-                row.attempts += 1
-                row.last_error = error
+            self._failed(session, item_id, error, reject=False)
 
     def mark_rejected(self, item_id: int, error: str) -> None:
         """The server refused the item for good: keep it for the user, never retry it."""
         with self._sessions() as session, session.begin():
-            row = session.get(OutboxItem, item_id)
-            if row is not None:
-                row.attempts += 1
-                row.last_error = error
+            self._failed(session, item_id, error, reject=True)
+
+    @staticmethod
+    def _failed(session: Session, item_id: int, error: str, *, reject: bool) -> None:
+        """Count one more failed attempt of an item (if still there); ``reject``: never retry it."""
+        row = session.get(OutboxItem, item_id)
+        if row is not None:
+            row.attempts += 1
+            row.last_error = error
+            if reject:
                 row.rejected = True
 
-    # --- journal --------------------------------------------------------------------------
+    # --- journal (rules in app.services.local_journal) ---------------------------------------
     def journal_cursor(self) -> int:
         with self._sessions() as session:
-            state = session.get(SyncState, CURSOR_KEY)
-            return int(state.value) if state is not None else 0
+            return local_journal.cursor(session)
 
     def store_journal(self, entries: list[dict], next_after: int) -> list[dict]:
         """Store pulled entries and move the cursor, in one transaction; returns the new entries."""
-        added: list[dict] = []
         with self._sessions() as session, session.begin():
-            top = next_after
-            for raw in sorted(entries, key=lambda e: e["seq"]):
-                top = max(top, raw["seq"])
-                if session.get(JournalEntry, raw["seq"]) is not None:
-                    continue
-                created = raw.get("created_at")
-                created = datetime.fromisoformat(created) if isinstance(created, str) else created or utcnow()
-                if created.tzinfo is None:
-                    created = created.replace(tzinfo=timezone.utc)
-                entry = JournalEntry(
-                    seq=raw["seq"], uuid=raw["uuid"], kind=raw["kind"], author=raw.get("author") or "",
-                    author_role=raw.get("author_role") or "", payload=raw.get("payload") or {},
-                    created_at=created, prev_hash=raw.get("prev_hash") or "", entry_hash=raw.get("entry_hash") or "",
-                )
-                session.add(entry)
-                self._apply_remote(session, entry)
-                session.flush()
-                added.append(_entry_dict(entry))
-            state = session.get(SyncState, CURSOR_KEY)
-            if state is None:
-                session.add(SyncState(key=CURSOR_KEY, value=str(top)))
-            elif top > int(state.value):
-                state.value = str(top)
-        return added
-
-    @staticmethod
-    def _apply_remote(session: Session, entry: JournalEntry) -> None:
-        """Add a case or orientation written at another desk; never overwrite a local row."""
-        try:
-            if entry.kind == "case" and session.get(Case, entry.uuid) is None:
-                doc = CaseDoc.model_validate(entry.payload)
-                if session.scalar(select(Case.uuid).where(Case.case_id == doc.case_id)) is None:
-                    session.add(case_from_doc(doc, created_by=entry.author))
-            elif entry.kind in ("case_event", "surge"):
-                case_store.apply_remote(session, entry)
-            elif entry.kind == "orientation" and session.get(Orientation, entry.uuid) is None:
-                doc = OrientationDoc.model_validate(entry.payload)
-                if session.get(Case, doc.case_uuid) is not None:
-                    session.add(orientation_from_doc(doc, author=entry.author, author_role=entry.author_role))
-        except ValidationError:
-            log.warning("journal entry %s (%s): payload not understood, kept as is", entry.seq, entry.kind)
+            return local_journal.store_entries(session, entries, next_after)
 
     def journal(self, limit: int = 200) -> list[dict]:
         """Outbox items (pending or rejected) first, then pulled entries; each part newest first."""
         with self._sessions() as session:
-            items = session.scalars(select(OutboxItem).order_by(OutboxItem.id.desc()).limit(limit)).all()
-            rows: list[dict] = []
-            for item in items:
-                author, role = "", ""
-                if item.entity == "case" and (case := session.get(Case, item.entity_uuid)) is not None:
-                    author = case.created_by
-                elif item.entity == "orientation" and (o := session.get(Orientation, item.entity_uuid)) is not None:
-                    author, role = o.author, o.author_role
-                rows.append({"seq": None, "uuid": item.entity_uuid, "kind": item.entity, "author": author,
-                             "author_role": role, "created_at": item.created_at, "payload": dict(item.body),
-                             "pending": not item.rejected, "rejected": item.rejected,
-                             "error": item.last_error if item.rejected else None})
-            left = limit - len(rows)
-            if left > 0:
-                pulled = session.scalars(select(JournalEntry).order_by(JournalEntry.seq.desc()).limit(left)).all()
-                rows.extend(_entry_dict(e) for e in pulled)
-            return rows
+            return local_journal.journal_rows(session, limit)

@@ -40,6 +40,9 @@ CASE_EVENTS_GET = "cases.events.get"
 SURGE_PUT = "surge.put"
 JOURNAL_LIST = "journal.list"
 SYNC_BATCH = "sync.batch"
+HUB_MESSAGES_POST = "hub.messages.post"
+HUB_RS_EDA_GET = "hub.rs_eda.get"
+STATS_GET = "stats.get"
 
 _A, _O, _L, _U, _S, _D = (Role.ARM.value, Role.OSNP.value, Role.MRL.value, Role.MRU.value,
                           Role.SUPERVISEUR.value, Role.ADMIN.value)
@@ -59,6 +62,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     JOURNAL_LIST: ALL_ROLES,
     # Each item of a batch is then checked against its own PUT route.
     SYNC_BATCH: frozenset({_A, _O, _L, _U}),
+    STATS_GET: frozenset({_S, _D}),
+    HUB_MESSAGES_POST: frozenset({_A, _L, _U, _D}),  # ADMIN: the Hub connector's technical account
+    HUB_RS_EDA_GET: frozenset({_A, _O, _L, _U, _S}),  # the same readers as the case itself
 }
 
 #: What each route does, in French, for the README and the console's help.
@@ -75,6 +81,9 @@ ROUTE_LABELS: dict[str, str] = {
     SURGE_PUT: "Basculer le mode afflux",
     JOURNAL_LIST: "Lire le journal partagé",
     SYNC_BATCH: "Envoyer la file d'attente du poste (dossiers, orientations) par lots",
+    STATS_GET: "Lire les indicateurs de la salle (file, délais, QS60)",
+    HUB_MESSAGES_POST: "Recevoir un message Hub Santé (RS-EDA, RS-EDA-MAJ)",
+    HUB_RS_EDA_GET: "Exporter un dossier en RS-EDA (Hub Santé)",
 }
 
 #: The HTTP method and path of each route, for documentation.
@@ -91,6 +100,9 @@ ROUTE_PATHS: dict[str, str] = {
     SURGE_PUT: "PUT /api/v1/surge/{uuid}",
     JOURNAL_LIST: "GET /api/v1/journal",
     SYNC_BATCH: "POST /api/v1/sync/batch",
+    STATS_GET: "GET /api/v1/stats",
+    HUB_MESSAGES_POST: "POST /api/v1/hub/messages",
+    HUB_RS_EDA_GET: "GET /api/v1/cases/{uuid}/hub/rs-eda",
 }
 
 

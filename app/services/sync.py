@@ -110,22 +110,19 @@ class SyncService:
     # --- one round ------------------------------------------------------------------------
     async def sync_once(self) -> SyncReport:
         """Push the outbox, then pull the journal; see the module docstring."""
-        async with self._lock:
-            report = SyncReport()
-            try:
-                await self._push(report)
-                if report.error is None and not report.auth_required:
-                    await self._pull(report)
-            finally:
-                self._publish(report)
-            return report
+        return await self._round(pull=True)
 
     async def push_once(self) -> SyncReport:
         """Only the push half of a round (what a console with no need of the journal does)."""
+        return await self._round(pull=False)
+
+    async def _round(self, *, pull: bool) -> SyncReport:
         async with self._lock:
             report = SyncReport()
             try:
                 await self._push(report)
+                if pull and report.error is None and not report.auth_required:
+                    await self._pull(report)
             finally:
                 self._publish(report)
             return report
@@ -166,10 +163,7 @@ class SyncService:
         try:
             results = await self.client.push_batch([{"id": i.id, "entity": i.entity, "body": i.body} for i in items])
         except (Offline, ServerError) as exc:
-            self.store.mark_failed(items[0].id, exc.message)
-            log.info("outbox batch of %d not sent: %s", len(items), type(exc).__name__)
-            self._fail(report, exc)
-            return False
+            return self._not_sent(items[0], exc, report, f"outbox batch of {len(items)}")
         except ApiError as exc:  # 401, or the batch itself refused (422: a bug, not the user's data)
             self._fail(report, exc)
             return False
@@ -193,10 +187,7 @@ class SyncService:
         try:
             await self.client.put(item.path, item.body)
         except (Offline, ServerError) as exc:
-            self.store.mark_failed(item.id, exc.message)
-            log.info("outbox item %s (%s) not sent: %s", item.id, item.entity, type(exc).__name__)
-            self._fail(report, exc)
-            return False
+            return self._not_sent(item, exc, report, f"outbox item {item.id} ({item.entity})")
         except Unauthorized as exc:
             self._fail(report, exc)
             return False
@@ -208,6 +199,13 @@ class SyncService:
         if self.store.mark_sent(item.id, item.body):
             report.pushed += 1
         return True
+
+    def _not_sent(self, first: PendingItem, exc: ApiError, report: SyncReport, what: str) -> bool:
+        """No answer or a 5xx: count an attempt on the ``first`` item sent; the round stops (False)."""
+        self.store.mark_failed(first.id, exc.message)
+        log.info("%s not sent: %s", what, type(exc).__name__)
+        self._fail(report, exc)
+        return False
 
     def _reject(self, item: PendingItem, exc: ApiError, report: SyncReport) -> None:
         """The server refused ``item`` for good: keep it for the user; reload the server's version on a conflict."""

@@ -133,6 +133,9 @@ class Console:
         self.window.orientationRecorded.connect(lambda _uuid: self.sync.wake())
         self.window.intake.caseSubmitted.connect(lambda _form: self.sync.wake())
         self.window.map_view.ready.connect(self._on_map_ready)
+        if info.role in ("SUPERVISEUR", "ADMIN"):  # issue 7: the live wall, docked (F9)
+            from app.ui.supervisor_wall import attach_wall
+            attach_wall(self.window, self.store.session_factory, self.sync)
         self.window.show()
         self.window.intake.focus_first()
         spawn(self.sync.run(), name="sync")

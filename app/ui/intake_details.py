@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from app.services import nomenclatures as nom
 from app.ui.completion import SearchCompleter
-from app.ui.qt import QComboBox, QFormLayout, QGroupBox, QLabel, QLineEdit, QVBoxLayout, QWidget, Signal, Slot
-
-_ERROR_STYLE = "color: #c62828; font-weight: bold;"
+from app.ui.form_rows import add_row, error_label, line_edit, show_messages
+from app.ui.qt import QComboBox, QFormLayout, QGroupBox, QLabel, QLineEdit, QWidget, Signal, Slot
 
 
 def _codes(name: str, limit: int = 12):
@@ -33,14 +32,14 @@ class DetailsSection(QGroupBox):
         tr = self.tr
         self.caller_type = self._combo(tr("Type d'appelant"), nom.CALLER_TYPE)
         self.communication = self._combo(tr("Difficulté de communication"), nom.COMMUNICATION)
-        self.language_edit = self._line(tr("Langue de l'appelant"), tr("fr, anglais, arabe…"))
-        self.building_edit = self._line(tr("Bâtiment"), tr("Bât. B, résidence…"))
-        self.floor_edit = self._line(tr("Étage"), tr("3"))
-        self.code_edit = self._line(tr("Digicode"), tr("A1234"))
-        self.intercom_edit = self._line(tr("Interphone"), tr("Nom sur l'interphone"))
-        self.place_edit = self._line(tr("Type de lieu"), tr("L01… ou mots (domicile, voie publique)"))
-        self.facts_edit = self._line(tr("Nature des faits"), tr("C02… ou mots (chute, accident)"))
-        self.risk_edit = self._line(tr("Risques"), tr("R… ou mots ; Entrée ajoute"))
+        self.language_edit = line_edit(self, tr("Langue de l'appelant"), tr("fr, anglais, arabe…"))
+        self.building_edit = line_edit(self, tr("Bâtiment"), tr("Bât. B, résidence…"))
+        self.floor_edit = line_edit(self, tr("Étage"), tr("3"))
+        self.code_edit = line_edit(self, tr("Digicode"), tr("A1234"))
+        self.intercom_edit = line_edit(self, tr("Interphone"), tr("Nom sur l'interphone"))
+        self.place_edit = line_edit(self, tr("Type de lieu"), tr("L01… ou mots (domicile, voie publique)"))
+        self.facts_edit = line_edit(self, tr("Nature des faits"), tr("C02… ou mots (chute, accident)"))
+        self.risk_edit = line_edit(self, tr("Risques"), tr("R… ou mots ; Entrée ajoute"))
         self.risk_label = QLabel(self)
         self.risk_label.setAccessibleName(tr("Risques retenus"))
         self.language = SearchCompleter(self.language_edit, _codes(nom.LANGUAGE))
@@ -48,7 +47,7 @@ class DetailsSection(QGroupBox):
         self.facts = SearchCompleter(self.facts_edit, _codes(nom.FACT))
         self.risk = SearchCompleter(self.risk_edit, _codes(nom.RISK))
         self.risks: list[str] = []
-        self.errors = {n: self._error(n) for n in ("caller_language", "location_kind", "whats_happen")}
+        self.errors = {n: error_label(self, f"error_{n}") for n in ("caller_language", "location_kind", "whats_happen")}
         form = QFormLayout(self)
         rows = [(tr("T&ype d'appelant"), self.caller_type, None), (tr("Lan&gue"), self.language_edit,
                 "caller_language"), (tr("Co&mmunication"), self.communication, None),
@@ -57,14 +56,7 @@ class DetailsSection(QGroupBox):
                 (tr("Lie&u"), self.place_edit, "location_kind"),
                 (tr("&Faits"), self.facts_edit, "whats_happen"), (tr("&Risques"), self.risk_edit, None)]
         for text, field, error in rows:
-            label = QLabel(text, self)
-            label.setBuddy(field)
-            box = QVBoxLayout()
-            box.setSpacing(1)
-            box.addWidget(field)
-            if error:
-                box.addWidget(self.errors[error])
-            form.addRow(label, box)
+            add_row(form, self, text, field, self.errors.get(error))
         form.addRow("", self.risk_label)
         self.place.chosen.connect(self.changed)
         self.place.edited.connect(self.changed)
@@ -79,19 +71,6 @@ class DetailsSection(QGroupBox):
             combo.addItem(display, code)
         return combo
 
-    def _line(self, accessible: str, placeholder: str) -> QLineEdit:
-        edit = QLineEdit(self)
-        edit.setAccessibleName(accessible)
-        edit.setPlaceholderText(placeholder)
-        return edit
-
-    def _error(self, name: str) -> QLabel:
-        label = QLabel(self)
-        label.setObjectName(f"error_{name}")
-        label.setStyleSheet(_ERROR_STYLE)
-        label.hide()
-        return label
-
     def values(self) -> dict:
         """The section's fields under their :class:`~app.services.intake.IntakeForm` names."""
         return {
@@ -104,9 +83,7 @@ class DetailsSection(QGroupBox):
         }
 
     def show_errors(self, messages: dict[str, str]) -> None:
-        for name, label in self.errors.items():
-            label.setText(messages.get(name, ""))
-            label.setVisible(name in messages)
+        show_messages(self.errors, messages)
 
     def clear(self) -> None:
         for edit in self.findChildren(QLineEdit):

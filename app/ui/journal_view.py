@@ -17,9 +17,10 @@ from app.services import decisions
 from app.services.intake import PRIORITY_LABELS
 from app.services.presentation import PARIS, format_slot_time, parse_time
 from app.ui.qt import (
-    QAbstractItemView, QAbstractTableModel, QColor, QCoreApplication, QHeaderView, QItemSelectionModel, QLabel,
-    QModelIndex, QPersistentModelIndex, Qt, QTableView, QVBoxLayout, QWidget,
+    QAbstractItemView, QColor, QCoreApplication, QHeaderView, QItemSelectionModel, QLabel, QModelIndex,
+    QPersistentModelIndex, Qt, QTableView, QVBoxLayout, QWidget,
 )
+from app.ui.table_model import RowCacheModel
 
 COL_TIME, COL_KIND, COL_AUTHOR, COL_SUMMARY, COL_STATE = range(5)
 _HEADERS = ("Heure", "Type", "Auteur", "Résumé", "État")
@@ -79,8 +80,10 @@ def _time_text(value, today) -> tuple[str, str]:
     return short, t.strftime("%d/%m/%Y %H:%M:%S")
 
 
-class JournalModel(QAbstractTableModel):
+class JournalModel(RowCacheModel):
     """Read-only adapter over journal entry dicts, in the order given (newest first)."""
+
+    HEADERS = _HEADERS
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -115,12 +118,6 @@ class JournalModel(QAbstractTableModel):
     def row_of_uuid(self, uuid: str) -> int | None:
         return next((i for i, e in enumerate(self._entries) if e.get("uuid") == uuid), None)
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(_HEADERS)
-
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
@@ -144,18 +141,6 @@ class JournalModel(QAbstractTableModel):
             if col == COL_SUMMARY:
                 return texts[col]
         return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
-                and 0 <= section < len(_HEADERS):
-            return _tr(_HEADERS[section])
-        return None
-
-    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
 
 class JournalView(QWidget):

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from app.services import patients
 from app.services.patients import PatientForm
+from app.ui.form_rows import add_row, error_label, line_edit, show_messages
 from app.ui.qt import (
-    QComboBox, QFormLayout, QGroupBox, QKeySequence, QLabel, QLineEdit, QListWidget, QPushButton, QShortcut, Qt,
-    QVBoxLayout, QWidget, Signal, Slot,
+    QComboBox, QFormLayout, QGroupBox, QKeySequence, QLineEdit, QListWidget, QPushButton, QShortcut, Qt, QWidget,
+    Signal, Slot,
 )
-
-_ERROR_STYLE = "color: #c62828; font-weight: bold;"
 
 
 class PatientSection(QGroupBox):
@@ -31,23 +30,23 @@ class PatientSection(QGroupBox):
         super().__init__(parent)
         tr = self.tr
         self.setTitle(tr("Patients (Ctrl+Maj+P : ajouter)"))
-        self.last_name = self._line(tr("Nom du patient"), tr("Nom de naissance"))
-        self.first_name = self._line(tr("Prénom du patient"), "")
-        self.birth_date = self._line(tr("Date de naissance"), tr("jj/mm/aaaa"))
-        self.age = self._line(tr("Âge"), tr("45, 3 mois, 10 j"))
+        self.last_name = line_edit(self, tr("Nom du patient"), tr("Nom de naissance"))
+        self.first_name = line_edit(self, tr("Prénom du patient"), "")
+        self.birth_date = line_edit(self, tr("Date de naissance"), tr("jj/mm/aaaa"))
+        self.age = line_edit(self, tr("Âge"), tr("45, 3 mois, 10 j"))
         self.sex = QComboBox(self)
         self.sex.setAccessibleName(tr("Sexe"))
         self.sex.addItem("—", "")
         for code, label in patients.SEXES.items():
             self.sex.addItem(f"{code} — {label}", code)
-        self.gp_name = self._line(tr("Médecin traitant"), tr("Dr …"))
-        self.gp_rpps = self._line(tr("RPPS du médecin traitant"), tr("11 chiffres"))
+        self.gp_name = line_edit(self, tr("Médecin traitant"), tr("Dr …"))
+        self.gp_rpps = line_edit(self, tr("RPPS du médecin traitant"), tr("11 chiffres"))
         self.add_button = QPushButton(tr("Ajouter le patient (Ctrl+Maj+P)"), self)
         self.list = QListWidget(self)
         self.list.setAccessibleName(tr("Patients ajoutés"))
         self.list.setMaximumHeight(70)
         self._fields = {"birth_date": self.birth_date, "age": self.age, "sex": self.sex, "gp_rpps": self.gp_rpps}
-        self.errors = {name: self._error(name) for name in self._fields}
+        self.errors = {name: error_label(self, f"error_patient_{name}") for name in self._fields}
         self._added: list[PatientForm] = []
         form = QFormLayout(self)
         for text, widget, error in [
@@ -56,32 +55,12 @@ class PatientSection(QGroupBox):
             (tr("Sexe"), self.sex, "sex"), (tr("Médecin traitant"), self.gp_name, None),
             (tr("RPPS"), self.gp_rpps, "gp_rpps"),
         ]:
-            label = QLabel(text, self)
-            label.setBuddy(widget)
-            box = QVBoxLayout()
-            box.setSpacing(1)
-            box.addWidget(widget)
-            if error:
-                box.addWidget(self.errors[error])
-            form.addRow(label, box)
+            add_row(form, self, text, widget, self.errors.get(error))
         form.addRow(self.add_button)
         form.addRow(self.list)
         self.add_button.clicked.connect(self.add_current)
         QShortcut(QKeySequence("Ctrl+Shift+P"), self, self.add_current,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-
-    def _line(self, accessible: str, placeholder: str) -> QLineEdit:
-        edit = QLineEdit(self)
-        edit.setAccessibleName(accessible)
-        edit.setPlaceholderText(placeholder)
-        return edit
-
-    def _error(self, name: str) -> QLabel:
-        label = QLabel(self)
-        label.setObjectName(f"error_patient_{name}")
-        label.setStyleSheet(_ERROR_STYLE)
-        label.hide()
-        return label
 
     def current(self) -> PatientForm:
         return PatientForm(self.last_name.text(), self.first_name.text(), self.birth_date.text(), self.age.text(),
@@ -110,9 +89,7 @@ class PatientSection(QGroupBox):
         return True
 
     def show_errors(self, errors: dict[str, str]) -> None:
-        for name, label in self.errors.items():
-            label.setText(errors.get(name, ""))
-            label.setVisible(name in errors)
+        show_messages(self.errors, errors)
 
     def _clear_editor(self) -> None:
         for edit in self.findChildren(QLineEdit):

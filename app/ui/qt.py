@@ -90,3 +90,11 @@ __all__ += [
 from PySide6.QtWidgets import QCheckBox, QInputDialog, QListWidget  # noqa: E402
 
 __all__ += ["QCheckBox", "QInputDialog", "QListWidget"]
+
+# --- added for the supervisor wall (issue 7): background work, dock, charts, export -----------------
+from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis  # noqa: E402
+from PySide6.QtCore import QRunnable, QThreadPool  # noqa: E402
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QProgressBar  # noqa: E402
+
+__all__ += ["QBarCategoryAxis", "QBarSeries", "QBarSet", "QChart", "QChartView", "QValueAxis", "QRunnable",
+            "QThreadPool", "QDockWidget", "QFileDialog", "QProgressBar"]

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from app.services import decisions, nomenclatures, queue
 from app.services.regulation import NotAllowed
-from app.ui.qt import QInputDialog, QKeySequence, QMessageBox, QObject, QShortcut, Qt, QTimer, Slot
+from app.ui.qt import QInputDialog, QMessageBox, QObject, Qt, QTimer, Slot
+from app.ui.shortcuts import bind_window_shortcuts
 
 #: (keys, French description) of the actions installed here, for the F1 sheet.
 SHORTCUTS = [
@@ -56,12 +57,9 @@ class RegulationActions(QObject):
         self._w, self._desk, self._queue = window, desk, queue_view
         self._reg = desk.regulation
         self._draft_uuid: str | None = None
-        for keys, slot in (("Ctrl+T", self.hand_over), ("Ctrl+Shift+N", self.add_note),
-                           ("Ctrl+Shift+W", self.close_case), ("Ctrl+Shift+A", self.toggle_surge),
-                           ("Ctrl+Shift+R", self.restore_draft), ("F6", self.focus_queue)):
-            shortcut = QShortcut(QKeySequence(keys), window)
-            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
-            shortcut.activated.connect(slot)
+        bind_window_shortcuts(window, (("Ctrl+T", self.hand_over), ("Ctrl+Shift+N", self.add_note),
+                                       ("Ctrl+Shift+W", self.close_case), ("Ctrl+Shift+A", self.toggle_surge),
+                                       ("Ctrl+Shift+R", self.restore_draft), ("F6", self.focus_queue)))
         window.intake.draftRequested.connect(self.save_draft)
         queue_view.caseActivated.connect(self.open_case)
         self._timer = QTimer(self)

@@ -89,6 +89,15 @@ class RoutingRow(QWidget):
     def reason(self) -> str:
         return self.reason_edit.text() if self.is_override() else ""
 
+    def attribution(self) -> str:
+        """The attribution of the chosen stream: the suggestion's when it is followed, else the stream's default."""
+        suggestion, perimeter = self._suggestion, self.perimeter()
+        if not perimeter:
+            return ""
+        if suggestion is not None and perimeter == suggestion.perimeter:
+            return suggestion.attribution
+        return routing.default_attribution(perimeter)
+
     def reset(self) -> None:
         self._manual = False
         self.reason_edit.clear()

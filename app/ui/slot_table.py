@@ -16,9 +16,10 @@ from app.services.presentation import (
     GROUP_LABELS, STALE_MARK, format_slot_time, kind_label, stale_tooltip, table_rows,
 )
 from app.ui.qt import (
-    QAbstractItemView, QAbstractTableModel, QColor, QItemSelectionModel, QKeyEvent, QModelIndex, QPainter,
-    QPersistentModelIndex, Qt, QTableView, QWidget, Signal, Slot,
+    QAbstractItemView, QColor, QItemSelectionModel, QKeyEvent, QModelIndex, QPainter, QPersistentModelIndex, Qt,
+    QTableView, QWidget, Signal, Slot,
 )
+from app.ui.table_model import RowCacheModel
 
 COL_GROUP, COL_START, COL_EFFECTEUR, COL_KIND, COL_MODE, COL_DISTANCE, COL_CITY, COL_PHONE = range(8)
 _HEADERS = ("Groupe", "Début", "Effecteur", "Type", "Mode", "Distance", "Commune", "Téléphone")
@@ -33,8 +34,10 @@ def format_distance(km: float | None) -> str:
     return "" if km is None else f"{km:.1f} km".replace(".", ",")
 
 
-class SlotTableModel(QAbstractTableModel):
+class SlotTableModel(RowCacheModel):
     """Read-only adapter over a list of search-result dicts (best first)."""
+
+    HEADERS = _HEADERS
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -80,12 +83,6 @@ class SlotTableModel(QAbstractTableModel):
                      if (r.get("effecteur") or {}).get("id") == effecteur_id), None)
 
     # --- QAbstractTableModel ------------------------------------------------------------------
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(_HEADERS)
-
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
@@ -106,18 +103,6 @@ class SlotTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and col == COL_DISTANCE:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
-                and 0 <= section < len(_HEADERS):
-            return self.tr(_HEADERS[section])
-        return None
-
-    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
     def _tooltip(self, r: dict) -> str:
         eff = r.get("effecteur") or {}

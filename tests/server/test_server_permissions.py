@@ -34,6 +34,10 @@ def _request(route: str, case_body, orientation_body) -> tuple[str, str, dict | 
                                  "reason": "Épidémie de grippe"}),
         permissions.SYNC_BATCH: ("POST", "/api/v1/sync/batch",
                                  {"items": [{"id": 1, "entity": "case", "body": case_body(uuid=u)}]}),
+        permissions.STATS_GET: ("GET", "/api/v1/stats?start=2024-01-18T08:00:00%2B01:00"
+                                       "&end=2024-01-18T20:00:00%2B01:00", None),
+        permissions.HUB_MESSAGES_POST: ("POST", "/api/v1/hub/messages", {"not": "an envelope"}),
+        permissions.HUB_RS_EDA_GET: ("GET", f"/api/v1/cases/{u}/hub/rs-eda", None),
     }[route]
 
 
@@ -62,11 +66,15 @@ def test_table_matches_the_agreed_contract():
         "surge.put": {"MRL", "MRU", "SUPERVISEUR"},
         "sync.batch": {"ARM", "OSNP", "MRL", "MRU"},
         "auth.me": set(ROLES),
+        "stats.get": {"SUPERVISEUR", "ADMIN"},
+        "hub.messages.post": {"ARM", "MRL", "MRU", "ADMIN"},
+        "hub.rs_eda.get": {"ARM", "OSNP", "MRL", "MRU", "SUPERVISEUR"},
     }
     assert {route: set(roles) for route, roles in permissions.PERMISSIONS.items()} == expected
     assert permissions.is_allowed("slots.book", "OSNP") and not permissions.is_allowed("slots.book", "ARM")
     assert permissions.routes_for("SUPERVISEUR") == ["auth.me", "cases.get", "orientations.get", "cases.events.get",
-                                                     "surge.put", "journal.list"]
+                                                     "surge.put", "journal.list", "stats.get",
+                                                     "hub.rs_eda.get"]
     assert permissions.as_table()[2] == ("slots.book", "POST /api/v1/slots/{slot_id}/booking", ["OSNP", "MRL", "MRU"])
 
 

@@ -29,6 +29,9 @@ EXPECTED_ROUTES = {
     ("get", "/api/v1/cases/{case_uuid}/events"),
     ("put", "/api/v1/surge/{uuid}"),
     ("post", "/api/v1/sync/batch"),
+    ("get", "/api/v1/stats"),
+    ("post", "/api/v1/hub/messages"),
+    ("get", "/api/v1/cases/{uuid}/hub/rs-eda"),
 }
 
 

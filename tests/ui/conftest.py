@@ -18,7 +18,20 @@ import app.ui.qt  # noqa: E402,F401  (import side effect: Qt/WebEngine loaded be
 
 import pytest  # noqa: E402
 
+from app.services.communes import default_index  # noqa: E402
+from app.ui.intake_panel import IntakePanel  # noqa: E402
 from app.ui.qt import QApplication, QEvent  # noqa: E402
+
+
+@pytest.fixture
+def panel(qtbot):
+    """An intake panel on the shipped communes (home département 67), shown, focus on the first field."""
+    widget = IntakePanel(communes=default_index(), home_departement="67")
+    qtbot.addWidget(widget)
+    with qtbot.waitActive(widget):  # a context manager: waits on exit
+        widget.show()
+    widget.focus_first()
+    return widget
 
 
 @pytest.hookimpl(hookwrapper=True, trylast=True)

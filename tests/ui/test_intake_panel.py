@@ -8,22 +8,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
 
-from app.services.communes import default_index  # noqa: E402
 from app.services.intake import FieldError, IntakeForm  # noqa: E402
-from app.ui.intake_panel import IntakePanel  # noqa: E402
 from tests.helpers.keyboard import CTRL, Keyboard, type_standard_call  # noqa: E402,F401
 from app.ui.qt import QApplication, QEvent, QKeyEvent, QLabel, QLineEdit, Qt  # noqa: E402
-
-
-
-@pytest.fixture
-def panel(qtbot):
-    widget = IntakePanel(communes=default_index(), home_departement="67")
-    qtbot.addWidget(widget)
-    with qtbot.waitActive(widget):  # a context manager: waits on exit
-        widget.show()
-    widget.focus_first()
-    return widget
 
 
 def test_standard_call_from_the_keyboard(qtbot, panel):

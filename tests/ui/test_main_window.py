@@ -62,7 +62,7 @@ def test_offline_desk_keeps_the_case_explains_the_search_and_queues_the_decision
 
 def test_an_arm_gets_no_booking_or_medical_decision(qtbot, make_window):
     window, store = make_window("ARM")
-    assert not window._book_button.isEnabled() and not window._decision_button.isEnabled()
+    assert not window.search.book_button.isEnabled() and not window.search.decision_button.isEnabled()
     qtbot.keyClick(window, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
     assert "non autorisée" in window.status.message()
     assert store.outbox_count() == 0
@@ -71,4 +71,4 @@ def test_an_arm_gets_no_booking_or_medical_decision(qtbot, make_window):
 def test_a_supervisor_cannot_type_a_case(make_window):
     window, _store = make_window("SUPERVISEUR")
     assert window.intake.phone_edit.isReadOnly()
-    assert not window._search_button.isEnabled()
+    assert not window.search.search_button.isEnabled()

@@ -8,11 +8,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from datetime import datetime, timedelta, timezone  # noqa: E402
 
-import pytest  # noqa: E402
-
 from app.services import queue  # noqa: E402
-from app.services.communes import default_index  # noqa: E402
-from app.ui.intake_panel import IntakePanel  # noqa: E402
 from app.ui.qt import QLabel, QMessageBox, Qt  # noqa: E402
 from app.ui.queue_view import QueueView  # noqa: E402
 from app.ui.regulation_actions import Prompt  # noqa: E402
@@ -20,16 +16,6 @@ from tests.helpers.keyboard import CTRL, Keyboard, type_standard_call  # noqa: E
 from tests.ui.test_main_window import make_window  # noqa: E402,F401
 
 SHIFT = Qt.KeyboardModifier.ShiftModifier
-
-
-@pytest.fixture
-def panel(qtbot):
-    widget = IntakePanel(communes=default_index(), home_departement="67")
-    qtbot.addWidget(widget)
-    with qtbot.waitActive(widget):
-        widget.show()
-    widget.focus_first()
-    return widget
 
 
 def test_standard_snp_call_is_routed_with_no_extra_key(qtbot, panel):

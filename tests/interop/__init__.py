@@ -1,0 +1,1 @@
+"""Hub Santé interoperability tests (issue 6)."""

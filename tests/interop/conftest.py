@@ -1,0 +1,34 @@
+"""Shared helpers of the Hub Santé tests: the official samples in ../shared (skipped when absent)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "hub-sante"
+EXAMPLES = SHARED / "examples"
+
+
+def samples(message: str) -> list[Path]:
+    """The official samples of ``message`` (RS-EDA, RS-EDA-MAJ…), or one skipped placeholder."""
+    found = sorted((EXAMPLES / message).glob("*.json"))
+    if not found:
+        return [pytest.param(None, marks=pytest.mark.skip(reason=f"samples absent: {EXAMPLES / message}"))]
+    return found
+
+
+def load(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def base_case(case_id: str, owner: str = "fr.health.samu670"):
+    """A small valid CaseDoc with Hub ``caseId`` ``case_id`` (what an RS-EDA-MAJ updates)."""
+    from app.services.documents import CaseDoc
+    from app.services.hub.rs_eda_import import case_uuid_for
+
+    return CaseDoc(uuid=case_uuid_for(case_id), case_id=case_id, owner=owner,
+                   creation="2024-01-18T10:15:00+01:00", reception="2024-01-18T10:14:30+01:00",
+                   priority="P2", caller_phone="+33612345678", caller_name="Appelant Test",
+                   patients=[], notes=[])
