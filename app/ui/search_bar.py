@@ -37,16 +37,19 @@ class SearchBar(QWidget):
         self.window_combo = self._combo(WINDOW_CHOICES, self.tr("Disponible sous"))
         self.mode_combo = self._combo(MODE_CHOICES, self.tr("Mode de consultation"))
         self.structure_combo = self._combo(STRUCTURE_CHOICES, self.tr("Type de structure"))
-        self.sas_check = QCheckBox(self.tr("SAS uniquement (Alt+4)"), self)
-        self.extra_check = QCheckBox(self.tr("En sus (Alt+5)"), self)
-        self.extra_check.setToolTip(self.tr("Effecteurs acceptant des patients en sus des disponibilités"))
+        self.sas_check = QCheckBox(self.tr("SAS uniquement"), self)
+        self.sas_check.setToolTip(self.tr("Participants au SAS seulement (Alt+4)"))
+        self.extra_check = QCheckBox(self.tr("En sus"), self)
+        self.extra_check.setToolTip(self.tr("Effecteurs acceptant des patients en sus des disponibilités (Alt+5)"))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        for label, combo in ((self.tr("Disponible sous (Alt+1)"), self.window_combo),
-                             (self.tr("Mode (Alt+2)"), self.mode_combo),
-                             (self.tr("Structure (Alt+3)"), self.structure_combo)):
+        # Short labels keep the bar narrow; the Alt+1..5 keys are in the tooltips and the F1 sheet.
+        for label, key, combo in ((self.tr("Disponible sous"), "Alt+1", self.window_combo),
+                                  (self.tr("Mode"), "Alt+2", self.mode_combo),
+                                  (self.tr("Structure"), "Alt+3", self.structure_combo)):
             text = QLabel(label, self)
             text.setBuddy(combo)
+            combo.setToolTip(f"{label} ({key})")
             layout.addWidget(text)
             layout.addWidget(combo)
         layout.addWidget(self.sas_check)
@@ -69,6 +72,9 @@ class SearchBar(QWidget):
         combo.setAccessibleName(name)
         for label, value in choices:
             combo.addItem(self.tr(label), value)
+        # Size to a short label, not the longest choice, so the bar never widens the window.
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(9)
         return combo
 
     def filters(self) -> SearchFilters:
