@@ -24,7 +24,7 @@ from app.settings import Settings
 SEARCH_HORIZON = timedelta(hours=72)
 RADIUS_STEP_KM = 5.0
 #: Who the OSNP looks for when a doctor must see the patient (pharmacies and nurses are reached by phone).
-CONSULTATION_KINDS = ("MG", "SOS", "MSP", "CDS")
+CONSULTATION_KINDS = ("MG", "SOS", "MSP", "CDS", "CPTS", "MMG")
 
 
 class NoCaseOpen(Exception):
