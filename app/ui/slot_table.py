@@ -22,6 +22,7 @@ from app.ui.qt import (
 from app.ui.table_model import RowCacheModel
 
 COL_GROUP, COL_START, COL_EFFECTEUR, COL_KIND, COL_MODE, COL_DISTANCE, COL_CITY, COL_PHONE = range(8)
+_MAX_COLUMN_WIDTH = 190
 _HEADERS = ("Groupe", "Début", "Effecteur", "Type", "Mode", "Distance", "Commune", "Téléphone")
 #: Row background by ranking group (light, so the selection stays readable).
 _GROUP_COLORS = {"medecin_traitant": "#e3f2fd", "sas": "#e8f5e9", "a_appeler": "#f5f5f5"}
@@ -234,4 +235,6 @@ class SlotTable(QTableView):
     @Slot()
     def _on_model_reset(self) -> None:
         self.resizeColumnsToContents()
+        for column in range(self.model().columnCount()):  # long names and labels must not hide the rest
+            self.setColumnWidth(column, min(self.columnWidth(column), _MAX_COLUMN_WIDTH))
         self.viewport().update()
