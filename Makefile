@@ -9,7 +9,7 @@ ASSETS := resources/map/vendor/leaflet.js resources/map/vendor/leaflet.markerclu
 export LANG ?= C.UTF-8
 export QTWEBENGINE_DISABLE_SANDBOX ?= 1
 
-.PHONY: all setup run test bench soak screenshot clean
+.PHONY: all setup run test bench soak screenshot dist selftest clean
 
 all: setup
 
@@ -40,6 +40,21 @@ bench: setup
 
 screenshot: setup
 	QT_QPA_PLATFORM=offscreen $(BIN)/sas console --data-dir .cache/screenshot --screenshot docs/screenshot.png
+
+# The one-folder application (build.spec): dist/sas-console/sas-console, prints its build time and size.
+DIST_EXE := dist/sas-console/sas-console
+
+dist: setup
+	@start=$$(date +%s); \
+	$(BIN)/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller build.spec && \
+	echo "dist: dist/sas-console/ construit en $$(( $$(date +%s) - start )) s, $$(du -sm dist/sas-console | cut -f1) Mo"
+
+$(DIST_EXE):
+	$(MAKE) dist
+
+# Smoke test of the built application (offline, throwaway data); `make dist` first to rebuild.
+selftest: $(DIST_EXE)
+	QT_QPA_PLATFORM=offscreen $(DIST_EXE) --self-test --out .cache/self-test.png
 
 clean:
 	rm -rf $(VENV) resources/map/vendor .pytest_cache .cache build dist

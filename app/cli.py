@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 
-from app import __version__, cli_hub
+from app import __version__, cli_admin, cli_fhir, cli_hub
 
 log = logging.getLogger("app")
 
@@ -29,6 +30,12 @@ def _build_parser() -> argparse.ArgumentParser:
     console.add_argument("--user", metavar="NOM", help="se connecter sans dialogue (avec --password)")
     console.add_argument("--password", metavar="MDP", help=argparse.SUPPRESS)
     console.add_argument("--departement", metavar="CODE", help="département du territoire de démonstration")
+    console.add_argument("--self-test", action="store_true",
+                         help="auto-test hors ligne (données jetables, serveur embarqué, carte, capture vérifiée) "
+                              "puis quitter : 0 si tout va bien")
+    console.add_argument("--out", metavar="FILE.png", help="avec --self-test : où écrire la capture")
+    console.add_argument("--timeout", metavar="S", type=float, default=60.0,
+                         help="avec --self-test : délai maximal en secondes (60 par défaut)")
 
     server = sub.add_parser("server", help="lancer le serveur central")
     server.add_argument("--db", metavar="URL", default="sqlite:///sas-server.db",
@@ -37,6 +44,11 @@ def _build_parser() -> argparse.ArgumentParser:
     server.add_argument("--port", type=int, default=8765)
     server.add_argument("--tls-cert", metavar="FICHIER.pem", help="certificat TLS du serveur (HTTPS)")
     server.add_argument("--tls-key", metavar="FICHIER.pem", help="clé privée du certificat TLS")
+    server.add_argument("--hub-url", metavar="amqp://…", default=os.environ.get("SAS_HUB_URL") or None,
+                        help="courtier AMQP du Hub Santé, vhost compris (ou SAS_HUB_URL, qui garde le mot de passe "
+                             "hors de la liste des processus)")
+    server.add_argument("--hub-client-id", metavar="ID", default=os.environ.get("SAS_HUB_CLIENT_ID") or None,
+                        help="identifiant Hub Santé de ce SAMU, ex. fr.health.samu670 (ou SAS_HUB_CLIENT_ID)")
 
     journal = sub.add_parser("journal", help="outils du journal partagé")
     journal_sub = journal.add_subparsers(dest="journal_command", required=True)
@@ -49,6 +61,8 @@ def _build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--national", action="store_true",
                       help="jeu national : tous les départements, ~100 000 effecteurs, ~1 000 000 créneaux (base vide)")
     cli_hub.add_parser(sub)
+    cli_admin.add_parser(sub)
+    cli_fhir.add_parser(sub)
     return parser
 
 
@@ -58,7 +72,15 @@ def _cmd_server(args: argparse.Namespace) -> int:
     if bool(args.tls_cert) != bool(args.tls_key):
         print("--tls-cert et --tls-key vont ensemble", file=sys.stderr)
         return 2
-    serve(args.db, host=args.host, port=args.port, tls_cert=args.tls_cert, tls_key=args.tls_key)
+    if bool(args.hub_url) != bool(args.hub_client_id):
+        print("--hub-url et --hub-client-id vont ensemble", file=sys.stderr)
+        return 2
+    hub = None
+    if args.hub_url:
+        from app.server.hub_broker import HubConfig
+
+        hub = HubConfig(url=args.hub_url, client_id=args.hub_client_id)
+    serve(args.db, host=args.host, port=args.port, tls_cert=args.tls_cert, tls_key=args.tls_key, hub=hub)
     return 0
 
 
@@ -99,6 +121,10 @@ def _cmd_demo_data(args: argparse.Namespace) -> int:
 
 
 def _cmd_console(args: argparse.Namespace) -> int:
+    if args.self_test:
+        from app.ui.self_test import run_self_test
+
+        return run_self_test(args)
     from app.ui.app import run_console
 
     return run_console(args)
@@ -113,7 +139,8 @@ def main(argv: list[str] | None = None) -> int:
     # httpx logs every URL at INFO; search URLs carry the patient's coordinates.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     handlers = {"server": _cmd_server, "demo-data": _cmd_demo_data, "console": _cmd_console,
-                "journal": _cmd_journal, "hub": cli_hub.run}
+                "journal": _cmd_journal, "hub": cli_hub.run, "fhir": cli_fhir.run,
+                "purge": cli_admin.run}
     try:
         return handlers[args.command](args)
     except KeyboardInterrupt:

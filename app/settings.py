@@ -17,7 +17,7 @@ from app import paths
 
 log = logging.getLogger(__name__)
 
-SETTINGS_VERSION = 1
+SETTINGS_VERSION = 3
 SETTINGS_FILE = "settings.json"
 
 
@@ -42,6 +42,12 @@ class Settings:
     sync_interval_s: float = 2.0
     #: CA bundle used to verify the server's TLS certificate (empty: system CAs).
     ca_file: str = ""
+    #: Interface language: "fr" (the source language) or "en" (takes effect at the next start).
+    language: str = "fr"
+    #: Colour theme: "clair", "sombre" (both high contrast) or "systeme" (the platform's own palette).
+    theme: str = "clair"
+    #: Minutes without a key or mouse event before the session locks (0: never).
+    lock_after_min: float = 10.0
     version: int = field(default=SETTINGS_VERSION)
 
     @property
@@ -58,6 +64,15 @@ def _upgrade(raw: dict) -> dict:
         if "server" in raw and "server_url" not in raw:
             raw["server_url"] = raw.pop("server")
         version = 1
+    if version < 2:
+        # Version 2 added the interface language and the colour theme; a v1 desk keeps French, light.
+        raw.setdefault("language", "fr")
+        raw.setdefault("theme", "clair")
+        version = 2
+    if version < 3:
+        # Version 3 added the session lock after inactivity (issue 8).
+        raw.setdefault("lock_after_min", 10.0)
+        version = 3
     raw["version"] = version
     return raw
 

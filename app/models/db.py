@@ -8,6 +8,13 @@ Supported URLs: ``sqlite:///path`` (embedded server, console cache) and
 ``postgresql://user@host/db`` (central server; psycopg 3 is used whatever
 driver the URL names, ``postgresql+psycopg://`` is accepted as is).
 
+``key=`` (32 random bytes) opens an SQLite file encrypted with SQLCipher
+(``sqlite+pysqlcipher``, driver ``sqlcipher3``): the raw key is set by the
+dialect before any other statement of each connection, temporary tables and
+indices stay in memory (``temp_store=MEMORY``), and the WAL file is encrypted
+too.  The console's offline cache is opened this way
+(:mod:`app.services.cache_crypto`); a wrong key fails at the first pragma.
+
 SQLite runs with ``synchronous=FULL``: a commit is on disk before the server
 answers, which survives a power loss, not only a process crash.  The cost
 (one fsync per commit) is why the sync pushes in batches (one commit per
@@ -21,7 +28,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, URL, create_engine, event, make_url
+from sqlalchemy.pool import QueuePool
 from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
@@ -42,6 +50,26 @@ def _on_sqlite_connect(dbapi_conn, _record) -> None:
     cur.close()
 
 
+def _on_sqlcipher_connect(dbapi_conn, _record) -> None:
+    # The dialect has already run "PRAGMA key" on this connection (its on_connect comes first).
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA cipher_log_level=NONE")  # a wrong key is reported by the exception, not on stderr
+    cur.execute("PRAGMA temp_store=MEMORY")
+    cur.close()
+    _on_sqlite_connect(dbapi_conn, _record)
+
+
+def sqlcipher_url(url: str, key: bytes) -> URL:
+    """The ``sqlite+pysqlcipher`` URL of the SQLite file ``url`` with the raw 256-bit ``key``."""
+    plain = make_url(url)
+    if plain.get_backend_name() != "sqlite" or not plain.database or plain.database == ":memory:":
+        raise ValueError("only an SQLite file can be encrypted")
+    if len(key) != 32:
+        raise ValueError("the cache key must be 32 bytes")
+    # x'<hex>' is SQLCipher's raw key syntax: no passphrase derivation, the key is used as is.
+    return URL.create("sqlite+pysqlcipher", password=f"x'{key.hex()}'", database=plain.database)
+
+
 def normalise_url(url: str) -> str:
     """``postgresql://`` and ``postgres://`` → ``postgresql+psycopg://`` (psycopg 3); others unchanged."""
     for prefix in ("postgresql://", "postgres://", "postgresql+psycopg2://"):
@@ -50,8 +78,17 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str, **kwargs) -> Engine:
-    """Create an engine; SQLite connections get the pragmas the program relies on."""
+def make_engine(url: str, *, key: bytes | None = None, **kwargs) -> Engine:
+    """Create an engine; SQLite connections get the pragmas the program relies on.
+
+    With ``key``, ``url`` must name an SQLite file, opened encrypted (SQLCipher).
+    """
+    if key is not None:
+        kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 10})
+        kwargs.setdefault("poolclass", QueuePool)  # as pysqlite files; the dialect's default is per thread
+        engine = create_engine(sqlcipher_url(url, key), **kwargs)
+        event.listen(engine, "connect", _on_sqlcipher_connect)
+        return engine
     url = normalise_url(url)
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 10})
@@ -76,9 +113,10 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     command.upgrade(alembic_config(engine), revision)
 
 
-def open_database(url: str, *, migrate: bool = True, **kwargs) -> tuple[Engine, sessionmaker[Session]]:
-    """Open (and by default migrate) the database at ``url``."""
-    engine = make_engine(url, **kwargs)
+def open_database(url: str, *, migrate: bool = True, key: bytes | None = None,
+                  **kwargs) -> tuple[Engine, sessionmaker[Session]]:
+    """Open (and by default migrate) the database at ``url``; ``key`` for an encrypted SQLite file."""
+    engine = make_engine(url, key=key, **kwargs)
     if migrate:
         upgrade(engine)
     factory = sessionmaker(engine, expire_on_commit=False)

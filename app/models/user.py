@@ -55,6 +55,8 @@ class User(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     #: No login accepted before this time (throttled, then locked after too many failures).
     locked_until: Mapped[datetime | None] = mapped_column(default=None)
+    #: The user's regulator id on the national SAS platform (IDNPS or INTRN), to match its appointments.
+    regulator_id: Mapped[str | None] = mapped_column(String(64), default=None)
 
     tokens: Mapped[list[AuthToken]] = relationship(back_populates="user", cascade="all, delete-orphan")
 

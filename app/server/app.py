@@ -19,8 +19,13 @@ schema), installs the structured error handlers and mounts the routers:
 ``GET  /api/v1/journal``                     the shared journal by cursor
 ``POST /api/v1/sync/batch``                  many outbox items in one transaction
 ``GET  /api/v1/stats``                       supervisor indicators of a period
+``GET  /api/v1/journal/verify``              whether the journal's hash chain holds
 ``POST /api/v1/hub/messages``                receive a Hub Santé envelope (RS-EDA…)
 ``GET  /api/v1/cases/{uuid}/hub/rs-eda``      a case as an RS-EDA envelope
+``POST /api/v1/cases/{uuid}/hub/send``        send a case over AMQP (Hub Santé)
+``GET  /api/v1/appointments``                 SAS appointments: unattached / follow-up worklists
+``POST /api/v1/appointments/{uuid}/…``        attach to a case, mark the patient called back
+``GET  /api/v1/desk/cache-key``               the desk's offline-cache key
 ==========================================  =====================================
 
 Endpoints are plain ``def`` functions over synchronous SQLAlchemy sessions;
@@ -38,7 +43,11 @@ from fastapi import FastAPI
 from app import __version__
 from app.models.db import open_database
 from app.server import errors, routes_auth, routes_case_events, routes_records, routes_slots, routes_stats, routes_sync
-from app.server import routes_hub
+from app.server import routes_desk, routes_hub
+from app.server import hub_inbox, routes_hub_send
+from app.server.hub_broker import HubConfig
+from app.server import routes_journal
+from app.server import routes_appointments
 from app.server.deps import ServerState
 from app.server.schemas import HealthOut
 
@@ -52,13 +61,14 @@ DESCRIPTION = (
 )
 
 
-def create_app(db_url: str) -> FastAPI:
-    """The server app over the database at ``db_url`` (opened and migrated now)."""
+def create_app(db_url: str, hub: HubConfig | None = None) -> FastAPI:
+    """The server app over the database at ``db_url`` (opened and migrated now); ``hub``: its AMQP client."""
     engine, sessions = open_database(db_url)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
+        async with hub_inbox.connected(_app, hub):
+            yield
         engine.dispose()
         log.info("server stopped, database closed")
 
@@ -70,6 +80,10 @@ def create_app(db_url: str) -> FastAPI:
     def healthz() -> HealthOut:
         return HealthOut()
 
-    for module in (routes_auth, routes_slots, routes_records, routes_case_events, routes_sync, routes_stats, routes_hub):
+    for module in (routes_auth, routes_slots, routes_records, routes_case_events, routes_sync, routes_stats, routes_hub,
+                   routes_journal):
         app.include_router(module.router)
+    app.include_router(routes_desk.router)
+    app.include_router(routes_appointments.router)
+    app.include_router(routes_hub_send.router)
     return app

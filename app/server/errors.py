@@ -89,6 +89,7 @@ _FRENCH: dict[str, str] = {
     "string_too_long": "au plus {max_length} caractères",
     "string_pattern_mismatch": "format invalide",
     "string_type": "texte attendu",
+    "string_unicode": "texte Unicode invalide",
     "int_parsing": "nombre entier attendu",
     "int_type": "nombre entier attendu",
     "int_from_float": "nombre entier attendu",

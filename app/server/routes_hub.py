@@ -4,9 +4,10 @@
   **200** with the Ack envelope (RC-REF, step ``INTEGRE``); refused → **400** with an
   Error envelope carrying the RS-ERROR: 102 not JSON, 300 not schema-valid (the
   schema errors in ``errorCause``), 200 distributionID not prefixed by the sender,
-  101 a message type this console does not take, 701 case already known, 702 update of
-  an unknown case, 704 unusable data.  Nothing is stored when refused (one transaction).
-  Storage: :mod:`app.server.hub_records`.
+  101 a message type this console does not take, 701 case already known (or appointment
+  created twice), 702 update of an unknown case, 704 unusable data.  Nothing is stored
+  when refused (one transaction).  Storage: :mod:`app.server.hub_records`; RS-SAS-RDV
+  appointments (``appointment``): :mod:`app.server.hub_appointments`.
 * ``GET /api/v1/cases/{uuid}/hub/rs-eda`` — the case and its decisions as an RS-EDA
   envelope, validated before it is sent; the read is audited like any case read.
 
@@ -23,7 +24,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 from starlette.concurrency import run_in_threadpool
 
-from app.server import hub_records
+from app.server import hub_appointments, hub_records
 from app.server.deps import Principal, ServerState, audit, get_state, record_access, require
 from app.server.errors import ERROR_RESPONSES, ErrorOut, not_found
 from app.server.routes_records import UuidPath
@@ -49,7 +50,7 @@ class HubEnvelopeOut(BaseModel):
 
 
 #: Use cases this console stores.
-HANDLED = ("createCaseHealth", "createCaseHealthUpdate")
+HANDLED = ("createCaseHealth", "createCaseHealthUpdate", "appointment")
 
 
 def _refuse(code: int, cause: str, document, principal: Principal) -> JSONResponse:
@@ -60,7 +61,11 @@ def _refuse(code: int, cause: str, document, principal: Principal) -> JSONRespon
     return JSONResponse(status_code=400, content=body)
 
 
-def _process(state: ServerState, document, principal: Principal) -> JSONResponse:
+def process_envelope(state: ServerState, document, principal: Principal) -> JSONResponse:
+    """Validate, store (one committed transaction) and answer one envelope: Ack (200) or Error (400).
+
+    Shared by this route and the AMQP inbox (:mod:`app.server.hub_inbox`).
+    """
     errors = schemas.validate_envelope(document)
     if errors:
         return _refuse(ack.INVALID_MESSAGE, ack.describe_errors(errors), document, principal)
@@ -75,6 +80,8 @@ def _process(state: ServerState, document, principal: Principal) -> JSONResponse
         with state.write() as session:
             if received.root_key == "createCaseHealth":
                 hub_records.create_case(session, received.payload, principal)
+            elif received.root_key == "appointment":
+                hub_appointments.store_appointment(session, received.payload, principal)
             else:
                 hub_records.update_case(session, received.payload, principal, received.distribution_id)
     except ack.HubMessageError as exc:
@@ -98,7 +105,7 @@ async def post_hub_message(
         document = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
         return _refuse(ack.UNRECOGNIZED_MESSAGE_FORMAT, "Corps de requête : JSON attendu", None, principal)
-    return await run_in_threadpool(_process, state, document, principal)
+    return await run_in_threadpool(process_envelope, state, document, principal)
 
 
 @router.get("/cases/{uuid}/hub/rs-eda", tags=["hub santé"], summary="Exporter un dossier en RS-EDA (EDXL-DE)",

@@ -76,7 +76,9 @@ class StatsOut(BaseModel):
     snp_booked: ShareOut
     no_show_rate: float
     cancellation_rate: float
-    empty_searches: ShareOut | None
+    empty_searches: ShareOut | None = Field(description="Recherches de créneaux sans résultat sur la période")
+    empty_searches_last_hour: ShareOut | None = Field(default=None,
+                                                      description="Recherches sans résultat sur la dernière heure")
     hours: list[HourBucketOut]
     notes: dict[str, str] = Field(description="Indicateur → pourquoi il vaut 0 ou est omis")
 

@@ -11,7 +11,15 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from app.services.documents import text_problem
+
+
+def _plain(value: str) -> str:
+    if (problem := text_problem(value)) is not None:
+        raise ValueError(problem)
+    return value
 
 
 class _In(BaseModel):
@@ -25,7 +33,9 @@ class HealthOut(BaseModel):
 # --- auth ------------------------------------------------------------------------------------
 
 class LoginIn(BaseModel):
-    username: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+    # No control character: a NUL would reach the database's query (PostgreSQL refuses it).
+    username: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64),
+                        AfterValidator(_plain)]
     # Never stripped nor logged; length capped so hashing a huge body costs nothing.
     password: str = Field(min_length=1, max_length=256)
 

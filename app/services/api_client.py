@@ -246,9 +246,37 @@ class ApiClient:
     async def get(self, path: str) -> dict:
         return (await self._request("GET", path)).json()
 
+    async def list_appointments(self, worklist: str) -> list[dict]:
+        """SAS appointments of a worklist: ``unattached`` (with candidate cases) or ``followup``."""
+        response = await self._request("GET", f"{API}/appointments", params={"worklist": worklist})
+        return response.json()["appointments"]
+
+    async def attach_appointment(self, uuid: str, case_uuid: str) -> dict:
+        """Attach a SAS appointment to a case; the appointment as stored."""
+        return (await self._request("POST", f"{API}/appointments/{uuid}/attach", json={"case_uuid": case_uuid})).json()
+
+    async def mark_followed_up(self, uuid: str) -> dict:
+        """The patient of a cancelled or missed appointment was called back."""
+        return (await self._request("POST", f"{API}/appointments/{uuid}/followed-up")).json()
+
+    async def send_case_to_hub(self, case_uuid: str, recipient: str) -> dict:
+        """Hand a case over to another Hub Santé client (``202``): ``{"distributionID", "recipient", "hub_connected"}``."""
+        return (await self._request("POST", f"{API}/cases/{case_uuid}/hub/send", json={"recipient": recipient})).json()
+
     async def get_journal(self, after: int, limit: int = 200) -> dict:
         """Journal entries with ``seq > after``: ``{"entries": [...], "next_after": n}``."""
         return (await self._request("GET", f"{API}/journal", params={"after": after, "limit": limit})).json()
+
+    async def cache_key(self, desk: str) -> bytes:
+        """This desk's 256-bit offline-cache key (``GET /desk/cache-key``); kept in memory only."""
+        body = (await self._request("GET", f"{API}/desk/cache-key", params={"desk": desk})).json()
+        try:
+            key = bytes.fromhex(body["key"])
+        except (KeyError, TypeError, ValueError):
+            key = b""
+        if len(key) != 32:
+            raise ApiError("Clé du cache local invalide reçue du serveur.")
+        return key
 
     async def health(self) -> bool:
         """True when the server answers its liveness check (``GET /healthz`` → 200)."""

@@ -86,4 +86,6 @@ def describe(payload: dict) -> str:
         return "Décision médicale prise"
     if kind == "priority":
         return f"Priorité {payload.get('priority')}"
+    if kind == "search":
+        return f"Recherche de créneaux : {(payload.get('search') or {}).get('result_count', 0)} résultat(s)"
     return f"Note : {payload.get('freetext', '')}"

@@ -70,7 +70,7 @@ def fill_shift(session: Session, start: datetime, n: int, *, seed: int = 7, now:
                                                                             "case_uuid": case["uuid"]}))
         if decided:
             booked = snp and rng.random() < 0.5
-            key = "CABINET_48H" if booked else rng.choice(["CONSEIL", "TELECONSULTATION", "SMUR", "URGENCES"])
+            key = "CONSULTATION_48H" if booked else rng.choice(["CONSEIL", "TELECONSULTATION", "SMUR", "URGENCES"])
             orientation = {"uuid": _uuid(rng), "case_uuid": case["uuid"], "creation": decided, "decision_key": key,
                            "decision_type": "ORIENT" if booked else "CONSEIL", "author": doctor,
                            "author_role": "MRL" if snp else "MRU", "version": 1,

@@ -9,17 +9,19 @@ booking, which need the server by nature.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 from app.models import new_uuid
 from app.services import decisions, intake, search_model, search_radius
 from app.services.api_client import ApiClient
-from app.services.documents import CaseDoc, NoteDoc, OrientationDoc
+from app.services.documents import SEARCH_EFFECTEURS_KEPT, CaseDoc, NoteDoc, OrientationDoc
 from app.services.search_model import SearchFilters
 from app.services.local_store import LocalStore
 from app.settings import Settings
 
+log = logging.getLogger(__name__)
 #: Slot search window: the SAS looks 72 h ahead (domain.md B.9).
 SEARCH_HORIZON = timedelta(hours=72)
 RADIUS_STEP_KM = 5.0
@@ -76,6 +78,11 @@ class Desk:
     def settings(self) -> Settings:
         return self._settings
 
+    @property
+    def client(self) -> ApiClient:
+        """The server API client (the appointments worklists read through it)."""
+        return self._client
+
     # --- cases -------------------------------------------------------------------------
     def open_case(self, form: intake.IntakeForm) -> CaseDoc:
         """Validate the form, give the case its Hub id, store it with its outbox row."""
@@ -123,8 +130,26 @@ class Desk:
             case.lat, case.lon, self.radius_km, start=now, end=now + SEARCH_HORIZON, limit=200,
             kinds=filters.kinds or CONSULTATION_KINDS, extra=filters.query_params(self._practitioner(case)),
         )
+        self._record_search(filters, body)
         return SearchOutcome(body["results"], body["total"], self.radius_km, case.lat, case.lon,
                              to_call=body.get("to_call", []), message=body.get("message"))
+
+    def _record_search(self, filters: SearchFilters, body: dict) -> None:
+        """One ``search`` case event per search (criteria, count, effecteurs shown), synced like the others.
+
+        It lets an appointment booked on the SAS platform find this case
+        (:mod:`app.services.appointments`); failing to record it never fails the search.
+        """
+        shown = [r["effecteur"]["id"] for r in [*body.get("results", []), *body.get("to_call", [])]]
+        criteria = {"radius_km": self.radius_km, "horizon_h": int(SEARCH_HORIZON.total_seconds() // 3600),
+                    "kinds": list(filters.kinds or CONSULTATION_KINDS),
+                    "filters": filters.query_params(self._practitioner(self.current_case))}
+        try:
+            self.regulation.record("search", search={
+                "criteria": criteria, "result_count": int(body.get("total", 0)),
+                "effecteur_ids": list(dict.fromkeys(shown))[:SEARCH_EFFECTEURS_KEPT]})
+        except Exception:  # noqa: BLE001 - the search itself succeeded
+            log.warning("search event not recorded", exc_info=True)
 
     @staticmethod
     def _practitioner(case: CaseDoc) -> str | None:

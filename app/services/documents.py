@@ -19,7 +19,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInf
 from app.models import Case, CaseNote, Orientation, Patient
 from app.services import decisions, nomenclatures
 
-E164 = re.compile(r"^\+\d{5,18}$")
+E164 = re.compile(r"^\+[0-9]{5,18}$")  # ASCII digits: \d would take ٣ or ３
 CASE_ID = re.compile(r"^([a-zA-Z0-9_-]+\.?){4,10}$")
 INSEE = re.compile(r"^[0-9][0-9AB][0-9]{3}$")
 #: Oldest age the console accepts (years).
@@ -77,8 +77,31 @@ Attribution = Annotated[str, Field(max_length=32), _known(nomenclatures.ATTRIBUT
 Phone = Annotated[str, _matching(E164, "numéro attendu au format international (+33…)")]
 
 
+#: Control characters no text field takes (C0 but tab, newline, carriage return): PostgreSQL refuses NUL,
+#: XML and CSV exports choke on the rest, and nobody types them.
+_FORBIDDEN_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def text_problem(text: str) -> str | None:
+    """Why ``text`` cannot be stored (a French message), or None: control characters, broken Unicode."""
+    if (bad := _FORBIDDEN_CONTROLS.search(text)) is not None:
+        return f"caractère de contrôle interdit (U+{ord(bad.group()):04X})"
+    if (bad := _LONE_SURROGATE.search(text)) is not None:
+        return f"texte Unicode invalide (U+{ord(bad.group()):04X} isolé)"
+    return None
+
+
 class _Doc(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*")
+    @classmethod
+    def _plain_text(cls, v):
+        """Every text field: a 422 naming it for control characters or lone surrogates (hostile input)."""
+        if isinstance(v, str) and (problem := text_problem(v)) is not None:
+            raise ValueError(problem)
+        return v
 
 
 class PatientDoc(_Doc):
@@ -209,12 +232,27 @@ class OrientationDoc(_Doc):
         return v
 
 
-EventType = Literal["status", "attribution", "routing_override", "handover", "note", "decision", "priority"]
+EventType = Literal["status", "attribution", "routing_override", "handover", "note", "decision", "priority", "search"]
 #: Fields each event type needs (a missing one is a 422 naming it).
 EVENT_REQUIRES: dict[str, tuple[str, ...]] = {
     "status": ("status",), "attribution": ("attribution",), "routing_override": ("perimeter", "freetext"),
     "handover": ("to_role",), "note": ("freetext",), "decision": (), "priority": ("priority",),
+    "search": ("search",),
 }
+#: How many effecteur ids a ``search`` event keeps (the first ones shown).
+SEARCH_EFFECTEURS_KEPT = 50
+
+
+class SearchRecordDoc(_Doc):
+    """One slot search done for a case (event ``search``): what was asked, how many answers, who was shown.
+
+    The effecteur ids let an appointment booked on the SAS platform find the case
+    it was searched for (:mod:`app.services.appointments`).
+    """
+
+    criteria: dict = Field(default_factory=dict)
+    result_count: int = Field(ge=0)
+    effecteur_ids: list[str] = Field(default_factory=list, max_length=SEARCH_EFFECTEURS_KEPT)
 
 
 class CaseEventDoc(_Doc):
@@ -234,6 +272,8 @@ class CaseEventDoc(_Doc):
     orientation_uuid: str | None = Field(default=None, max_length=36)
     #: The note's text, or the reason of a routing override.
     freetext: str | None = Field(default=None, min_length=1, max_length=10000)
+    #: A ``search`` event's criteria, result count and effecteurs shown.
+    search: SearchRecordDoc | None = None
 
     def missing_fields(self) -> list[str]:
         """Fields this event's type needs but that are empty (the server answers 422 naming the first)."""

@@ -20,7 +20,7 @@ from datetime import datetime
 from functools import lru_cache
 
 from app.services import nomenclatures, patients, routing
-from app.services.documents import CaseDoc, NoteDoc, in_france
+from app.services.documents import CaseDoc, NoteDoc, in_france, text_problem
 from app.services.patients import PatientForm
 from app.services.phones import PHONE_INVALID, format_phone, normalize_phone  # noqa: F401 (re-exported)
 
@@ -193,6 +193,8 @@ def validate(form: IntakeForm, *, communes=None) -> list[FieldError]:
     for name, limit in _MAX_LENGTHS.items():
         if len(getattr(form, name).strip()) > limit:
             errors[name] = f"Texte trop long ({limit} caractères au plus)"
+        elif (problem := text_problem(getattr(form, name).strip())) is not None:
+            errors[name] = f"Texte refusé : {problem}"
     if not form.commune_insee.strip():
         errors["commune"] = ("Commune inconnue ou hors de France : choisissez-la dans la liste"
                              if form.commune_name.strip() else "Commune obligatoire (lieu en France)")

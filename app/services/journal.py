@@ -39,6 +39,7 @@ from sqlalchemy.orm import Session
 
 from app.models import JournalEntry, utcnow
 from app.models.journal import GENESIS_HASH, hash_of
+from app.services.journal_redaction import KIND_PURGE, RedactionCheck, redacted_by
 
 #: Journal entry kinds.
 KIND_CASE = "case"
@@ -47,7 +48,9 @@ KIND_BOOKING = "booking"
 #: A change to an opened case (status, attribution, hand-over, note…) and the room's surge switch (issue 3).
 KIND_CASE_EVENT = "case_event"
 KIND_SURGE = "surge"
-KINDS = (KIND_CASE, KIND_ORIENTATION, KIND_BOOKING, KIND_CASE_EVENT, KIND_SURGE)
+#: An appointment of the SAS platform received, attached to a case, or followed up (issue 6, RS-SAS-RDV).
+KIND_APPOINTMENT = "appointment"
+KINDS = (KIND_CASE, KIND_ORIENTATION, KIND_BOOKING, KIND_CASE_EVENT, KIND_SURGE, KIND_APPOINTMENT, KIND_PURGE)
 
 #: Advisory lock key for PostgreSQL (any constant bigint shared by all processes).
 PG_JOURNAL_LOCK_KEY = 0x5A5_0001
@@ -138,19 +141,30 @@ class VerifyReport:
 
 
 def verify(session: Session, *, batch: int = 1000) -> VerifyReport:
-    """Walk the journal in ``seq`` order and check numbering, links and hashes."""
+    """Walk the journal in ``seq`` order and check numbering, links and hashes.
+
+    Entries redacted by a retention purge are checked by link and by their purge
+    checkpoint instead of by content (see :mod:`app.services.journal_redaction`).
+    """
     expected_seq, prev, checked = 1, GENESIS_HASH, 0
+    redactions = RedactionCheck()
     while True:
         rows = page(session, after=expected_seq - 1, limit=batch) if batch <= MAX_PAGE else []
         if not rows:
+            if (first := redactions.unvouched()) is not None:
+                return VerifyReport(checked, first, "entrée effacée sans point de purge correspondant")
             return VerifyReport(checked)
         for entry in rows:
             if entry.seq != expected_seq:
                 return VerifyReport(checked, expected_seq, f"entrée manquante (suivante trouvée : {entry.seq})")
             if entry.prev_hash != prev:
                 return VerifyReport(checked, entry.seq, "le lien vers l'entrée précédente ne correspond pas")
-            if entry.entry_hash != hash_of(entry):
+            if (purge_uuid := redacted_by(entry.payload)) is not None:
+                redactions.redacted(entry.seq, entry.entry_hash, purge_uuid)
+            elif entry.entry_hash != hash_of(entry):
                 return VerifyReport(checked, entry.seq, "le contenu ne correspond pas à son empreinte")
+            elif entry.kind == KIND_PURGE and (why := redactions.checkpoint(entry.uuid, entry.payload)):
+                return VerifyReport(checked, entry.seq, why)
             prev, expected_seq, checked = entry.entry_hash, expected_seq + 1, checked + 1
 
 

@@ -42,7 +42,13 @@ JOURNAL_LIST = "journal.list"
 SYNC_BATCH = "sync.batch"
 HUB_MESSAGES_POST = "hub.messages.post"
 HUB_RS_EDA_GET = "hub.rs_eda.get"
+HUB_SEND = "hub.send"
+APPOINTMENTS_LIST = "appointments.list"
+APPOINTMENTS_ATTACH = "appointments.attach"
+APPOINTMENTS_FOLLOWED_UP = "appointments.followed_up"
+DESK_CACHE_KEY = "desk.cache_key"
 STATS_GET = "stats.get"
+JOURNAL_VERIFY = "journal.verify"
 
 _A, _O, _L, _U, _S, _D = (Role.ARM.value, Role.OSNP.value, Role.MRL.value, Role.MRU.value,
                           Role.SUPERVISEUR.value, Role.ADMIN.value)
@@ -63,8 +69,16 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # Each item of a batch is then checked against its own PUT route.
     SYNC_BATCH: frozenset({_A, _O, _L, _U}),
     STATS_GET: frozenset({_S, _D}),
+    JOURNAL_VERIFY: frozenset({_S, _D}),
     HUB_MESSAGES_POST: frozenset({_A, _L, _U, _D}),  # ADMIN: the Hub connector's technical account
     HUB_RS_EDA_GET: frozenset({_A, _O, _L, _U, _S}),  # the same readers as the case itself
+    HUB_SEND: frozenset({_A, _L, _U}),  # the desks that regulate hand a case over to a neighbouring SAMU
+    # SAS platform appointments: the desks that book (OSNP, MRL, MRU) attach them and call patients back;
+    # the chef de salle reads the worklists; the ARM does not handle bookings, the ADMIN no patient data.
+    APPOINTMENTS_LIST: frozenset({_O, _L, _U, _S}),
+    APPOINTMENTS_ATTACH: frozenset({_O, _L, _U}),
+    APPOINTMENTS_FOLLOWED_UP: frozenset({_O, _L, _U}),
+    DESK_CACHE_KEY: ALL_ROLES,  # whoever logs in at a desk must open its encrypted cache
 }
 
 #: What each route does, in French, for the README and the console's help.
@@ -82,8 +96,14 @@ ROUTE_LABELS: dict[str, str] = {
     JOURNAL_LIST: "Lire le journal partagé",
     SYNC_BATCH: "Envoyer la file d'attente du poste (dossiers, orientations) par lots",
     STATS_GET: "Lire les indicateurs de la salle (file, délais, QS60)",
-    HUB_MESSAGES_POST: "Recevoir un message Hub Santé (RS-EDA, RS-EDA-MAJ)",
+    JOURNAL_VERIFY: "Vérifier la chaîne de hachage du journal",
+    HUB_MESSAGES_POST: "Recevoir un message Hub Santé (RS-EDA, RS-EDA-MAJ, RS-SAS-RDV)",
     HUB_RS_EDA_GET: "Exporter un dossier en RS-EDA (Hub Santé)",
+    HUB_SEND: "Transférer un dossier à un SAMU voisin par le Hub Santé (RS-EDA)",
+    APPOINTMENTS_LIST: "Lire les rendez-vous SAS non rattachés ou à rappeler",
+    APPOINTMENTS_ATTACH: "Rattacher un rendez-vous SAS à un dossier",
+    APPOINTMENTS_FOLLOWED_UP: "Marquer un patient rappelé (rendez-vous annulé ou non honoré)",
+    DESK_CACHE_KEY: "Obtenir la clé de chiffrement du cache local de son poste",
 }
 
 #: The HTTP method and path of each route, for documentation.
@@ -101,8 +121,14 @@ ROUTE_PATHS: dict[str, str] = {
     JOURNAL_LIST: "GET /api/v1/journal",
     SYNC_BATCH: "POST /api/v1/sync/batch",
     STATS_GET: "GET /api/v1/stats",
+    JOURNAL_VERIFY: "GET /api/v1/journal/verify",
     HUB_MESSAGES_POST: "POST /api/v1/hub/messages",
     HUB_RS_EDA_GET: "GET /api/v1/cases/{uuid}/hub/rs-eda",
+    HUB_SEND: "POST /api/v1/cases/{uuid}/hub/send",
+    APPOINTMENTS_LIST: "GET /api/v1/appointments",
+    APPOINTMENTS_ATTACH: "POST /api/v1/appointments/{uuid}/attach",
+    APPOINTMENTS_FOLLOWED_UP: "POST /api/v1/appointments/{uuid}/followed-up",
+    DESK_CACHE_KEY: "GET /api/v1/desk/cache-key",
 }
 
 

@@ -14,8 +14,10 @@
   ``handed_over_at − reception`` per priority;
 * **SNP outcome** — share of decided SNP cases whose decision booked a slot;
   no-show and cancellation rates (0 with a note while no appointment
-  follow-up data exists); searches that found nothing are not recorded yet,
-  so that indicator is omitted with a note;
+  follow-up data exists);
+* **empty searches** — share of the slot searches recorded in the period
+  (``search`` case events) that found nothing, over the period and over the
+  last hour before ``now`` (None with a note when no search was recorded);
 * **per hour** — calls presented, answered, and answered within 60 s / 30 s.
 
 :func:`query_stats` is the one function that reads a database session.
@@ -33,7 +35,7 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy.orm import Session
 
-from app.services.stats_rows import ActivityRow, CaseRow, OrientationRow, Rows, load_rows
+from app.services.stats_rows import ActivityRow, CaseRow, OrientationRow, Rows, SearchRow, load_rows
 
 STREAMS = ("AMU", "SNP", "NR")
 PRIORITIES = ("P0", "P1", "P2", "P3", "NR")
@@ -46,7 +48,9 @@ MAX_PERIOD = timedelta(days=31)
 DAY_SHIFT_START, NIGHT_SHIFT_START = time(8), time(20)
 
 NOTE_NO_APPOINTMENTS = "Aucune donnée de suivi des rendez-vous (RS-SAS-RDV) pour l'instant : taux à 0."
-NOTE_NO_SEARCH_LOG = "Les recherches sans résultat ne sont pas encore enregistrées : indicateur omis."
+NOTE_NO_SEARCH_LOG = "Aucune recherche de créneaux enregistrée sur la période : indicateur omis."
+#: The window of the "last hour" empty-search indicator.
+LAST_HOUR = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -117,6 +121,8 @@ class Stats:
     hours: list[HourBucket]
     #: Indicator name → why it is 0 or omitted (French).
     notes: dict[str, str] = field(default_factory=dict)
+    #: Empty searches over the hour before ``now`` (None when no search was recorded in it).
+    empty_searches_last_hour: Share | None = None
 
     def to_dict(self) -> dict:
         """JSON-ready form: ISO 8601 times, shares with their ``ratio``."""
@@ -236,7 +242,10 @@ def compute(rows: Rows, start: datetime, end: datetime, now: datetime, *, stream
             to_doctor.setdefault(c.priority, []).append(max(0.0, (c.handed_over_at - c.presented).total_seconds()))
 
     no_show, cancelled, followed = follow_up_rates(o for o in rows.orientations if o.case_uuid in kept)
-    notes = {"empty_searches": NOTE_NO_SEARCH_LOG}
+    searches = rows.searches if stream is None and priority is None else \
+        [s for s in rows.searches if s.case_uuid in {c.uuid for c in cases}]
+    empty, empty_last_hour = empty_searches(searches, start, end), empty_searches(searches, now - LAST_HOUR, now)
+    notes = {} if empty else {"empty_searches": NOTE_NO_SEARCH_LOG}
     if not followed:
         notes.update(no_show=NOTE_NO_APPOINTMENTS, cancellation=NOTE_NO_APPOINTMENTS)
     return Stats(
@@ -247,10 +256,16 @@ def compute(rows: Rows, start: datetime, end: datetime, now: datetime, *, stream
         answered_30=Share(sum(d <= ANSWER_30_S for d in delays), len(delays)),
         time_to_doctor={p: durations(v) for p, v in to_doctor.items()},
         snp_booked=snp_booked_share(in_period, rows.orientations),
-        no_show_rate=no_show, cancellation_rate=cancelled, empty_searches=None,
+        no_show_rate=no_show, cancellation_rate=cancelled, empty_searches=empty,
         hours=hour_buckets(in_period, start, end),
-        notes=notes,
+        notes=notes, empty_searches_last_hour=empty_last_hour,
     )
+
+
+def empty_searches(searches: Iterable[SearchRow], start: datetime, end: datetime) -> Share | None:
+    """Of the slot searches made in ``[start, end)``, how many found nothing (None when there were none)."""
+    counts = [s.results for s in searches if start <= s.at < end]
+    return Share(sum(n == 0 for n in counts), len(counts)) if counts else None
 
 
 def follow_up_rates(orientations: Iterable[OrientationRow]) -> tuple[float, float, bool]:

@@ -7,7 +7,9 @@ immutable rows, so the computation is a pure function that tests feed by hand:
   over, decided), its stream (``perimeter``), priority and status;
 * :class:`OrientationRow` — one decision on a case, and whether it booked a slot;
 * :class:`ActivityRow` — someone acting on a case (a case event), used to say
-  who has a case "in hand".
+  who has a case "in hand";
+* :class:`SearchRow` — one slot search on a case (a ``search`` case event)
+  and how many results it found.
 
 :func:`load_rows` reads them from any database of the schema — the server's or
 a console's local cache (same tables) — selecting columns only (no ORM
@@ -17,13 +19,13 @@ Plain Python and SQLAlchemy, no Qt.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from app.models import Case, CaseEvent, Orientation
+from app.models import Appointment, Case, CaseEvent, Orientation
 from app.services.case_events import CLOSED_STATUSES
 
 
@@ -79,6 +81,15 @@ class ActivityRow:
     at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class SearchRow:
+    """One slot search recorded on a case (a ``search`` case event) and how many results it found."""
+
+    case_uuid: str
+    at: datetime
+    results: int
+
+
 @dataclass(frozen=True)
 class Rows:
     """Everything :func:`app.services.stats.compute` reads for one period."""
@@ -86,6 +97,8 @@ class Rows:
     cases: list[CaseRow]
     orientations: list[OrientationRow]
     activity: list[ActivityRow]
+    #: Slot searches recorded in the period (``search`` case events).
+    searches: list[SearchRow] = field(default_factory=list)
 
 
 #: Most values in one ``IN (...)`` (SQLite's historical limit is 999 bound parameters).
@@ -127,15 +140,29 @@ def _chunked(session: Session, stmt, column, uuids: set[str]) -> list:
 
 
 def load_orientations(session: Session, start: datetime, end: datetime) -> list[OrientationRow]:
-    """Orientations of the cases :func:`load_cases` reads for the same period (one joined query)."""
+    """Orientations of the cases :func:`load_cases` reads for the same period (one joined query).
+
+    The appointment status comes from the SAS platform's appointments (RS-SAS-RDV) attached
+    to the case: through the orientation they matched, or, attached without one, as a row of
+    their own (decision ``RDV_SAS``, booked).
+    """
     stmt = (select(Orientation.case_uuid, Orientation.creation, Orientation.decision_key, Orientation.slot_id,
-                   Orientation.appointment_start)
-            .join(Case, Case.uuid == Orientation.case_uuid).where(_period_cases(start, end)))
-    return [
+                   Orientation.appointment_start, Appointment.status)
+            .join(Case, Case.uuid == Orientation.case_uuid)
+            .outerjoin(Appointment, Appointment.orientation_uuid == Orientation.uuid)
+            .where(_period_cases(start, end)))
+    rows = [
         OrientationRow(case_uuid=r.case_uuid, created=r.creation, decision_key=r.decision_key,
-                       booked=r.slot_id is not None or r.appointment_start is not None)
+                       booked=r.slot_id is not None or r.appointment_start is not None or r.status is not None,
+                       appointment_status=r.status)
         for r in session.execute(stmt).all()
     ]
+    alone = (select(Appointment.case_uuid, Appointment.booked_at, Appointment.status)
+             .join(Case, Case.uuid == Appointment.case_uuid)
+             .where(Appointment.orientation_uuid.is_(None), _period_cases(start, end)))
+    rows.extend(OrientationRow(case_uuid=r.case_uuid, created=r.booked_at, decision_key="RDV_SAS", booked=True,
+                               appointment_status=r.status) for r in session.execute(alone).all())
+    return rows
 
 
 def load_activity(session: Session, open_uuids: set[str]) -> list[ActivityRow]:
@@ -145,9 +172,23 @@ def load_activity(session: Session, open_uuids: set[str]) -> list[ActivityRow]:
             for r in _chunked(session, stmt, CaseEvent.case_uuid, open_uuids)]
 
 
+def load_searches(session: Session, start: datetime, end: datetime) -> list[SearchRow]:
+    """Slot searches (``search`` case events) recorded in ``[start, end)``; ``results`` is their count."""
+    stmt = (select(CaseEvent.case_uuid, CaseEvent.created_at, CaseEvent.payload)
+            .where(CaseEvent.type == "search", _in(CaseEvent.created_at, start, end)))
+    rows = []
+    for r in session.execute(stmt).all():
+        try:
+            results = int((r.payload or {}).get("results"))
+        except (TypeError, ValueError):
+            continue  # a search whose count was not recorded says nothing about empty answers
+        rows.append(SearchRow(r.case_uuid, r.created_at, results))
+    return rows
+
+
 def load_rows(session: Session, start: datetime, end: datetime, now: datetime) -> Rows:
     """The rows of the period ``[start, end)`` (open cases judged at ``now``)."""
     cases = load_cases(session, start, end)
     orientations = load_orientations(session, start, end)
     activity = load_activity(session, {c.uuid for c in cases if c.is_open_at(now)})
-    return Rows(cases, orientations, activity)
+    return Rows(cases, orientations, activity, load_searches(session, start, end))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import logging.handlers
 import os
 import random
 import sys
@@ -36,11 +35,10 @@ def prepare_qt_environment() -> None:
 
 
 def setup_file_logging() -> None:
-    handler = logging.handlers.RotatingFileHandler(
-        paths.log_dir() / "console.log", maxBytes=2_000_000, backupCount=5, encoding="utf-8"
-    )
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logging.getLogger().addHandler(handler)
+    """Rotated logs in the data dir, secrets scrubbed (:mod:`app.logs`)."""
+    from app import logs
+
+    logs.setup_file_logging()
 
 
 def load_settings() -> settings_mod.Settings:
@@ -53,7 +51,11 @@ def load_settings() -> settings_mod.Settings:
 
 
 def start_embedded_server(cfg: settings_mod.Settings):
-    """Start the embedded default server, seeding the demo territory on first run."""
+    """Start the embedded default server, seeding the demo territory on first run.
+
+    A demo mode: its cache-key secret lives in the same data dir as the console's encrypted
+    cache (:mod:`app.services.cache_crypto`), so it does not protect a stolen disk.
+    """
     from app.models.db import open_database, sqlite_url
     from app.server.run import EmbeddedServer
     from app.services import demo_data
@@ -94,6 +96,11 @@ def run_console(args: Namespace) -> int:
     qt_app = QApplication.instance() or QApplication(sys.argv[:1])
     qt_app.setApplicationName("Console de régulation SAS")
     qt_app.setOrganizationName("SAS")
+    from app.ui import error_dialog, i18n, theme
+
+    i18n.install_translators(cfg.language, qt_app)  # before any widget: texts are read when built
+    theme.apply_theme(cfg.theme, qt_app)
+    error_dialog.install_excepthook(qt_app)  # an uncaught error shows a dialog, the console goes on
     loop = qasync.QEventLoop(qt_app)
     asyncio.set_event_loop(loop)
 

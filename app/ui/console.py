@@ -1,4 +1,10 @@
-"""One console session: log in, build the desk and the window, sync until closed.
+"""One console session: log in, open the encrypted cache, build the desk and the window, sync until closed.
+
+The offline cache is opened only after login, with the key the server hands
+this desk (:mod:`app.services.cache_crypto`); logging out ("Changer
+d'utilisateur" on the lock screen, :mod:`app.ui.session_lock`) closes the
+window, stops the sync and disposes the cache's engine, which alone held the
+key, then shows the login dialog again.
 
 Kept apart from :mod:`app.ui.app` so that tests can drive a whole console
 against a real server inside one process and one Qt application.
@@ -12,8 +18,11 @@ from pathlib import Path
 
 from app import paths
 from app.startup import process_age_s
-from app.models.db import open_database, sqlite_url
-from app.services.api_client import ApiClient, ApiError, Offline
+from sqlalchemy import Engine
+
+from app.services import cache_crypto
+from app.services.api_client import ApiClient, ApiError, NotFound, Offline
+from app.services.auth import hash_password, verify_password
 from app.services.desk import Desk, UserInfo
 from app.services.local_store import LocalStore
 from app.services.sync import SyncService
@@ -22,6 +31,7 @@ from app.ui.login_dialog import LoginDialog
 from app.ui.main_window import MainWindow
 from app.ui.map_view import MapView
 from app.ui.qt import QApplication, QTimer
+from app.ui.session_lock import SessionLock
 from app.ui.tasks import spawn
 
 log = logging.getLogger(__name__)
@@ -52,8 +62,15 @@ class Console:
     def __init__(self, cfg: Settings, server_url: str, *, embedded: bool = False):
         self.cfg = cfg
         self.embedded = embedded
-        _engine, factory = open_database(sqlite_url(paths.console_cache_path()))
-        self.store = LocalStore(factory)
+        #: The offline cache, opened after login with the server's key (None before, and after logout).
+        self.store: LocalStore | None = None
+        #: The encrypted cache's engine: the only holder of the key, disposed on logout.
+        self.cache_engine: Engine | None = None
+        self.lock: SessionLock | None = None
+        self._user: UserInfo | None = None
+        self._password_hash: str | None = None  # memory only: unlocking while the server is unreachable
+        self._sync_task: asyncio.Task | None = None
+        self._session_end: asyncio.Future | None = None
         self.client = ApiClient(server_url, verify=cfg.ca_file or True)
         self.desk: Desk | None = None
         self.window: MainWindow | None = None
@@ -66,14 +83,16 @@ class Console:
         try:
             if screenshot and not user and self.embedded:
                 user, password = SCREENSHOT_ACCOUNT
-            info = await (self.login(user, password or "") if user else self._login_dialog())
-            if info is None:
-                return 1
-            self.build(info)
-            if screenshot:
-                return await self._take_screenshot(Path(screenshot))
-            await self._wait_closed()
-            return 0
+            while True:
+                info = await (self.login(user, password or "") if user else self._login_dialog())
+                if info is None:
+                    return 1
+                self.build(info)
+                if screenshot:
+                    return await self._take_screenshot(Path(screenshot))
+                if not await self._wait_closed():
+                    return 0
+                user = password = None  # logged out: the next user logs in with the dialog
         finally:
             await self.close()
 
@@ -82,6 +101,7 @@ class Console:
         """Log in without a dialog (``--user``, screenshots, tests)."""
         try:
             session = await self.client.login(user, password)
+            await self._open_cache(password)
         except ApiError as exc:
             log.error("login failed for %s: %s", user, exc.message)
             print(f"Connexion impossible : {exc.message}")
@@ -112,6 +132,7 @@ class Console:
                 return None
             try:
                 session = await self.client.login(*got)
+                await self._open_cache(got[1])
             except Offline:
                 dialog.show_error("Serveur injoignable : vérifiez le réseau puis réessayez.")
                 continue
@@ -120,6 +141,60 @@ class Console:
                 continue
             dialog.accept()
             return UserInfo(session.username, session.role, session.display_name)
+
+    async def _open_cache(self, password: str) -> None:
+        """Fetch this desk's key from the server and open the encrypted offline cache with it."""
+        try:
+            key = await self.client.cache_key(cache_crypto.desk_id())
+        except NotFound:
+            raise ApiError("Ce serveur ne fournit pas la clé du cache local : mettez-le à jour.") from None
+        self._drop_cache()
+        self.cache_engine, factory = cache_crypto.open_cache(paths.console_cache_path(), key)
+        del key
+        self.store = LocalStore(factory)
+        self._password_hash = await asyncio.to_thread(hash_password, password)
+
+    async def _verify_unlock(self, password: str) -> str | None:
+        """None when ``password`` is the locked user's (server; offline, the login's); else the French reason."""
+        try:
+            await self.client.login(self._user.username, password)
+            return None
+        except Offline:
+            ok = self._password_hash is not None and await asyncio.to_thread(
+                verify_password, self._password_hash, password)
+            return None if ok else "Mot de passe incorrect."
+        except ApiError as exc:
+            return exc.message
+
+    async def logout(self) -> None:
+        """Close the window and drop everything decrypted: views, store, cache engine and key, token."""
+        if self._session_end is not None and not self._session_end.done():
+            self._session_end.set_result(True)
+        QApplication.instance().setQuitOnLastWindowClosed(False)  # the login dialog comes next
+        await self._teardown()
+        self.client.token = None
+        log.info("logged out")
+
+    async def _teardown(self) -> None:
+        if self.lock is not None:
+            self.lock.stop()
+            self.lock = None
+        if self.sync is not None:
+            self.sync.stop()
+            if self._sync_task is not None and not self._sync_task.done():
+                await asyncio.wait([self._sync_task], timeout=10)
+        self.sync = self._sync_task = None
+        if self.window is not None:
+            self.window.close()
+            QTimer.singleShot(0, self.window.deleteLater)
+        self.window = self.desk = self._user = self._password_hash = None
+        self._drop_cache()
+
+    def _drop_cache(self) -> None:
+        self.store = None
+        if self.cache_engine is not None:
+            self.cache_engine.dispose()
+            self.cache_engine = None
 
     # --- the running console -------------------------------------------------------------------
     def build(self, info: UserInfo) -> None:
@@ -135,10 +210,15 @@ class Console:
         self.window.map_view.ready.connect(self._on_map_ready)
         if info.role in ("SUPERVISEUR", "ADMIN"):  # issue 7: the live wall, docked (F9)
             from app.ui.supervisor_wall import attach_wall
-            attach_wall(self.window, self.store.session_factory, self.sync)
+            attach_wall(self.window, self.store.session_factory, self.sync, user=info.display_name or info.username)
+        self._user = info
+        self.lock = SessionLock(self.window, info.display_name or info.username, self.cfg.lock_after_min,
+                                self._verify_unlock)
+        self.lock.switchUserRequested.connect(lambda: spawn(self.logout(), name="logout"))
+        QApplication.instance().setQuitOnLastWindowClosed(True)
         self.window.show()
         self.window.intake.focus_first()
-        spawn(self.sync.run(), name="sync")
+        self._sync_task = spawn(self.sync.run(), name="sync")
 
     def _on_map_ready(self) -> None:
         if self.ready_after_s is None:
@@ -153,36 +233,47 @@ class Console:
         if status.last_error and status.online:
             self.window.status.show_message(status.last_error, error=True)
 
-    async def _wait_closed(self) -> None:
+    async def _wait_closed(self) -> bool:
+        """Wait until the window is closed (False) or the user logged out (True)."""
         app = QApplication.instance()
         loop = asyncio.get_running_loop()
         closed: asyncio.Future = loop.create_future()
-        app.lastWindowClosed.connect(lambda: closed.done() or closed.set_result(None))
-        await closed
+        self._session_end = closed
+        app.lastWindowClosed.connect(lambda: closed.done() or closed.set_result(False))
+        return await closed
 
     async def _take_screenshot(self, target: Path) -> int:
         """Show a demo call around the territory's main town, then write the window to PNG."""
+        await self.show_demo_call()
+        ok = self.write_screenshot(target)
+        return 0 if ok else 2
+
+    async def show_demo_call(self, timeout: float = 60) -> int:
+        """Wait for the map, type the demo call, let its search land on the map; the result count (-1: failed)."""
         from app.ui.demo_call import fill_demo_call
 
         window = self.window
         if not window.map_view.is_ready():
-            await wait_signal(window.map_view.ready, timeout=60)
+            await wait_signal(window.map_view.ready, timeout=timeout)
         fill_demo_call(window, self.cfg.departement)
-        await wait_signal(window.searchFinished, timeout=60)
+        (count,) = await wait_signal(window.searchFinished, timeout=timeout)
         for _ in range(100):
             if window.map_view.pending_commands() == 0:
                 break
             await asyncio.sleep(0.05)
         await asyncio.sleep(0.8)  # let Chromium paint the markers
+        return count
+
+    def write_screenshot(self, target: Path) -> bool:
+        """Write the whole window to ``target`` (PNG); whether it was written."""
         target.parent.mkdir(parents=True, exist_ok=True)
-        ok = window.grab().save(str(target))
+        ok = self.window.grab().save(str(target))
         log.info("screenshot written to %s", target)
-        return 0 if ok else 2
+        return ok
 
     async def close(self) -> None:
+        """Stop the sync, close the HTTP client, then the window and the cache (and its key)."""
         if self.sync is not None:
             self.sync.stop()
-        await self.client.aclose()
-        if self.window is not None:
-            self.window.close()
-            QTimer.singleShot(0, self.window.deleteLater)
+        await self.client.aclose()  # before the window closes: the last window closed stops the loop
+        await self._teardown()

@@ -25,16 +25,15 @@ class CallerRows(QObject):
 
     def __init__(self, panel: QWidget):
         super().__init__(panel)
-        tr = self.tr
         self._custom = False  # the callback number was typed, it no longer follows the caller's phone
-        self.phone_edit = line_edit(panel, tr("Téléphone de l'appelant"), tr("06 12 34 56 78"))
-        self.callback_edit = line_edit(panel, tr("Numéro de rappel"), tr("Entrée : confirmer le rappel"))
-        self.confirm_button = QPushButton(tr("Con&firmer (Ctrl+K)"), panel)
+        self.phone_edit = line_edit(panel, self.tr("Téléphone de l'appelant"), self.tr("06 12 34 56 78"))
+        self.callback_edit = line_edit(panel, self.tr("Numéro de rappel"), self.tr("Entrée : confirmer le rappel"))
+        self.confirm_button = QPushButton(self.tr("Con&firmer (Ctrl+K)"), panel)
         self.confirm_button.setCheckable(True)
-        self.confirm_button.setAccessibleName(tr("Confirmer le rappel"))
+        self.confirm_button.setAccessibleName(self.tr("Confirmer le rappel"))
         self.confirm_state = QLabel(panel)
-        self.confirm_state.setAccessibleName(tr("État du numéro de rappel"))
-        self.name_edit = line_edit(panel, tr("Nom de l'appelant"), tr("Nom, qualité (fils, voisin…)"))
+        self.confirm_state.setAccessibleName(self.tr("État du numéro de rappel"))
+        self.name_edit = line_edit(panel, self.tr("Nom de l'appelant"), self.tr("Nom, qualité (fils, voisin…)"))
         self.callback_row = QHBoxLayout()
         self.callback_row.addWidget(self.callback_edit, 1)
         self.callback_row.addWidget(self.confirm_button)
@@ -45,11 +44,10 @@ class CallerRows(QObject):
 
     def rows(self) -> list[tuple]:
         """(label, error name, field, what stands in the field's place) of each row, for the panel's form."""
-        tr = self.tr
-        return [(tr("&Téléphone appelant"), "caller_phone", self.phone_edit, ()),
-                (tr("N&uméro de rappel"), "callback_phone", self.callback_edit,
+        return [(self.tr("&Téléphone appelant"), "caller_phone", self.phone_edit, ()),
+                (self.tr("N&uméro de rappel"), "callback_phone", self.callback_edit,
                  (self.callback_row, self.confirm_state)),
-                (tr("&Nom de l'appelant"), "caller_name", self.name_edit, ())]
+                (self.tr("&Nom de l'appelant"), "caller_name", self.name_edit, ())]
 
     def values(self) -> dict:
         """The rows under their :class:`~app.services.intake.IntakeForm` names (raw text)."""

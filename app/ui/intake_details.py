@@ -29,19 +29,18 @@ class DetailsSection(QGroupBox):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setTitle(self.tr("Détails de l'appel (Ctrl+Maj+D)"))
-        tr = self.tr
-        self.caller_type = self._combo(tr("Type d'appelant"), nom.CALLER_TYPE)
-        self.communication = self._combo(tr("Difficulté de communication"), nom.COMMUNICATION)
-        self.language_edit = line_edit(self, tr("Langue de l'appelant"), tr("fr, anglais, arabe…"))
-        self.building_edit = line_edit(self, tr("Bâtiment"), tr("Bât. B, résidence…"))
-        self.floor_edit = line_edit(self, tr("Étage"), tr("3"))
-        self.code_edit = line_edit(self, tr("Digicode"), tr("A1234"))
-        self.intercom_edit = line_edit(self, tr("Interphone"), tr("Nom sur l'interphone"))
-        self.place_edit = line_edit(self, tr("Type de lieu"), tr("L01… ou mots (domicile, voie publique)"))
-        self.facts_edit = line_edit(self, tr("Nature des faits"), tr("C02… ou mots (chute, accident)"))
-        self.risk_edit = line_edit(self, tr("Risques"), tr("R… ou mots ; Entrée ajoute"))
+        self.caller_type = self._combo(self.tr("Type d'appelant"), nom.CALLER_TYPE)
+        self.communication = self._combo(self.tr("Difficulté de communication"), nom.COMMUNICATION)
+        self.language_edit = line_edit(self, self.tr("Langue de l'appelant"), self.tr("fr, anglais, arabe…"))
+        self.building_edit = line_edit(self, self.tr("Bâtiment"), self.tr("Bât. B, résidence…"))
+        self.floor_edit = line_edit(self, self.tr("Étage"), self.tr("3"))
+        self.code_edit = line_edit(self, self.tr("Digicode"), self.tr("A1234"))
+        self.intercom_edit = line_edit(self, self.tr("Interphone"), self.tr("Nom sur l'interphone"))
+        self.place_edit = line_edit(self, self.tr("Type de lieu"), self.tr("L01… ou mots (domicile, voie publique)"))
+        self.facts_edit = line_edit(self, self.tr("Nature des faits"), self.tr("C02… ou mots (chute, accident)"))
+        self.risk_edit = line_edit(self, self.tr("Risques"), self.tr("R… ou mots ; Entrée ajoute"))
         self.risk_label = QLabel(self)
-        self.risk_label.setAccessibleName(tr("Risques retenus"))
+        self.risk_label.setAccessibleName(self.tr("Risques retenus"))
         self.language = SearchCompleter(self.language_edit, _codes(nom.LANGUAGE))
         self.place = SearchCompleter(self.place_edit, _codes(nom.PLACE_KIND))
         self.facts = SearchCompleter(self.facts_edit, _codes(nom.FACT))
@@ -49,12 +48,12 @@ class DetailsSection(QGroupBox):
         self.risks: list[str] = []
         self.errors = {n: error_label(self, f"error_{n}") for n in ("caller_language", "location_kind", "whats_happen")}
         form = QFormLayout(self)
-        rows = [(tr("T&ype d'appelant"), self.caller_type, None), (tr("Lan&gue"), self.language_edit,
-                "caller_language"), (tr("Co&mmunication"), self.communication, None),
-                (tr("&Bâtiment"), self.building_edit, None), (tr("Éta&ge"), self.floor_edit, None),
-                (tr("&Digicode"), self.code_edit, None), (tr("&Interphone"), self.intercom_edit, None),
-                (tr("Lie&u"), self.place_edit, "location_kind"),
-                (tr("&Faits"), self.facts_edit, "whats_happen"), (tr("&Risques"), self.risk_edit, None)]
+        rows = [(self.tr("T&ype d'appelant"), self.caller_type, None), (self.tr("Lan&gue"), self.language_edit,
+                "caller_language"), (self.tr("Co&mmunication"), self.communication, None),
+                (self.tr("&Bâtiment"), self.building_edit, None), (self.tr("Éta&ge"), self.floor_edit, None),
+                (self.tr("&Digicode"), self.code_edit, None), (self.tr("&Interphone"), self.intercom_edit, None),
+                (self.tr("Lie&u"), self.place_edit, "location_kind"),
+                (self.tr("&Faits"), self.facts_edit, "whats_happen"), (self.tr("&Risques"), self.risk_edit, None)]
         for text, field, error in rows:
             add_row(form, self, text, field, self.errors.get(error))
         form.addRow("", self.risk_label)

@@ -75,12 +75,11 @@ class IntakePanel(QWidget):
 
     # --- construction ---------------------------------------------------------------------
     def _build(self, communes, home_departement: str | None) -> None:
-        tr = self.tr
         self.case_label = QLabel(self)
         self.case_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
                                                 | Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self.case_label.setStyleSheet("background: #e8f5e9; color: #1b5e20; padding: 6px; font-weight: bold;")
-        self.case_label.setAccessibleName(tr("Dossier ouvert"))
+        self.case_label.setAccessibleName(self.tr("Dossier ouvert"))
         self.case_label.hide()
         self.caller = CallerRows(self)
         self.place = PlaceRows(self, communes=communes, home_departement=home_departement)
@@ -94,11 +93,11 @@ class IntakePanel(QWidget):
         self.motive_edit, self.motive_completer = self.qualification.motive_edit, self.qualification.motive_completer
         self.priority_combo, self.routing_row = self.qualification.priority_combo, self.qualification.routing_row
         self.notes_edit = QPlainTextEdit(self)
-        self.notes_edit.setAccessibleName(tr("Notes"))
+        self.notes_edit.setAccessibleName(self.tr("Notes"))
         self.notes_edit.setTabChangesFocus(True)
         self.notes_edit.setFixedHeight(90)
-        self.submit_button = QPushButton(tr("Ou&vrir le dossier (Ctrl+Entrée)"), self)
-        self.submit_button.setAccessibleName(tr("Ouvrir le dossier"))
+        self.submit_button = QPushButton(self.tr("Ou&vrir le dossier (Ctrl+Entrée)"), self)
+        self.submit_button.setAccessibleName(self.tr("Ouvrir le dossier"))
         self.general_error = self._error_label("general")
         self.secondary = SecondarySection(self)
         self.details, self.patients = self.secondary.details, self.secondary.patients
@@ -112,7 +111,7 @@ class IntakePanel(QWidget):
                                         self.general_error)
         labels = self.field_errors.labels
         rows = [*self.caller.rows(), *self.place.rows(), *self.qualification.rows(),
-                (tr("N&otes"), "notes", self.notes_edit, ())]
+                (self.tr("N&otes"), "notes", self.notes_edit, ())]
         form = QFormLayout()
         for text, name, field, instead in rows:  # one form, so that every label lines up
             add_row(form, self, text, *(instead or (field,)), labels[name], buddy=field)

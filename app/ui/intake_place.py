@@ -18,11 +18,10 @@ class PlaceRows(QObject):
 
     def __init__(self, panel: QWidget, *, communes=None, home_departement: str | None = None):
         super().__init__(panel)
-        tr = self.tr
         self._communes = communes
         self.home_departement = home_departement
-        self.address_edit = line_edit(panel, tr("Adresse"), tr("Numéro, voie, accès"))
-        self.commune_edit = line_edit(panel, tr("Commune"), tr("Nom ou code postal"))
+        self.address_edit = line_edit(panel, self.tr("Adresse"), self.tr("Numéro, voie, accès"))
+        self.commune_edit = line_edit(panel, self.tr("Commune"), self.tr("Nom ou code postal"))
         self.commune_completer = SearchCompleter(self.commune_edit, self._search_communes)
 
     def communes(self):

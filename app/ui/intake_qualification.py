@@ -23,19 +23,18 @@ class QualificationRows(QObject):
 
     def __init__(self, panel: QWidget):
         super().__init__(panel)
-        tr = self.tr
-        self.motive_edit = line_edit(panel, tr("Motif de recours"), tr("Code (M03.06) ou mots"))
+        self.motive_edit = line_edit(panel, self.tr("Motif de recours"), self.tr("Code (M03.06) ou mots"))
         self.motive_completer = SearchCompleter(self.motive_edit, self._search_motives)
         self.priority_combo = PriorityCombo(panel)
-        self.priority_combo.setAccessibleName(tr("Priorité"))
+        self.priority_combo.setAccessibleName(self.tr("Priorité"))
         self.routing_row = RoutingRow(panel)
         self.room = (False, 0)  # surge switch, P0/P1 cases waiting: context of the route suggestion
 
     def rows(self) -> list[tuple]:
         """(label, error name, field, what stands in the field's place) of each row, for the panel's form."""
-        tr = self.tr
-        return [(tr("&Motif"), "motive", self.motive_edit, ()), (tr("&Priorité"), "priority", self.priority_combo, ()),
-                (tr("Fi&lière"), "routing", self.routing_row, ())]
+        return [(self.tr("&Motif"), "motive", self.motive_edit, ()),
+                (self.tr("&Priorité"), "priority", self.priority_combo, ()),
+                (self.tr("Fi&lière"), "routing", self.routing_row, ())]
 
     def values(self) -> dict:
         """The rows under their :class:`~app.services.intake.IntakeForm` names (typed text if no motive chosen)."""

@@ -18,15 +18,21 @@ from app.services.intake import PRIORITY_LABELS
 from app.services.presentation import PARIS, format_slot_time, parse_time
 from app.ui.qt import (
     QAbstractItemView, QColor, QCoreApplication, QHeaderView, QItemSelectionModel, QLabel, QModelIndex,
-    QPersistentModelIndex, Qt, QTableView, QVBoxLayout, QWidget,
+    QPersistentModelIndex, QT_TRANSLATE_NOOP, Qt, QTableView, QVBoxLayout, QWidget,
 )
 from app.ui.table_model import RowCacheModel
 
 COL_TIME, COL_KIND, COL_AUTHOR, COL_SUMMARY, COL_STATE = range(5)
-_HEADERS = ("Heure", "Type", "Auteur", "Résumé", "État")
-_KINDS = {"case": "Dossier", "orientation": "Orientation", "booking": "Réservation"}
+_HEADERS = (QT_TRANSLATE_NOOP("JournalModel", "Heure"), QT_TRANSLATE_NOOP("JournalModel", "Type"),
+            QT_TRANSLATE_NOOP("JournalModel", "Auteur"), QT_TRANSLATE_NOOP("JournalModel", "Résumé"),
+            QT_TRANSLATE_NOOP("JournalModel", "État"))
+_KINDS = {"case": QT_TRANSLATE_NOOP("JournalModel", "Dossier"),
+          "orientation": QT_TRANSLATE_NOOP("JournalModel", "Orientation"),
+          "booking": QT_TRANSLATE_NOOP("JournalModel", "Réservation")}
 STATE_SYNCED, STATE_PENDING, STATE_REJECTED = "synced", "pending", "rejected"
-_STATE_TEXT = {STATE_SYNCED: "Synchronisé", STATE_PENDING: "En attente", STATE_REJECTED: "Refusé"}
+_STATE_TEXT = {STATE_SYNCED: QT_TRANSLATE_NOOP("JournalModel", "Synchronisé"),
+               STATE_PENDING: QT_TRANSLATE_NOOP("JournalModel", "En attente"),
+               STATE_REJECTED: QT_TRANSLATE_NOOP("JournalModel", "Refusé")}
 _STATE_COLOUR = {STATE_PENDING: "#b26a00", STATE_REJECTED: "#c62828"}
 _ROW_TINT = {STATE_PENDING: "#fff4e0", STATE_REJECTED: "#fdecea"}
 #: Role giving the entry's uuid (``Qt.UserRole`` gives the whole entry dict).
@@ -57,13 +63,15 @@ def summary(entry: dict) -> str:
         parts = [label, p.get("effecteur_name") or "", when]
     elif kind == "booking":
         when = format_slot_time(p["start"]) if p.get("start") else ""
-        parts = [_tr("Créneau n° %s") % p.get("slot_id", "?"), when]
+        parts = [QCoreApplication.translate("JournalModel", "Créneau n° %s") % p.get("slot_id", "?"), when]
     elif kind == "case_event":
         from app.services.case_events import describe
 
         parts = [describe(p)]
     elif kind == "surge":
-        parts = [(_tr("Mode afflux activé") if p.get("active") else _tr("Mode afflux terminé")), p.get("reason") or ""]
+        surge = (QCoreApplication.translate("JournalModel", "Mode afflux activé") if p.get("active")
+                 else QCoreApplication.translate("JournalModel", "Mode afflux terminé"))
+        parts = [surge, p.get("reason") or ""]
     else:
         parts = [str(kind or "")]
     return " — ".join(x for x in parts if x)
@@ -131,6 +139,8 @@ class JournalModel(RowCacheModel):
             return self._entries[index.row()].get("uuid")
         if role == Qt.ItemDataRole.ForegroundRole and col == COL_STATE and state in _STATE_COLOUR:
             return QColor(_STATE_COLOUR[state])
+        if role == Qt.ItemDataRole.ForegroundRole and state in _ROW_TINT:
+            return QColor("#000000")  # the tints are light in every theme (the dark one too)
         if role == Qt.ItemDataRole.BackgroundRole and state in _ROW_TINT:
             return QColor(_ROW_TINT[state])
         if role == Qt.ItemDataRole.ToolTipRole:

@@ -18,9 +18,13 @@ from app.services.desk import Desk
 from app.services.intake import InvalidIntake
 from app.services.local_store import LocalStore
 from app.ui.intake_panel import IntakePanel
+from app.ui.appointments_view import appointments_dock
 from app.ui.journal_view import JournalView
+from app.ui.layouts import WindowLayouts, add_dock
 from app.ui.map_view import MapView
 from app.ui.queue_view import QueueView
+from app.ui.hub_send import SHORTCUTS as HUB_SEND_SHORTCUTS
+from app.ui.hub_send import HubSendAction
 from app.ui.regulation_actions import SHORTCUTS as REGULATION_SHORTCUTS
 from app.ui.regulation_actions import RegulationActions
 from app.ui.qt import QMainWindow, QMessageBox, QSplitter, Qt, QVBoxLayout, QWidget, Signal, Slot
@@ -29,9 +33,10 @@ from app.ui.search_bar import SearchBar
 from app.ui.shortcuts import HELP_SHORTCUT, WINDOW_SHORTCUTS, bind_window_shortcuts, sheet_html
 from app.ui.slot_table import SlotTable
 from app.ui.status import ConsoleStatusBar
+from app.ui.window_menus import WindowMenus
 
 #: (keys, French description) of every window-wide shortcut, as the F1 sheet lists them.
-SHORTCUTS = [*WINDOW_SHORTCUTS, *REGULATION_SHORTCUTS, HELP_SHORTCUT]
+SHORTCUTS = [*WINDOW_SHORTCUTS, *REGULATION_SHORTCUTS, *HUB_SEND_SHORTCUTS, HELP_SHORTCUT]
 
 
 class MainWindow(QMainWindow):
@@ -65,10 +70,14 @@ class MainWindow(QMainWindow):
         self.search = SearchActions(self, desk)  # makes the buttons around the slot list
 
         self._build_layout()
+        self.layouts = WindowLayouts(self, desk.user.role)  # the role's saved layout, restored at first show
+        self.menus = WindowMenus(self, self.layouts, self.docks, desk.settings)
         self.search.apply_role(desk.user.role)
         self._install_shortcuts()
         self._connect_signals()
+        self.appointments_dock = appointments_dock(self, desk)  # SAS appointments worklists, F7
         self.regulation = RegulationActions(self, desk, self.queue_view)
+        self.hub_send = HubSendAction(self, desk)  # Ctrl+Maj+H: the case to a neighbouring SAMU
         self.search.update_radius_label()
         self.refresh_journal()
 
@@ -78,6 +87,7 @@ class MainWindow(QMainWindow):
         decision_row = self.search.decision_row()
 
         middle_split = QSplitter(Qt.Orientation.Vertical, self)
+        middle_split.setObjectName("mapSlotsSplitter")
         middle_split.addWidget(self.map_view)
         middle_split.addWidget(self.slot_table)
         middle_split.setSizes([560, 320])
@@ -90,16 +100,14 @@ class MainWindow(QMainWindow):
         mid_layout.addLayout(decision_row)
 
         split = QSplitter(Qt.Orientation.Horizontal, self)
+        split.setObjectName("mainSplitter")
         split.addWidget(self.intake)
         split.addWidget(middle)
-        right = QSplitter(Qt.Orientation.Vertical, self)
-        right.addWidget(self.queue_view)
-        right.addWidget(self.journal)
-        right.setSizes([300, 600])
-        split.addWidget(right)
         split.setStretchFactor(1, 1)
+        self.docks = [add_dock(self, "queueDock", self.tr("File d'attente"), self.queue_view),
+                      add_dock(self, "journalDock", self.tr("Journal partagé"), self.journal)]
         self._split = split
-        self._initial_sizes = [390, 760, 450]
+        self._initial_sizes = [390, 760]
         self.setCentralWidget(split)
         self.setTabOrder(self.slot_table, self.search.book_button)
 
@@ -108,6 +116,9 @@ class MainWindow(QMainWindow):
         if self._initial_sizes:  # sizes only hold once the splitter has its real width
             self._split.setSizes(self._initial_sizes)
             self._initial_sizes = None
+            self.resizeDocks(self.docks, [450, 450], Qt.Orientation.Horizontal)
+            self.resizeDocks(self.docks, [300, 600], Qt.Orientation.Vertical)
+            self.layouts.first_show()
 
     def _install_shortcuts(self) -> None:
         bind_window_shortcuts(self, [

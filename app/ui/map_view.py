@@ -151,6 +151,7 @@ class MapView(QWidget):
         self._channel.registerObject("bridge", self._bridge)
 
         self._view = QWebEngineView(self)
+        self._view.setAccessibleName(self.tr("Carte des effecteurs et du patient"))
         page = _MapPage(self._page_url, self._view)
         page.setWebChannel(self._channel)
         if tile_url:

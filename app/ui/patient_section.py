@@ -28,32 +28,32 @@ class PatientSection(QGroupBox):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        tr = self.tr
-        self.setTitle(tr("Patients (Ctrl+Maj+P : ajouter)"))
-        self.last_name = line_edit(self, tr("Nom du patient"), tr("Nom de naissance"))
-        self.first_name = line_edit(self, tr("Prénom du patient"), "")
-        self.birth_date = line_edit(self, tr("Date de naissance"), tr("jj/mm/aaaa"))
-        self.age = line_edit(self, tr("Âge"), tr("45, 3 mois, 10 j"))
+        self.setTitle(self.tr("Patients (Ctrl+Maj+P : ajouter)"))
+        self.last_name = line_edit(self, self.tr("Nom du patient"), self.tr("Nom de naissance"))
+        self.first_name = line_edit(self, self.tr("Prénom du patient"), "")
+        self.birth_date = line_edit(self, self.tr("Date de naissance"), self.tr("jj/mm/aaaa"))
+        self.age = line_edit(self, self.tr("Âge"), self.tr("45, 3 mois, 10 j"))
         self.sex = QComboBox(self)
-        self.sex.setAccessibleName(tr("Sexe"))
+        self.sex.setAccessibleName(self.tr("Sexe"))
         self.sex.addItem("—", "")
         for code, label in patients.SEXES.items():
             self.sex.addItem(f"{code} — {label}", code)
-        self.gp_name = line_edit(self, tr("Médecin traitant"), tr("Dr …"))
-        self.gp_rpps = line_edit(self, tr("RPPS du médecin traitant"), tr("11 chiffres"))
-        self.add_button = QPushButton(tr("Ajouter le patient (Ctrl+Maj+P)"), self)
+        self.gp_name = line_edit(self, self.tr("Médecin traitant"), self.tr("Dr …"))
+        self.gp_rpps = line_edit(self, self.tr("RPPS du médecin traitant"), self.tr("11 chiffres"))
+        self.add_button = QPushButton(self.tr("Ajouter le patient (Ctrl+Maj+P)"), self)
+        self.add_button.setAccessibleName(self.tr("Ajouter le patient"))
         self.list = QListWidget(self)
-        self.list.setAccessibleName(tr("Patients ajoutés"))
+        self.list.setAccessibleName(self.tr("Patients ajoutés"))
         self.list.setMaximumHeight(70)
         self._fields = {"birth_date": self.birth_date, "age": self.age, "sex": self.sex, "gp_rpps": self.gp_rpps}
         self.errors = {name: error_label(self, f"error_patient_{name}") for name in self._fields}
         self._added: list[PatientForm] = []
         form = QFormLayout(self)
         for text, widget, error in [
-            (tr("No&m"), self.last_name, None), (tr("Pré&nom"), self.first_name, None),
-            (tr("Né(e) le"), self.birth_date, "birth_date"), (tr("Âge"), self.age, "age"),
-            (tr("Sexe"), self.sex, "sex"), (tr("Médecin traitant"), self.gp_name, None),
-            (tr("RPPS"), self.gp_rpps, "gp_rpps"),
+            (self.tr("No&m"), self.last_name, None), (self.tr("Pré&nom"), self.first_name, None),
+            (self.tr("Né(e) le"), self.birth_date, "birth_date"), (self.tr("Âge"), self.age, "age"),
+            (self.tr("Sexe"), self.sex, "sex"), (self.tr("Médecin traitant"), self.gp_name, None),
+            (self.tr("RPPS"), self.gp_rpps, "gp_rpps"),
         ]:
             add_row(form, self, text, widget, self.errors.get(error))
         form.addRow(self.add_button)

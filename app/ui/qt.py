@@ -98,3 +98,17 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog, QProgressBar  # noqa: E4
 
 __all__ += ["QBarCategoryAxis", "QBarSeries", "QBarSet", "QChart", "QChartView", "QValueAxis", "QRunnable",
             "QThreadPool", "QDockWidget", "QFileDialog", "QProgressBar"]
+
+# --- added for translations (issue 8): marks module-level French strings for pyside6-lupdate ---------
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QTranslator  # noqa: E402
+
+__all__ += ["QT_TRANSLATE_NOOP", "QTranslator"]
+
+# --- added for the shift review and the PDF shift report (issue 7) ---------------------------------
+from PySide6.QtCore import QDateTime, QMargins, QMarginsF, QRectF, QSizeF  # noqa: E402
+from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPdfWriter, QTextDocument  # noqa: E402
+from PySide6.QtPdf import QPdfDocument  # noqa: E402
+from PySide6.QtWidgets import QDateTimeEdit, QProgressDialog  # noqa: E402
+
+__all__ += ["QDateTime", "QMargins", "QMarginsF", "QRectF", "QSizeF", "QImage", "QPageLayout", "QPageSize", "QPdfWriter",
+            "QTextDocument", "QPdfDocument", "QDateTimeEdit", "QProgressDialog"]

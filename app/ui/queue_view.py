@@ -13,12 +13,17 @@ from datetime import datetime, timezone
 
 from app.services import queue
 from app.services.intake import PRIORITY_COLOURS
+from app.ui import theme
 from app.ui.qt import (
-    QAbstractItemView, QAbstractTableModel, QColor, QFont, QHeaderView, QLabel, QModelIndex, Qt, QTableView,
-    QTimer, QVBoxLayout, QWidget, Signal, Slot,
+    QAbstractItemView, QAbstractTableModel, QColor, QCoreApplication, QFont, QHeaderView, QLabel, QModelIndex,
+    QT_TRANSLATE_NOOP, Qt, QTableView, QTimer, QVBoxLayout, QWidget, Signal, Slot,
 )
 
-COLUMNS = ("Prio.", "Attente", "Dossier", "Filière", "Motif", "Commune", "État")
+#: Column titles, French source strings translated (context "QueueModel") when shown.
+COLUMNS = (QT_TRANSLATE_NOOP("QueueModel", "Prio."), QT_TRANSLATE_NOOP("QueueModel", "Attente"),
+           QT_TRANSLATE_NOOP("QueueModel", "Dossier"), QT_TRANSLATE_NOOP("QueueModel", "Filière"),
+           QT_TRANSLATE_NOOP("QueueModel", "Motif"), QT_TRANSLATE_NOOP("QueueModel", "Commune"),
+           QT_TRANSLATE_NOOP("QueueModel", "État"))
 
 
 class QueueModel(QAbstractTableModel):
@@ -43,7 +48,7 @@ class QueueModel(QAbstractTableModel):
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
+            return self.tr(COLUMNS[section])
         return None
 
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
@@ -57,7 +62,7 @@ class QueueModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.BackgroundRole and col == 0:
             return QColor(PRIORITY_COLOURS.get(e.priority, "#9e9e9e"))
         if role == Qt.ItemDataRole.ForegroundRole and e.priority == "P0":
-            return QColor("#b71c1c") if col else QColor("white")
+            return QColor(theme.colour("alert")) if col else QColor("white")
         if role == Qt.ItemDataRole.FontRole and e.priority in ("P0", "P1"):
             font = QFont()
             font.setBold(True)
@@ -69,10 +74,10 @@ class QueueModel(QAbstractTableModel):
     @staticmethod
     def _state(e: queue.QueueEntry) -> str:
         if e.accompanied:
-            return "⏱ accompagné (MRU)"
+            return QCoreApplication.translate("QueueModel", "⏱ accompagné (MRU)")
         if e.handed_over is not None:
-            return "transmis, attend le médecin"
-        return "à transmettre"
+            return QCoreApplication.translate("QueueModel", "transmis, attend le médecin")
+        return QCoreApplication.translate("QueueModel", "à transmettre")
 
     def tick(self) -> None:
         if self._entries:
@@ -124,7 +129,7 @@ class QueueView(QWidget):
         if p0:
             text += self.tr(" — %d P0 accompagné(s)") % p0
         self.summary.setText(text)
-        self.summary.setStyleSheet("font-weight: bold;" + (" color: #b71c1c;" if p0 else ""))
+        self.summary.setStyleSheet("font-weight: bold;" + (f" color: {theme.colour('alert')};" if p0 else ""))
 
     @Slot(QModelIndex)
     def _on_activated(self, index: QModelIndex) -> None:

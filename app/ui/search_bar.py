@@ -11,16 +11,24 @@ from __future__ import annotations
 
 from app.services.search_model import SearchFilters
 from app.ui.qt import (
-    QCheckBox, QComboBox, QHBoxLayout, QKeySequence, QLabel, QShortcut, Qt, QWidget, Signal, Slot,
+    QCheckBox, QComboBox, QHBoxLayout, QKeySequence, QLabel, QShortcut, QT_TRANSLATE_NOOP, Qt, QWidget, Signal,
+    Slot,
 )
 
-WINDOW_CHOICES = [("Toutes", ()), ("0–4 h", ("0-4",)), ("0–8 h", ("0-4", "4-8")), ("4–8 h", ("4-8",)),
+# Labels are French source strings, marked for lupdate and translated (context "SearchBar") when shown.
+WINDOW_CHOICES = [(QT_TRANSLATE_NOOP("SearchBar", "Toutes"), ()), ("0–4 h", ("0-4",)),
+                  ("0–8 h", ("0-4", "4-8")), ("4–8 h", ("4-8",)),
                   ("8–12 h", ("8-12",)), ("12–24 h", ("12-24",)), ("0–24 h", ("0-4", "4-8", "8-12", "12-24")),
                   ("24–48 h", ("24-48",)), ("48–72 h", ("48-72",))]
-MODE_CHOICES = [("Tous", ()), ("Cabinet", ("AMB",)), ("Visite à domicile", ("HH",)), ("Téléconsultation", ("VR",))]
-STRUCTURE_CHOICES = [("Toutes", ()), ("Individuel", ("individuel",)), ("CPTS", ("cpts",)), ("MSP", ("msp",)),
-                     ("Centre de santé", ("cds",)), ("SOS Médecins", ("sos",)),
-                     ("Maison médicale de garde", ("mmg",))]
+MODE_CHOICES = [(QT_TRANSLATE_NOOP("SearchBar", "Tous"), ()),
+                (QT_TRANSLATE_NOOP("SearchBar", "Cabinet"), ("AMB",)),
+                (QT_TRANSLATE_NOOP("SearchBar", "Visite à domicile"), ("HH",)),
+                (QT_TRANSLATE_NOOP("SearchBar", "Téléconsultation"), ("VR",))]
+STRUCTURE_CHOICES = [(QT_TRANSLATE_NOOP("SearchBar", "Toutes"), ()),
+                     (QT_TRANSLATE_NOOP("SearchBar", "Individuel"), ("individuel",)),
+                     ("CPTS", ("cpts",)), ("MSP", ("msp",)),
+                     (QT_TRANSLATE_NOOP("SearchBar", "Centre de santé"), ("cds",)), ("SOS Médecins", ("sos",)),
+                     (QT_TRANSLATE_NOOP("SearchBar", "Maison médicale de garde"), ("mmg",))]
 
 
 class SearchBar(QWidget):

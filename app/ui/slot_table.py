@@ -16,14 +16,20 @@ from app.services.presentation import (
     GROUP_LABELS, STALE_MARK, format_slot_time, kind_label, stale_tooltip, table_rows,
 )
 from app.ui.qt import (
-    QAbstractItemView, QColor, QItemSelectionModel, QKeyEvent, QModelIndex, QPainter, QPersistentModelIndex, Qt,
-    QTableView, QWidget, Signal, Slot,
+    QAbstractItemView, QColor, QCoreApplication, QItemSelectionModel, QKeyEvent, QModelIndex, QPainter,
+    QPersistentModelIndex, QT_TRANSLATE_NOOP, Qt, QTableView, QWidget, Signal, Slot,
 )
 from app.ui.table_model import RowCacheModel
 
 COL_GROUP, COL_START, COL_EFFECTEUR, COL_KIND, COL_MODE, COL_DISTANCE, COL_CITY, COL_PHONE = range(8)
 _MAX_COLUMN_WIDTH = 190
-_HEADERS = ("Groupe", "Début", "Effecteur", "Type", "Mode", "Distance", "Commune", "Téléphone")
+#: Column titles, French source strings translated in the model's context when shown.
+_HEADERS = (
+    QT_TRANSLATE_NOOP("SlotTableModel", "Groupe"), QT_TRANSLATE_NOOP("SlotTableModel", "Début"),
+    QT_TRANSLATE_NOOP("SlotTableModel", "Effecteur"), QT_TRANSLATE_NOOP("SlotTableModel", "Type"),
+    QT_TRANSLATE_NOOP("SlotTableModel", "Mode"), QT_TRANSLATE_NOOP("SlotTableModel", "Distance"),
+    QT_TRANSLATE_NOOP("SlotTableModel", "Commune"), QT_TRANSLATE_NOOP("SlotTableModel", "Téléphone"),
+)
 #: Row background by ranking group (light, so the selection stays readable).
 _GROUP_COLORS = {"medecin_traitant": "#e3f2fd", "sas": "#e8f5e9", "a_appeler": "#f5f5f5"}
 #: Role giving the effecteur id of a row (``Qt.UserRole`` gives the slot id).
@@ -59,7 +65,8 @@ class SlotTableModel(RowCacheModel):
         start = format_slot_time(r["start"]) + (STALE_MARK if r.get("stale") else "") if r.get("start") else ""
         return (
             GROUP_LABELS.get(r.get("group") or "", ""),
-            start if r.get("slot_id") is not None else "☎ à appeler (en sus)",
+            start if r.get("slot_id") is not None
+            else QCoreApplication.translate("SlotTableModel", "☎ à appeler (en sus)"),
             eff.get("name") or "",
             kind_label(eff.get("kind") or ""),
             SLOT_MODES.get(r.get("mode"), r.get("mode") or ""),
@@ -101,6 +108,8 @@ class SlotTableModel(RowCacheModel):
             return QColor(_GROUP_COLORS[result["group"]])
         if role == Qt.ItemDataRole.ForegroundRole and col == COL_START and result.get("stale"):
             return QColor("#b71c1c")
+        if role == Qt.ItemDataRole.ForegroundRole and result.get("group") in _GROUP_COLORS:
+            return QColor("#000000")  # the group tints are light in every theme (the dark one too)
         if role == Qt.ItemDataRole.TextAlignmentRole and col == COL_DISTANCE:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

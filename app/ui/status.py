@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.ui import theme
 from app.ui.qt import QLabel, QStatusBar, QWidget
 
 
@@ -28,7 +29,7 @@ class ConsoleStatusBar(QStatusBar):
         self.set_pending(0)
 
     def show_message(self, text: str, *, error: bool = False) -> None:
-        self._message.setStyleSheet("color: #b00020; font-weight: bold;" if error else "")
+        self._message.setStyleSheet(f"color: {theme.colour('alert')}; font-weight: bold;" if error else "")
         self._message.setText(text)
 
     def message(self) -> str:
@@ -36,11 +37,11 @@ class ConsoleStatusBar(QStatusBar):
 
     def set_online(self, online: bool | None) -> None:
         if online is None:
-            text, color = self.tr("● Connexion…"), "#777777"
+            text, color = self.tr("● Connexion…"), theme.colour("muted")
         elif online:
-            text, color = self.tr("● En ligne"), "#1b7f3b"
+            text, color = self.tr("● En ligne"), theme.colour("ok")
         else:
-            text, color = self.tr("● Hors ligne"), "#b00020"
+            text, color = self.tr("● Hors ligne"), theme.colour("alert")
         self._connection.setText(text)
         self._connection.setStyleSheet(f"color: {color}; font-weight: bold;")
 
@@ -49,7 +50,8 @@ class ConsoleStatusBar(QStatusBar):
 
     def set_pending(self, count: int) -> None:
         self._pending.setText(self.tr("%d en attente de synchronisation") % count)
-        self._pending.setStyleSheet("color: #a15c00; font-weight: bold;" if count else "color: #555555;")
+        self._pending.setStyleSheet(f"color: {theme.colour('warning')}; font-weight: bold;" if count
+                                    else f"color: {theme.colour('muted')};")
 
     def pending_text(self) -> str:
         return self._pending.text()

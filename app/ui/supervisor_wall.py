@@ -31,6 +31,7 @@ from app.ui.qt import (
     QAction, QComboBox, QDockWidget, QFileDialog, QGridLayout, QHBoxLayout, QKeySequence, QLabel, QListWidget,
     QMainWindow, QProgressBar, QPushButton, Qt, QTimer, QVBoxLayout, QWidget, Signal,
 )
+from app.ui.shift_review import attach_review
 from app.ui.stats_tiles import ShiftChart, Tile, duration, percent, qs60_level
 
 #: Full recomputation at least this often (ms), even when the journal is quiet.
@@ -263,8 +264,11 @@ class SupervisorWall(QWidget):
         self.exported.emit(path, count)
 
 
-def attach_wall(window: QMainWindow, sessions: sessionmaker[Session], sync=None) -> SupervisorWall:
-    """Dock a wall in ``window`` (F9 brings it forward) and refresh it when the sync pulls journal entries."""
+def attach_wall(window: QMainWindow, sessions: sessionmaker[Session], sync=None, *, user: str = "") -> SupervisorWall:
+    """Dock a wall in ``window`` (F9 brings it forward) and refresh it when the sync pulls journal entries.
+
+    The shift review (:mod:`app.ui.shift_review`, F10) is docked in a tab beside it; ``user`` signs its reports.
+    """
     wall = SupervisorWall(sessions)
     dock = QDockWidget(wall.windowTitle(), window)
     dock.setObjectName("supervisorDock")
@@ -274,6 +278,7 @@ def attach_wall(window: QMainWindow, sessions: sessionmaker[Session], sync=None)
     focus.setShortcut(QKeySequence("F9"))
     focus.triggered.connect(lambda: (dock.show(), dock.raise_(), wall.stream_box.setFocus()))
     window.addAction(focus)
+    attach_review(window, sessions, dock, user=user)
     if sync is not None:
         sync.add_journal_listener(lambda entries: entries and wall.refresh())
     return wall

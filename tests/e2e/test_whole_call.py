@@ -21,6 +21,18 @@ from app.ui.qt import Qt
 pytestmark = pytest.mark.e2e
 
 
+def _shown(window) -> list[str]:
+    """The distinct synced kinds the journal view shows (case events by their type)."""
+    model = window.journal.model()
+    kinds = set()
+    for row in range(model.rowCount()):
+        entry = model.entry(row)
+        if entry.get("seq"):
+            kind = entry["kind"]
+            kinds.add(f"{kind}:{entry['payload'].get('type')}" if kind == "case_event" else kind)
+    return sorted(kinds)
+
+
 def _server_journal(server) -> list[dict]:
     token = httpx.post(f"{server.url}/api/v1/auth/login",
                        json={"username": "superviseur", "password": "superviseur-demo"}).json()["access_token"]
@@ -65,8 +77,10 @@ def test_whole_call_online_then_offline(qtbot, qasync_loop, demo_server, tmp_pat
     qtbot.waitUntil(lambda: any(e["kind"] == "orientation" and e["seq"] for e in console.store.journal()),
                     timeout=15_000)
     assert "En ligne" in window.status.connection_text()
-    # case, booking, orientation and the "decided" case event (the decision clock) — all synced
-    qtbot.waitUntil(lambda: window.journal.model().rowCount() == 4, timeout=15_000)
+    # case, its search, booking, orientation and the "decided" case event (the decision clock) — all synced
+    qtbot.waitUntil(lambda: _shown(window) == ["booking", "case", "case_event:decision", "case_event:search",
+                                               "orientation"], timeout=15_000)
+    online_rows = window.journal.model().rowCount()
     assert console.store.get_case(case.uuid).decided_at is not None
 
     # 4. The server goes away; a second orientation is recorded offline.
@@ -76,7 +90,7 @@ def test_whole_call_online_then_offline(qtbot, qasync_loop, demo_server, tmp_pat
     qtbot.waitUntil(lambda: "Hors ligne" in window.status.connection_text(), timeout=15_000)
     assert console.store.outbox_count() == 2  # the advice and its case event
     assert "2 en attente" in window.status.pending_text()
-    assert window.journal.model().rowCount() == 6  # the advice shows at once, marked pending
+    assert window.journal.model().rowCount() == online_rows + 2  # the advice shows at once, marked pending
     assert window.journal.model().entry(0)["pending"]
 
     # 5. The server comes back: the queue drains, nothing is duplicated.
@@ -93,7 +107,9 @@ def test_whole_call_online_then_offline(qtbot, qasync_loop, demo_server, tmp_pat
     assert sum(1 for e in journal if e["kind"] == "booking") == 1
     assert [e["seq"] for e in journal] == list(range(1, len(journal) + 1))
     assert sum(1 for e in journal if e["kind"] == "case") == 1
-    assert [e["payload"]["type"] for e in journal if e["kind"] == "case_event"] == ["decision", "decision"]
+    event_types = [e["payload"]["type"] for e in journal if e["kind"] == "case_event"]
+    assert [t for t in event_types if t != "search"] == ["decision", "decision"]
+    assert "search" in event_types  # the search is kept on the case (appointment matching, supervisor)
 
     qtbot.waitUntil(lambda: len([e for e in console.store.journal() if e["seq"]]) == len(journal), timeout=15_000)
     shown = window.journal.model().rowCount()

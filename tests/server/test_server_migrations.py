@@ -29,7 +29,7 @@ def test_upgrade_from_empty_to_head(backend, tmp_path):
     with database_url(backend, tmp_path) as url:
         engine, _sessions = open_database(url)
         try:
-            assert _current(engine) == _head(engine) == "0003"
+            assert _current(engine) == _head(engine) == "0004"
             tables = set(inspect(engine).get_table_names())
             assert {"journal", "audit_events", "users", "orientations", "outbox", "case_events"} <= tables
             columns = {c["name"] for c in inspect(engine).get_columns("journal")}
@@ -54,7 +54,7 @@ def test_upgrade_from_previous_revision_keeps_and_chains_the_data(backend, tmp_p
                         "VALUES (:seq, :uuid, 'case', 'arm', 'ARM', :c, :p)"),
                         {"seq": seq, "uuid": f"u-{seq}", "c": created, "p": f'{{"n": {seq}, "texte": "é"}}'})
             upgrade(engine, "head")
-            assert _current(engine) == "0003"
+            assert _current(engine) == "0004"
             with engine.connect() as conn:
                 assert conn.execute(text("SELECT failed_logins FROM users")).scalar_one() == 0
                 hashes = conn.execute(text("SELECT prev_hash, entry_hash FROM journal ORDER BY seq")).all()
@@ -79,6 +79,6 @@ def test_downgrade_to_previous_revision_and_up_again(backend, tmp_path):
             assert _current(engine) == "0002"
             assert "audit_events" not in inspect(engine).get_table_names()
             upgrade(engine, "head")
-            assert _current(engine) == "0003"
+            assert _current(engine) == "0004"
         finally:
             engine.dispose()

@@ -38,6 +38,12 @@ def _request(route: str, case_body, orientation_body) -> tuple[str, str, dict | 
                                        "&end=2024-01-18T20:00:00%2B01:00", None),
         permissions.HUB_MESSAGES_POST: ("POST", "/api/v1/hub/messages", {"not": "an envelope"}),
         permissions.HUB_RS_EDA_GET: ("GET", f"/api/v1/cases/{u}/hub/rs-eda", None),
+        permissions.JOURNAL_VERIFY: ("GET", "/api/v1/journal/verify", None),
+        permissions.APPOINTMENTS_LIST: ("GET", "/api/v1/appointments?worklist=unattached", None),
+        permissions.APPOINTMENTS_ATTACH: ("POST", f"/api/v1/appointments/{u}/attach", {"case_uuid": u}),
+        permissions.APPOINTMENTS_FOLLOWED_UP: ("POST", f"/api/v1/appointments/{u}/followed-up", None),
+        permissions.HUB_SEND: ("POST", f"/api/v1/cases/{u}/hub/send", {"recipient": "fr.health.samu690"}),
+        permissions.DESK_CACHE_KEY: ("GET", "/api/v1/desk/cache-key?desk=" + "a" * 32, None),
     }[route]
 
 
@@ -67,14 +73,21 @@ def test_table_matches_the_agreed_contract():
         "sync.batch": {"ARM", "OSNP", "MRL", "MRU"},
         "auth.me": set(ROLES),
         "stats.get": {"SUPERVISEUR", "ADMIN"},
+        "journal.verify": {"SUPERVISEUR", "ADMIN"},
         "hub.messages.post": {"ARM", "MRL", "MRU", "ADMIN"},
         "hub.rs_eda.get": {"ARM", "OSNP", "MRL", "MRU", "SUPERVISEUR"},
+        "appointments.list": {"OSNP", "MRL", "MRU", "SUPERVISEUR"},
+        "appointments.attach": {"OSNP", "MRL", "MRU"},
+        "appointments.followed_up": {"OSNP", "MRL", "MRU"},
+        "hub.send": {"ARM", "MRL", "MRU"},
+        "desk.cache_key": set(ROLES),
     }
     assert {route: set(roles) for route, roles in permissions.PERMISSIONS.items()} == expected
     assert permissions.is_allowed("slots.book", "OSNP") and not permissions.is_allowed("slots.book", "ARM")
     assert permissions.routes_for("SUPERVISEUR") == ["auth.me", "cases.get", "orientations.get", "cases.events.get",
-                                                     "surge.put", "journal.list", "stats.get",
-                                                     "hub.rs_eda.get"]
+                                                     "surge.put", "journal.list", "stats.get", "journal.verify",
+                                                     "hub.rs_eda.get", "appointments.list",
+                                                     "desk.cache_key"]
     assert permissions.as_table()[2] == ("slots.book", "POST /api/v1/slots/{slot_id}/booking", ["OSNP", "MRL", "MRU"])
 
 

@@ -75,8 +75,8 @@ def test_time_to_doctor_median_and_p90_by_priority():
 
 def test_snp_booked_share_counts_decided_snp_cases_only():
     cases = [case(1, 0), case(2, 1), case(3, 2), case(4, 3, perimeter="AMU")]
-    orientations = [OrientationRow("u1", T0, "CABINET_48H", booked=True),
-                    OrientationRow("u2", T0, "CONSEIL"), OrientationRow("u2", T0, "CABINET_48H", booked=True),
+    orientations = [OrientationRow("u1", T0, "CONSULTATION_48H", booked=True),
+                    OrientationRow("u2", T0, "CONSEIL"), OrientationRow("u2", T0, "CONSULTATION_48H", booked=True),
                     OrientationRow("u3", T0, "CONSEIL"), OrientationRow("u4", T0, "SMUR")]
     share = compute(cases, orientations).snp_booked
     assert (share.numerator, share.denominator) == (2, 3)
@@ -90,7 +90,7 @@ def test_missing_follow_up_data_gives_zero_rates_with_notes_and_omits_empty_sear
 
 
 def test_no_show_and_cancellation_rates_once_appointments_have_a_status():
-    orientations = [OrientationRow(f"u{i}", T0, "CABINET_48H", booked=True, appointment_status=status)
+    orientations = [OrientationRow(f"u{i}", T0, "CONSULTATION_48H", booked=True, appointment_status=status)
                     for i, status in enumerate(["noshow", "fulfilled", "cancelled", "fulfilled"])]
     result = compute([case(i, i) for i in range(4)], orientations)
     assert (result.no_show_rate, result.cancellation_rate) == (0.25, 0.25)

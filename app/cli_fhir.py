@@ -1,0 +1,76 @@
+"""The ``sas fhir`` commands: SAS FHIR agenda bundles (issue 6, part 6).
+
+* ``sas fhir import FILE --db URL [--editeur NOM]`` reads a searchset Bundle (a slot
+  search result of an agenda editor: individual PS, CPTS or SOS Médecins), stores its
+  free slots with their effecteurs and places, and prints in French what was added or
+  updated.  Exit 0; exit 1 with a message naming the problem when the file cannot be
+  read as a Bundle.
+
+Only counts and reasons are printed, never the practitioners' identifiers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+def add_parser(sub) -> None:
+    """Register ``fhir import`` on the ``sas`` sub-parsers."""
+    fhir = sub.add_parser("fhir", help="agendas des éditeurs (FHIR SAS)")
+    fhir_sub = fhir.add_subparsers(dest="fhir_command", required=True)
+    imp = fhir_sub.add_parser("import", help="importer les créneaux libres d'un Bundle FHIR searchset")
+    imp.add_argument("file", metavar="FICHIER")
+    imp.add_argument("--db", metavar="URL", required=True, help="URL SQLAlchemy de la base")
+    imp.add_argument("--editeur", metavar="NOM", default="fhir",
+                     help="nom de l'éditeur, source des créneaux (défaut : fhir)")
+
+
+def _load(name: str):
+    """(ParsedBundle, None) or (None, French error)."""
+    from app.services.fhir.bundle import BundleError, parse_bundle
+
+    try:
+        text = Path(name).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None, f"{name} : fichier introuvable"
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, f"{name} : fichier illisible ({type(exc).__name__})"
+    try:
+        document = json.loads(text)
+    except ValueError as exc:
+        where = f"ligne {getattr(exc, 'lineno', '?')}, colonne {getattr(exc, 'colno', '?')}"
+        return None, f"{name} : JSON invalide ({where})"
+    try:
+        return parse_bundle(document), None
+    except BundleError as exc:
+        return None, f"{name} : {exc}"
+
+
+def _import(args: argparse.Namespace) -> int:
+    parsed, error = _load(args.file)
+    if error:
+        print(error, file=sys.stderr)
+        return 1
+    from app.models.db import open_database
+    from app.services.fhir.importer import import_slots
+
+    engine, sessions = open_database(args.db)
+    try:
+        with sessions() as session:
+            counts = import_slots(session, parsed.slots, source=args.editeur)
+            session.commit()
+    finally:
+        engine.dispose()
+    print(f"{args.file} : {len(parsed.slots)} créneau(x) libre(s) lu(s) dans le Bundle.")
+    print(counts.describe())
+    for warning in parsed.warnings:
+        print(f"  - {warning}")
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``sas fhir <command>``."""
+    return _import(args)

@@ -1,0 +1,1772 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en_GB" sourcelanguage="fr_FR">
+<context>
+    <name></name>
+    <message>
+        <source>&amp;Rechercher (F5)</source>
+        <translation>&amp;Search (F5)</translation>
+    </message>
+    <message>
+        <source>É&amp;largir (Ctrl+E)</source>
+        <translation>&amp;Widen (Ctrl+E)</translation>
+    </message>
+    <message>
+        <source>Ré&amp;server (Entrée)</source>
+        <translation>&amp;Book (Enter)</translation>
+    </message>
+    <message>
+        <source>Décision sans créneau</source>
+        <translation>Decision without a slot</translation>
+    </message>
+    <message>
+        <source>Enregistrer la &amp;décision (Ctrl+D)</source>
+        <translation>Record the &amp;decision (Ctrl+D)</translation>
+    </message>
+    <message>
+        <source>Rendez-vous non rattachés</source>
+        <extracomment>The window-wide key that opens the dock (listed on the F1 sheet by :mod:`app.ui.shortcuts`).</extracomment>
+        <translation>Unattached appointments</translation>
+    </message>
+    <message>
+        <source>Dossiers candidats</source>
+        <translation>Candidate cases</translation>
+    </message>
+    <message>
+        <source>Patients à rappeler</source>
+        <translation>Patients to call back</translation>
+    </message>
+    <message>
+        <source>&amp;Rappeler le patient (Entrée)</source>
+        <translation>&amp;Call the patient back (Enter)</translation>
+    </message>
+    <message>
+        <source>Fai&amp;t (Ctrl+Entrée)</source>
+        <translation>&amp;Done (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <source>Numéro à rappeler</source>
+        <translation>Number to call back</translation>
+    </message>
+    <message>
+        <source>Rendez-vous SAS non rattachés — Entrée : choisir le dossier, Entrée : rattacher</source>
+        <translation>Unattached SAS appointments — Enter: choose the case, Enter: attach</translation>
+    </message>
+    <message>
+        <source>À rappeler (rendez-vous annulé ou non honoré)</source>
+        <translation>To call back (appointment cancelled or missed)</translation>
+    </message>
+</context>
+<context>
+    <name>AppointmentsView</name>
+    <message>
+        <source>%d rendez-vous non rattaché(s), %d patient(s) à rappeler</source>
+        <translation>%d unattached appointment(s), %d patient(s) to call back</translation>
+    </message>
+    <message>
+        <source>Aucun dossier candidat : ouvrez le dossier puis rattachez depuis celui-ci</source>
+        <translation>No candidate case: open the case, then attach from it</translation>
+    </message>
+    <message>
+        <source>Rattachement non autorisé pour votre rôle</source>
+        <translation>Attaching is not allowed for your role</translation>
+    </message>
+    <message>
+        <source>numéro inconnu</source>
+        <translation>unknown number</translation>
+    </message>
+    <message>
+        <source>&lt;b style=&apos;font-size:16pt&apos;&gt;%s&lt;/b&gt; — dossier %s</source>
+        <translation>&lt;b style=&apos;font-size:16pt&apos;&gt;%s&lt;/b&gt; — case %s</translation>
+    </message>
+    <message>
+        <source>Rendez-vous SAS : %s</source>
+        <translation>SAS appointments: %s</translation>
+    </message>
+    <message>
+        <source>Rendez-vous SAS : erreur inattendue</source>
+        <translation>SAS appointments: unexpected error</translation>
+    </message>
+</context>
+<context>
+    <name>CallOutcomeDialog</name>
+    <message>
+        <source>Appel en sus des disponibilités</source>
+        <translation>Call beyond the available slots</translation>
+    </message>
+    <message>
+        <source>numéro inconnu</source>
+        <translation>unknown number</translation>
+    </message>
+    <message>
+        <source>Appeler %s</source>
+        <translation>Call %s</translation>
+    </message>
+    <message>
+        <source>Réponse de l&apos;effecteur :</source>
+        <translation>The provider&apos;s answer:</translation>
+    </message>
+</context>
+<context>
+    <name>CallerRows</name>
+    <message>
+        <source>Téléphone de l&apos;appelant</source>
+        <translation>Caller&apos;s phone</translation>
+    </message>
+    <message>
+        <source>06 12 34 56 78</source>
+        <translation>06 12 34 56 78</translation>
+    </message>
+    <message>
+        <source>Numéro de rappel</source>
+        <translation>Callback number</translation>
+    </message>
+    <message>
+        <source>Entrée : confirmer le rappel</source>
+        <translation>Enter: confirm the callback</translation>
+    </message>
+    <message>
+        <source>Con&amp;firmer (Ctrl+K)</source>
+        <translation>Con&amp;firm (Ctrl+K)</translation>
+    </message>
+    <message>
+        <source>Confirmer le rappel</source>
+        <translation>Confirm the callback</translation>
+    </message>
+    <message>
+        <source>État du numéro de rappel</source>
+        <translation>Callback number state</translation>
+    </message>
+    <message>
+        <source>Nom de l&apos;appelant</source>
+        <translation>Caller&apos;s name</translation>
+    </message>
+    <message>
+        <source>Nom, qualité (fils, voisin…)</source>
+        <translation>Name, relation (son, neighbour…)</translation>
+    </message>
+    <message>
+        <source>&amp;Téléphone appelant</source>
+        <translation>Caller&apos;s &amp;phone</translation>
+    </message>
+    <message>
+        <source>N&amp;uméro de rappel</source>
+        <translation>Call&amp;back number</translation>
+    </message>
+    <message>
+        <source>&amp;Nom de l&apos;appelant</source>
+        <translation>Caller&apos;s &amp;name</translation>
+    </message>
+    <message>
+        <source>✔ Rappel confirmé</source>
+        <translation>✔ Callback confirmed</translation>
+    </message>
+    <message>
+        <source>⚠ Rappel non confirmé (Entrée ou Ctrl+K)</source>
+        <translation>⚠ Callback not confirmed (Enter or Ctrl+K)</translation>
+    </message>
+</context>
+<context>
+    <name>CaseTimelineDialog</name>
+    <message>
+        <source>Chronologie du dossier %s</source>
+        <extracomment>Colour of each kind&apos;s label, so the eye finds decisions and searches.</extracomment>
+        <translation>Timeline of case %s</translation>
+    </message>
+    <message>
+        <source>Chargement de la chronologie…</source>
+        <translation>Loading the timeline…</translation>
+    </message>
+    <message>
+        <source>Heure</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>Par</source>
+        <translation>By</translation>
+    </message>
+    <message>
+        <source>Événement</source>
+        <translation>Event</translation>
+    </message>
+    <message>
+        <source>Chronologie du dossier</source>
+        <translation>Case timeline</translation>
+    </message>
+    <message>
+        <source>Échec : %s</source>
+        <translation>Failed: %s</translation>
+    </message>
+    <message>
+        <source>%d événement(s), du plus ancien au plus récent</source>
+        <translation>%d event(s), oldest first</translation>
+    </message>
+    <message>
+        <source>Dossier introuvable dans le cache du poste</source>
+        <translation>Case not found in this desk&apos;s cache</translation>
+    </message>
+</context>
+<context>
+    <name>ConsoleStatusBar</name>
+    <message>
+        <source>Message</source>
+        <translation>Message</translation>
+    </message>
+    <message>
+        <source>État de la connexion</source>
+        <translation>Connection state</translation>
+    </message>
+    <message>
+        <source>Éléments en attente de synchronisation</source>
+        <translation>Items waiting to be synchronised</translation>
+    </message>
+    <message>
+        <source>● Connexion…</source>
+        <translation>● Connecting…</translation>
+    </message>
+    <message>
+        <source>● En ligne</source>
+        <translation>● Online</translation>
+    </message>
+    <message>
+        <source>● Hors ligne</source>
+        <translation>● Offline</translation>
+    </message>
+    <message>
+        <source>%d en attente de synchronisation</source>
+        <translation>%d waiting to be synchronised</translation>
+    </message>
+</context>
+<context>
+    <name>DetailsSection</name>
+    <message>
+        <source>Détails de l&apos;appel (Ctrl+Maj+D)</source>
+        <translation>Call details (Ctrl+Shift+D)</translation>
+    </message>
+    <message>
+        <source>Type d&apos;appelant</source>
+        <translation>Caller type</translation>
+    </message>
+    <message>
+        <source>Difficulté de communication</source>
+        <translation>Communication difficulty</translation>
+    </message>
+    <message>
+        <source>Langue de l&apos;appelant</source>
+        <translation>Caller&apos;s language</translation>
+    </message>
+    <message>
+        <source>fr, anglais, arabe…</source>
+        <translation>fr, English, Arabic…</translation>
+    </message>
+    <message>
+        <source>Bâtiment</source>
+        <translation>Building</translation>
+    </message>
+    <message>
+        <source>Bât. B, résidence…</source>
+        <translation>Bldg B, residence…</translation>
+    </message>
+    <message>
+        <source>Étage</source>
+        <translation>Floor</translation>
+    </message>
+    <message>
+        <source>3</source>
+        <translation>3</translation>
+    </message>
+    <message>
+        <source>Digicode</source>
+        <translation>Door code</translation>
+    </message>
+    <message>
+        <source>A1234</source>
+        <translation>A1234</translation>
+    </message>
+    <message>
+        <source>Interphone</source>
+        <translation>Intercom</translation>
+    </message>
+    <message>
+        <source>Nom sur l&apos;interphone</source>
+        <translation>Name on the intercom</translation>
+    </message>
+    <message>
+        <source>Type de lieu</source>
+        <translation>Kind of place</translation>
+    </message>
+    <message>
+        <source>L01… ou mots (domicile, voie publique)</source>
+        <translation>L01… or words (home, public road)</translation>
+    </message>
+    <message>
+        <source>Nature des faits</source>
+        <translation>Facts</translation>
+    </message>
+    <message>
+        <source>C02… ou mots (chute, accident)</source>
+        <translation>C02… or words (fall, accident)</translation>
+    </message>
+    <message>
+        <source>Risques</source>
+        <translation>Risks</translation>
+    </message>
+    <message>
+        <source>R… ou mots ; Entrée ajoute</source>
+        <translation>R… or words; Enter adds</translation>
+    </message>
+    <message>
+        <source>Risques retenus</source>
+        <translation>Risks kept</translation>
+    </message>
+    <message>
+        <source>T&amp;ype d&apos;appelant</source>
+        <translation>Caller t&amp;ype</translation>
+    </message>
+    <message>
+        <source>Lan&amp;gue</source>
+        <translation>Lan&amp;guage</translation>
+    </message>
+    <message>
+        <source>Co&amp;mmunication</source>
+        <translation>Co&amp;mmunication</translation>
+    </message>
+    <message>
+        <source>&amp;Bâtiment</source>
+        <translation>&amp;Building</translation>
+    </message>
+    <message>
+        <source>Éta&amp;ge</source>
+        <translation>F&amp;loor</translation>
+    </message>
+    <message>
+        <source>&amp;Digicode</source>
+        <translation>&amp;Door code</translation>
+    </message>
+    <message>
+        <source>&amp;Interphone</source>
+        <translation>&amp;Intercom</translation>
+    </message>
+    <message>
+        <source>Lie&amp;u</source>
+        <translation>Pla&amp;ce</translation>
+    </message>
+    <message>
+        <source>&amp;Faits</source>
+        <translation>&amp;Facts</translation>
+    </message>
+    <message>
+        <source>&amp;Risques</source>
+        <translation>&amp;Risks</translation>
+    </message>
+</context>
+<context>
+    <name>ErrorDialog</name>
+    <message>
+        <source>Erreur inattendue</source>
+        <translation>Unexpected error</translation>
+    </message>
+    <message>
+        <source>Une erreur inattendue s&apos;est produite. Vos données sont enregistrées : la console continue, vous pouvez reprendre votre travail.
+
+Si l&apos;erreur revient, copiez les informations de débogage et transmettez-les au support.</source>
+        <translation>An unexpected error occurred. Your data is saved: the console keeps running and you can go on working.
+
+If the error comes back, copy the debugging information and send it to support.</translation>
+    </message>
+    <message>
+        <source>Erreur</source>
+        <translation>Error</translation>
+    </message>
+    <message>
+        <source>Informations de débogage</source>
+        <translation>Debugging information</translation>
+    </message>
+    <message>
+        <source>&amp;Copier les informations de débogage</source>
+        <translation>&amp;Copy the debugging information</translation>
+    </message>
+    <message>
+        <source>&amp;Fermer</source>
+        <translation>C&amp;lose</translation>
+    </message>
+    <message>
+        <source>Copier les informations de débogage</source>
+        <translation>Copy the debugging information</translation>
+    </message>
+    <message>
+        <source>Fermer</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>Informations copiées</source>
+        <translation>Information copied</translation>
+    </message>
+    <message>
+        <source>%s
+(%d erreurs depuis l&apos;ouverture de ce message)</source>
+        <translation>%s
+(%d errors since this message opened)</translation>
+    </message>
+</context>
+<context>
+    <name>HubSendAction</name>
+    <message>
+        <source>Le transfert au SAMU voisin est réservé à l&apos;ARM et aux médecins régulateurs</source>
+        <extracomment>(keys, French description) for the F1 sheet. Neighbouring départements of the demo territories (the list stays editable).</extracomment>
+        <translation>Transfer to a neighbouring SAMU is for ARMs and regulating doctors only</translation>
+    </message>
+    <message>
+        <source>Ouvrez d&apos;abord le dossier (Ctrl+Entrée)</source>
+        <translation>Open the case first (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <source>Transférer au SAMU voisin</source>
+        <translation>Transfer to a neighbouring SAMU</translation>
+    </message>
+    <message>
+        <source>Identifiant Hub Santé du SAMU destinataire :</source>
+        <translation>Hub Santé id of the receiving SAMU:</translation>
+    </message>
+    <message>
+        <source>Destinataire invalide : identifiant Hub Santé attendu (ex. fr.health.samu680)</source>
+        <translation>Invalid recipient: Hub Santé id expected (e.g. fr.health.samu680)</translation>
+    </message>
+    <message>
+        <source>Destinataire invalide : c&apos;est ce SAMU</source>
+        <translation>Invalid recipient: that is this SAMU</translation>
+    </message>
+    <message>
+        <source>Transfert du dossier à %s…</source>
+        <translation>Transferring the case to %s…</translation>
+    </message>
+    <message>
+        <source>Dossier transmis à %s par le Hub Santé ; l&apos;accusé de réception s&apos;affichera dans l&apos;historique</source>
+        <translation>Case sent to %s through the Hub Santé; the acknowledgement will show in the history</translation>
+    </message>
+    <message>
+        <source>Hub Santé injoignable : le dossier pour %s partira dès son retour</source>
+        <translation>Hub Santé unreachable: the case for %s will leave as soon as it is back</translation>
+    </message>
+    <message>
+        <source>Le serveur n&apos;a pas encore ce dossier (synchronisation en cours) : réessayez dans un instant</source>
+        <translation>The server does not have this case yet (sync in progress): try again in a moment</translation>
+    </message>
+    <message>
+        <source>Ce serveur n&apos;est pas relié au Hub Santé : transfert impossible</source>
+        <translation>This server is not connected to the Hub Santé: transfer impossible</translation>
+    </message>
+    <message>
+        <source>Transfert impossible : %s</source>
+        <translation>Transfer failed: %s</translation>
+    </message>
+</context>
+<context>
+    <name>IntakePanel</name>
+    <message>
+        <source>Dossier ouvert</source>
+        <translation>Case opened</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <source>Ou&amp;vrir le dossier (Ctrl+Entrée)</source>
+        <translation>O&amp;pen the case (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <source>Ouvrir le dossier</source>
+        <translation>Open the case</translation>
+    </message>
+    <message>
+        <source>N&amp;otes</source>
+        <translation>N&amp;otes</translation>
+    </message>
+    <message>
+        <source>Erreur</source>
+        <translation>Error</translation>
+    </message>
+    <message>
+        <source>Dossier %s ouvert — Ctrl+N : nouvel appel</source>
+        <translation>Case %s opened — Ctrl+N: new call</translation>
+    </message>
+</context>
+<context>
+    <name>JournalModel</name>
+    <message>
+        <source>Heure</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>Auteur</source>
+        <translation>Author</translation>
+    </message>
+    <message>
+        <source>Résumé</source>
+        <translation>Summary</translation>
+    </message>
+    <message>
+        <source>État</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <source>Dossier</source>
+        <translation>Case</translation>
+    </message>
+    <message>
+        <source>Orientation</source>
+        <translation>Orientation</translation>
+    </message>
+    <message>
+        <source>Réservation</source>
+        <translation>Booking</translation>
+    </message>
+    <message>
+        <source>Synchronisé</source>
+        <translation>Synchronised</translation>
+    </message>
+    <message>
+        <source>En attente</source>
+        <translation>Waiting</translation>
+    </message>
+    <message>
+        <source>Refusé</source>
+        <translation>Refused</translation>
+    </message>
+    <message>
+        <source>Créneau n° %s</source>
+        <extracomment>Role giving the entry&apos;s uuid (``Qt.UserRole`` gives the whole entry dict).</extracomment>
+        <translation>Slot no. %s</translation>
+    </message>
+    <message>
+        <source>Mode afflux activé</source>
+        <translation>Surge mode on</translation>
+    </message>
+    <message>
+        <source>Mode afflux terminé</source>
+        <translation>Surge mode over</translation>
+    </message>
+</context>
+<context>
+    <name>JournalView</name>
+    <message>
+        <source>&amp;Journal des orientations</source>
+        <translation>&amp;Orientation journal</translation>
+    </message>
+    <message>
+        <source>Journal des orientations</source>
+        <translation>Orientation journal</translation>
+    </message>
+</context>
+<context>
+    <name>LockScreen</name>
+    <message>
+        <source>Session verrouillée — %s</source>
+        <translation>Session locked — %s</translation>
+    </message>
+    <message>
+        <source>Mot de passe</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <source>&amp;Déverrouiller</source>
+        <translation>&amp;Unlock</translation>
+    </message>
+    <message>
+        <source>&amp;Changer d&apos;utilisateur</source>
+        <translation>&amp;Switch user</translation>
+    </message>
+    <message>
+        <source>Saisissez votre mot de passe.</source>
+        <translation>Enter your password.</translation>
+    </message>
+</context>
+<context>
+    <name>LoginDialog</name>
+    <message>
+        <source>Connexion — Console de régulation SAS</source>
+        <translation>Log in — SAS regulation console</translation>
+    </message>
+    <message>
+        <source>Identifiant</source>
+        <translation>Username</translation>
+    </message>
+    <message>
+        <source>Mot de passe</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <source>Erreur de connexion</source>
+        <translation>Login error</translation>
+    </message>
+    <message>
+        <source>Se &amp;connecter</source>
+        <translation>&amp;Log in</translation>
+    </message>
+    <message>
+        <source>&amp;Quitter</source>
+        <translation>&amp;Quit</translation>
+    </message>
+    <message>
+        <source>&amp;Identifiant</source>
+        <translation>&amp;Username</translation>
+    </message>
+    <message>
+        <source>&amp;Mot de passe</source>
+        <translation>&amp;Password</translation>
+    </message>
+    <message>
+        <source>Saisissez votre identifiant.</source>
+        <translation>Enter your username.</translation>
+    </message>
+    <message>
+        <source>Saisissez votre mot de passe.</source>
+        <translation>Enter your password.</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Console de régulation SAS — %s</source>
+        <extracomment>(keys, French description) of every window-wide shortcut, as the F1 sheet lists them.</extracomment>
+        <translation>SAS regulation console — %s</translation>
+    </message>
+    <message>
+        <source>File d&apos;attente</source>
+        <translation>Waiting queue</translation>
+    </message>
+    <message>
+        <source>Journal partagé</source>
+        <translation>Shared journal</translation>
+    </message>
+    <message>
+        <source>Nouvel appel</source>
+        <translation>New call</translation>
+    </message>
+    <message>
+        <source>Dossier incomplet : corrigez les champs signalés</source>
+        <translation>Incomplete case: correct the fields shown</translation>
+    </message>
+    <message>
+        <source>Dossier %s ouvert</source>
+        <translation>Case %s opened</translation>
+    </message>
+    <message>
+        <source>Raccourcis clavier</source>
+        <translation>Keyboard shortcuts</translation>
+    </message>
+</context>
+<context>
+    <name>MapView</name>
+    <message>
+        <source>Carte des effecteurs et du patient</source>
+        <translation>Map of the providers and the patient</translation>
+    </message>
+</context>
+<context>
+    <name>PatientSection</name>
+    <message>
+        <source>Patients (Ctrl+Maj+P : ajouter)</source>
+        <translation>Patients (Ctrl+Shift+P: add)</translation>
+    </message>
+    <message>
+        <source>Nom du patient</source>
+        <translation>Patient&apos;s surname</translation>
+    </message>
+    <message>
+        <source>Nom de naissance</source>
+        <translation>Birth name</translation>
+    </message>
+    <message>
+        <source>Prénom du patient</source>
+        <translation>Patient&apos;s first name</translation>
+    </message>
+    <message>
+        <source>Date de naissance</source>
+        <translation>Date of birth</translation>
+    </message>
+    <message>
+        <source>jj/mm/aaaa</source>
+        <translation>dd/mm/yyyy</translation>
+    </message>
+    <message>
+        <source>Âge</source>
+        <translation>Age</translation>
+    </message>
+    <message>
+        <source>45, 3 mois, 10 j</source>
+        <translation>45, 3 mois, 10 j</translation>
+    </message>
+    <message>
+        <source>Sexe</source>
+        <translation>Sex</translation>
+    </message>
+    <message>
+        <source>Médecin traitant</source>
+        <translation>Regular doctor</translation>
+    </message>
+    <message>
+        <source>Dr …</source>
+        <translation>Dr …</translation>
+    </message>
+    <message>
+        <source>RPPS du médecin traitant</source>
+        <translation>Regular doctor&apos;s RPPS</translation>
+    </message>
+    <message>
+        <source>11 chiffres</source>
+        <translation>11 digits</translation>
+    </message>
+    <message>
+        <source>Ajouter le patient (Ctrl+Maj+P)</source>
+        <translation>Add the patient (Ctrl+Shift+P)</translation>
+    </message>
+    <message>
+        <source>Ajouter le patient</source>
+        <translation>Add the patient</translation>
+    </message>
+    <message>
+        <source>Patients ajoutés</source>
+        <translation>Patients added</translation>
+    </message>
+    <message>
+        <source>No&amp;m</source>
+        <translation>Sur&amp;name</translation>
+    </message>
+    <message>
+        <source>Pré&amp;nom</source>
+        <translation>First &amp;name</translation>
+    </message>
+    <message>
+        <source>Né(e) le</source>
+        <translation>Born on</translation>
+    </message>
+    <message>
+        <source>RPPS</source>
+        <translation>RPPS</translation>
+    </message>
+</context>
+<context>
+    <name>PlaceRows</name>
+    <message>
+        <source>Adresse</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <source>Numéro, voie, accès</source>
+        <translation>Number, street, access</translation>
+    </message>
+    <message>
+        <source>Commune</source>
+        <translation>Town</translation>
+    </message>
+    <message>
+        <source>Nom ou code postal</source>
+        <translation>Name or postcode</translation>
+    </message>
+    <message>
+        <source>&amp;Adresse</source>
+        <translation>&amp;Address</translation>
+    </message>
+    <message>
+        <source>&amp;Commune</source>
+        <translation>&amp;Town</translation>
+    </message>
+</context>
+<context>
+    <name>PriorityCombo</name>
+    <message>
+        <source>Choisir : touches 0 à 3, N</source>
+        <extracomment>Keys that choose a priority: digits (also numeric keypad) and the AZERTY top row unshifted.</extracomment>
+        <translation>Choose: keys 0 to 3, N</translation>
+    </message>
+</context>
+<context>
+    <name>QualificationRows</name>
+    <message>
+        <source>Motif de recours</source>
+        <translation>Reason for calling</translation>
+    </message>
+    <message>
+        <source>Code (M03.06) ou mots</source>
+        <translation>Code (M03.06) or words</translation>
+    </message>
+    <message>
+        <source>Priorité</source>
+        <translation>Priority</translation>
+    </message>
+    <message>
+        <source>&amp;Motif</source>
+        <translation>&amp;Reason</translation>
+    </message>
+    <message>
+        <source>&amp;Priorité</source>
+        <translation>&amp;Priority</translation>
+    </message>
+    <message>
+        <source>Fi&amp;lière</source>
+        <translation>S&amp;tream</translation>
+    </message>
+</context>
+<context>
+    <name>QueueModel</name>
+    <message>
+        <source>Prio.</source>
+        <extracomment>Column titles, French source strings translated (context &quot;QueueModel&quot;) when shown.</extracomment>
+        <translation>Prio.</translation>
+    </message>
+    <message>
+        <source>Attente</source>
+        <translation>Waiting</translation>
+    </message>
+    <message>
+        <source>Dossier</source>
+        <translation>Case</translation>
+    </message>
+    <message>
+        <source>Filière</source>
+        <translation>Stream</translation>
+    </message>
+    <message>
+        <source>Motif</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>Commune</source>
+        <translation>Town</translation>
+    </message>
+    <message>
+        <source>État</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <source>⏱ accompagné (MRU)</source>
+        <translation>⏱ accompanied (MRU)</translation>
+    </message>
+    <message>
+        <source>transmis, attend le médecin</source>
+        <translation>handed over, waiting for the doctor</translation>
+    </message>
+    <message>
+        <source>à transmettre</source>
+        <translation>to hand over</translation>
+    </message>
+</context>
+<context>
+    <name>QueueView</name>
+    <message>
+        <source>Résumé de la file d&apos;attente</source>
+        <translation>Waiting queue summary</translation>
+    </message>
+    <message>
+        <source>File d&apos;attente</source>
+        <translation>Waiting queue</translation>
+    </message>
+    <message>
+        <source>File d&apos;attente : %d dossier(s) en attente</source>
+        <translation>Waiting queue: %d case(s) waiting</translation>
+    </message>
+    <message>
+        <source> — %d P0 accompagné(s)</source>
+        <translation> — %d P0 accompanied</translation>
+    </message>
+</context>
+<context>
+    <name>RegulationActions</name>
+    <message>
+        <source>Dossier %s (%s, %s) : %s.
+Rattacher cet appel à ce dossier ?</source>
+        <extracomment>(keys, French description) of the actions installed here, for the F1 sheet.</extracomment>
+        <translation>Case %s (%s, %s): %s.
+Attach this call to that case?</translation>
+    </message>
+    <message>
+        <source>Doublon possible</source>
+        <translation>Possible duplicate</translation>
+    </message>
+    <message>
+        <source>&amp;Rattacher</source>
+        <translation>&amp;Attach</translation>
+    </message>
+    <message>
+        <source>&amp;Nouveau dossier</source>
+        <translation>&amp;New case</translation>
+    </message>
+    <message>
+        <source>Appel rattaché au dossier %s</source>
+        <translation>Call attached to case %s</translation>
+    </message>
+    <message>
+        <source>Brouillon enregistré : rien n&apos;est perdu (Ctrl+Maj+R pour le reprendre)</source>
+        <translation>Draft saved: nothing is lost (Ctrl+Shift+R to resume it)</translation>
+    </message>
+    <message>
+        <source>Aucun brouillon</source>
+        <translation>No draft</translation>
+    </message>
+    <message>
+        <source>Brouillon repris</source>
+        <translation>Draft resumed</translation>
+    </message>
+    <message>
+        <source>Dossier transmis au médecin régulateur</source>
+        <translation>Case handed over to the regulating doctor</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>Note horodatée :</source>
+        <translation>Timestamped note:</translation>
+    </message>
+    <message>
+        <source>Note ajoutée</source>
+        <translation>Note added</translation>
+    </message>
+    <message>
+        <source>Garder l&apos;attribution actuelle</source>
+        <translation>Keep the current attribution</translation>
+    </message>
+    <message>
+        <source>Clôturer le dossier</source>
+        <translation>Close the case</translation>
+    </message>
+    <message>
+        <source>Attribution de clôture :</source>
+        <translation>Closing attribution:</translation>
+    </message>
+    <message>
+        <source>Dossier clôturé</source>
+        <translation>Case closed</translation>
+    </message>
+    <message>
+        <source>Mode afflux</source>
+        <translation>Surge mode</translation>
+    </message>
+    <message>
+        <source>Fin du mode afflux</source>
+        <translation>End of surge mode</translation>
+    </message>
+    <message>
+        <source>Raison (journalisée) :</source>
+        <translation>Reason (journalled):</translation>
+    </message>
+    <message>
+        <source>Mode afflux activé : répartition MRU/MRL suspendue</source>
+        <translation>Surge mode on: MRU/MRL split suspended</translation>
+    </message>
+    <message>
+        <source>Mode afflux terminé</source>
+        <translation>Surge mode over</translation>
+    </message>
+    <message>
+        <source>Dossier %s : %s, %s</source>
+        <translation>Case %s: %s, %s</translation>
+    </message>
+</context>
+<context>
+    <name>RoutingRow</name>
+    <message>
+        <source>Filière</source>
+        <translation>Stream</translation>
+    </message>
+    <message>
+        <source>Suggérée après la priorité</source>
+        <translation>Suggested after the priority</translation>
+    </message>
+    <message>
+        <source>Suggestion de filière</source>
+        <translation>Stream suggestion</translation>
+    </message>
+    <message>
+        <source>Raison du changement de filière</source>
+        <translation>Reason for changing the stream</translation>
+    </message>
+    <message>
+        <source>Pourquoi une autre filière que la suggestion ?</source>
+        <translation>Why a stream other than the suggested one?</translation>
+    </message>
+</context>
+<context>
+    <name>SearchActions</name>
+    <message>
+        <source>Décision sans créneau :</source>
+        <translation>Decision without a slot:</translation>
+    </message>
+    <message>
+        <source>Action non autorisée pour le rôle %s</source>
+        <translation>Action not allowed for role %s</translation>
+    </message>
+    <message>
+        <source>Ouvrez d&apos;abord le dossier (Ctrl+Entrée)</source>
+        <translation>Open the case first (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <source>Recherche en cours…</source>
+        <translation>Searching…</translation>
+    </message>
+    <message>
+        <source>%d créneaux dans un rayon de %g km</source>
+        <translation>%d slots within %g km</translation>
+    </message>
+    <message>
+        <source>Recherche impossible</source>
+        <translation>Search failed</translation>
+    </message>
+    <message>
+        <source>Rayon : %g km</source>
+        <translation>Radius: %g km</translation>
+    </message>
+    <message>
+        <source>Appel non enregistré</source>
+        <translation>Call not recorded</translation>
+    </message>
+    <message>
+        <source>Sélectionnez un créneau dans la liste</source>
+        <translation>Select a slot in the list</translation>
+    </message>
+    <message>
+        <source>Réservation en cours…</source>
+        <translation>Booking…</translation>
+    </message>
+    <message>
+        <source>Créneau réservé : %s, %s</source>
+        <translation>Slot booked: %s, %s</translation>
+    </message>
+    <message>
+        <source>Créneau déjà pris : la liste est mise à jour</source>
+        <translation>Slot already taken: the list is updated</translation>
+    </message>
+    <message>
+        <source>Réservation impossible</source>
+        <translation>Booking failed</translation>
+    </message>
+    <message>
+        <source>Décision enregistrée : %s</source>
+        <translation>Decision recorded: %s</translation>
+    </message>
+    <message>
+        <source>%s : serveur injoignable (hors ligne)</source>
+        <translation>%s: server unreachable (offline)</translation>
+    </message>
+</context>
+<context>
+    <name>SearchBar</name>
+    <message>
+        <source>Toutes</source>
+        <translation>All</translation>
+    </message>
+    <message>
+        <source>Tous</source>
+        <translation>All</translation>
+    </message>
+    <message>
+        <source>Cabinet</source>
+        <translation>Surgery</translation>
+    </message>
+    <message>
+        <source>Visite à domicile</source>
+        <translation>Home visit</translation>
+    </message>
+    <message>
+        <source>Téléconsultation</source>
+        <translation>Teleconsultation</translation>
+    </message>
+    <message>
+        <source>Individuel</source>
+        <translation>Individual</translation>
+    </message>
+    <message>
+        <source>Centre de santé</source>
+        <translation>Health centre</translation>
+    </message>
+    <message>
+        <source>Maison médicale de garde</source>
+        <translation>On-call medical centre</translation>
+    </message>
+    <message>
+        <source>Disponible sous</source>
+        <translation>Available within</translation>
+    </message>
+    <message>
+        <source>Mode de consultation</source>
+        <translation>Consultation mode</translation>
+    </message>
+    <message>
+        <source>Type de structure</source>
+        <translation>Kind of structure</translation>
+    </message>
+    <message>
+        <source>SAS uniquement</source>
+        <translation>SAS only</translation>
+    </message>
+    <message>
+        <source>Participants au SAS seulement (Alt+4)</source>
+        <translation>SAS participants only (Alt+4)</translation>
+    </message>
+    <message>
+        <source>En sus</source>
+        <translation>Extra</translation>
+    </message>
+    <message>
+        <source>Effecteurs acceptant des patients en sus des disponibilités (Alt+5)</source>
+        <translation>Providers taking patients beyond their available slots (Alt+5)</translation>
+    </message>
+    <message>
+        <source>Mode</source>
+        <translation>Mode</translation>
+    </message>
+    <message>
+        <source>Structure</source>
+        <translation>Structure</translation>
+    </message>
+</context>
+<context>
+    <name>SecondarySection</name>
+    <message>
+        <source>Détails, accès, patients (Ctrl+Maj+D)</source>
+        <translation>Details, access, patients (Ctrl+Shift+D)</translation>
+    </message>
+</context>
+<context>
+    <name>SessionLock</name>
+    <message>
+        <source>Déverrouillage impossible : réessayez.</source>
+        <translation>Could not unlock: try again.</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Adresse du serveur invalide : attendu http(s)://hôte[:port], ou vide pour le serveur local intégré.</source>
+        <extracomment>Settings that only take effect when the console starts again. The French message of each wrong field (translated when shown), naming the field first.</extracomment>
+        <translation>Invalid server address: expected http(s)://host[:port], or empty for the embedded local server.</translation>
+    </message>
+    <message>
+        <source>Code SAMU invalide : trois chiffres (670 pour le SAMU 67).</source>
+        <translation>Invalid SAMU code: three digits (670 for SAMU 67).</translation>
+    </message>
+    <message>
+        <source>Numéro de poste invalide : un nombre de 10 à 99.</source>
+        <translation>Invalid desk number: a number from 10 to 99.</translation>
+    </message>
+    <message>
+        <source>Département invalide : 01 à 95, 2A, 2B ou 971 à 976.</source>
+        <translation>Invalid département: 01 to 95, 2A, 2B or 971 to 976.</translation>
+    </message>
+    <message>
+        <source>URL des tuiles invalide : http(s)://… contenant {z}, {x} et {y}, ou vide.</source>
+        <translation>Invalid tile URL: http(s)://… containing {z}, {x} and {y}, or empty.</translation>
+    </message>
+    <message>
+        <source>Rayon de recherche hors limites : de %g à %g km.</source>
+        <translation>Search radius out of range: %g to %g km.</translation>
+    </message>
+    <message>
+        <source>Intervalle de synchronisation hors limites : de %g à %g s.</source>
+        <translation>Sync interval out of range: %g to %g s.</translation>
+    </message>
+    <message>
+        <source>Fichier CA introuvable : %s</source>
+        <translation>CA file not found: %s</translation>
+    </message>
+    <message>
+        <source>Paramètres du poste</source>
+        <translation>Desk settings</translation>
+    </message>
+    <message>
+        <source>Adresse du &amp;serveur</source>
+        <translation>&amp;Server address</translation>
+    </message>
+    <message>
+        <source>vide : serveur local intégré</source>
+        <translation>empty: embedded local server</translation>
+    </message>
+    <message>
+        <source>Code &amp;SAMU</source>
+        <translation>SAMU &amp;code</translation>
+    </message>
+    <message>
+        <source>&amp;Numéro de poste</source>
+        <translation>Desk &amp;number</translation>
+    </message>
+    <message>
+        <source>&amp;Département</source>
+        <translation>&amp;Département</translation>
+    </message>
+    <message>
+        <source>&amp;Rayon de recherche par défaut (km)</source>
+        <translation>Default search &amp;radius (km)</translation>
+    </message>
+    <message>
+        <source>Intervalle de s&amp;ynchronisation (s)</source>
+        <translation>S&amp;ync interval (s)</translation>
+    </message>
+    <message>
+        <source>URL des &amp;tuiles de carte</source>
+        <translation>Map &amp;tile URL</translation>
+    </message>
+    <message>
+        <source>&amp;Attribution des tuiles</source>
+        <translation>Tile &amp;attribution</translation>
+    </message>
+    <message>
+        <source>&amp;Fichier CA (certificat du serveur)</source>
+        <translation>CA &amp;file (server certificate)</translation>
+    </message>
+    <message>
+        <source>vide : autorités du système</source>
+        <translation>empty: the system&apos;s authorities</translation>
+    </message>
+    <message>
+        <source>Langue de l&apos;interface</source>
+        <translation>Interface language</translation>
+    </message>
+    <message>
+        <source>&amp;Langue (au prochain démarrage)</source>
+        <translation>&amp;Language (at the next start)</translation>
+    </message>
+    <message>
+        <source>Clair, contraste élevé</source>
+        <translation>Light, high contrast</translation>
+    </message>
+    <message>
+        <source>Sombre, contraste élevé</source>
+        <translation>Dark, high contrast</translation>
+    </message>
+    <message>
+        <source>Celui du système</source>
+        <translation>The system&apos;s</translation>
+    </message>
+    <message>
+        <source>Thème</source>
+        <translation>Theme</translation>
+    </message>
+    <message>
+        <source>T&amp;hème</source>
+        <translation>T&amp;heme</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <source>Enregistrer</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <source>Annuler</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Paramètres enregistrés.</source>
+        <translation>Settings saved.</translation>
+    </message>
+    <message>
+        <source>Paramètres enregistrés ; certains (%s) prendront effet au prochain démarrage.</source>
+        <translation>Settings saved; some (%s) take effect at the next start.</translation>
+    </message>
+    <message>
+        <source>langue</source>
+        <translation>language</translation>
+    </message>
+</context>
+<context>
+    <name>ShiftReportAction</name>
+    <message>
+        <source>Préparation du rapport de garde…</source>
+        <extracomment>Chart size in device pixels (drawn at twice the size it is printed at, for crisp lines).</extracomment>
+        <translation>Preparing the shift report…</translation>
+    </message>
+    <message>
+        <source>Masquer</source>
+        <translation>Hide</translation>
+    </message>
+    <message>
+        <source>Rapport de garde (PDF)</source>
+        <translation>Shift report (PDF)</translation>
+    </message>
+    <message>
+        <source>Lecture des dossiers…</source>
+        <translation>Reading the cases…</translation>
+    </message>
+    <message>
+        <source>Vérification du journal…</source>
+        <translation>Checking the journal…</translation>
+    </message>
+    <message>
+        <source>Mise en page du PDF…</source>
+        <translation>Laying out the PDF…</translation>
+    </message>
+    <message>
+        <source>écriture impossible (%s)</source>
+        <translation>cannot write (%s)</translation>
+    </message>
+</context>
+<context>
+    <name>ShiftReviewPanel</name>
+    <message>
+        <source>Revue de garde</source>
+        <translation>Shift review</translation>
+    </message>
+    <message>
+        <source>Échec : %s</source>
+        <translation>Failed: %s</translation>
+    </message>
+    <message>
+        <source>Rapport : %s</source>
+        <translation>Report: %s</translation>
+    </message>
+    <message>
+        <source>Pé&amp;riode :</source>
+        <translation>Pe&amp;riod:</translation>
+    </message>
+    <message>
+        <source>Dates choisies</source>
+        <translation>Chosen dates</translation>
+    </message>
+    <message>
+        <source>Début de période</source>
+        <translation>Start of period</translation>
+    </message>
+    <message>
+        <source>Fin de période</source>
+        <translation>End of period</translation>
+    </message>
+    <message>
+        <source>Nom, motif, adresse, note, n° de dossier…</source>
+        <translation>Name, reason, address, note, case no.…</translation>
+    </message>
+    <message>
+        <source>Re&amp;chercher :</source>
+        <translation>Sear&amp;ch:</translation>
+    </message>
+    <message>
+        <source>Tous</source>
+        <translation>All</translation>
+    </message>
+    <message>
+        <source>&amp;Rôle :</source>
+        <translation>&amp;Role:</translation>
+    </message>
+    <message>
+        <source>&amp;Opérateur :</source>
+        <translation>&amp;Operator:</translation>
+    </message>
+    <message>
+        <source>Pr&amp;iorité :</source>
+        <translation>Pr&amp;iority:</translation>
+    </message>
+    <message>
+        <source>Toutes</source>
+        <translation>All</translation>
+    </message>
+    <message>
+        <source>&amp;Décision :</source>
+        <translation>&amp;Decision:</translation>
+    </message>
+    <message>
+        <source>S&amp;tatut :</source>
+        <translation>S&amp;tatus:</translation>
+    </message>
+    <message>
+        <source>Vérification du journal…</source>
+        <translation>Checking the journal…</translation>
+    </message>
+    <message>
+        <source>Intégrité du journal</source>
+        <translation>Journal integrity</translation>
+    </message>
+    <message>
+        <source>Rapport de garde (PDF)… (Ctrl+P)</source>
+        <translation>Shift report (PDF)… (Ctrl+P)</translation>
+    </message>
+    <message>
+        <source>Dossiers de la période</source>
+        <translation>Cases of the period</translation>
+    </message>
+    <message>
+        <source>Rapport de garde (PDF)…</source>
+        <translation>Shift report (PDF)…</translation>
+    </message>
+    <message>
+        <source>Recharger la revue</source>
+        <translation>Reload the review</translation>
+    </message>
+    <message>
+        <source>Chargement…</source>
+        <translation>Loading…</translation>
+    </message>
+    <message>
+        <source>%d dossier(s) sur %d</source>
+        <translation>%d case(s) of %d</translation>
+    </message>
+    <message>
+        <source>Sans décision</source>
+        <translation>No decision</translation>
+    </message>
+    <message>
+        <source>Journal intègre — %d entrée(s)</source>
+        <translation>Journal intact — %d entr(y/ies)</translation>
+    </message>
+    <message>
+        <source>Chaîne rompue à l&apos;entrée n° %d</source>
+        <translation>Chain broken at entry no. %d</translation>
+    </message>
+    <message>
+        <source>Rapport de garde (PDF)</source>
+        <translation>Shift report (PDF)</translation>
+    </message>
+    <message>
+        <source>Documents PDF (*.pdf)</source>
+        <translation>PDF documents (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Rapport écrit : %s (%d page(s))</source>
+        <translation>Report written: %s (%d page(s))</translation>
+    </message>
+</context>
+<context>
+    <name>Shortcuts</name>
+    <message>
+        <source>Nouvel appel (vide le formulaire)</source>
+        <extracomment>(keys, French description) of the main window&apos;s own actions, for the F1 sheet (translated when shown).</extracomment>
+        <translation>New call (clears the form)</translation>
+    </message>
+    <message>
+        <source>Ctrl+Entrée</source>
+        <translation>Ctrl+Enter</translation>
+    </message>
+    <message>
+        <source>Ouvrir le dossier</source>
+        <translation>Open the case</translation>
+    </message>
+    <message>
+        <source>Confirmer le numéro de rappel</source>
+        <translation>Confirm the callback number</translation>
+    </message>
+    <message>
+        <source>Rechercher des créneaux autour du patient</source>
+        <translation>Search slots around the patient</translation>
+    </message>
+    <message>
+        <source>Élargir le rayon de recherche (pas du département)</source>
+        <translation>Widen the search radius (the département&apos;s step)</translation>
+    </message>
+    <message>
+        <source>Filtres : disponible sous, mode, structure</source>
+        <translation>Filters: available within, mode, structure</translation>
+    </message>
+    <message>
+        <source>Filtres : SAS uniquement, en sus</source>
+        <translation>Filters: SAS only, extra</translation>
+    </message>
+    <message>
+        <source>Entrée sur « à appeler »</source>
+        <translation>Enter on “to call”</translation>
+    </message>
+    <message>
+        <source>Appeler l&apos;effecteur, puis 1 accepté / 2 refusé / 3 pas de réponse</source>
+        <translation>Call the provider, then 1 accepted / 2 refused / 3 no answer</translation>
+    </message>
+    <message>
+        <source>Aller à la liste des créneaux</source>
+        <translation>Go to the slot list</translation>
+    </message>
+    <message>
+        <source>Entrée / Ctrl+B</source>
+        <translation>Enter / Ctrl+B</translation>
+    </message>
+    <message>
+        <source>Réserver le créneau sélectionné</source>
+        <translation>Book the selected slot</translation>
+    </message>
+    <message>
+        <source>Enregistrer la décision choisie (sans créneau)</source>
+        <translation>Record the chosen decision (without a slot)</translation>
+    </message>
+    <message>
+        <source>Rendez-vous SAS : non rattachés (Entrée, Entrée : rattacher), à rappeler</source>
+        <translation>SAS appointments: unattached (Enter, Enter: attach), to call back</translation>
+    </message>
+    <message>
+        <source>Superviseur : mur des indicateurs</source>
+        <translation>Supervisor: indicator wall</translation>
+    </message>
+    <message>
+        <source>Superviseur : revue de garde (Entrée : chronologie, Ctrl+P : rapport PDF)</source>
+        <translation>Supervisor: shift review (Enter: timeline, Ctrl+P: PDF report)</translation>
+    </message>
+    <message>
+        <source>Paramètres du poste (thème, langue, serveur…)</source>
+        <translation>Desk settings (theme, language, server…)</translation>
+    </message>
+    <message>
+        <source>Afficher les raccourcis</source>
+        <extracomment>The sheet&apos;s own key, listed last.</extracomment>
+        <translation>Show the shortcuts</translation>
+    </message>
+</context>
+<context>
+    <name>SlotTable</name>
+    <message>
+        <source>Ouvrez un dossier puis lancez la recherche (F5).</source>
+        <translation>Open a case, then start the search (F5).</translation>
+    </message>
+    <message>
+        <source>Liste des créneaux</source>
+        <translation>Slot list</translation>
+    </message>
+</context>
+<context>
+    <name>SlotTableModel</name>
+    <message>
+        <source>Groupe</source>
+        <extracomment>Column titles, French source strings translated in the model&apos;s context when shown.</extracomment>
+        <translation>Group</translation>
+    </message>
+    <message>
+        <source>Début</source>
+        <translation>Start</translation>
+    </message>
+    <message>
+        <source>Effecteur</source>
+        <translation>Provider</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>Mode</source>
+        <translation>Mode</translation>
+    </message>
+    <message>
+        <source>Distance</source>
+        <translation>Distance</translation>
+    </message>
+    <message>
+        <source>Commune</source>
+        <translation>Town</translation>
+    </message>
+    <message>
+        <source>Téléphone</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>☎ à appeler (en sus)</source>
+        <extracomment>Row background by ranking group (light, so the selection stays readable). Role giving the effecteur id of a row (``Qt.UserRole`` gives the slot id).</extracomment>
+        <translation>☎ to call (extra)</translation>
+    </message>
+    <message>
+        <source>Sans créneau : appeler (Entrée) et noter la réponse</source>
+        <translation>No slot: call (Enter) and record the answer</translation>
+    </message>
+    <message>
+        <source>Participe au SAS</source>
+        <translation>Takes part in the SAS</translation>
+    </message>
+    <message>
+        <source>Accepte des patients en sus des disponibilités</source>
+        <translation>Takes patients beyond the available slots</translation>
+    </message>
+    <message>
+        <source>Fin : %s</source>
+        <translation>End: %s</translation>
+    </message>
+</context>
+<context>
+    <name>SupervisorWall</name>
+    <message>
+        <source>Mur du superviseur</source>
+        <extracomment>Full recomputation at least this often (ms), even when the journal is quiet.</extracomment>
+        <translation>Supervisor wall</translation>
+    </message>
+    <message>
+        <source>Toutes</source>
+        <translation>All</translation>
+    </message>
+    <message>
+        <source>Non orientée</source>
+        <translation>Not routed</translation>
+    </message>
+    <message>
+        <source>&amp;Filière :</source>
+        <translation>&amp;Stream:</translation>
+    </message>
+    <message>
+        <source>&amp;Priorité :</source>
+        <translation>&amp;Priority:</translation>
+    </message>
+    <message>
+        <source>&amp;Actualiser (Ctrl+R)</source>
+        <translation>&amp;Refresh (Ctrl+R)</translation>
+    </message>
+    <message>
+        <source>E&amp;xporter le journal… (Ctrl+Maj+E)</source>
+        <translation>E&amp;xport the journal… (Ctrl+Shift+E)</translation>
+    </message>
+    <message>
+        <source>En attente — AMU</source>
+        <translation>Waiting — AMU</translation>
+    </message>
+    <message>
+        <source>En attente — SNP</source>
+        <translation>Waiting — SNP</translation>
+    </message>
+    <message>
+        <source>Plus longue attente</source>
+        <translation>Longest wait</translation>
+    </message>
+    <message>
+        <source>P0 en cours (accompagnés)</source>
+        <translation>P0 in progress (accompanied)</translation>
+    </message>
+    <message>
+        <source>Décrochés &lt; 60 s (QS60)</source>
+        <translation>Answered &lt; 60 s (QS60)</translation>
+    </message>
+    <message>
+        <source>Décrochés &lt; 30 s (QS30)</source>
+        <translation>Answered &lt; 30 s (QS30)</translation>
+    </message>
+    <message>
+        <source>Délai jusqu&apos;au médecin P1 (médiane / p90)</source>
+        <translation>Time to doctor, P1 (median / p90)</translation>
+    </message>
+    <message>
+        <source>SNP terminés par un RDV</source>
+        <translation>SNP ended with an appointment</translation>
+    </message>
+    <message>
+        <source>Appels présentés</source>
+        <translation>Calls presented</translation>
+    </message>
+    <message>
+        <source>Décrochés en 60 s ou moins</source>
+        <translation>Answered within 60 s</translation>
+    </message>
+    <message>
+        <source>Appels par heure sur la garde</source>
+        <translation>Calls per hour over the shift</translation>
+    </message>
+    <message>
+        <source>Dossiers en main par opérateur</source>
+        <translation>Cases in hand per operator</translation>
+    </message>
+    <message>
+        <source>Dossiers en main</source>
+        <translation>Cases in hand</translation>
+    </message>
+    <message>
+        <source>Actualiser les indicateurs</source>
+        <translation>Refresh the indicators</translation>
+    </message>
+    <message>
+        <source>Exporter le journal filtré (CSV)…</source>
+        <translation>Export the filtered journal (CSV)…</translation>
+    </message>
+    <message>
+        <source>aucun</source>
+        <translation>none</translation>
+    </message>
+    <message>
+        <source>%s : %d dossier(s)</source>
+        <translation>%s: %d case(s)</translation>
+    </message>
+    <message>
+        <source>Non présentés : %.0f %% — annulations : %.0f %%. %s</source>
+        <translation>No-shows: %.0f %% — cancellations: %.0f %%. %s</translation>
+    </message>
+    <message>
+        <source>Garde du %s au %s — %d appel(s)</source>
+        <translation>Shift from %s to %s — %d call(s)</translation>
+    </message>
+    <message>
+        <source>Mis à jour à %s</source>
+        <translation>Updated at %s</translation>
+    </message>
+    <message>
+        <source>%d sur %d</source>
+        <translation>%d of %d</translation>
+    </message>
+    <message>
+        <source>%d dossier(s) en attente</source>
+        <translation>%d case(s) waiting</translation>
+    </message>
+    <message>
+        <source>Échec : %s</source>
+        <translation>Failed: %s</translation>
+    </message>
+    <message>
+        <source>Exporter le journal</source>
+        <translation>Export the journal</translation>
+    </message>
+    <message>
+        <source>Fichiers CSV (*.csv)</source>
+        <translation>CSV files (*.csv)</translation>
+    </message>
+    <message>
+        <source>%d entrée(s) exportée(s) vers %s</source>
+        <translation>%d entr(y/ies) exported to %s</translation>
+    </message>
+</context>
+<context>
+    <name>WindowMenus</name>
+    <message>
+        <source>&amp;Console</source>
+        <translation>&amp;Console</translation>
+    </message>
+    <message>
+        <source>&amp;Paramètres…</source>
+        <translation>&amp;Settings…</translation>
+    </message>
+    <message>
+        <source>&amp;Affichage</source>
+        <translation>&amp;View</translation>
+    </message>
+    <message>
+        <source>&amp;Rétablir la disposition</source>
+        <translation>&amp;Restore the layout</translation>
+    </message>
+    <message>
+        <source>Ai&amp;de</source>
+        <translation>&amp;Help</translation>
+    </message>
+    <message>
+        <source>&amp;Raccourcis clavier (F1)</source>
+        <translation>&amp;Keyboard shortcuts (F1)</translation>
+    </message>
+</context>
+<context>
+    <name>panel</name>
+    <message>
+        <source>Revue de garde</source>
+        <translation>Shift review</translation>
+    </message>
+</context>
+<context>
+    <name>wall</name>
+    <message>
+        <source>Mur du superviseur</source>
+        <translation>Supervisor wall</translation>
+    </message>
+</context>
+<context>
+    <name>window</name>
+    <message>
+        <source>Rendez-vous SAS (F7)</source>
+        <translation>SAS appointments (F7)</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,129 @@
+"""Fixtures of the hostile-input tests: one server app per module, users and tokens, body builders.
+
+The bulk of the API tests share one app over one SQLite file per module (hundreds of
+requests, so no database per test); the chain of its journal is verified at the end.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid as uuid_mod
+import warnings
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta, timezone
+from typing import Annotated
+
+import pytest
+from pydantic import StringConstraints, TypeAdapter, ValidationError
+
+from app.models import AuthToken, Role, User
+from app.models.db import sqlite_url
+from app.server.app import create_app
+from app.services.auth import hash_password, new_token
+from app.services.documents import text_problem
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
+
+PASSWORD = "correct horse battery"
+CENTER = (48.5834, 7.7455)
+_STRIPPED = TypeAdapter(Annotated[str, StringConstraints(strip_whitespace=True)])
+
+
+def stored_form(text: str) -> str:
+    """What the API stores for ``text``: the documents strip surrounding (Unicode) white space."""
+    try:
+        return _STRIPPED.validate_python(text)
+    except ValidationError:  # lone surrogates: refused anyway
+        return text
+
+
+def acceptable(text: str) -> bool:
+    """Whether a text field takes ``text`` (once stripped: no control character, valid Unicode)."""
+    return text_problem(stored_form(text)) is None
+
+
+def new_uuid() -> str:
+    return str(uuid_mod.uuid4())
+
+
+def send(client, method: str, url: str, body, headers: dict[str, str] | None = None):
+    """``method url`` with ``body`` as ASCII JSON: lone surrogates travel as ``\\udXXX`` escapes, as a hostile
+    client would send them (httpx's own encoder refuses them)."""
+    return client.request(method, url, content=json.dumps(body).encode(),
+                          headers={"Content-Type": "application/json", **(headers or {})})
+
+
+def field_names(response) -> set[str]:
+    """The fields a structured 422 names."""
+    body = response.json()
+    assert body["error"] == "validation", body
+    return {f["field"] for f in body["fields"]}
+
+
+@pytest.fixture(scope="module")
+def hostile_app(tmp_path_factory):
+    app = create_app(sqlite_url(tmp_path_factory.mktemp("hostile") / "server.db"))
+    sessions = app.state.sas.sessions
+    with sessions() as s:
+        digest = hash_password(PASSWORD)
+        for role in Role:
+            s.add(User(username=role.value.lower(), display_name=f"Agent {role.value}", role=role.value,
+                       password_hash=digest))
+        s.commit()
+    yield app
+    app.state.sas.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def hclient(hostile_app) -> Iterator[TestClient]:
+    with TestClient(hostile_app) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def hauth(hostile_app) -> Callable[[str], dict[str, str]]:
+    """``hauth("MRL")``: the Authorization header of that role's user (one token per role)."""
+    tokens: dict[str, str] = {}
+    sessions = hostile_app.state.sas.sessions
+
+    def header(role: str) -> dict[str, str]:
+        if role not in tokens:
+            token, digest = new_token()
+            with sessions() as s:
+                user = s.query(User).filter_by(username=role.lower()).one()
+                s.add(AuthToken(token_hash=digest, user_id=user.id,
+                                expires_at=datetime.now(timezone.utc) + timedelta(hours=2)))
+                s.commit()
+            tokens[role] = token
+        return {"Authorization": f"Bearer {tokens[role]}"}
+
+    return header
+
+
+_counter = iter(range(1, 10_000_000))
+
+
+def case_body(**overrides) -> dict:
+    """A valid case body (a fresh uuid and case id each call); keyword arguments override fields."""
+    n = next(_counter)
+    body = {
+        "uuid": new_uuid(), "case_id": f"fr.health.samu670.DRFR15670249{n:08d}", "owner": "fr.health.samu670",
+        "creation": "2024-01-18T10:15:00+01:00", "reception": "2024-01-18T10:14:30+01:00", "priority": "P2",
+        "perimeter": "SNP", "caller_name": "Jeanne Test", "caller_phone": "+33612345678",
+        "address_complete": "1 place Kléber", "city_name": "Strasbourg", "city_insee_code": "67482",
+        "lat": CENTER[0], "lon": CENTER[1], "patients": [], "notes": [],
+    }
+    body.update(overrides)
+    return body
+
+
+def patient(**fields) -> dict:
+    n = next(_counter)
+    return {"uuid": new_uuid(), "patient_id": f"fr.health.samu670.patient.{n}", **fields}
+
+
+def note(text: str) -> dict:
+    return {"uuid": new_uuid(), "creation": "2024-01-18T10:16:00+01:00", "author": "arm", "author_role": "ARM",
+            "freetext": text}

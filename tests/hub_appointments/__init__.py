@@ -1,0 +1,1 @@
+"""Tests of the SAS platform appointments (RS-SAS-RDV): Hub import, matching, worklists, migration, UI."""

@@ -1,0 +1,1 @@
+"""Data retention: purging old cases while the journal stays verifiable."""
