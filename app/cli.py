@@ -27,6 +27,9 @@ def _build_parser() -> argparse.ArgumentParser:
     console.add_argument("--data-dir", metavar="DIR", help="dossier des données locales")
     console.add_argument("--screenshot", metavar="FILE.png",
                          help="ouvrir la fenêtre, attendre la carte, écrire une capture PNG et quitter")
+    console.add_argument("--panel", default="appel",
+                         choices=["appel", "rendez-vous", "superviseur", "revue", "parametres", "verrou"],
+                         help="avec --screenshot : le panneau à capturer (appel par défaut)")
     console.add_argument("--user", metavar="NOM", help="se connecter sans dialogue (avec --password)")
     console.add_argument("--password", metavar="MDP", help=argparse.SUPPRESS)
     console.add_argument("--departement", metavar="CODE", help="département du territoire de démonstration")

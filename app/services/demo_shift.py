@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from app.models import Case, CaseEvent, JournalEntry, Orientation
 from app.models.journal import GENESIS_HASH, chain_hash, content_bytes
+from app.services import decisions
 
 OWNER = "fr.health.samu670"
 OPERATORS = {"ARM": ["arm1", "arm2", "arm3"], "MRU": ["mru1"], "MRL": ["mrl1", "mrl2"]}
@@ -58,9 +59,7 @@ def fill_shift(session: Session, start: datetime, n: int, *, seed: int = 7, now:
                 "handed_over_at": handed, "decided_at": decided, "accompanied": priority == "P0",
                 "created_by": arm, "version": 1, "updated_at": answered}
         cases.append(case)
-        journal.append(("case", case["uuid"], arm, "ARM", answered,
-                        {"uuid": case["uuid"], "case_id": case["case_id"], "priority": priority,
-                         "perimeter": case["perimeter"]}))
+        journal.append(("case", case["uuid"], arm, "ARM", answered, _case_payload(case)))
         if handed:
             event = {"uuid": _uuid(rng), "case_uuid": case["uuid"], "type": "handover", "created_at": handed,
                      "author": arm, "author_role": "ARM",
@@ -72,13 +71,15 @@ def fill_shift(session: Session, start: datetime, n: int, *, seed: int = 7, now:
             booked = snp and rng.random() < 0.5
             key = "CONSULTATION_48H" if booked else rng.choice(["CONSEIL", "TELECONSULTATION", "SMUR", "URGENCES"])
             orientation = {"uuid": _uuid(rng), "case_uuid": case["uuid"], "creation": decided, "decision_key": key,
-                           "decision_type": "ORIENT" if booked else "CONSEIL", "author": doctor,
+                           "decision_type": decisions.BY_KEY[key].decision_type, "author": doctor,
                            "author_role": "MRL" if snp else "MRU", "version": 1,
                            "slot_id": 1000 + i if booked else None,
                            "appointment_start": decided + timedelta(hours=rng.uniform(2, 40)) if booked else None}
             orientations.append(orientation)
             journal.append(("orientation", orientation["uuid"], doctor, orientation["author_role"], decided,
-                            {"case_uuid": case["uuid"], "decision_key": key,
+                            {"uuid": orientation["uuid"], "case_uuid": case["uuid"], "decision_key": key,
+                             "decision_type": orientation["decision_type"], "creation": decided.isoformat(),
+                             "slot_id": orientation["slot_id"],
                              "appointment_start": orientation["appointment_start"].isoformat() if booked else None}))
     for table, rows in ((Case, cases), (CaseEvent, events), (Orientation, orientations)):
         if rows:
@@ -86,6 +87,18 @@ def fill_shift(session: Session, start: datetime, n: int, *, seed: int = 7, now:
     session.execute(insert(JournalEntry), _chained(session, journal))
     session.commit()
     return len(journal)
+
+
+def _case_payload(case: dict) -> dict:
+    """The case's journal payload: a whole case document, so other consoles' caches can rebuild it."""
+    def iso(value):
+        return value.isoformat() if value is not None else None
+
+    return {"uuid": case["uuid"], "case_id": case["case_id"], "owner": OWNER, "creation": iso(case["creation"]),
+            "reception": iso(case["reception"]), "priority": case["priority"], "perimeter": case["perimeter"],
+            "status": case["status"], "answered_at": iso(case["answered_at"]),
+            "handed_over_at": iso(case["handed_over_at"]), "decided_at": iso(case["decided_at"]),
+            "accompanied": case["accompanied"]}
 
 
 def _chained(session: Session, items: list[tuple]) -> list[dict]:

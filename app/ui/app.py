@@ -50,7 +50,7 @@ def load_settings() -> settings_mod.Settings:
     return cfg
 
 
-def start_embedded_server(cfg: settings_mod.Settings):
+def start_embedded_server(cfg: settings_mod.Settings, *, staged: bool = False):
     """Start the embedded default server, seeding the demo territory on first run.
 
     A demo mode: its cache-key secret lives in the same data dir as the console's encrypted
@@ -72,6 +72,10 @@ def start_embedded_server(cfg: settings_mod.Settings):
         log.info("embedded territory: %d fresh demo slots", added)
     else:
         log.info("embedded territory built: %s", summary)
+    if staged:  # panel screenshots: a shift under way and appointments in the worklists
+        from app.ui.panel_shots import stage_embedded_room
+
+        stage_embedded_room(db_url)
     server = EmbeddedServer(db_url)
     server.start()
     log.info("embedded server at %s", server.url)
@@ -107,13 +111,15 @@ def run_console(args: Namespace) -> int:
     server = None
     server_url = args.server or cfg.server_url
     if not server_url:
-        server = start_embedded_server(cfg)
+        panel = getattr(args, "panel", None) or "appel"
+        server = start_embedded_server(cfg, staged=bool(args.screenshot) and panel != "appel")
         server_url = server.url
     console = Console(cfg, server_url, embedded=server is not None)
     try:
         with loop:
             return loop.run_until_complete(
-                console.run(user=args.user, password=args.password, screenshot=args.screenshot)
+                console.run(user=args.user, password=args.password, screenshot=args.screenshot,
+                            panel=getattr(args, "panel", None) or "appel")
             )
     finally:
         if server is not None:

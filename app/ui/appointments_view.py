@@ -20,23 +20,56 @@ import logging
 from app.services import permissions, phones, presentation
 from app.services.api_client import ApiClient, ApiError
 from app.ui.qt import (
-    QAbstractItemView, QDockWidget, QGroupBox, QHBoxLayout, QHeaderView, QKeySequence, QLabel, QPushButton, QShortcut,
-    QSplitter, QStandardItem, QStandardItemModel, Qt, QTableView, QVBoxLayout, QWidget, Signal, Slot,
+    QT_TRANSLATE_NOOP, QAbstractItemView, QCoreApplication, QDockWidget, QGroupBox, QHBoxLayout, QHeaderView,
+    QKeySequence, QLabel, QPushButton, QShortcut, QSplitter, QStandardItem, QStandardItemModel, Qt, QTableView,
+    QVBoxLayout, QWidget, Signal, Slot,
 )
 from app.ui.shortcuts import bind_window_shortcuts
 from app.ui.tasks import spawn
 
 log = logging.getLogger(__name__)
 
-STATUS_LABELS = {"pending": "en attente", "booked": "réservé", "fulfilled": "honoré", "noshow": "non honoré",
-                 "cancelled": "annulé"}
-REASON_LABELS = {"orientation": "même créneau / effecteur", "search": "recherche de créneaux"}
-UNATTACHED_COLUMNS = ("RDV", "Statut", "Effecteur", "Catégorie", "Candidats")
-CANDIDATE_COLUMNS = ("Dossier", "Appelant", "Patient", "Commune", "Pourquoi", "Quand", "Par")
-FOLLOW_UP_COLUMNS = ("RDV", "Statut", "Effecteur", "Dossier", "Patient", "Téléphone")
+_C = "AppointmentsView"  # the translation context of the tables below (translated where shown)
+STATUS_LABELS = {
+    "pending": QT_TRANSLATE_NOOP("AppointmentsView", "en attente"),
+    "booked": QT_TRANSLATE_NOOP("AppointmentsView", "réservé"),
+    "fulfilled": QT_TRANSLATE_NOOP("AppointmentsView", "honoré"),
+    "noshow": QT_TRANSLATE_NOOP("AppointmentsView", "non honoré"),
+    "cancelled": QT_TRANSLATE_NOOP("AppointmentsView", "annulé"),
+}
+REASON_LABELS = {
+    "orientation": QT_TRANSLATE_NOOP("AppointmentsView", "même créneau / effecteur"),
+    "search": QT_TRANSLATE_NOOP("AppointmentsView", "recherche de créneaux"),
+}
+UNATTACHED_COLUMNS = (QT_TRANSLATE_NOOP("AppointmentsView", "RDV"),
+                      QT_TRANSLATE_NOOP("AppointmentsView", "Statut"),
+                      QT_TRANSLATE_NOOP("AppointmentsView", "Effecteur"),
+                      QT_TRANSLATE_NOOP("AppointmentsView", "Catégorie"),
+                      QT_TRANSLATE_NOOP("AppointmentsView", "Candidats"))
+CANDIDATE_COLUMNS = (QT_TRANSLATE_NOOP("AppointmentsView", "Dossier"),
+                     QT_TRANSLATE_NOOP("AppointmentsView", "Appelant"),
+                     QT_TRANSLATE_NOOP("AppointmentsView", "Patient"),
+                     QT_TRANSLATE_NOOP("AppointmentsView", "Commune"),
+                     QT_TRANSLATE_NOOP("AppointmentsView", "Pourquoi"),
+                     QT_TRANSLATE_NOOP("AppointmentsView", "Quand"),
+                     QT_TRANSLATE_NOOP("AppointmentsView", "Par"))
+FOLLOW_UP_COLUMNS = (QT_TRANSLATE_NOOP("AppointmentsView", "RDV"),
+                     QT_TRANSLATE_NOOP("AppointmentsView", "Statut"),
+                     QT_TRANSLATE_NOOP("AppointmentsView", "Effecteur"),
+                     QT_TRANSLATE_NOOP("AppointmentsView", "Dossier"),
+                     QT_TRANSLATE_NOOP("AppointmentsView", "Patient"),
+                     QT_TRANSLATE_NOOP("AppointmentsView", "Téléphone"))
 UUID_ROLE = Qt.ItemDataRole.UserRole + 1
 #: The window-wide key that opens the dock (listed on the F1 sheet by :mod:`app.ui.shortcuts`).
 SHORTCUT = "F7"
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate(_C, text)
+
+
+def _status(status: str) -> str:
+    return _tr(STATUS_LABELS.get(status, status))
 
 
 def _when(value: str | None) -> str:
@@ -49,7 +82,7 @@ def _short(case_id: str) -> str:
 
 def _table(parent: QWidget, name: str, columns: tuple[str, ...]) -> tuple[QTableView, QStandardItemModel]:
     model = QStandardItemModel(0, len(columns), parent)
-    model.setHorizontalHeaderLabels(list(columns))
+    model.setHorizontalHeaderLabels([_tr(c) for c in columns])
     view = QTableView(parent)
     view.setAccessibleName(name)
     view.setModel(model)
@@ -57,6 +90,7 @@ def _table(parent: QWidget, name: str, columns: tuple[str, ...]) -> tuple[QTable
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.verticalHeader().hide()
+    view.setWordWrap(False)  # short cells; wrapping would shrink the columns to a few letters
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     view.horizontalHeader().setStretchLastSection(True)
     return view, model
@@ -91,15 +125,14 @@ class AppointmentsView(QWidget):
         self._client, self._can_act = client, can_act
         self._unattached: list[dict] = []
         self._follow_up: list[dict] = []
-        tr = self.tr
-        self.unattached_table, self._unattached_model = _table(self, tr("Rendez-vous non rattachés"),
+        self.unattached_table, self._unattached_model = _table(self, self.tr("Rendez-vous non rattachés"),
                                                                UNATTACHED_COLUMNS)
-        self.candidate_table, self._candidate_model = _table(self, tr("Dossiers candidats"), CANDIDATE_COLUMNS)
-        self.follow_up_table, self._follow_up_model = _table(self, tr("Patients à rappeler"), FOLLOW_UP_COLUMNS)
-        self.call_button = QPushButton(tr("&Rappeler le patient (Entrée)"), self)
-        self.done_button = QPushButton(tr("Fai&t (Ctrl+Entrée)"), self)
+        self.candidate_table, self._candidate_model = _table(self, self.tr("Dossiers candidats"), CANDIDATE_COLUMNS)
+        self.follow_up_table, self._follow_up_model = _table(self, self.tr("Patients à rappeler"), FOLLOW_UP_COLUMNS)
+        self.call_button = QPushButton(self.tr("&Rappeler le patient (Entrée)"), self)
+        self.done_button = QPushButton(self.tr("Fai&t (Ctrl+Entrée)"), self)
         self.phone_label = QLabel(self)
-        self.phone_label.setAccessibleName(tr("Numéro à rappeler"))
+        self.phone_label.setAccessibleName(self.tr("Numéro à rappeler"))
         self.phone_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.message = QLabel(self)
         self.message.setWordWrap(True)
@@ -119,12 +152,12 @@ class AppointmentsView(QWidget):
             done.activated.connect(self.mark_done)
 
     def _build(self) -> None:
-        tr = self.tr
-        top = QGroupBox(tr("Rendez-vous SAS non rattachés — Entrée : choisir le dossier, Entrée : rattacher"), self)
+        top = QGroupBox(
+            self.tr("Rendez-vous SAS non rattachés — Entrée : choisir le dossier, Entrée : rattacher"), self)
         top_layout = QHBoxLayout(top)
         top_layout.addWidget(self.unattached_table, 3)
         top_layout.addWidget(self.candidate_table, 4)
-        bottom = QGroupBox(tr("À rappeler (rendez-vous annulé ou non honoré)"), self)
+        bottom = QGroupBox(self.tr("À rappeler (rendez-vous annulé ou non honoré)"), self)
         bottom_layout = QVBoxLayout(bottom)
         bottom_layout.addWidget(self.follow_up_table, 1)
         row = QHBoxLayout()
@@ -154,10 +187,10 @@ class AppointmentsView(QWidget):
     def _show(self, unattached: list[dict], follow_up: list[dict]) -> None:
         self._unattached, self._follow_up = unattached, follow_up
         _fill(self._unattached_model, [
-            (a["uuid"], [_when(a["start"]), STATUS_LABELS.get(a["status"], a["status"]), a["effecteur_name"] or "—",
+            (a["uuid"], [_when(a["start"]), _status(a["status"]), a["effecteur_name"] or "—",
                          a["orientation_category"] or "—", str(len(a["candidates"]))]) for a in unattached])
         _fill(self._follow_up_model, [
-            (a["uuid"], [_when(a["start"]), STATUS_LABELS.get(a["status"], a["status"]), a["effecteur_name"] or "—",
+            (a["uuid"], [_when(a["start"]), _status(a["status"]), a["effecteur_name"] or "—",
                          _short(a["case"]["case_id"]), a["case"]["patient_name"] or a["case"]["caller_name"] or "—",
                          phones.format_phone(a["case"]["phone"]) or "—"]) for a in follow_up])
         self._show_candidates(self.unattached_table.currentIndex().row())
@@ -174,7 +207,7 @@ class AppointmentsView(QWidget):
         _fill(self._candidate_model, [
             (c["case"]["uuid"], [_short(c["case"]["case_id"]), c["case"]["caller_name"] or "—",
                                  c["case"]["patient_name"] or "—", c["case"]["city_name"] or "—",
-                                 REASON_LABELS.get(c["reason"], c["reason"]), _when(c["at"]), c["author"]])
+                                 _tr(REASON_LABELS.get(c["reason"], c["reason"])), _when(c["at"]), c["author"]])
             for c in candidates])
 
     # --- attaching ------------------------------------------------------------------------------
@@ -259,7 +292,7 @@ def appointments_dock(window, desk) -> QDockWidget | None:
     if not permissions.is_allowed(permissions.APPOINTMENTS_LIST, role):
         return None
     view = AppointmentsView(desk.client, window, can_act=permissions.is_allowed(permissions.APPOINTMENTS_ATTACH, role))
-    dock = QDockWidget(window.tr("Rendez-vous SAS (F7)"), window)
+    dock = QDockWidget(QCoreApplication.translate("AppointmentsView", "Rendez-vous SAS (F7)"), window)
     dock.setObjectName("appointmentsDock")
     dock.setWidget(view)
     window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)

@@ -45,7 +45,11 @@ class CaseTimelineDialog(QDialog):
         self.table.setWordWrap(True)
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Wrapped text makes ResizeToContents shrink the short columns to nothing: give them room.
+        metrics = self.table.fontMetrics()
+        for column, sample in enumerate(("00/00 00:00:00", "Recherche RDV", "superviseur (SUPERVISEUR)")):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, metrics.horizontalAdvance(sample) + 16)
         header.setStretchLastSection(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)

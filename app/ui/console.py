@@ -79,17 +79,19 @@ class Console:
         self.ready_after_s: float | None = None
 
     async def run(self, *, user: str | None = None, password: str | None = None,
-                  screenshot: str | None = None) -> int:
+                  screenshot: str | None = None, panel: str = "appel") -> int:
         try:
             if screenshot and not user and self.embedded:
-                user, password = SCREENSHOT_ACCOUNT
+                from app.ui.panel_shots import PANELS
+
+                user, password = PANELS.get(panel, SCREENSHOT_ACCOUNT)
             while True:
                 info = await (self.login(user, password or "") if user else self._login_dialog())
                 if info is None:
                     return 1
                 self.build(info)
                 if screenshot:
-                    return await self._take_screenshot(Path(screenshot))
+                    return await self._take_screenshot(Path(screenshot), panel)
                 if not await self._wait_closed():
                     return 0
                 user = password = None  # logged out: the next user logs in with the dialog
@@ -242,8 +244,12 @@ class Console:
         app.lastWindowClosed.connect(lambda: closed.done() or closed.set_result(False))
         return await closed
 
-    async def _take_screenshot(self, target: Path) -> int:
-        """Show a demo call around the territory's main town, then write the window to PNG."""
+    async def _take_screenshot(self, target: Path, panel: str = "appel") -> int:
+        """Show a demo call around the territory's main town (or ``panel``), then write it to PNG."""
+        if panel != "appel":
+            from app.ui.panel_shots import shoot
+
+            return await shoot(self, panel, target)
         await self.show_demo_call()
         ok = self.write_screenshot(target)
         return 0 if ok else 2

@@ -42,11 +42,11 @@ def debug_info(exc_type, exc, tb, *, log_lines: int = 30) -> str:
         f"Console de régulation SAS {app_version()}",
         f"Python {platform.python_version()} ({sys.executable})",
         f"Qt {QtCore.qVersion()}, PySide6 {PySide6.__version__}",
-        f"Système : {platform.platform()}",
+        QtCore.QCoreApplication.translate("ErrorDialog", "Système : %s") % platform.platform(),
         "",
         "".join(traceback.format_exception(exc_type, exc, tb)).rstrip(),
         "",
-        "Dernières lignes du journal technique :",
+        QtCore.QCoreApplication.translate("ErrorDialog", "Dernières lignes du journal technique :"),
         *logs.last_lines(log_lines),
     ]
     return logs.scrub("\n".join(parts))

@@ -14,12 +14,13 @@ import re
 
 from app.services import permissions
 from app.services.api_client import ApiError, NotFound
-from app.ui.qt import QInputDialog, QObject, Signal, Slot
+from app.ui.qt import QT_TRANSLATE_NOOP, QInputDialog, QObject, Signal, Slot
 from app.ui.shortcuts import bind_window_shortcuts
 from app.ui.tasks import spawn
 
-#: (keys, French description) for the F1 sheet.
-SHORTCUTS = [("Ctrl+Maj+H", "Transférer le dossier au SAMU voisin (Hub Santé)")]
+#: (keys, French description) for the F1 sheet (translated when shown).
+SHORTCUTS = [(QT_TRANSLATE_NOOP("Shortcuts", "Ctrl+Maj+H"),
+              QT_TRANSLATE_NOOP("Shortcuts", "Transférer le dossier au SAMU voisin (Hub Santé)"))]
 CLIENT_ID = re.compile(r"^fr(\.[a-z0-9][a-z0-9-]*){2,4}$")
 #: Neighbouring départements of the demo territories (the list stays editable).
 NEIGHBOURS: dict[str, tuple[str, ...]] = {

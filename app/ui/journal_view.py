@@ -28,7 +28,20 @@ _HEADERS = (QT_TRANSLATE_NOOP("JournalModel", "Heure"), QT_TRANSLATE_NOOP("Journ
             QT_TRANSLATE_NOOP("JournalModel", "État"))
 _KINDS = {"case": QT_TRANSLATE_NOOP("JournalModel", "Dossier"),
           "orientation": QT_TRANSLATE_NOOP("JournalModel", "Orientation"),
-          "booking": QT_TRANSLATE_NOOP("JournalModel", "Réservation")}
+          "booking": QT_TRANSLATE_NOOP("JournalModel", "Réservation"),
+          "case_event": QT_TRANSLATE_NOOP("JournalModel", "Suivi"),
+          "surge": QT_TRANSLATE_NOOP("JournalModel", "Afflux"),
+          "appointment": QT_TRANSLATE_NOOP("JournalModel", "RDV SAS"),
+          "purge": QT_TRANSLATE_NOOP("JournalModel", "Purge")}
+#: What happened to a SAS appointment (journal ``appointment`` entries).
+_APPOINTMENT_ACTIONS = {"received": QT_TRANSLATE_NOOP("JournalModel", "Rendez-vous reçu"),
+                        "updated": QT_TRANSLATE_NOOP("JournalModel", "Rendez-vous mis à jour"),
+                        "attached": QT_TRANSLATE_NOOP("JournalModel", "Rendez-vous rattaché"),
+                        "followed_up": QT_TRANSLATE_NOOP("JournalModel", "Patient rappelé")}
+_APPOINTMENT_STATUS = {"booked": QT_TRANSLATE_NOOP("JournalModel", "réservé"),
+                       "fulfilled": QT_TRANSLATE_NOOP("JournalModel", "honoré"),
+                       "noshow": QT_TRANSLATE_NOOP("JournalModel", "non honoré"),
+                       "cancelled": QT_TRANSLATE_NOOP("JournalModel", "annulé")}
 STATE_SYNCED, STATE_PENDING, STATE_REJECTED = "synced", "pending", "rejected"
 _STATE_TEXT = {STATE_SYNCED: QT_TRANSLATE_NOOP("JournalModel", "Synchronisé"),
                STATE_PENDING: QT_TRANSLATE_NOOP("JournalModel", "En attente"),
@@ -72,6 +85,14 @@ def summary(entry: dict) -> str:
         surge = (QCoreApplication.translate("JournalModel", "Mode afflux activé") if p.get("active")
                  else QCoreApplication.translate("JournalModel", "Mode afflux terminé"))
         parts = [surge, p.get("reason") or ""]
+    elif kind == "appointment":
+        action, status = p.get("action"), p.get("status")
+        when = format_slot_time(p["start"]) if p.get("start") else ""
+        parts = [_tr(_APPOINTMENT_ACTIONS.get(action, action or "")), _tr(_APPOINTMENT_STATUS.get(status, status or "")),
+                 p.get("effecteur_name") or "", when]
+    elif kind == "purge":
+        parts = [QCoreApplication.translate("JournalModel", "Dossiers antérieurs au %s purgés (durée de conservation)")
+                 % (p.get("cutoff") or "?")[:10]]
     else:
         parts = [str(kind or "")]
     return " — ".join(x for x in parts if x)

@@ -27,6 +27,7 @@ from folium.elements import MacroElement
 from folium.template import Template
 
 from app import paths
+from app.ui.qt import QCoreApplication
 
 log = logging.getLogger("app.ui.map")
 
@@ -146,7 +147,7 @@ def render_page(
         # Attribution is rendered as HTML by Leaflet: escape it, it is plain text here.
         tiles = folium.TileLayer(
             tiles=tile_url,
-            attr=html.escape(tile_attribution or "Fond de carte"),
+            attr=html.escape(tile_attribution or QCoreApplication.translate("MapView", "Fond de carte")),
             max_zoom=MAX_ZOOM,
             name="tuiles",
         )

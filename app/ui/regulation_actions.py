@@ -11,20 +11,29 @@ from __future__ import annotations
 
 from app.services import decisions, nomenclatures, queue
 from app.services.regulation import NotAllowed
-from app.ui.qt import QInputDialog, QMessageBox, QObject, Qt, QTimer, Slot
+from app.ui.qt import QT_TRANSLATE_NOOP, QInputDialog, QMessageBox, QObject, Qt, QTimer, Slot
 from app.ui.shortcuts import bind_window_shortcuts
 
-#: (keys, French description) of the actions installed here, for the F1 sheet.
+#: (keys, French description) of the actions installed here, for the F1 sheet (translated when shown).
 SHORTCUTS = [
-    ("Ctrl+Maj+D", "Détails de l'appel : appelant, accès, codes, patients"),
-    ("Ctrl+Maj+P", "Ajouter le patient saisi"),
-    ("Ctrl+S", "Garder le formulaire en brouillon"),
-    ("Ctrl+Maj+R", "Reprendre le dernier brouillon"),
-    ("Ctrl+T", "Transmettre le dossier au médecin (P0 : transfert accompagné)"),
-    ("Ctrl+Maj+N", "Ajouter une note horodatée au dossier"),
-    ("Ctrl+Maj+W", "Clôturer le dossier"),
-    ("Ctrl+Maj+A", "Mode afflux : suspendre / rétablir la répartition MRU / MRL"),
-    ("F6", "Aller à la file d'attente (Entrée ouvre le dossier)"),
+    (QT_TRANSLATE_NOOP("Shortcuts", "Ctrl+Maj+D"),
+     QT_TRANSLATE_NOOP("Shortcuts", "Détails de l'appel : appelant, accès, codes, patients")),
+    (QT_TRANSLATE_NOOP("Shortcuts", "Ctrl+Maj+P"),
+     QT_TRANSLATE_NOOP("Shortcuts", "Ajouter le patient saisi")),
+    ("Ctrl+S",
+     QT_TRANSLATE_NOOP("Shortcuts", "Garder le formulaire en brouillon")),
+    (QT_TRANSLATE_NOOP("Shortcuts", "Ctrl+Maj+R"),
+     QT_TRANSLATE_NOOP("Shortcuts", "Reprendre le dernier brouillon")),
+    ("Ctrl+T",
+     QT_TRANSLATE_NOOP("Shortcuts", "Transmettre le dossier au médecin (P0 : transfert accompagné)")),
+    (QT_TRANSLATE_NOOP("Shortcuts", "Ctrl+Maj+N"),
+     QT_TRANSLATE_NOOP("Shortcuts", "Ajouter une note horodatée au dossier")),
+    (QT_TRANSLATE_NOOP("Shortcuts", "Ctrl+Maj+W"),
+     QT_TRANSLATE_NOOP("Shortcuts", "Clôturer le dossier")),
+    (QT_TRANSLATE_NOOP("Shortcuts", "Ctrl+Maj+A"),
+     QT_TRANSLATE_NOOP("Shortcuts", "Mode afflux : suspendre / rétablir la répartition MRU / MRL")),
+    ("F6",
+     QT_TRANSLATE_NOOP("Shortcuts", "Aller à la file d'attente (Entrée ouvre le dossier)")),
 ]
 
 

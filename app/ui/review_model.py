@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from app.services.queue import format_duration
 from app.services.shift_review import STATUS_LABELS, ReviewRow, decision_label
-from app.ui.qt import QColor, QModelIndex, QPersistentModelIndex, Qt
+from app.ui.qt import QT_TRANSLATE_NOOP, QColor, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
 from app.ui.table_model import RowCacheModel
 
 UUID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -21,7 +21,7 @@ def display(row: ReviewRow) -> tuple[str, ...]:
     """The texts of one row, in :attr:`ReviewModel.HEADERS` order."""
     decision = decision_label(row.decision) if row.decision else "—"
     if row.booked:
-        decision += " (RDV)"
+        decision = QCoreApplication.translate("ReviewModel", "%s (RDV)") % decision
     return (f"{row.presented.astimezone():%d/%m %H:%M}", row.case_id.rsplit(".", 1)[-1], row.priority, row.stream,
             row.motive, row.patient, row.city, format_duration(row.answered_s), decision,
             STATUS_LABELS.get(row.status, row.status), ", ".join(row.operators))
@@ -30,8 +30,13 @@ def display(row: ReviewRow) -> tuple[str, ...]:
 class ReviewModel(RowCacheModel):
     """Read-only table of the cases the review's filters admit."""
 
-    HEADERS = ("Présenté", "Dossier", "Priorité", "Filière", "Motif", "Patient", "Commune", "Décroché en",
-               "Décision", "Statut", "Opérateurs")
+    #: Column titles (translated in :meth:`headerData`, context "ReviewModel").
+    HEADERS = (QT_TRANSLATE_NOOP("ReviewModel", "Présenté"), QT_TRANSLATE_NOOP("ReviewModel", "Dossier"),
+               QT_TRANSLATE_NOOP("ReviewModel", "Priorité"), QT_TRANSLATE_NOOP("ReviewModel", "Filière"),
+               QT_TRANSLATE_NOOP("ReviewModel", "Motif"), QT_TRANSLATE_NOOP("ReviewModel", "Patient"),
+               QT_TRANSLATE_NOOP("ReviewModel", "Commune"), QT_TRANSLATE_NOOP("ReviewModel", "Décroché en"),
+               QT_TRANSLATE_NOOP("ReviewModel", "Décision"), QT_TRANSLATE_NOOP("ReviewModel", "Statut"),
+               QT_TRANSLATE_NOOP("ReviewModel", "Opérateurs"))
 
     def __init__(self, parent=None):
         super().__init__(parent)

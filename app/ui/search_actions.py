@@ -38,17 +38,16 @@ class SearchActions(QObject):
         self._w, self._desk = window, desk
         self._results: list[dict] = []
         self._busy = False
-        tr = self.tr
         self.radius_label = QLabel(window)
-        self.search_button = QPushButton(tr("&Rechercher (F5)"), window)
-        self.widen_button = QPushButton(tr("É&largir (Ctrl+E)"), window)
-        self.book_button = QPushButton(tr("Ré&server (Entrée)"), window)
+        self.search_button = QPushButton(self.tr("&Rechercher (F5)"), window)
+        self.widen_button = QPushButton(self.tr("É&largir (Ctrl+E)"), window)
+        self.book_button = QPushButton(self.tr("Ré&server (Entrée)"), window)
         self.decision_combo = QComboBox(window)
-        self.decision_combo.setAccessibleName(tr("Décision sans créneau"))
+        self.decision_combo.setAccessibleName(self.tr("Décision sans créneau"))
         for kind in decisions.DECISIONS:
             self.decision_combo.addItem(kind.label, kind.key)
         self.decision_combo.setCurrentIndex(self.decision_combo.findData("CONSEIL"))
-        self.decision_button = QPushButton(tr("Enregistrer la &décision (Ctrl+D)"), window)
+        self.decision_button = QPushButton(self.tr("Enregistrer la &décision (Ctrl+D)"), window)
 
     # --- layout and role -------------------------------------------------------------------
     def action_row(self) -> QHBoxLayout:

@@ -70,9 +70,12 @@ class LockScreen(QWidget):
         self.password_edit.returnPressed.connect(self._on_unlock)
         self.switch_button.clicked.connect(self.switchUserRequested)
 
+        self.password_edit.setMinimumWidth(320)
         buttons = QHBoxLayout()
+        buttons.addStretch(1)
         buttons.addWidget(self.unlock_button)
         buttons.addWidget(self.switch_button)
+        buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addStretch(1)
         for widget in (self.title, self.password_edit, self.error_label):

@@ -30,9 +30,10 @@ from app.ui.qt import (
 
 #: Settings that only take effect when the console starts again.
 RESTART_FIELDS = ("server_url", "departement", "tile_url", "tile_attribution", "sync_interval_s", "ca_file",
-                  "language")
+                  "language", "lock_after_min")
 RADIUS_RANGE = (1.0, 100.0)
 SYNC_RANGE = (0.5, 300.0)
+LOCK_RANGE = (1.0, 120.0)
 _DEPARTEMENT = re.compile(r"^(0[1-9]|[1-8]\d|9[0-5]|2[AB]|97[1-6])$")
 _SAMU = re.compile(r"^\d{3}$")
 #: The French message of each wrong field (translated when shown), naming the field first.
@@ -48,6 +49,8 @@ MESSAGES = {
     "sync_interval_s": QT_TRANSLATE_NOOP("SettingsDialog", "Intervalle de synchronisation hors limites : "
                                          "de %g à %g s."),
     "ca_file": QT_TRANSLATE_NOOP("SettingsDialog", "Fichier CA introuvable : %s"),
+    "lock_after_min": QT_TRANSLATE_NOOP("SettingsDialog", "Verrouillage après inactivité hors limites : "
+                                        "de %g à %g min."),
 }
 
 
@@ -97,7 +100,8 @@ def validate(values: dict[str, str]) -> tuple[dict, dict[str, str]]:
         errors["tile_url"] = _message("tile_url")
     typed["tile_url"] = tiles
     typed["tile_attribution"] = values["tile_attribution"].strip()
-    for name, (low, high) in (("default_radius_km", RADIUS_RANGE), ("sync_interval_s", SYNC_RANGE)):
+    for name, (low, high) in (("default_radius_km", RADIUS_RANGE), ("sync_interval_s", SYNC_RANGE),
+                              ("lock_after_min", LOCK_RANGE)):
         number = _number(values[name])
         if number is None or not low <= number <= high:
             errors[name] = _message(name) % (low, high)
@@ -129,6 +133,7 @@ class SettingsDialog(QDialog):
             ("departement", self.tr("&Département"), "67"),
             ("default_radius_km", self.tr("&Rayon de recherche par défaut (km)"), "15"),
             ("sync_interval_s", self.tr("Intervalle de s&ynchronisation (s)"), "2"),
+            ("lock_after_min", self.tr("&Verrouillage après inactivité (min)"), "10"),
             ("tile_url", self.tr("URL des &tuiles de carte"), "https://…/{z}/{x}/{y}.png"),
             ("tile_attribution", self.tr("&Attribution des tuiles"), ""),
             ("ca_file", self.tr("&Fichier CA (certificat du serveur)"), self.tr("vide : autorités du système")),

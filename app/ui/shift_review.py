@@ -291,7 +291,7 @@ def attach_review(window: QMainWindow, sessions: sessionmaker[Session], beside: 
     if beside is not None:
         window.tabifyDockWidget(beside, dock)
         beside.raise_()
-    focus = QAction(panel.tr("Revue de garde"), window)
+    focus = QAction(panel.windowTitle(), window)
     focus.setShortcut(QKeySequence("F10"))
     focus.triggered.connect(lambda: (dock.show(), dock.raise_(), panel.search_box.setFocus()))
     window.addAction(focus)

@@ -44,7 +44,7 @@ WINDOW_SHORTCUTS = [
      QT_TRANSLATE_NOOP("Shortcuts", "Superviseur : revue de garde (Entrée : chronologie, Ctrl+P : rapport PDF)")),
     ("Ctrl+,",
      QT_TRANSLATE_NOOP("Shortcuts", "Paramètres du poste (thème, langue, serveur…)")),
-    ("Ctrl+Maj+L",
+    (QT_TRANSLATE_NOOP("Shortcuts", "Ctrl+Maj+L"),
      QT_TRANSLATE_NOOP("Shortcuts", "Verrouiller la session (mot de passe pour reprendre)")),
 ]
 #: The sheet's own key, listed last.

@@ -78,7 +78,7 @@ class Tile(QFrame):
         self._value.setText(value)
         self._value.setStyleSheet(f"font-size: 22pt; font-weight: 600; color: {LEVEL_COLOURS.get(level, '#212121')};")
         self._detail.setText(detail)
-        self.setAccessibleName(f"{self._title.text()} : {value}")
+        self.setAccessibleName(self.tr("%s : %s") % (self._title.text(), value))
         self.setAccessibleDescription(detail)
         self.setToolTip(detail)
 

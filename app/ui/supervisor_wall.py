@@ -274,7 +274,7 @@ def attach_wall(window: QMainWindow, sessions: sessionmaker[Session], sync=None,
     dock.setObjectName("supervisorDock")
     dock.setWidget(wall)
     window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
-    focus = QAction(wall.tr("Mur du superviseur"), window)
+    focus = QAction(wall.windowTitle(), window)
     focus.setShortcut(QKeySequence("F9"))
     focus.triggered.connect(lambda: (dock.show(), dock.raise_(), wall.stream_box.setFocus()))
     window.addAction(focus)

@@ -2,26 +2,86 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_GB" sourcelanguage="fr_FR">
 <context>
-    <name></name>
+    <name>AppointmentsView</name>
     <message>
-        <source>&amp;Rechercher (F5)</source>
-        <translation>&amp;Search (F5)</translation>
+        <source>en attente</source>
+        <translation>pending</translation>
     </message>
     <message>
-        <source>É&amp;largir (Ctrl+E)</source>
-        <translation>&amp;Widen (Ctrl+E)</translation>
+        <source>réservé</source>
+        <translation>booked</translation>
     </message>
     <message>
-        <source>Ré&amp;server (Entrée)</source>
-        <translation>&amp;Book (Enter)</translation>
+        <source>honoré</source>
+        <translation>attended</translation>
     </message>
     <message>
-        <source>Décision sans créneau</source>
-        <translation>Decision without a slot</translation>
+        <source>non honoré</source>
+        <translation>missed</translation>
     </message>
     <message>
-        <source>Enregistrer la &amp;décision (Ctrl+D)</source>
-        <translation>Record the &amp;decision (Ctrl+D)</translation>
+        <source>annulé</source>
+        <translation>cancelled</translation>
+    </message>
+    <message>
+        <source>même créneau / effecteur</source>
+        <translation>same slot / provider</translation>
+    </message>
+    <message>
+        <source>recherche de créneaux</source>
+        <translation>slot search</translation>
+    </message>
+    <message>
+        <source>RDV</source>
+        <translation>Appointment</translation>
+    </message>
+    <message>
+        <source>Statut</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Effecteur</source>
+        <translation>Provider</translation>
+    </message>
+    <message>
+        <source>Catégorie</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <source>Candidats</source>
+        <translation>Candidates</translation>
+    </message>
+    <message>
+        <source>Dossier</source>
+        <translation>Case</translation>
+    </message>
+    <message>
+        <source>Appelant</source>
+        <translation>Caller</translation>
+    </message>
+    <message>
+        <source>Patient</source>
+        <translation>Patient</translation>
+    </message>
+    <message>
+        <source>Commune</source>
+        <translation>Town</translation>
+    </message>
+    <message>
+        <source>Pourquoi</source>
+        <translation>Why</translation>
+    </message>
+    <message>
+        <source>Quand</source>
+        <translation>When</translation>
+    </message>
+    <message>
+        <source>Par</source>
+        <translation>By</translation>
+    </message>
+    <message>
+        <source>Téléphone</source>
+        <translation>Phone</translation>
     </message>
     <message>
         <source>Rendez-vous non rattachés</source>
@@ -56,9 +116,6 @@
         <source>À rappeler (rendez-vous annulé ou non honoré)</source>
         <translation>To call back (appointment cancelled or missed)</translation>
     </message>
-</context>
-<context>
-    <name>AppointmentsView</name>
     <message>
         <source>%d rendez-vous non rattaché(s), %d patient(s) à rappeler</source>
         <translation>%d unattached appointment(s), %d patient(s) to call back</translation>
@@ -86,6 +143,10 @@
     <message>
         <source>Rendez-vous SAS : erreur inattendue</source>
         <translation>SAS appointments: unexpected error</translation>
+    </message>
+    <message>
+        <source>Rendez-vous SAS (F7)</source>
+        <translation>SAS appointments (F7)</translation>
     </message>
 </context>
 <context>
@@ -367,6 +428,14 @@
 <context>
     <name>ErrorDialog</name>
     <message>
+        <source>Système : %s</source>
+        <translation>System: %s</translation>
+    </message>
+    <message>
+        <source>Dernières lignes du journal technique :</source>
+        <translation>Last lines of the technical log:</translation>
+    </message>
+    <message>
         <source>Erreur inattendue</source>
         <translation>Unexpected error</translation>
     </message>
@@ -417,7 +486,7 @@ If the error comes back, copy the debugging information and send it to support.<
     <name>HubSendAction</name>
     <message>
         <source>Le transfert au SAMU voisin est réservé à l&apos;ARM et aux médecins régulateurs</source>
-        <extracomment>(keys, French description) for the F1 sheet. Neighbouring départements of the demo territories (the list stays editable).</extracomment>
+        <extracomment>Neighbouring départements of the demo territories (the list stays editable).</extracomment>
         <translation>Transfer to a neighbouring SAMU is for ARMs and regulating doctors only</translation>
     </message>
     <message>
@@ -531,6 +600,55 @@ If the error comes back, copy the debugging information and send it to support.<
         <translation>Booking</translation>
     </message>
     <message>
+        <source>Suivi</source>
+        <translation>Follow-up</translation>
+    </message>
+    <message>
+        <source>Afflux</source>
+        <translation>Surge</translation>
+    </message>
+    <message>
+        <source>RDV SAS</source>
+        <translation>SAS appointment</translation>
+    </message>
+    <message>
+        <source>Purge</source>
+        <translation>Purge</translation>
+    </message>
+    <message>
+        <source>Rendez-vous reçu</source>
+        <extracomment>What happened to a SAS appointment (journal ``appointment`` entries).</extracomment>
+        <translation>Appointment received</translation>
+    </message>
+    <message>
+        <source>Rendez-vous mis à jour</source>
+        <translation>Appointment updated</translation>
+    </message>
+    <message>
+        <source>Rendez-vous rattaché</source>
+        <translation>Appointment attached</translation>
+    </message>
+    <message>
+        <source>Patient rappelé</source>
+        <translation>Patient called back</translation>
+    </message>
+    <message>
+        <source>réservé</source>
+        <translation>booked</translation>
+    </message>
+    <message>
+        <source>honoré</source>
+        <translation>attended</translation>
+    </message>
+    <message>
+        <source>non honoré</source>
+        <translation>missed</translation>
+    </message>
+    <message>
+        <source>annulé</source>
+        <translation>cancelled</translation>
+    </message>
+    <message>
         <source>Synchronisé</source>
         <translation>Synchronised</translation>
     </message>
@@ -554,6 +672,10 @@ If the error comes back, copy the debugging information and send it to support.<
     <message>
         <source>Mode afflux terminé</source>
         <translation>Surge mode over</translation>
+    </message>
+    <message>
+        <source>Dossiers antérieurs au %s purgés (durée de conservation)</source>
+        <translation>Cases before %s purged (retention period)</translation>
     </message>
 </context>
 <context>
@@ -670,6 +792,11 @@ If the error comes back, copy the debugging information and send it to support.<
     <message>
         <source>Carte des effecteurs et du patient</source>
         <translation>Map of the providers and the patient</translation>
+    </message>
+    <message>
+        <source>Fond de carte</source>
+        <extracomment>Files the page needs from the vendor folder (see scripts/fetch_map_assets.sh). Metropolitan France, as seen when no patient is shown yet. Availability freshness classes; map.js gives each its marker colour.</extracomment>
+        <translation>Base map</translation>
     </message>
 </context>
 <context>
@@ -885,7 +1012,6 @@ If the error comes back, copy the debugging information and send it to support.<
     <message>
         <source>Dossier %s (%s, %s) : %s.
 Rattacher cet appel à ce dossier ?</source>
-        <extracomment>(keys, French description) of the actions installed here, for the F1 sheet.</extracomment>
         <translation>Case %s (%s, %s): %s.
 Attach this call to that case?</translation>
     </message>
@@ -975,6 +1101,58 @@ Attach this call to that case?</translation>
     </message>
 </context>
 <context>
+    <name>ReviewModel</name>
+    <message>
+        <source>%s (RDV)</source>
+        <translation>%s (appointment)</translation>
+    </message>
+    <message>
+        <source>Présenté</source>
+        <extracomment>Column titles (translated in :meth:`headerData`, context &quot;ReviewModel&quot;).</extracomment>
+        <translation>Presented</translation>
+    </message>
+    <message>
+        <source>Dossier</source>
+        <translation>Case</translation>
+    </message>
+    <message>
+        <source>Priorité</source>
+        <translation>Priority</translation>
+    </message>
+    <message>
+        <source>Filière</source>
+        <translation>Stream</translation>
+    </message>
+    <message>
+        <source>Motif</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>Patient</source>
+        <translation>Patient</translation>
+    </message>
+    <message>
+        <source>Commune</source>
+        <translation>Town</translation>
+    </message>
+    <message>
+        <source>Décroché en</source>
+        <translation>Answered in</translation>
+    </message>
+    <message>
+        <source>Décision</source>
+        <translation>Decision</translation>
+    </message>
+    <message>
+        <source>Statut</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Opérateurs</source>
+        <translation>Operators</translation>
+    </message>
+</context>
+<context>
     <name>RoutingRow</name>
     <message>
         <source>Filière</source>
@@ -999,6 +1177,26 @@ Attach this call to that case?</translation>
 </context>
 <context>
     <name>SearchActions</name>
+    <message>
+        <source>&amp;Rechercher (F5)</source>
+        <translation>&amp;Search (F5)</translation>
+    </message>
+    <message>
+        <source>É&amp;largir (Ctrl+E)</source>
+        <translation>&amp;Widen (Ctrl+E)</translation>
+    </message>
+    <message>
+        <source>Ré&amp;server (Entrée)</source>
+        <translation>&amp;Book (Enter)</translation>
+    </message>
+    <message>
+        <source>Décision sans créneau</source>
+        <translation>Decision without a slot</translation>
+    </message>
+    <message>
+        <source>Enregistrer la &amp;décision (Ctrl+D)</source>
+        <translation>Record the &amp;decision (Ctrl+D)</translation>
+    </message>
     <message>
         <source>Décision sans créneau :</source>
         <translation>Decision without a slot:</translation>
@@ -1181,6 +1379,10 @@ Attach this call to that case?</translation>
         <translation>CA file not found: %s</translation>
     </message>
     <message>
+        <source>Verrouillage après inactivité hors limites : de %g à %g min.</source>
+        <translation>Lock after inactivity out of range: %g to %g min.</translation>
+    </message>
+    <message>
         <source>Paramètres du poste</source>
         <translation>Desk settings</translation>
     </message>
@@ -1211,6 +1413,10 @@ Attach this call to that case?</translation>
     <message>
         <source>Intervalle de s&amp;ynchronisation (s)</source>
         <translation>S&amp;ync interval (s)</translation>
+    </message>
+    <message>
+        <source>&amp;Verrouillage après inactivité (min)</source>
+        <translation>&amp;Lock after inactivity (min)</translation>
     </message>
     <message>
         <source>URL des &amp;tuiles de carte</source>
@@ -1512,9 +1718,87 @@ Attach this call to that case?</translation>
         <translation>Desk settings (theme, language, server…)</translation>
     </message>
     <message>
+        <source>Ctrl+Maj+L</source>
+        <translation>Ctrl+Shift+L</translation>
+    </message>
+    <message>
+        <source>Verrouiller la session (mot de passe pour reprendre)</source>
+        <translation>Lock the session (password to resume)</translation>
+    </message>
+    <message>
         <source>Afficher les raccourcis</source>
         <extracomment>The sheet&apos;s own key, listed last.</extracomment>
         <translation>Show the shortcuts</translation>
+    </message>
+    <message>
+        <source>Ctrl+Maj+H</source>
+        <extracomment>(keys, French description) for the F1 sheet (translated when shown).</extracomment>
+        <translation>Ctrl+Shift+H</translation>
+    </message>
+    <message>
+        <source>Transférer le dossier au SAMU voisin (Hub Santé)</source>
+        <translation>Transfer the case to a neighbouring SAMU (Hub Santé)</translation>
+    </message>
+    <message>
+        <source>Ctrl+Maj+D</source>
+        <extracomment>(keys, French description) of the actions installed here, for the F1 sheet (translated when shown).</extracomment>
+        <translation>Ctrl+Shift+D</translation>
+    </message>
+    <message>
+        <source>Détails de l&apos;appel : appelant, accès, codes, patients</source>
+        <translation>Call details: caller, access, codes, patients</translation>
+    </message>
+    <message>
+        <source>Ctrl+Maj+P</source>
+        <translation>Ctrl+Shift+P</translation>
+    </message>
+    <message>
+        <source>Ajouter le patient saisi</source>
+        <translation>Add the patient entered</translation>
+    </message>
+    <message>
+        <source>Garder le formulaire en brouillon</source>
+        <translation>Keep the form as a draft</translation>
+    </message>
+    <message>
+        <source>Ctrl+Maj+R</source>
+        <translation>Ctrl+Shift+R</translation>
+    </message>
+    <message>
+        <source>Reprendre le dernier brouillon</source>
+        <translation>Resume the last draft</translation>
+    </message>
+    <message>
+        <source>Transmettre le dossier au médecin (P0 : transfert accompagné)</source>
+        <translation>Hand the case over to the doctor (P0: accompanied transfer)</translation>
+    </message>
+    <message>
+        <source>Ctrl+Maj+N</source>
+        <translation>Ctrl+Shift+N</translation>
+    </message>
+    <message>
+        <source>Ajouter une note horodatée au dossier</source>
+        <translation>Add a timestamped note to the case</translation>
+    </message>
+    <message>
+        <source>Ctrl+Maj+W</source>
+        <translation>Ctrl+Shift+W</translation>
+    </message>
+    <message>
+        <source>Clôturer le dossier</source>
+        <translation>Close the case</translation>
+    </message>
+    <message>
+        <source>Ctrl+Maj+A</source>
+        <translation>Ctrl+Shift+A</translation>
+    </message>
+    <message>
+        <source>Mode afflux : suspendre / rétablir la répartition MRU / MRL</source>
+        <translation>Surge mode: suspend / restore the MRU / MRL split</translation>
+    </message>
+    <message>
+        <source>Aller à la file d&apos;attente (Entrée ouvre le dossier)</source>
+        <translation>Go to the waiting queue (Enter opens the case)</translation>
     </message>
 </context>
 <context>
@@ -1722,6 +2006,13 @@ Attach this call to that case?</translation>
     </message>
 </context>
 <context>
+    <name>Tile</name>
+    <message>
+        <source>%s : %s</source>
+        <translation>%s: %s</translation>
+    </message>
+</context>
+<context>
     <name>WindowMenus</name>
     <message>
         <source>&amp;Console</source>
@@ -1746,27 +2037,6 @@ Attach this call to that case?</translation>
     <message>
         <source>&amp;Raccourcis clavier (F1)</source>
         <translation>&amp;Keyboard shortcuts (F1)</translation>
-    </message>
-</context>
-<context>
-    <name>panel</name>
-    <message>
-        <source>Revue de garde</source>
-        <translation>Shift review</translation>
-    </message>
-</context>
-<context>
-    <name>wall</name>
-    <message>
-        <source>Mur du superviseur</source>
-        <translation>Supervisor wall</translation>
-    </message>
-</context>
-<context>
-    <name>window</name>
-    <message>
-        <source>Rendez-vous SAS (F7)</source>
-        <translation>SAS appointments (F7)</translation>
     </message>
 </context>
 </TS>

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from app.ui import i18n
-from app.ui.qt import QCoreApplication
+from app.ui.qt import QCoreApplication, QDockWidget
+from app.ui.shortcuts import sheet_html
 
 ROOT = Path(__file__).resolve().parents[2]
 TS = ROOT / "resources" / "i18n" / "sas_en.ts"
@@ -24,7 +25,9 @@ CONVERTED = ["main_window", "shortcuts", "status", "login_dialog", "intake_panel
              "intake_details", "intake_errors", "intake_place", "intake_qualification", "intake_secondary",
              "search_bar", "slot_table", "table_model", "journal_view", "queue_view", "call_outcome",
              "routing_row", "form_rows", "patient_section", "map_view", "settings_dialog", "error_dialog",
-             "window_menus", "layouts", "theme", "i18n"]
+             "window_menus", "layouts", "theme", "i18n", "search_actions", "appointments_view", "regulation_actions",
+             "completion", "hub_send", "supervisor_wall", "stats_tiles", "shift_review", "review_model",
+             "case_timeline", "shift_report", "session_lock", "map_page"]
 
 
 def _tool(name: str) -> str:
@@ -74,6 +77,9 @@ def _texts(window) -> dict[str, str]:
         "header": slots.headerData(1, slots_orientation()),
         "queue": window.docks[0].windowTitle(),
         "filters": window.search_bar.mode_combo.itemText(0),
+        "book": window.search.book_button.text(),
+        "f1": window.findChild(QDockWidget, "appointmentsDock").windowTitle(),
+        "sheet_keys": sheet_html([("Ctrl+Maj+L", "Verrouiller la session (mot de passe pour reprendre)")]),
         "sheet": QCoreApplication.translate("Shortcuts", "Ouvrir le dossier"),
         "qt": QCoreApplication.translate("QPlatformTheme", "Cancel"),
     }
@@ -95,6 +101,9 @@ def test_the_window_speaks_english_with_en(make_window, language):
     assert texts["header"] == "Start"
     assert texts["queue"] == "Waiting queue"
     assert texts["filters"] == "All"
+    assert texts["book"] == "&Book (Enter)"
+    assert texts["f1"] == "SAS appointments (F7)"
+    assert "Ctrl+Shift+L" in texts["sheet_keys"] and "Lock the session" in texts["sheet_keys"]
     assert texts["sheet"] == "Open the case"
     assert texts["qt"] == "Cancel"
 
@@ -106,6 +115,8 @@ def test_the_window_speaks_french_with_fr(make_window, language):
     assert texts["submit"] == "Ou&vrir le dossier (Ctrl+Entrée)"
     assert texts["header"] == "Début"
     assert texts["queue"] == "File d'attente"
+    assert texts["book"] == "Ré&server (Entrée)"
+    assert "Ctrl+Maj+L" in texts["sheet_keys"]
     assert texts["qt"] == "Annuler"  # Qt's own buttons, from qtbase_fr
 
 

@@ -35,7 +35,7 @@ def test_an_unversioned_file_upgrades_through_every_step(data_dir):
 def _values(**changes) -> dict:
     values = {"server_url": "", "samu_code": "670", "desk_number": "12", "departement": "67", "tile_url": "",
               "tile_attribution": "", "default_radius_km": "15", "sync_interval_s": "2", "ca_file": "",
-              "language": "fr", "theme": "clair"}
+              "language": "fr", "theme": "clair", "lock_after_min": "10"}
     values.update(changes)
     return values
 
@@ -45,6 +45,7 @@ def _values(**changes) -> dict:
     ("server_url", "ftp://sas.example.fr", "Adresse du serveur invalide"),
     ("default_radius_km", "250", "Rayon de recherche hors limites : de 1 à 100 km"),
     ("default_radius_km", "quinze", "Rayon de recherche hors limites"),
+    ("lock_after_min", "0", "Verrouillage après inactivité hors limites : de 1 à 120 min"),
     ("ca_file", "/nulle/part/ca.pem", "Fichier CA introuvable : /nulle/part/ca.pem"),
     ("desk_number", "7", "Numéro de poste invalide"),
     ("departement", "99", "Département invalide"),
