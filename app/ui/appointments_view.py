@@ -90,8 +90,10 @@ def _table(parent: QWidget, name: str, columns: tuple[str, ...]) -> tuple[QTable
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.verticalHeader().hide()
-    view.setWordWrap(False)  # short cells; wrapping would shrink the columns to a few letters
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.setWordWrap(False)  # short cells
+    # Interactive + resize after each fill: ResizeToContents only measures rows already on screen,
+    # so a list filled while its dock is hidden would keep header-wide columns.
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     view.horizontalHeader().setStretchLastSection(True)
     return view, model
 
@@ -194,6 +196,8 @@ class AppointmentsView(QWidget):
                          _short(a["case"]["case_id"]), a["case"]["patient_name"] or a["case"]["caller_name"] or "—",
                          phones.format_phone(a["case"]["phone"]) or "—"]) for a in follow_up])
         self._show_candidates(self.unattached_table.currentIndex().row())
+        self.unattached_table.resizeColumnsToContents()
+        self.follow_up_table.resizeColumnsToContents()
         if unattached and not self.unattached_table.currentIndex().isValid():
             self.unattached_table.selectRow(0)
         if follow_up and not self.follow_up_table.currentIndex().isValid():
@@ -209,6 +213,7 @@ class AppointmentsView(QWidget):
                                  c["case"]["patient_name"] or "—", c["case"]["city_name"] or "—",
                                  _tr(REASON_LABELS.get(c["reason"], c["reason"])), _when(c["at"]), c["author"]])
             for c in candidates])
+        self.candidate_table.resizeColumnsToContents()
 
     # --- attaching ------------------------------------------------------------------------------
     @Slot(object, object)

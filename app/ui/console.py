@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+from sqlalchemy import Engine
 
 from app import paths
 from app.startup import process_age_s
-from sqlalchemy import Engine
 
 from app.services import cache_crypto
 from app.services.api_client import ApiClient, ApiError, NotFound, Offline
@@ -35,6 +37,30 @@ from app.ui.session_lock import SessionLock
 from app.ui.tasks import spawn
 
 log = logging.getLogger(__name__)
+
+#: Password hashing off the event loop.  A plain Python pool, not ``asyncio.to_thread``: under qasync
+#: that runs on QThreads, and a QThread still alive when Python exits aborts the process.
+_HASHING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sas-hash")
+
+
+async def _off_loop(fn, *args):
+    return await asyncio.get_running_loop().run_in_executor(_HASHING, fn, *args)
+
+
+def purge_expired(factory, user: str) -> None:
+    """Drop from this desk's cache the cases past the retention period (the server purges its own)."""
+    from app.services import retention
+
+    try:
+        days = retention.retention_days()
+        with factory() as session:
+            if not retention.purge(session, older_than_days=days, who=user, dry_run=True, checkpoint=False).cases:
+                return
+        with factory() as session:
+            report = retention.purge(session, older_than_days=days, who=user, checkpoint=False)
+        log.info("local cache: %s", report.describe())
+    except Exception:  # never keep a user from working over housekeeping
+        log.exception("local cache: retention purge failed")
 
 #: The demo account a screenshot of the embedded default logs in with.
 SCREENSHOT_ACCOUNT = ("mrl", "mrl-demo")
@@ -103,7 +129,7 @@ class Console:
         """Log in without a dialog (``--user``, screenshots, tests)."""
         try:
             session = await self.client.login(user, password)
-            await self._open_cache(password)
+            await self._open_cache(password, session.username)
         except ApiError as exc:
             log.error("login failed for %s: %s", user, exc.message)
             print(f"Connexion impossible : {exc.message}")
@@ -134,7 +160,7 @@ class Console:
                 return None
             try:
                 session = await self.client.login(*got)
-                await self._open_cache(got[1])
+                await self._open_cache(got[1], session.username)
             except Offline:
                 dialog.show_error("Serveur injoignable : vérifiez le réseau puis réessayez.")
                 continue
@@ -144,7 +170,7 @@ class Console:
             dialog.accept()
             return UserInfo(session.username, session.role, session.display_name)
 
-    async def _open_cache(self, password: str) -> None:
+    async def _open_cache(self, password: str, username: str) -> None:
         """Fetch this desk's key from the server and open the encrypted offline cache with it."""
         try:
             key = await self.client.cache_key(cache_crypto.desk_id())
@@ -154,7 +180,8 @@ class Console:
         self.cache_engine, factory = cache_crypto.open_cache(paths.console_cache_path(), key)
         del key
         self.store = LocalStore(factory)
-        self._password_hash = await asyncio.to_thread(hash_password, password)
+        purge_expired(factory, username)
+        self._password_hash = await _off_loop(hash_password, password)
 
     async def _verify_unlock(self, password: str) -> str | None:
         """None when ``password`` is the locked user's (server; offline, the login's); else the French reason."""
@@ -162,7 +189,7 @@ class Console:
             await self.client.login(self._user.username, password)
             return None
         except Offline:
-            ok = self._password_hash is not None and await asyncio.to_thread(
+            ok = self._password_hash is not None and await _off_loop(
                 verify_password, self._password_hash, password)
             return None if ok else "Mot de passe incorrect."
         except ApiError as exc:
