@@ -1,11 +1,14 @@
 """Handing a case over to another Hub Santé client: ``POST /api/v1/cases/{uuid}/hub/send``.
 
 Body ``{"recipient": "fr.health.samu690"}``.  The case and its decisions become the same
-RS-EDA ``createCaseHealth`` as ``GET /api/v1/cases/{uuid}/hub/rs-eda`` gives, in an
-envelope sent by *this server's* Hub client id (the Dispatcher checks the sender against
-the routing key), validated, then queued in the AMQP outbox (:mod:`app.server.hub_broker`).
+RS-EDA ``createCaseHealth`` as ``GET /api/v1/cases/{uuid}/hub/rs-eda`` gives — or, once
+the recipient has acknowledged the case (its RC-REF is noted on it), an RS-EDA-MAJ
+``createCaseHealthUpdate`` with the case's current state (:mod:`app.services.hub.rs_eda_update`)
+— in an envelope sent by *this server's* Hub client id (the Dispatcher checks the sender
+against the routing key), validated, then queued in the AMQP outbox (:mod:`app.server.hub_broker`).
 
-* **202** ``{"distributionID", "recipient", "hub_connected"}``: queued; it leaves at once
+* **202** ``{"distributionID", "recipient", "message", "hub_connected"}`` (``message``:
+  ``RS-EDA`` or ``RS-EDA-MAJ``): queued; it leaves at once
   when the broker is connected, when it comes back otherwise.  A note on the case
   records the send (journalled, audited); the neighbour's RC-REF or RS-ERROR later adds
   its own note (:mod:`app.server.hub_inbox`).
@@ -21,13 +24,15 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from app.models import Case
+from sqlalchemy import select
+
+from app.models import Case, CaseNote
 from app.server import hub_inbox, hub_records
 from app.server.deps import Principal, ServerState, get_state, record_access, require
 from app.server.errors import ERROR_RESPONSES, ApiError, ErrorOut, invalid, not_found
 from app.server.routes_records import UuidPath
 from app.services import permissions
-from app.services.hub import ack, envelope, rs_eda
+from app.services.hub import ack, envelope, rs_eda, rs_eda_update
 
 router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
 
@@ -45,6 +50,8 @@ class HubSendIn(BaseModel):
 class HubSendOut(BaseModel):
     distributionID: str
     recipient: str
+    #: ``RS-EDA`` (first send) or ``RS-EDA-MAJ`` (the recipient already integrated the case).
+    message: str
     #: False: the broker is away, the message waits in the outbox.
     hub_connected: bool
 
@@ -54,6 +61,20 @@ def _known(state: ServerState, uuid: str) -> bool:
         return session.get(Case, uuid) is not None
 
 
+def _integrated_by(session_factory: ServerState, case_uuid: str, recipient: str) -> bool:
+    """Whether ``recipient`` acknowledged this case already (then it gets updates, not a second creation)."""
+    prefix = rs_eda_update.integrated_note_prefix(recipient)
+    with session_factory.read() as session:
+        return session.scalar(select(CaseNote.uuid).where(CaseNote.case_uuid == case_uuid,
+                                                          CaseNote.freetext.startswith(prefix, autoescape=True))
+                              .limit(1)) is not None
+
+
+def message_name(sent: dict) -> str:
+    """``RS-EDA`` or ``RS-EDA-MAJ`` for an envelope this route built."""
+    return "RS-EDA-MAJ" if envelope.read_envelope(sent).root_key == rs_eda_update.ROOT_KEY else "RS-EDA"
+
+
 def _prepare(state: ServerState, principal: Principal, uuid: str, sender: str, recipient: str) -> dict | None:
     """The validated envelope, with the send recorded on the case; None for an unknown case."""
     with state.read() as session:
@@ -61,8 +82,11 @@ def _prepare(state: ServerState, principal: Principal, uuid: str, sender: str, r
     if found is None:
         record_access(state, principal, permissions.HUB_SEND, uuid, "not found")
         return None
-    payload = rs_eda.case_to_rs_eda(found[0], found[1])
-    sent = ack.checked(envelope.build_envelope(sender, recipient, rs_eda.ROOT_KEY, payload))
+    if _integrated_by(session_factory=state, case_uuid=uuid, recipient=recipient):
+        root, payload = rs_eda_update.ROOT_KEY, rs_eda_update.case_to_rs_eda_update(found[0], found[1])
+    else:
+        root, payload = rs_eda.ROOT_KEY, rs_eda.case_to_rs_eda(found[0], found[1])
+    sent = ack.checked(envelope.build_envelope(sender, recipient, root, payload))
     with state.write() as session:
         hub_inbox.record_sent(session, uuid, sent["distributionID"], recipient, principal)
     record_access(state, principal, permissions.HUB_SEND, uuid, f"queued for {recipient}"[:32])
@@ -70,7 +94,7 @@ def _prepare(state: ServerState, principal: Principal, uuid: str, sender: str, r
 
 
 @router.post("/cases/{uuid}/hub/send", tags=["hub santé"], status_code=202,
-             summary="Transférer un dossier par le Hub Santé (RS-EDA)", response_model=HubSendOut,
+             summary="Transférer un dossier par le Hub Santé (RS-EDA, puis RS-EDA-MAJ)", response_model=HubSendOut,
              responses={404: {"model": ErrorOut, "description": "Dossier inconnu"},
                         503: {"model": ErrorOut, "description": "Pas de connexion au Hub Santé configurée"}})
 async def send_case(
@@ -92,5 +116,6 @@ async def send_case(
     if sent is None:
         raise not_found("Dossier inconnu")
     broker.publish(sent)
-    out = HubSendOut(distributionID=sent["distributionID"], recipient=body.recipient, hub_connected=broker.connected)
+    out = HubSendOut(distributionID=sent["distributionID"], recipient=body.recipient, message=message_name(sent),
+                     hub_connected=broker.connected)
     return JSONResponse(status_code=202, content=out.model_dump())

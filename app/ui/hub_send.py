@@ -85,7 +85,10 @@ class HubSendAction(QObject):
 
     async def _send(self, case_uuid: str, recipient: str) -> None:
         answer = await self._desk.client.send_case_to_hub(case_uuid, recipient)
-        if answer.get("hub_connected", True):
+        if answer.get("message") == "RS-EDA-MAJ":
+            self._say(self.tr("Mise à jour du dossier transmise à %s (RS-EDA-MAJ) ; l'accusé de réception "
+                              "s'affichera dans l'historique") % recipient)
+        elif answer.get("hub_connected", True):
             self._say(self.tr("Dossier transmis à %s par le Hub Santé ; l'accusé de réception s'affichera "
                               "dans l'historique") % recipient)
         else:

@@ -514,6 +514,10 @@ If the error comes back, copy the debugging information and send it to support.<
         <translation>Transferring the case to %s…</translation>
     </message>
     <message>
+        <source>Mise à jour du dossier transmise à %s (RS-EDA-MAJ) ; l&apos;accusé de réception s&apos;affichera dans l&apos;historique</source>
+        <translation>Case update sent to %s (RS-EDA-MAJ); the acknowledgement will appear in the history</translation>
+    </message>
+    <message>
         <source>Dossier transmis à %s par le Hub Santé ; l&apos;accusé de réception s&apos;affichera dans l&apos;historique</source>
         <translation>Case sent to %s through the Hub Santé; the acknowledgement will show in the history</translation>
     </message>

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid as uuid_mod
 
 from app.services.hub import envelope, rs_eda
 from tests.hub_amqp import rabbit
@@ -63,15 +64,28 @@ def test_case_sent_by_a_is_stored_by_b_and_b_acknowledgement_reaches_a(hub, samu
     assert f"{hub.server_user}:***@" in a.log_text()
 
 
-def test_a_second_send_of_the_same_case_is_refused_by_b_and_a_notes_why(samus):
-    a, _b = samus
+def test_once_b_integrated_the_case_a_sends_its_changes_as_rs_eda_maj(samus):
+    a, b = samus
     case = _open_case(a, 2)
-    _send(a, case["uuid"], SAMU_B)
+    assert _send(a, case["uuid"], SAMU_B)["message"] == "RS-EDA"
     wait_for(lambda: _acknowledged(a, case["uuid"], SAMU_B), what="the first acknowledgement")
-    _send(a, case["uuid"], SAMU_B)
-    refusal = wait_for(lambda: [n for n in _notes(a, case["uuid"]) if "refus de fr.health.samu680" in n],
-                       what="B's RS-ERROR noted on A")
-    assert "701 CASE_ALREADY_EXISTS" in refusal[0]
+    # The doctor on A writes a note and raises the priority; the next send is an update, not a second creation.
+    for event in ({"type": "note", "freetext": "Douleur thoracique apparue, rappel du patient"},
+                  {"type": "priority", "priority": "P1"}):
+        event_uuid = str(uuid_mod.uuid4())
+        body = {"uuid": event_uuid, "case_uuid": case["uuid"], "created_at": "2024-01-18T10:40:00+01:00", **event}
+        response = a.http.put(f"/api/v1/cases/{case['uuid']}/events/{event_uuid}", json=body, headers=a.auth("mru"))
+        assert response.status_code in (200, 201), response.text
+    update = _send(a, case["uuid"], SAMU_B)
+    assert update["message"] == "RS-EDA-MAJ"
+    stored = received_case(b, case["case_id"])
+    wait_for(lambda: any("Douleur thoracique" in n for n in _notes(b, stored["uuid"])), what="the note on B")
+    assert wait_for(lambda: received_case(b, case["case_id"])["priority"] == "P1", what="the priority on B")
+    # B acknowledged the update too, and the exchange's own notes stayed on A.
+    wait_for(lambda: sum("accusé de réception de fr.health.samu680" in n for n in _notes(a, case["uuid"])) >= 2,
+             what="B's acknowledgement of the update")
+    assert not any(n.startswith("Hub Santé") for n in _notes(b, stored["uuid"]))
+    assert not any("refus de" in n for n in _notes(a, case["uuid"]))
 
 
 def test_invalid_envelope_on_b_gets_an_rs_error_and_nothing_is_stored(hub, samus):

@@ -129,3 +129,25 @@ def test_cli_validate_exit_codes(tmp_path: Path):
 def test_cli_validates_the_official_samples():
     files = [str(p) for p in sorted((SHARED / "examples" / "RS-EDA").glob("*.json"))]
     assert _sas("hub", "validate", *files).returncode == 0
+
+
+def test_changes_export_as_rs_eda_maj_that_the_receiver_reads_as_news_only():
+    from app.services.documents import NoteDoc
+    from app.services.hub import rs_eda_update
+
+    doc, orientations = _case()
+    received = rs_eda_import.rs_eda_to_case(rs_eda.case_to_rs_eda(doc, orientations)).case  # the neighbour's copy
+    later = doc.model_copy(update={"priority": "P1", "notes": [*doc.notes, NoteDoc(
+        uuid="7a1c2b9a-2222-4333-8444-555566667777", creation="2024-01-18T10:41:00+01:00", author="mrl",
+        author_role="MRL", freetext="Aggravation : dyspnée"), NoteDoc(
+        uuid="8a1c2b9a-2222-4333-8444-555566667777", creation="2024-01-18T10:42:00+01:00", author="mrl",
+        author_role="MRL", freetext="Hub Santé : dossier transmis à fr.health.samu680 (x)")]})
+    update = rs_eda_update.case_to_rs_eda_update(later, orientations)
+    sent = ack.checked(envelope.build_envelope("fr.health.samu670", "fr.health.samu680",
+                                               rs_eda_update.ROOT_KEY, update))  # schema-valid or raises
+    assert envelope.read_envelope(sent).root_key == "createCaseHealthUpdate"
+    assert "location" not in update and "initialAlert" not in update  # the update schema has no room for them
+    changes = rs_eda_import.rs_eda_update(update, received)
+    assert changes.fields == {"priority": "P1"}
+    assert [n.freetext for n in changes.notes] == ["Aggravation : dyspnée"]  # the transport's own note stays home
+    assert changes.patients == []
