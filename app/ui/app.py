@@ -103,6 +103,9 @@ def run_console(args: Namespace) -> int:
     from app.ui import error_dialog, i18n, theme
 
     i18n.install_translators(cfg.language, qt_app)  # before any widget: texts are read when built
+    from app.ui.icons import icon
+
+    qt_app.setWindowIcon(icon("app"))
     theme.apply_theme(cfg.theme, qt_app)
     error_dialog.install_excepthook(qt_app)  # an uncaught error shows a dialog, the console goes on
     loop = qasync.QEventLoop(qt_app)

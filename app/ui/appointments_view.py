@@ -19,6 +19,7 @@ import logging
 
 from app.services import permissions, phones, presentation
 from app.services.api_client import ApiClient, ApiError
+from app.ui.icons import with_icon
 from app.ui.qt import (
     QT_TRANSLATE_NOOP, QAbstractItemView, QCoreApplication, QDockWidget, QGroupBox, QHBoxLayout, QHeaderView,
     QKeySequence, QLabel, QPushButton, QShortcut, QSplitter, QStandardItem, QStandardItemModel, Qt, QTableView,
@@ -131,8 +132,8 @@ class AppointmentsView(QWidget):
                                                                UNATTACHED_COLUMNS)
         self.candidate_table, self._candidate_model = _table(self, self.tr("Dossiers candidats"), CANDIDATE_COLUMNS)
         self.follow_up_table, self._follow_up_model = _table(self, self.tr("Patients à rappeler"), FOLLOW_UP_COLUMNS)
-        self.call_button = QPushButton(self.tr("&Rappeler le patient (Entrée)"), self)
-        self.done_button = QPushButton(self.tr("Fai&t (Ctrl+Entrée)"), self)
+        self.call_button = with_icon(QPushButton(self.tr("&Rappeler le patient (Entrée)"), self), "call")
+        self.done_button = with_icon(QPushButton(self.tr("Fai&t (Ctrl+Entrée)"), self), "done")
         self.phone_label = QLabel(self)
         self.phone_label.setAccessibleName(self.tr("Numéro à rappeler"))
         self.phone_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -27,4 +27,13 @@ def fill_demo_call(window, departement: str) -> None:
         notes="Fièvre depuis 48 h, pas de signe de gravité.",
     )
     window.intake.confirm_callback()
-    window.intake.submit()
+    # The data dir may already hold this demo call (a second screenshot, a self-test on kept data):
+    # answer the duplicate question with "Nouveau dossier" instead of waiting on a modal box.
+    from app.ui.regulation_actions import Prompt
+
+    ask = Prompt.__dict__["choose"]
+    Prompt.choose = classmethod(lambda cls, parent, title, text, options: 1)
+    try:
+        window.intake.submit()
+    finally:
+        Prompt.choose = ask

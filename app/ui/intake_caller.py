@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from app.services import intake
 from app.ui.form_rows import line_edit
+from app.ui.icons import with_icon
 from app.ui.qt import QHBoxLayout, QLabel, QObject, QPushButton, Qt, QWidget, Signal, Slot
 
 
@@ -28,7 +29,7 @@ class CallerRows(QObject):
         self._custom = False  # the callback number was typed, it no longer follows the caller's phone
         self.phone_edit = line_edit(panel, self.tr("Téléphone de l'appelant"), self.tr("06 12 34 56 78"))
         self.callback_edit = line_edit(panel, self.tr("Numéro de rappel"), self.tr("Entrée : confirmer le rappel"))
-        self.confirm_button = QPushButton(self.tr("Con&firmer (Ctrl+K)"), panel)
+        self.confirm_button = with_icon(QPushButton(self.tr("Con&firmer (Ctrl+K)"), panel), "confirm")
         self.confirm_button.setCheckable(True)
         self.confirm_button.setAccessibleName(self.tr("Confirmer le rappel"))
         self.confirm_state = QLabel(panel)

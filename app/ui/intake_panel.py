@@ -28,6 +28,7 @@ from app.ui.intake_errors import FieldErrors
 from app.ui.intake_place import PlaceRows
 from app.ui.intake_qualification import QualificationRows
 from app.ui.intake_secondary import SecondarySection
+from app.ui.icons import with_icon
 from app.ui.qt import (
     QFormLayout, QKeySequence, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QShortcut, Qt, QTimer, QVBoxLayout,
     QWidget, Signal, Slot,
@@ -96,7 +97,7 @@ class IntakePanel(QWidget):
         self.notes_edit.setAccessibleName(self.tr("Notes"))
         self.notes_edit.setTabChangesFocus(True)
         self.notes_edit.setFixedHeight(90)
-        self.submit_button = QPushButton(self.tr("Ou&vrir le dossier (Ctrl+Entrée)"), self)
+        self.submit_button = with_icon(QPushButton(self.tr("Ou&vrir le dossier (Ctrl+Entrée)"), self), "open-case")
         self.submit_button.setAccessibleName(self.tr("Ouvrir le dossier"))
         self.general_error = self._error_label("general")
         self.secondary = SecondarySection(self)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from app.services.intake import IntakeForm
 from app.ui.intake_details import DetailsSection
 from app.ui.patient_section import PatientSection
+from app.ui.icons import with_icon
 from app.ui.qt import QObject, QPushButton, Qt, QVBoxLayout, QWidget, Slot
 
 _PATIENT = "patient_"
@@ -24,7 +25,7 @@ class SecondarySection(QObject):
         super().__init__(panel)
         self.details = DetailsSection(panel)
         self.patients = PatientSection(panel)
-        self.button = QPushButton(self.tr("Détails, accès, patients (Ctrl+Maj+D)"), panel)
+        self.button = with_icon(QPushButton(self.tr("Détails, accès, patients (Ctrl+Maj+D)"), panel), "details")
         self.button.setCheckable(True)
         self.button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # off the standard tab path
         self.extra = QWidget(panel)

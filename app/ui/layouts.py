@@ -18,6 +18,7 @@ from pathlib import Path
 
 from app import paths
 from app.ui.qt import QApplication, QByteArray, QDockWidget, QEvent, QMainWindow, QObject, QSplitter, Qt, QWidget
+from app.ui.session_lock import LOCKED_PROPERTY
 
 log = logging.getLogger(__name__)
 
@@ -135,6 +136,8 @@ class WindowLayouts(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
         # getattr: Qt may still send events while Python tears this object down at exit.
         if event.type() == QEvent.Type.Close and watched is getattr(self, "_window", None) \
-                and getattr(self, "_default", None) is not None:
-            self.save()  # only a layout that was shown (and so restored first) is worth keeping
+                and getattr(self, "_default", None) is not None and not watched.property(LOCKED_PROPERTY):
+            # Only a layout that was shown (and so restored first) is worth keeping; a locked window's
+            # docks are hidden by the lock, not by the user.
+            self.save()
         return False

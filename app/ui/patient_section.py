@@ -11,6 +11,7 @@ from __future__ import annotations
 from app.services import patients
 from app.services.patients import PatientForm
 from app.ui.form_rows import add_row, error_label, line_edit, show_messages
+from app.ui.icons import with_icon
 from app.ui.qt import (
     QComboBox, QFormLayout, QGroupBox, QKeySequence, QLineEdit, QListWidget, QPushButton, QShortcut, Qt, QWidget,
     Signal, Slot,
@@ -40,7 +41,7 @@ class PatientSection(QGroupBox):
             self.sex.addItem(f"{code} — {label}", code)
         self.gp_name = line_edit(self, self.tr("Médecin traitant"), self.tr("Dr …"))
         self.gp_rpps = line_edit(self, self.tr("RPPS du médecin traitant"), self.tr("11 chiffres"))
-        self.add_button = QPushButton(self.tr("Ajouter le patient (Ctrl+Maj+P)"), self)
+        self.add_button = with_icon(QPushButton(self.tr("Ajouter le patient (Ctrl+Maj+P)"), self), "patient-add")
         self.add_button.setAccessibleName(self.tr("Ajouter le patient"))
         self.list = QListWidget(self)
         self.list.setAccessibleName(self.tr("Patients ajoutés"))

@@ -16,6 +16,7 @@ from app.services.api_client import ApiError, Offline, SlotTaken
 from app.services.desk import NoCaseOpen, SearchOutcome
 from app.services.regulation import NotAllowed
 from app.ui.call_outcome import CallOutcomeDialog
+from app.ui.icons import with_icon
 from app.ui.qt import QComboBox, QHBoxLayout, QLabel, QObject, QPushButton, Signal, Slot
 from app.ui.tasks import spawn
 
@@ -39,15 +40,16 @@ class SearchActions(QObject):
         self._results: list[dict] = []
         self._busy = False
         self.radius_label = QLabel(window)
-        self.search_button = QPushButton(self.tr("&Rechercher (F5)"), window)
-        self.widen_button = QPushButton(self.tr("É&largir (Ctrl+E)"), window)
-        self.book_button = QPushButton(self.tr("Ré&server (Entrée)"), window)
+        self.search_button = with_icon(QPushButton(self.tr("&Rechercher (F5)"), window), "search")
+        self.widen_button = with_icon(QPushButton(self.tr("É&largir (Ctrl+E)"), window), "widen")
+        self.book_button = with_icon(QPushButton(self.tr("Ré&server (Entrée)"), window), "book")
         self.decision_combo = QComboBox(window)
         self.decision_combo.setAccessibleName(self.tr("Décision sans créneau"))
         for kind in decisions.DECISIONS:
             self.decision_combo.addItem(kind.label, kind.key)
         self.decision_combo.setCurrentIndex(self.decision_combo.findData("CONSEIL"))
-        self.decision_button = QPushButton(self.tr("Enregistrer la &décision (Ctrl+D)"), window)
+        self.decision_button = with_icon(QPushButton(self.tr("Enregistrer la &décision (Ctrl+D)"), window),
+                                         "decision")
 
     # --- layout and role -------------------------------------------------------------------
     def action_row(self) -> QHBoxLayout:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable
 
+from app.ui.icons import with_icon
 from app.ui.qt import (
     QAction, QApplication, QEvent, QHBoxLayout, QKeySequence, QLabel, QLineEdit, QObject, QPushButton, QShortcut,
     Qt, QTimer, QVBoxLayout, QWidget, Signal, Slot,
@@ -36,6 +37,10 @@ _ACTIVITY = frozenset({
     QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel,
     QEvent.Type.TouchBegin,
 })
+
+
+#: Window property set while the session is locked (its docks are hidden, not closed by the user).
+LOCKED_PROPERTY = "sasSessionLocked"
 
 
 class LockScreen(QWidget):
@@ -63,9 +68,9 @@ class LockScreen(QWidget):
         self.error_label = QLabel(self)
         self.error_label.setStyleSheet("color: #c62828; font-weight: bold;")
         self.error_label.hide()
-        self.unlock_button = QPushButton(self.tr("&Déverrouiller"), self)
+        self.unlock_button = with_icon(QPushButton(self.tr("&Déverrouiller"), self), "lock")
         self.unlock_button.setDefault(True)
-        self.switch_button = QPushButton(self.tr("&Changer d'utilisateur"), self)
+        self.switch_button = with_icon(QPushButton(self.tr("&Changer d'utilisateur"), self), "user")
         self.unlock_button.clicked.connect(self._on_unlock)
         self.password_edit.returnPressed.connect(self._on_unlock)
         self.switch_button.clicked.connect(self.switchUserRequested)
@@ -185,6 +190,7 @@ class SessionLock(QObject):
             return
         self._locked = True
         window = self._window
+        window.setProperty(LOCKED_PROPERTY, True)  # the layout saved at close must not be the locked one
         others = [w for w in QApplication.topLevelWidgets() if w is not window and w.isVisible()]
         children = [w for w in window.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly)
                     if w is not self.screen and w.isVisible()]
@@ -205,6 +211,7 @@ class SessionLock(QObject):
     def unlock(self) -> None:
         """Bring the views back (after a verified password)."""
         self._locked = False
+        self._window.setProperty(LOCKED_PROPERTY, False)
         self.screen.hide()
         self.screen.reset()
         for item in self._disabled:

@@ -28,6 +28,7 @@ from app.services import shift_review as review
 from app.services.stats import PRIORITIES
 from app.ui.background import BackgroundJob
 from app.ui.case_timeline import CaseTimelineDialog
+from app.ui.icons import with_icon
 from app.ui.qt import (
     QAbstractItemView, QAction, QComboBox, QDateTime, QDateTimeEdit, QDockWidget, QFileDialog, QHBoxLayout,
     QHeaderView, QKeySequence, QLabel, QLineEdit, QMainWindow, QPushButton, Qt, QTableView, QTimer, QVBoxLayout,
@@ -119,7 +120,7 @@ class ShiftReviewPanel(QWidget):
         self.badge.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self._set_badge(None, self.badge.text())
         self.count_label = QLabel(self)
-        self.report_button = QPushButton(self.tr("Rapport de garde (PDF)… (Ctrl+P)"), self)
+        self.report_button = with_icon(QPushButton(self.tr("Rapport de garde (PDF)… (Ctrl+P)"), self), "report")
         self.report_button.clicked.connect(self.choose_report)
         second = QHBoxLayout()
         for w in (role_label, self.role_box, operator_label, self.operator_box, priority_label, self.priority_box,

@@ -27,6 +27,7 @@ from app.services import stats
 from app.services.journal_export import JournalFilter, export_csv
 from app.services.stats_rows import Rows, load_cases, load_rows
 from app.ui.background import BackgroundJob
+from app.ui.icons import with_icon
 from app.ui.qt import (
     QAction, QComboBox, QDockWidget, QFileDialog, QGridLayout, QHBoxLayout, QKeySequence, QLabel, QListWidget,
     QMainWindow, QProgressBar, QPushButton, Qt, QTimer, QVBoxLayout, QWidget, Signal,
@@ -83,8 +84,8 @@ class SupervisorWall(QWidget):
         priority_label.setBuddy(self.priority_box)
         self.period_label = QLabel(self)
         self.status_label = QLabel(self)
-        self.refresh_button = QPushButton(self.tr("&Actualiser (Ctrl+R)"), self)
-        self.export_button = QPushButton(self.tr("E&xporter le journal… (Ctrl+Maj+E)"), self)
+        self.refresh_button = with_icon(QPushButton(self.tr("&Actualiser (Ctrl+R)"), self), "refresh")
+        self.export_button = with_icon(QPushButton(self.tr("E&xporter le journal… (Ctrl+Maj+E)"), self), "export")
         self.progress = QProgressBar(self)
         self.progress.setVisible(False)
         self.progress.setMaximumWidth(160)

@@ -55,3 +55,19 @@ def test_the_map_and_slot_list_split_is_kept_per_role(qtbot, make_window):
     assert make_window("MRU").findChild(QSplitter, "mapSlotsSplitter").sizes() == moved
     untouched = [make_window(role).findChild(QSplitter, "mapSlotsSplitter").sizes() for role in ("MRL", "ARM")]
     assert untouched[0] == untouched[1]  # the default, whatever MRUs did
+
+
+def test_a_window_closed_while_locked_keeps_the_layout_the_user_had(qtbot, make_window):
+    from app.ui.session_lock import SessionLock
+
+    mru = make_window("MRU")
+    _dock(mru, "queueDock").hide()  # the user's choice: no queue; the journal stays
+    mru.close()
+    again = make_window("MRU")
+    lock = SessionLock(again, "Dr Test", 10, verify=None)
+    lock.lock()  # hides every view, journal included
+    assert not _dock(again, "journalDock").isVisible()
+    again.close()  # e.g. the desk is shut down while locked
+    lock.stop()
+    last = make_window("MRU")
+    assert _dock(last, "journalDock").isVisible() and not _dock(last, "queueDock").isVisible()
