@@ -67,6 +67,19 @@ def apply(case: Case, doc: CaseEventDoc, *, author: str, author_role: str) -> Ca
                      author=author, author_role=author_role, payload=payload)
 
 
+def search_record(payload: dict) -> tuple[int | None, dict]:
+    """(result count, criteria) of a ``search`` event's stored payload (its :class:`SearchRecordDoc`).
+
+    The one reader of that shape, for the stats, the timeline and the journal; the count is
+    None when the event carries none (it then says nothing about empty answers).
+    """
+    record = (payload or {}).get("search") or {}
+    count = record.get("result_count")
+    criteria = record.get("criteria")
+    return (count if isinstance(count, int) and not isinstance(count, bool) else None,
+            criteria if isinstance(criteria, dict) else {})
+
+
 def event_to_doc(event: CaseEvent) -> CaseEventDoc:
     return CaseEventDoc.model_validate(event.payload)
 
@@ -87,5 +100,5 @@ def describe(payload: dict) -> str:
     if kind == "priority":
         return f"Priorité {payload.get('priority')}"
     if kind == "search":
-        return f"Recherche de créneaux : {(payload.get('search') or {}).get('result_count', 0)} résultat(s)"
+        return f"Recherche de créneaux : {search_record(payload)[0] or 0} résultat(s)"
     return f"Note : {payload.get('freetext', '')}"

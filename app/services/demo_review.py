@@ -60,8 +60,9 @@ def dress_shift(session: Session, *, seed: int = 11) -> int:
             events.append({"uuid": _uuid(rng), "case_uuid": c.uuid, "type": "search",
                            "created_at": c.decided_at - timedelta(seconds=rng.randint(30, 120)),
                            "author": c.created_by, "author_role": "ARM",
-                           "payload": {"type": "search", "results": found, "effecteur_ids": [],
-                                       "criteria": {"radius_km": rng.choice((10, 15, 20))}}})
+                           "payload": {"type": "search", "search": {
+                               "result_count": found, "effecteur_ids": [],
+                               "criteria": {"radius_km": rng.choice((10, 15, 20))}}}})
     if cases:
         stmt = (update(Case).where(Case.uuid == bindparam("b_uuid"))
                 .values(health_motive_label=bindparam("health_motive_label"), city_name=bindparam("city_name"),

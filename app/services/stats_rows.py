@@ -26,7 +26,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from app.models import Appointment, Case, CaseEvent, Orientation
-from app.services.case_events import CLOSED_STATUSES
+from app.services.case_events import CLOSED_STATUSES, search_record
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,11 +178,9 @@ def load_searches(session: Session, start: datetime, end: datetime) -> list[Sear
             .where(CaseEvent.type == "search", _in(CaseEvent.created_at, start, end)))
     rows = []
     for r in session.execute(stmt).all():
-        try:
-            results = int((r.payload or {}).get("results"))
-        except (TypeError, ValueError):
-            continue  # a search whose count was not recorded says nothing about empty answers
-        rows.append(SearchRow(r.case_uuid, r.created_at, results))
+        results, _criteria = search_record(r.payload)
+        if results is not None:  # a search whose count was not recorded says nothing about empty answers
+            rows.append(SearchRow(r.case_uuid, r.created_at, results))
     return rows
 
 

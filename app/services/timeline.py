@@ -67,10 +67,9 @@ def _when(t: datetime) -> str:
 
 def search_text(payload: dict) -> str:
     """``Recherche de créneaux : 4 résultat(s) — rayon 10 km`` or ``Recherche sans résultat — …``."""
-    n = payload.get("results")
+    n, criteria = case_events.search_record(payload)
     head = "Recherche sans résultat" if n == 0 else f"Recherche de créneaux : {n} résultat(s)" \
         if isinstance(n, int) else "Recherche de créneaux"
-    criteria = payload.get("criteria") or {}
     words = [fmt.format(criteria[k]) for k, fmt in _CRITERIA.items()
              if isinstance(criteria, dict) and criteria.get(k) not in (None, "", False)]
     return head + (" — " + ", ".join(words) if words else "")

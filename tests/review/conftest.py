@@ -62,8 +62,10 @@ def told_case(shift) -> str:
                   ("e-route", "routing_override", _at(90), "arm1", "ARM",
                    {"perimeter": "SNP", "freetext": "Appel du médecin traitant"}),
                   ("e-hand", "handover", _at(120), "arm1", "ARM", {"to_role": "MRL"}),
-                  ("e-s1", "search", _at(300), "mrl1", "MRL", {"results": 0, "criteria": {"radius_km": 10}}),
-                  ("e-s2", "search", _at(360), "mrl1", "MRL", {"results": 4, "criteria": {"radius_km": 20}})]
+                  ("e-s1", "search", _at(300), "mrl1", "MRL",
+                   {"search": {"result_count": 0, "criteria": {"radius_km": 10}}}),
+                  ("e-s2", "search", _at(360), "mrl1", "MRL",
+                   {"search": {"result_count": 4, "criteria": {"radius_km": 20}}})]
         for ev_uuid, kind, at, author, role, payload in events:
             s.add(CaseEvent(uuid=ev_uuid, case_uuid=uuid, type=kind, created_at=at, author=author, author_role=role,
                             payload={"type": kind, **payload}))

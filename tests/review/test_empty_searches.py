@@ -35,7 +35,8 @@ def test_no_search_recorded_omits_the_indicator_with_a_note():
 
 def test_search_events_in_the_database_feed_the_indicator(shift, told_case):
     with shift() as session:
-        expected = [e.payload["results"] for e in session.query(CaseEvent).filter(CaseEvent.type == "search")]
+        expected = [e.payload["search"]["result_count"]
+                    for e in session.query(CaseEvent).filter(CaseEvent.type == "search")]
         result = stats.query_stats(session, START, END, NOW)
     assert result.empty_searches.denominator == len(expected) > 10
     assert result.empty_searches.numerator == expected.count(0) > 0
