@@ -120,9 +120,14 @@ def _period_cases(start: datetime, end: datetime):
     return or_(presented_in, still_open)
 
 
+def _core(session: Session, stmt) -> list:
+    """``stmt``'s rows through the session's connection: plain columns need none of the ORM's row machinery."""
+    return session.connection().execute(stmt).all()
+
+
 def load_cases(session: Session, start: datetime, end: datetime) -> list[CaseRow]:
     """Cases presented in ``[start, end)``, plus older ones still open (they still wait)."""
-    rows = session.execute(select(*_CASE_COLUMNS).where(_period_cases(start, end))).all()
+    rows = _core(session, select(*_CASE_COLUMNS).where(_period_cases(start, end)))
     return [
         CaseRow(uuid=r.uuid, case_id=r.case_id, presented=r.reception or r.creation, priority=r.priority,
                 perimeter=r.perimeter, status=r.status, answered_at=r.answered_at, handed_over_at=r.handed_over_at,
@@ -135,7 +140,7 @@ def _chunked(session: Session, stmt, column, uuids: set[str]) -> list:
     """``stmt`` restricted to ``column IN uuids``, in chunks the databases accept."""
     ordered, rows = sorted(uuids), []
     for i in range(0, len(ordered), IN_CHUNK):
-        rows.extend(session.execute(stmt.where(column.in_(ordered[i:i + IN_CHUNK]))).all())
+        rows.extend(_core(session, stmt.where(column.in_(ordered[i:i + IN_CHUNK]))))
     return rows
 
 
@@ -155,13 +160,13 @@ def load_orientations(session: Session, start: datetime, end: datetime) -> list[
         OrientationRow(case_uuid=r.case_uuid, created=r.creation, decision_key=r.decision_key,
                        booked=r.slot_id is not None or r.appointment_start is not None or r.status is not None,
                        appointment_status=r.status)
-        for r in session.execute(stmt).all()
+        for r in _core(session, stmt)
     ]
     alone = (select(Appointment.case_uuid, Appointment.booked_at, Appointment.status)
              .join(Case, Case.uuid == Appointment.case_uuid)
              .where(Appointment.orientation_uuid.is_(None), _period_cases(start, end)))
     rows.extend(OrientationRow(case_uuid=r.case_uuid, created=r.booked_at, decision_key="RDV_SAS", booked=True,
-                               appointment_status=r.status) for r in session.execute(alone).all())
+                               appointment_status=r.status) for r in _core(session, alone))
     return rows
 
 
@@ -177,7 +182,7 @@ def load_searches(session: Session, start: datetime, end: datetime) -> list[Sear
     stmt = (select(CaseEvent.case_uuid, CaseEvent.created_at, CaseEvent.payload)
             .where(CaseEvent.type == "search", _in(CaseEvent.created_at, start, end)))
     rows = []
-    for r in session.execute(stmt).all():
+    for r in _core(session, stmt):
         results, _criteria = search_record(r.payload)
         if results is not None:  # a search whose count was not recorded says nothing about empty answers
             rows.append(SearchRow(r.case_uuid, r.created_at, results))
