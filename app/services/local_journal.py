@@ -7,8 +7,9 @@ these functions inside them:
   present ones ignored) and moves the cursor (:func:`cursor`) in the same
   transaction; :func:`apply_remote` adds the cases and orientations they carry
   that this console does not have yet (written at other desks) — local rows
-  are never overwritten — and hands case events and surge switches to
-  :func:`app.services.case_store.apply_remote`;
+  are never overwritten — hands case events and surge switches to
+  :func:`app.services.case_store.apply_remote`, and mirrors SAS appointments
+  (:func:`mirror_appointment`) so the wall's no-show rate is the server's;
 * :func:`journal_rows` lists outbox items first (pending or rejected), then
   the pulled entries, each part newest first.
 """
@@ -22,7 +23,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import Case, JournalEntry, Orientation, OutboxItem, SyncState, utcnow
+from app.models import Appointment, Case, JournalEntry, Orientation, OutboxItem, SyncState, utcnow
 from app.services import case_store
 from app.services.documents import CaseDoc, OrientationDoc, case_from_doc, orientation_from_doc
 
@@ -82,12 +83,45 @@ def apply_remote(session: Session, entry: JournalEntry) -> None:
                 session.add(case_from_doc(doc, created_by=entry.author))
         elif entry.kind in ("case_event", "surge"):
             case_store.apply_remote(session, entry)
+        elif entry.kind == "appointment":
+            mirror_appointment(session, entry)
         elif entry.kind == "orientation" and session.get(Orientation, entry.uuid) is None:
             doc = OrientationDoc.model_validate(entry.payload)
             if session.get(Case, doc.case_uuid) is not None:
                 session.add(orientation_from_doc(doc, author=entry.author, author_role=entry.author_role))
     except ValidationError:
         log.warning("journal entry %s (%s): payload not understood, kept as is", entry.seq, entry.kind)
+
+
+def mirror_appointment(session: Session, entry: JournalEntry) -> None:
+    """The cache's copy of a SAS appointment from its journal entry: case, status, time, effecteur.
+
+    Enough for the supervisor's wall (no-show and cancellation rates) and the timeline; the
+    worklists themselves are read from the server.  Entries come in ``seq`` order, so the
+    latest status wins.
+    """
+    p = entry.payload or {}
+    if not (p.get("uuid") and p.get("appointment_id") and p.get("start") and p.get("status")):
+        return
+    try:
+        start = datetime.fromisoformat(p["start"])
+    except (TypeError, ValueError):
+        log.warning("journal entry %s: appointment time not understood", entry.seq)
+        return
+    if start.tzinfo is None:
+        start = start.replace(tzinfo=timezone.utc)
+    case_uuid = p.get("case_uuid") if p.get("case_uuid") and session.get(Case, p["case_uuid"]) else None
+    row = session.get(Appointment, p["uuid"])
+    if row is None:
+        session.add(Appointment(uuid=p["uuid"], appointment_id=str(p["appointment_id"])[:128], case_uuid=case_uuid,
+                                effecteur_name=p.get("effecteur_name"), regulator_id="",
+                                orientation_category=p.get("orientation_category"), booked_at=entry.created_at,
+                                start=start, status=str(p["status"])[:12], received_at=entry.created_at,
+                                updated_at=entry.created_at))
+        return
+    row.status = str(p["status"])[:12]
+    row.case_uuid = case_uuid or row.case_uuid
+    row.updated_at = entry.created_at
 
 
 def journal_rows(session: Session, limit: int) -> list[dict]:
