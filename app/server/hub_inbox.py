@@ -31,7 +31,7 @@ from app.server.deps import Principal, ServerState, audit
 from app.server.hub_broker import HubBroker, HubConfig
 from app.services import case_events, journal, permissions
 from app.services.documents import CaseEventDoc
-from app.services.hub import ack, envelope, schemas
+from app.services.hub import ack, envelope, rs_eda_update, schemas
 
 log = logging.getLogger(__name__)
 
@@ -139,7 +139,7 @@ def _answer_text(read: envelope.Envelope) -> tuple[str | None, str]:
     payload = read.payload if isinstance(read.payload, dict) else {}
     if read.kind == "Ack" and read.root_key == "reference":
         step = STEP_LABELS.get(payload.get("step", ""), payload.get("step", ""))
-        return payload.get("distributionID"), f"Hub Santé : accusé de réception de {read.sender_id} (dossier {step})"
+        return payload.get("distributionID"), f"{rs_eda_update.integrated_note_prefix(read.sender_id)}(dossier {step})"
     if read.kind == "Error" and read.root_key == "error":
         code = payload.get("errorCode") or {}
         return payload.get("referencedDistributionID"), (

@@ -24,9 +24,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from sqlalchemy import select
-
-from app.models import Case, CaseNote
+from app.models import Case
 from app.server import hub_inbox, hub_records
 from app.server.deps import Principal, ServerState, get_state, record_access, require
 from app.server.errors import ERROR_RESPONSES, ApiError, ErrorOut, invalid, not_found
@@ -61,36 +59,25 @@ def _known(state: ServerState, uuid: str) -> bool:
         return session.get(Case, uuid) is not None
 
 
-def _integrated_by(session_factory: ServerState, case_uuid: str, recipient: str) -> bool:
-    """Whether ``recipient`` acknowledged this case already (then it gets updates, not a second creation)."""
-    prefix = rs_eda_update.integrated_note_prefix(recipient)
-    with session_factory.read() as session:
-        return session.scalar(select(CaseNote.uuid).where(CaseNote.case_uuid == case_uuid,
-                                                          CaseNote.freetext.startswith(prefix, autoescape=True))
-                              .limit(1)) is not None
-
-
-def message_name(sent: dict) -> str:
-    """``RS-EDA`` or ``RS-EDA-MAJ`` for an envelope this route built."""
-    return "RS-EDA-MAJ" if envelope.read_envelope(sent).root_key == rs_eda_update.ROOT_KEY else "RS-EDA"
-
-
-def _prepare(state: ServerState, principal: Principal, uuid: str, sender: str, recipient: str) -> dict | None:
-    """The validated envelope, with the send recorded on the case; None for an unknown case."""
+def _prepare(state: ServerState, principal: Principal, uuid: str, sender: str,
+             recipient: str) -> tuple[dict, str] | None:
+    """The validated envelope and its message name, the send recorded on the case; None for an unknown case."""
     with state.read() as session:
         found = hub_records.case_with_orientations(session, uuid)
     if found is None:
         record_access(state, principal, permissions.HUB_SEND, uuid, "not found")
         return None
-    if _integrated_by(session_factory=state, case_uuid=uuid, recipient=recipient):
-        root, payload = rs_eda_update.ROOT_KEY, rs_eda_update.case_to_rs_eda_update(found[0], found[1])
+    case, orientations = found
+    if rs_eda_update.integrated_by(case, recipient):
+        name, root, payload = "RS-EDA-MAJ", rs_eda_update.ROOT_KEY, rs_eda_update.case_to_rs_eda_update(case,
+                                                                                                       orientations)
     else:
-        root, payload = rs_eda.ROOT_KEY, rs_eda.case_to_rs_eda(found[0], found[1])
+        name, root, payload = "RS-EDA", rs_eda.ROOT_KEY, rs_eda.case_to_rs_eda(case, orientations)
     sent = ack.checked(envelope.build_envelope(sender, recipient, root, payload))
     with state.write() as session:
         hub_inbox.record_sent(session, uuid, sent["distributionID"], recipient, principal)
     record_access(state, principal, permissions.HUB_SEND, uuid, f"queued for {recipient}"[:32])
-    return sent
+    return sent, name
 
 
 @router.post("/cases/{uuid}/hub/send", tags=["hub santé"], status_code=202,
@@ -112,10 +99,11 @@ async def send_case(
         if not await run_in_threadpool(_known, state, uuid):
             raise not_found("Dossier inconnu")
         raise ApiError(503, "hub_unavailable", "Aucune connexion au Hub Santé n'est configurée sur ce serveur")
-    sent = await run_in_threadpool(_prepare, state, principal, uuid, broker.config.client_id, body.recipient)
-    if sent is None:
+    prepared = await run_in_threadpool(_prepare, state, principal, uuid, broker.config.client_id, body.recipient)
+    if prepared is None:
         raise not_found("Dossier inconnu")
+    sent, message = prepared
     broker.publish(sent)
-    out = HubSendOut(distributionID=sent["distributionID"], recipient=body.recipient, message=message_name(sent),
+    out = HubSendOut(distributionID=sent["distributionID"], recipient=body.recipient, message=message,
                      hub_connected=broker.connected)
     return JSONResponse(status_code=202, content=out.model_dump())

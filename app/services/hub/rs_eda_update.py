@@ -47,3 +47,9 @@ def case_to_rs_eda_update(doc: CaseDoc, orientations: list[tuple[OrientationDoc,
 def integrated_note_prefix(recipient: str) -> str:
     """How the note of ``recipient``'s acknowledgement begins (:mod:`app.server.hub_inbox`)."""
     return f"{TRANSPORT_NOTE_PREFIX}accusé de réception de {recipient} "
+
+
+def integrated_by(doc: CaseDoc, recipient: str) -> bool:
+    """Whether ``recipient`` acknowledged the case (its note is on it): it then gets updates, not a creation."""
+    prefix = integrated_note_prefix(recipient)
+    return any(n.freetext.startswith(prefix) for n in doc.notes)
