@@ -25,7 +25,6 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,10 +34,8 @@ if str(ROOT) not in sys.path:
 from app.models.db import open_database, sqlite_url  # noqa: E402
 from app.services import demo_review, demo_shift, shift_review  # noqa: E402
 
-CASES = 5000
-START = datetime(2024, 1, 18, 7, 0, tzinfo=timezone.utc)
-END = START + timedelta(hours=12)
-NOW = START + timedelta(hours=11)
+from benchmarks.bench_stats import CASES, END, NOW, START  # noqa: E402 (the same shift as the wall's benchmark)
+
 QUERIES = [("helene", None, None), ("Sélestat douleur", "P2", None), ("penicilline", None, "ARM"),
            ("HOARAU", None, "MRL"), ("rue de l'eglise", "P1", None)]
 
