@@ -80,7 +80,7 @@ def _cmd_server(args: argparse.Namespace) -> int:
         return 2
     hub = None
     if args.hub_url:
-        from app.server.hub_broker import HubConfig
+        from app.server.hub.broker import HubConfig
 
         hub = HubConfig(url=args.hub_url, client_id=args.hub_client_id)
     serve(args.db, host=args.host, port=args.port, tls_cert=args.tls_cert, tls_key=args.tls_key, hub=hub)
@@ -90,7 +90,7 @@ def _cmd_server(args: argparse.Namespace) -> int:
 def _cmd_journal(args: argparse.Namespace) -> int:
     """``sas journal verify --db URL``: 0 when the chain holds, 1 naming the first broken entry."""
     from app.models.db import open_database
-    from app.services import journal
+    from app.services.records import journal
 
     engine, sessions = open_database(args.db, migrate=False)
     try:
@@ -103,11 +103,11 @@ def _cmd_journal(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo_data(args: argparse.Namespace) -> int:
-    from app.services import demo_data
-    from app.services.auth import hash_password
+    from app.demo import territory as demo_data
+    from app.services.security.auth import hash_password
 
     if args.national:
-        from app.services.demo_national import build_national
+        from app.demo.national import build_national
 
         try:
             summary = build_national(args.db, hash_password=hash_password, progress=print)
@@ -125,10 +125,10 @@ def _cmd_demo_data(args: argparse.Namespace) -> int:
 
 def _cmd_console(args: argparse.Namespace) -> int:
     if args.self_test:
-        from app.ui.self_test import run_self_test
+        from app.ui.shell.self_test import run_self_test
 
         return run_self_test(args)
-    from app.ui.app import run_console
+    from app.ui.shell.app import run_console
 
     return run_console(args)
 

@@ -2,7 +2,7 @@
 
 ``sas purge --db URL [--older-than-days N] [--dry-run] [--by NAME] [--cache]`` removes
 the cases older than the retention period (default ``SAS_RETENTION_DAYS`` or 20
-years, see :mod:`app.services.retention`), prints how many, and exits 0; 2 for a
+years, see :mod:`app.services.records.retention`), prints how many, and exits 0; 2 for a
 bad argument.  ``--dry-run`` only counts.  ``--cache`` is for a console's local
 cache (no purge checkpoint: the server's arrives with the next journal pull).
 Only counts are printed, never a name.
@@ -28,7 +28,7 @@ def add_parser(sub) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from app.models.db import open_database
-    from app.services import retention
+    from app.services.records import retention
 
     try:
         days = args.older_than_days if args.older_than_days is not None else retention.retention_days()

@@ -30,7 +30,7 @@ def add_parser(sub) -> None:
 
 def _load(name: str):
     """(ParsedBundle, None) or (None, French error)."""
-    from app.services.fhir.bundle import BundleError, parse_bundle
+    from app.services.interop.fhir.bundle import BundleError, parse_bundle
 
     try:
         text = Path(name).read_text(encoding="utf-8")
@@ -55,7 +55,7 @@ def _import(args: argparse.Namespace) -> int:
         print(error, file=sys.stderr)
         return 1
     from app.models.db import open_database
-    from app.services.fhir.importer import import_slots
+    from app.services.interop.fhir.importer import import_slots
 
     engine, sessions = open_database(args.db)
     try:

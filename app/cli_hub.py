@@ -32,7 +32,7 @@ def add_parser(sub) -> None:
 
 
 def _validate(files: list[str]) -> int:
-    from app.services.hub import schemas
+    from app.services.interop.hub import schemas
 
     worst = 0
     for name in files:

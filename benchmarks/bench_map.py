@@ -64,7 +64,7 @@ def _wait_for(signal, predicate, timeout_ms: int) -> None:
 def run() -> dict:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
-    from app.ui.map_view import MapView
+    from app.ui.map.view import MapView
     from app.ui.qt import QApplication, QEvent
 
     app = QApplication.instance() or QApplication([])

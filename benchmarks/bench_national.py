@@ -1,6 +1,6 @@
 """Ranked slot search on the national dataset: index load, memory, latency, exactness.
 
-1. Builds the national dataset (:mod:`app.services.demo_national`, ~100,000
+1. Builds the national dataset (:mod:`app.demo.national`, ~100,000
    effecteurs, ~1,000,000 slots) in a temporary SQLite file, unless
    ``SAS_BENCH_NATIONAL_DB`` names an existing one (built by
    ``sas demo-data --national``; its slots must still be ahead).
@@ -28,12 +28,12 @@ import httpx
 
 from app.models import utcnow
 from app.models.db import open_database, sqlite_url
-from app.services.demo_data import floor_quarter_hour, placement_communes
-from app.services.demo_national import all_departements, build_national
-from app.services.search_model import MODES, STRUCTURES, WINDOWS, SearchQuery
-from app.services.search_radius import rule_for
-from app.services.search_reference import ReferenceData, reference_search
-from app.services.search_service import SearchService
+from app.demo.territory import floor_quarter_hour, placement_communes
+from app.demo.national import all_departements, build_national
+from app.services.search.model import MODES, STRUCTURES, WINDOWS, SearchQuery
+from app.services.search.radius import rule_for
+from app.services.search.reference import ReferenceData, reference_search
+from app.services.search.service import SearchService
 
 QUERIES, HTTP_QUERIES, PORT = 10_000, 1_000, 8797
 

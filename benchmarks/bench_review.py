@@ -2,18 +2,18 @@
 
 The shift of :mod:`benchmarks.bench_stats` (5,000 cases, their hand-overs and
 decisions, ~15,000 journal entries) dressed with a patient, a motive, an
-address, notes and slot searches per case (:mod:`app.services.demo_review`),
+address, notes and slot searches per case (:mod:`app.demo.review`),
 in a console's SQLite cache:
 
-* ``review_5000_cases_load_ms`` — :func:`app.services.shift_review.load_review`
+* ``review_5000_cases_load_ms`` — :func:`app.services.supervision.shift_review.load_review`
   of the whole shift (what the panel does, off the GUI thread, when the period
   changes).  Goal 1,000 ms.
-* ``review_5000_cases_search_ms`` — :func:`app.services.shift_review.apply_filter`
+* ``review_5000_cases_search_ms`` — :func:`app.services.supervision.shift_review.apply_filter`
   for one keystroke of the live search (accent- and case-insensitive words,
   with a priority and a role filter on top), the mean over several queries.
   It runs on the GUI thread after a 250 ms pause in typing, so the goal is
   50 ms (no visible stutter).
-* ``journal_verify_15000_entries_ms`` — :func:`app.services.shift_review.chain_status`
+* ``journal_verify_15000_entries_ms`` — :func:`app.services.supervision.shift_review.chain_status`
   over the cache's whole journal (hash chain walk).  Goal 2,000 ms.
 
 Medians of 5 runs after one warm-up, in milliseconds.
@@ -32,7 +32,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from app.models.db import open_database, sqlite_url  # noqa: E402
-from app.services import demo_review, demo_shift, shift_review  # noqa: E402
+from app.demo import review as demo_review, shift as demo_shift
+from app.services.supervision import shift_review
 
 from benchmarks.bench_stats import CASES, END, NOW, START  # noqa: E402 (the same shift as the wall's benchmark)
 

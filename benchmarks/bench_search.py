@@ -1,8 +1,8 @@
 """Slot search latency and demo territory build time on the Bas-Rhin (67) demo territory.
 
 Builds the 67 territory in a temporary SQLite database (deleted afterwards),
-loads the server's search service (:class:`app.services.search_service.SearchService`:
-the in-memory :class:`~app.services.slot_index.SlotIndex`), then times
+loads the server's search service (:class:`app.services.search.service.SearchService`:
+the in-memory :class:`~app.services.search.slot_index.SlotIndex`), then times
 :meth:`SearchService.search` — what ``GET /api/v1/slots/search`` runs: the
 ranked index search plus the check of the returned slots against the
 database — over about 1,000 queries around random communes of the
@@ -23,11 +23,11 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from app.models.db import open_database, sqlite_url
-from app.services.communes import default_index
-from app.services.demo_data import build_demo_territory, placement_communes
-from app.services.geo import offset_km
-from app.services.search_model import SearchQuery, StalePolicy
-from app.services.search_service import SearchService
+from app.services.reference.communes import default_index
+from app.demo.territory import build_demo_territory, placement_communes
+from app.services.search.geo import offset_km
+from app.services.search.model import SearchQuery, StalePolicy
+from app.services.search.service import SearchService
 
 DEPARTEMENT = "67"
 QUERIES = 1000

@@ -3,7 +3,7 @@
 * ``shift_5000_cases_load_filter_ms`` — a 12-hour shift of 5,000 cases (with
   their hand-overs, decisions and ~12,000 journal entries) in a console's
   SQLite cache; one measure is loading the shift's rows once
-  (:func:`app.services.stats_rows.load_rows`, what the wall does when the
+  (:func:`app.services.supervision.stats_rows.load_rows`, what the wall does when the
   journal grows) then computing the indicators for the whole room, the SNP
   stream and P1 from them (what it does when the supervisor changes a filter).  Median of 7 runs after 2 warm-ups,
   in milliseconds; the goal 200 ms keeps the wall's refresh invisible.
@@ -23,8 +23,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from app.models.db import open_database, sqlite_url  # noqa: E402
-from app.services import demo_shift, stats  # noqa: E402
-from app.services.stats_rows import load_rows  # noqa: E402
+from app.demo import shift as demo_shift
+from app.services.supervision import stats
+from app.services.supervision.stats_rows import load_rows  # noqa: E402
 
 CASES = 5000
 START = datetime(2024, 1, 18, 7, 0, tzinfo=timezone.utc)

@@ -30,8 +30,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from app.server.run import EmbeddedServer  # noqa: E402
-from app.services.api_client import ApiClient  # noqa: E402
-from app.services.sync import SyncService  # noqa: E402
+from app.services.sync.api_client import ApiClient  # noqa: E402
+from app.services.sync.worker import SyncService  # noqa: E402
 from tests.helpers.databases import database_url, postgres_unavailable  # noqa: E402
 from tests.sync.conftest import PASSWORD, add_users, make_case, make_orientation, open_store  # noqa: E402
 

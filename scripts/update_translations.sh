@@ -13,7 +13,7 @@ QM=resources/i18n/sas_en.qm
 mkdir -p resources/i18n
 # No source locations in the .ts: it only changes when the strings do.
 "$BIN/pyside6-lupdate" -locations none -no-obsolete -source-language fr_FR -target-language en_GB \
-    app/ui/*.py -ts "$TS"
+    $(find app/ui -name '*.py' | sort) -ts "$TS"
 "$BIN/pyside6-lrelease" -silent "$TS" -qm "$QM"
 untranslated=$(grep -c 'type="unfinished"' "$TS" || true)
 echo "$TS: $(grep -c '<source>' "$TS") strings, $untranslated untranslated; $QM compiled."

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.services import permissions
+from app.services.security import permissions
 
 ROLES = ["ARM", "OSNP", "MRL", "MRU", "SUPERVISEUR", "ADMIN"]
 README = Path(__file__).resolve().parent.parent / "README.md"

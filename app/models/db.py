@@ -13,7 +13,7 @@ driver the URL names, ``postgresql+psycopg://`` is accepted as is).
 dialect before any other statement of each connection, temporary tables and
 indices stay in memory (``temp_store=MEMORY``), and the WAL file is encrypted
 too.  The console's offline cache is opened this way
-(:mod:`app.services.cache_crypto`); a wrong key fails at the first pragma.
+(:mod:`app.services.sync.cache_crypto`); a wrong key fails at the first pragma.
 
 SQLite runs with ``synchronous=FULL``: a commit is on disk before the server
 answers, which survives a power loss, not only a process crash.  The cost

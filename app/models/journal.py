@@ -82,7 +82,7 @@ class AuditEvent(Base):
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     username: Mapped[str] = mapped_column(String(64))
     role: Mapped[str] = mapped_column(String(16))
-    #: Route name of :mod:`app.services.permissions` (``cases.get``...) or ``auth.login``.
+    #: Route name of :mod:`app.services.security.permissions` (``cases.get``...) or ``auth.login``.
     action: Mapped[str] = mapped_column(String(32))
     object_uuid: Mapped[str] = mapped_column(String(64), default="", index=True)
     outcome: Mapped[str] = mapped_column(String(32), default="")

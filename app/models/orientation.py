@@ -4,7 +4,7 @@ Decision fields are the Hub RS-EDA ``decision`` codes (domain.md A.5):
 ``decision_type`` (CONSEIL, PMT, INTER, ORIENT, PASPLUS), ``resource_type``
 (LIBERAL.MG, SMUR.ADULT...), ``orientation_type`` (CABINET, DOMICILE,
 URGENCES...).  ``decision_key`` is the console's own name for the decision the
-user chose (see :mod:`app.services.decisions`).
+user chose (see :mod:`app.services.regulation.decisions`).
 """
 
 from __future__ import annotations

@@ -42,12 +42,14 @@ from fastapi import FastAPI
 
 from app import __version__
 from app.models.db import open_database
-from app.server import errors, routes_auth, routes_case_events, routes_records, routes_slots, routes_stats, routes_sync
-from app.server import routes_desk, routes_hub
-from app.server import hub_inbox, routes_hub_send
-from app.server.hub_broker import HubConfig
-from app.server import routes_journal
-from app.server import routes_appointments
+from app.server import errors
+from app.server.routes import auth as routes_auth, case_events as routes_case_events, records as routes_records, slots as routes_slots, stats as routes_stats, sync as routes_sync
+from app.server.routes import desk as routes_desk, hub as routes_hub
+from app.server.hub import inbox as hub_inbox
+from app.server.routes import hub_send as routes_hub_send
+from app.server.hub.broker import HubConfig
+from app.server.routes import journal as routes_journal
+from app.server.routes import appointments as routes_appointments
 from app.server.deps import ServerState
 from app.server.schemas import HealthOut
 

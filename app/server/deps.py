@@ -2,9 +2,9 @@
 
 :class:`ServerState` lives on ``app.state.sas`` and hands out sessions: a plain
 one for reads, and :meth:`ServerState.write` for anything that writes the
-journal (serialised, see :mod:`app.services.journal`); :func:`record_access`
+journal (serialised, see :mod:`app.services.records.journal`); :func:`record_access`
 writes the audit trail of reads.  :func:`require` turns
-a route name of :mod:`app.services.permissions` into a dependency that
+a route name of :mod:`app.services.security.permissions` into a dependency that
 authenticates the bearer token and checks the role, so each route states its
 permission in its signature.
 """
@@ -24,8 +24,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.models import AuthToken, User, utcnow
 from app.models.journal import AuditEvent
 from app.server.errors import forbidden, unauthorized
-from app.services import journal, permissions
-from app.services.auth import token_hash
+from app.services.records import journal
+from app.services.security import permissions
+from app.services.security.auth import token_hash
 
 log = logging.getLogger(__name__)
 #: "Who did what" log: user, role, route and object uuid — never patient data.

@@ -32,8 +32,10 @@ from sqlalchemy.orm import Session
 from app.models import Case, JournalEntry, Orientation
 from app.server.deps import Principal, audit
 from app.server.errors import ApiError, conflict, invalid
-from app.services import decisions, journal, permissions
-from app.services.documents import (
+from app.services.regulation import decisions
+from app.services.records import journal
+from app.services.security import permissions
+from app.services.records.documents import (
     CaseDoc, OrientationDoc, case_from_doc, case_to_doc, orientation_from_doc, orientation_to_doc, same_content,
 )
 

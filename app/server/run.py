@@ -23,7 +23,7 @@ import httpx
 import uvicorn
 
 from app.server.app import create_app
-from app.server.hub_broker import HubConfig
+from app.server.hub.broker import HubConfig
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ def serve(db_url: str, host: str = "127.0.0.1", port: int = 8765, *, tls_cert: s
           tls_key: str | None = None, hub: HubConfig | None = None) -> None:
     """Run the server in the foreground until interrupted (``sas server``); HTTPS with a certificate and key.
 
-    ``hub``: connect to the Hub Santé broker as that client (:mod:`app.server.hub_broker`).
+    ``hub``: connect to the Hub Santé broker as that client (:mod:`app.server.hub.broker`).
     """
     app = create_app(db_url, hub=hub)
     config = uvicorn.Config(app, host=host, port=port, log_level="info", access_log=True,

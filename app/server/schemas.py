@@ -1,7 +1,7 @@
 """Request and response bodies of the REST API (beside the shared wire documents).
 
-Cases and orientations travel as :class:`app.services.documents.CaseDoc` and
-:class:`~app.services.documents.OrientationDoc`; everything else the API reads
+Cases and orientations travel as :class:`app.services.records.documents.CaseDoc` and
+:class:`~app.services.records.documents.OrientationDoc`; everything else the API reads
 or writes is declared here, so ``/openapi.json`` describes every answer.
 """
 
@@ -13,7 +13,7 @@ from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from app.services.documents import text_problem
+from app.services.records.documents import text_problem
 
 
 def _plain(value: str) -> str:

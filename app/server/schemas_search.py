@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from app.server.schemas import EffecteurOut, SearchOut, SlotOut
-from app.services.search_model import GROUP_KEYS, CallCandidate, RankedSlot, SearchAnswer
+from app.services.search.model import GROUP_KEYS, CallCandidate, RankedSlot, SearchAnswer
 
 GroupKey = Literal["medecin_traitant", "sas", "autres", "a_appeler"]
 EMPTY_MESSAGES = {

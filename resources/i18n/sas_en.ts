@@ -85,7 +85,7 @@
     </message>
     <message>
         <source>Rendez-vous non rattachés</source>
-        <extracomment>The window-wide key that opens the dock (listed on the F1 sheet by :mod:`app.ui.shortcuts`).</extracomment>
+        <extracomment>The window-wide key that opens the dock (listed on the F1 sheet by :mod:`app.ui.shell.shortcuts`).</extracomment>
         <translation>Unattached appointments</translation>
     </message>
     <message>

@@ -15,7 +15,7 @@ import pytest
 
 from app import paths
 from app.settings import Settings
-from app.ui.console import Console
+from app.ui.shell.console import Console
 from app.ui.qt import Qt
 
 pytestmark = pytest.mark.e2e

@@ -27,7 +27,7 @@ import uvicorn
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse
 
-from app.services.fhir import codes
+from app.services.interop.fhir import codes
 
 FHIR = "application/fhir+json"
 

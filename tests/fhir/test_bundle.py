@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from app.services.fhir.bundle import BundleError, parse_bundle
+from app.services.interop.fhir.bundle import BundleError, parse_bundle
 from tests.fhir.conftest import LOCAL_EXAMPLES, SHARED_EXAMPLES, example
 
 ALL_BUNDLES = sorted({p.name for folder in (SHARED_EXAMPLES, LOCAL_EXAMPLES) for p in folder.glob("Bundle-*.json")})

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from app.services.fhir.appointment import AppointmentRequest
-from app.services.fhir.client import AgendaClient, Editor, FhirRequestError
+from app.services.interop.fhir.appointment import AppointmentRequest
+from app.services.interop.fhir.client import AgendaClient, Editor, FhirRequestError
 from tests.fhir.fake_editor import FakePractitioner, FakeSlot
 
 T0 = datetime(2026, 12, 2, 8, 0, tzinfo=timezone.utc)
@@ -151,7 +151,7 @@ async def test_a_refused_appointment_raises_a_french_error_naming_the_editor(edi
 
 
 def test_sos_appointment_without_known_doctor_needs_action():
-    from app.services.fhir.appointment import build_appointment
+    from app.services.interop.fhir.appointment import build_appointment
 
     resource = build_appointment(AppointmentRequest("urn:oid:1.1", "u-1", T0, T0 + timedelta(minutes=15),
                                                     status="pending", regulator_id="abc", regulator_is_national=False))

@@ -12,10 +12,10 @@ from sqlalchemy import func, select
 
 from app.models import AuthToken, ConsultationSite, Effecteur, Role, Slot, User
 from app.models.db import open_database, sqlite_url
-from app.services.auth import new_token
-from app.services.fhir.bundle import parse_bundle
-from app.services.fhir.client import AgendaClient, Editor
-from app.services.fhir.importer import import_slots
+from app.services.security.auth import new_token
+from app.services.interop.fhir.bundle import parse_bundle
+from app.services.interop.fhir.client import AgendaClient, Editor
+from app.services.interop.fhir.importer import import_slots
 from tests.fhir.conftest import ROOT, example, example_path
 from tests.fhir.fake_editor import FakePractitioner, FakeSlot
 

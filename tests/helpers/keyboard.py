@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.ui.intake_panel import IntakePanel
+from app.ui.intake.panel import IntakePanel
 from app.ui.qt import QApplication, Qt
 
 CTRL = Qt.KeyboardModifier.ControlModifier

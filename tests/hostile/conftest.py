@@ -19,8 +19,8 @@ from pydantic import StringConstraints, TypeAdapter, ValidationError
 from app.models import AuthToken, Role, User
 from app.models.db import sqlite_url
 from app.server.app import create_app
-from app.services.auth import hash_password, new_token
-from app.services.documents import text_problem
+from app.services.security.auth import hash_password, new_token
+from app.services.records.documents import text_problem
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")

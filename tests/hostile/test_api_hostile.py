@@ -16,8 +16,8 @@ import pytest
 from sqlalchemy import update
 
 from app.models import User
-from app.services import journal
-from app.services.documents import CaseDoc, NoteDoc, OrientationDoc, PatientDoc, SurgeDoc
+from app.services.records import journal
+from app.services.records.documents import CaseDoc, NoteDoc, OrientationDoc, PatientDoc, SurgeDoc
 from tests.hostile.catalogue import HUGE, SHORT, has_lone_surrogate, sample
 from tests.hostile.conftest import (
     PASSWORD, acceptable, case_body, field_names, new_uuid, note, patient, send, stored_form,
@@ -263,7 +263,7 @@ def test_huge_strings_are_stored_or_422_naming_the_field(hclient, hauth, a_case,
 # --- Hub Santé messages -----------------------------------------------------------------------
 
 def _rs_eda(case_id: str, text: str) -> dict:
-    from app.services.hub import envelope, rs_eda
+    from app.services.interop.hub import envelope, rs_eda
 
     doc = CaseDoc.model_validate(case_body(
         case_id=case_id, patients=[patient(last_name="X", first_name="Y")], notes=[note("note")]))
@@ -277,7 +277,7 @@ def _rs_eda(case_id: str, text: str) -> dict:
 
 @pytest.mark.parametrize("hostile", sample(120), ids=repr)
 def test_hub_message_is_ack_or_rs_error_never_500(hclient, hauth, hostile):
-    from app.services.hub import envelope, rs_eda_import, schemas
+    from app.services.interop.hub import envelope, rs_eda_import, schemas
 
     case_id = f"fr.health.samu670.DRFR15670248{next(_hub_numbers):08d}"
     response = send(hclient, "POST", "/api/v1/hub/messages", _rs_eda(case_id, hostile.text), hauth("ARM"))
@@ -302,7 +302,7 @@ _hub_numbers = iter(range(1, 10_000_000))
 @pytest.fixture(scope="module")
 def real_server(tmp_path_factory):
     from app.models.db import open_database, sqlite_url
-    from app.services.auth import hash_password
+    from app.services.security.auth import hash_password
     from tests.e2e.conftest import ServerProcess, free_port
 
     path = tmp_path_factory.mktemp("hostile-real")

@@ -21,10 +21,10 @@ from datetime import datetime, timezone  # noqa: E402
 import pytest  # noqa: E402
 
 from app.models.db import open_database, sqlite_url  # noqa: E402
-from app.services import intake  # noqa: E402
-from app.services.documents import text_problem  # noqa: E402
-from app.services.local_store import LocalStore  # noqa: E402
-from app.ui.journal_view import COL_SUMMARY, JournalModel, JournalView  # noqa: E402
+from app.services.intake import form as intake
+from app.services.records.documents import text_problem  # noqa: E402
+from app.services.sync.local_store import LocalStore  # noqa: E402
+from app.ui.case.journal_view import COL_SUMMARY, JournalModel, JournalView  # noqa: E402
 from app.ui.qt import QLineEdit  # noqa: E402
 from tests.hostile.catalogue import SHORT, has_lone_surrogate, sample  # noqa: E402
 
@@ -50,8 +50,8 @@ def _as_qt_keeps_it(text: str, *, plain: bool) -> str:
 @pytest.fixture
 def panel(qtbot):
     """An intake panel on the shipped communes, shown (as in tests/ui)."""
-    from app.services.communes import default_index
-    from app.ui.intake_panel import IntakePanel
+    from app.services.reference.communes import default_index
+    from app.ui.intake.panel import IntakePanel
 
     widget = IntakePanel(communes=default_index(), home_departement="67")
     qtbot.addWidget(widget)
@@ -138,7 +138,7 @@ def test_journal_view_shows_hostile_text_as_is(qtbot):
 
 
 def test_search_bar_takes_any_text(qtbot):
-    from app.ui.search_bar import SearchBar
+    from app.ui.search.bar import SearchBar
 
     bar = SearchBar()
     qtbot.addWidget(bar)

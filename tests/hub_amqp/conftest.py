@@ -32,7 +32,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app.services.hub import rs_eda_import
+from app.services.interop.hub import rs_eda_import
 
 from tests.hub_amqp import rabbit
 from tests.hub_amqp.dispatcher import DISPATCH_QUEUE
@@ -103,7 +103,7 @@ def _free_port() -> int:
 def _seed(db_url: str) -> None:
     from app.models import User
     from app.models.db import open_database
-    from app.services.auth import hash_password
+    from app.services.security.auth import hash_password
 
     engine, sessions = open_database(db_url)
     digest = hash_password(PASSWORD)

@@ -23,7 +23,7 @@ import sys
 import aio_pika
 import aio_pika.exceptions
 
-from app.services.hub import ack, envelope
+from app.services.interop.hub import ack, envelope
 
 log = logging.getLogger("tests.hub_amqp.dispatcher")
 

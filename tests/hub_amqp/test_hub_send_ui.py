@@ -6,8 +6,8 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from app.services.documents import CaseDoc  # noqa: E402
-from app.ui.hub_send import RecipientPrompt, neighbour_ids  # noqa: E402
+from app.services.records.documents import CaseDoc  # noqa: E402
+from app.ui.case.hub_send import RecipientPrompt, neighbour_ids  # noqa: E402
 from app.ui.qt import Qt  # noqa: E402
 from tests.hub_amqp.conftest import SAMU_B, case_body, received_case, wait_for  # noqa: E402
 from tests.ui.test_main_window import make_window  # noqa: E402,F401

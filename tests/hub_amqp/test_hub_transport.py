@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import uuid as uuid_mod
 
-from app.services.hub import envelope, rs_eda
+from app.services.interop.hub import envelope, rs_eda
 from tests.hub_amqp import rabbit
 from tests.hub_amqp.conftest import PEER, SAMU_A, SAMU_B, SAMU_C, case_body, received_case, wait_for
 from tests.interop.conftest import base_case

@@ -10,8 +10,8 @@ import pytest
 from app.models import AuthToken, User
 from app.models.db import sqlite_url
 from app.server.app import create_app
-from app.server.hub_broker import HubBroker, HubConfig, mask_url
-from app.services.auth import new_token
+from app.server.hub.broker import HubBroker, HubConfig, mask_url
+from app.services.security.auth import new_token
 from tests.hub_amqp.conftest import case_body
 
 with warnings.catch_warnings():

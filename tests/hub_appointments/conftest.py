@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from app.models import User
-from app.services.hub import envelope, schemas
+from app.services.interop.hub import envelope, schemas
 from tests.interop.conftest import EXAMPLES, load, samples  # noqa: F401 (samples is re-exported)
 from tests.server.conftest import (  # noqa: F401 (fixtures)
     app, auth, case_body, client, db_url, orientation_body, password, password_hash, sessions, token_for, users,

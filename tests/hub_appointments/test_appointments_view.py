@@ -14,9 +14,9 @@ import pytest
 
 from app.models import User
 from app.models.db import open_database, sqlite_url
-from app.services.api_client import ApiClient
-from app.services.auth import hash_password
-from app.ui.appointments_view import AppointmentsView
+from app.services.sync.api_client import ApiClient
+from app.services.security.auth import hash_password
+from app.ui.case.appointments_view import AppointmentsView
 from app.ui.qt import Qt
 from tests.e2e.conftest import ServerProcess, free_port
 from tests.hub_appointments.conftest import appointment, before, sample, wrap
@@ -123,11 +123,11 @@ def test_a_role_without_access_sees_the_refusal(qtbot, qasync_loop, server):
 
 def test_f7_opens_the_dock_in_the_main_window_for_the_desks_that_book(qtbot, qasync_loop, server, tmp_path):
     from app.models.db import open_database, sqlite_url
-    from app.services.desk import Desk, UserInfo
-    from app.services.local_store import LocalStore
+    from app.services.desk.workflow import Desk, UserInfo
+    from app.services.sync.local_store import LocalStore
     from app.settings import Settings
-    from app.ui.main_window import SHORTCUTS, MainWindow
-    from app.ui.map_view import MapView
+    from app.ui.shell.main_window import SHORTCUTS, MainWindow
+    from app.ui.map.view import MapView
 
     engine, factory = open_database(sqlite_url(tmp_path / "desk.db"))
     client = ApiClient(server.url)

@@ -6,8 +6,8 @@ from datetime import datetime, timedelta, timezone
 
 from app.models import Appointment
 from app.models.db import open_database, sqlite_url
-from app.services import stats
-from app.services.local_store import LocalStore
+from app.services.supervision import stats
+from app.services.sync.local_store import LocalStore
 
 T = datetime(2024, 1, 18, 9, 0, tzinfo=timezone.utc)
 CASE = {"uuid": "c-1", "case_id": "fr.health.samu670.DRFR15670240180001", "owner": "fr.health.samu670",

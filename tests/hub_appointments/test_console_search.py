@@ -12,12 +12,12 @@ from datetime import datetime, timedelta, timezone
 import httpx
 
 from app.models.db import open_database, sqlite_url
-from app.services import intake
-from app.services.api_client import ApiClient
-from app.services.desk import Desk, UserInfo
-from app.services.hub import envelope
-from app.services.local_store import LocalStore
-from app.services.sync import SyncService
+from app.services.intake import form as intake
+from app.services.sync.api_client import ApiClient
+from app.services.desk.workflow import Desk, UserInfo
+from app.services.interop.hub import envelope
+from app.services.sync.local_store import LocalStore
+from app.services.sync.worker import SyncService
 from app.settings import Settings
 from tests.hub_appointments.conftest import appointment
 from tests.server.conftest import PASSWORD, add_slot  # noqa: F401 (fixture)

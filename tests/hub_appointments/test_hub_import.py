@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.services.hub import envelope
+from app.services.interop.hub import envelope
 from tests.hub_appointments.conftest import PLATFORM, US, appointment, error_code, sample, samples, wrap
 
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from app.services.hub import envelope
+from app.services.interop.hub import envelope
 from tests.helpers.databases import BACKENDS
 from tests.hub_appointments.conftest import REGULATOR, appointment, before, sample
 

@@ -25,8 +25,8 @@ def load(path: Path) -> dict:
 
 def base_case(case_id: str, owner: str = "fr.health.samu670"):
     """A small valid CaseDoc with Hub ``caseId`` ``case_id`` (what an RS-EDA-MAJ updates)."""
-    from app.services.documents import CaseDoc
-    from app.services.hub.rs_eda_import import case_uuid_for
+    from app.services.records.documents import CaseDoc
+    from app.services.interop.hub.rs_eda_import import case_uuid_for
 
     return CaseDoc(uuid=case_uuid_for(case_id), case_id=case_id, owner=owner,
                    creation="2024-01-18T10:15:00+01:00", reception="2024-01-18T10:14:30+01:00",

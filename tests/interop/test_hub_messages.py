@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from app.services.documents import CaseDoc, OrientationDoc
-from app.services.hub import ack, envelope, rs_eda, rs_eda_import, schemas
+from app.services.records.documents import CaseDoc, OrientationDoc
+from app.services.interop.hub import ack, envelope, rs_eda, rs_eda_import, schemas
 from tests.interop.conftest import SHARED, base_case, load, samples
 
 HUB_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$")
@@ -132,8 +132,8 @@ def test_cli_validates_the_official_samples():
 
 
 def test_changes_export_as_rs_eda_maj_that_the_receiver_reads_as_news_only():
-    from app.services.documents import NoteDoc
-    from app.services.hub import rs_eda_update
+    from app.services.records.documents import NoteDoc
+    from app.services.interop.hub import rs_eda_update
 
     doc, orientations = _case()
     received = rs_eda_import.rs_eda_to_case(rs_eda.case_to_rs_eda(doc, orientations)).case  # the neighbour's copy

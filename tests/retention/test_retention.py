@@ -14,8 +14,8 @@ from app.models import AuthToken, Case, CaseDraft, CaseEvent, CaseNote, JournalE
 from app.models import Patient, Role, User
 from app.models.journal import AuditEvent
 from app.server.app import create_app
-from app.services import journal, retention
-from app.services.auth import new_token
+from app.services.records import journal, retention
+from app.services.security.auth import new_token
 from tests.helpers.databases import BACKENDS, database_url
 from tests.hostile.conftest import case_body, new_uuid, note, patient
 

@@ -2,7 +2,7 @@
 
 ``shift`` is a 12-hour shift of 400 cases (clocks, hand-overs, decisions, the
 hash-chained journal) dressed with patients, motives, addresses, notes and slot
-searches (:mod:`app.services.demo_review`).  ``told_case`` adds one case whose
+searches (:mod:`app.demo.review`).  ``told_case`` adds one case whose
 whole story is known: intake, answer, a note, a hand-over, a routing override,
 an empty then a fruitful slot search, a booked decision, an appointment update
 when the schema has appointments, and a Hub Santé receipt in the audit trail.
@@ -19,7 +19,8 @@ import app.models as models
 from app.models import Case, CaseEvent, CaseNote, Orientation, Patient
 from app.models.db import open_database, sqlite_url
 from app.models.journal import AuditEvent
-from app.services import demo_review, demo_shift, journal
+from app.demo import review as demo_review, shift as demo_shift
+from app.services.records import journal
 
 START = datetime(2024, 1, 18, 7, 0, tzinfo=timezone.utc)
 END = START + timedelta(hours=12)

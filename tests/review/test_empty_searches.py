@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from app.models import CaseEvent
-from app.services import stats
-from app.services.stats_rows import CaseRow, Rows, SearchRow
+from app.services.supervision import stats
+from app.services.supervision.stats_rows import CaseRow, Rows, SearchRow
 from tests.review.conftest import END, NOW, START
 
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import text
 
-from app.services import shift_review as review
+from app.services.supervision import shift_review as review
 from tests.review.conftest import CASES, END, NOW, START
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from app.ui.qt import QMainWindow, Qt
-from app.ui.shift_report import pdf_text
-from app.ui.shift_review import ShiftReviewPanel
-from app.ui.supervisor_wall import attach_wall
+from app.ui.supervisor.shift_report import pdf_text
+from app.ui.supervisor.shift_review import ShiftReviewPanel
+from app.ui.supervisor.wall import attach_wall
 from tests.review.conftest import CASES, END, NOW, START
 
 

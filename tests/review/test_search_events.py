@@ -6,8 +6,9 @@ from datetime import datetime, timedelta, timezone
 
 from app.models import Case
 from app.models.db import open_database, sqlite_url
-from app.services import case_events, stats_rows, timeline
-from app.services.documents import CaseEventDoc, SearchRecordDoc
+from app.services.regulation import case_events
+from app.services.supervision import stats_rows, timeline
+from app.services.records.documents import CaseEventDoc, SearchRecordDoc
 
 T = datetime(2024, 1, 18, 9, 0, tzinfo=timezone.utc)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import inspect
 
 import app.models as models
-from app.services import timeline
-from app.services.shift_review import load_review
+from app.services.supervision import timeline
+from app.services.supervision.shift_review import load_review
 from tests.review.conftest import END, START
 
 
@@ -44,7 +44,7 @@ def test_the_timeline_tells_the_whole_case_in_order(shift, told_case):
 
 
 def test_the_told_case_is_found_by_its_accented_patient_without_accents(shift, told_case):
-    from app.services.shift_review import ReviewFilter, apply_filter
+    from app.services.supervision.shift_review import ReviewFilter, apply_filter
 
     with shift() as session:
         rows = load_review(session, START, END)

@@ -21,9 +21,9 @@ from app import paths
 from app.models import User
 from app.models.db import open_database, sqlite_url
 from app.server.run import EmbeddedServer
-from app.services import cache_crypto
-from app.services.auth import hash_password
-from app.services.documents import CaseDoc, PatientDoc
+from app.services.sync import cache_crypto
+from app.services.security.auth import hash_password
+from app.services.records.documents import CaseDoc, PatientDoc
 
 #: A name no other test writes: found anywhere in the desk's files, it leaked.
 PATIENT_FIRST, PATIENT_LAST = "Zébulon", "Quetzalcoatl"

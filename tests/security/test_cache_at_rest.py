@@ -16,10 +16,10 @@ from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError
 
 from app.models.db import alembic_config, make_engine, open_database, sqlite_url, upgrade
-from app.services import cache_crypto
-from app.services.api_client import ApiClient
-from app.services.local_store import LocalStore
-from app.services.sync import SyncService
+from app.services.sync import cache_crypto
+from app.services.sync.api_client import ApiClient
+from app.services.sync.local_store import LocalStore
+from app.services.sync.worker import SyncService
 from tests.security.conftest import files_holding_the_name, patient_case
 
 

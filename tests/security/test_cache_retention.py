@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import update
 
 from app.models import Case
-from app.services import cache_crypto
-from app.services.api_client import ApiClient
-from app.services.local_store import LocalStore
-from app.services.sync import SyncService
-from app.ui.console import purge_expired
+from app.services.sync import cache_crypto
+from app.services.sync.api_client import ApiClient
+from app.services.sync.local_store import LocalStore
+from app.services.sync.worker import SyncService
+from app.ui.shell.console import purge_expired
 from tests.security.conftest import patient_case
 
 

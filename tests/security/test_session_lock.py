@@ -15,7 +15,7 @@ import weakref
 import pytest
 
 from app.settings import Settings
-from app.ui.console import Console
+from app.ui.shell.console import Console
 from app.ui.qt import QApplication, QLabel, QLineEdit, Qt
 from tests.security.conftest import PATIENT_LAST, patient_case
 

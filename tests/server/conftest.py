@@ -16,7 +16,7 @@ import pytest
 from app.models import AuthToken, ConsultationSite, Effecteur, Role, Slot, User
 from app.models.db import sqlite_url
 from app.server.app import create_app
-from app.services.auth import hash_password, new_token
+from app.services.security.auth import hash_password, new_token
 from tests.helpers.databases import BACKENDS, database_url
 
 with warnings.catch_warnings():

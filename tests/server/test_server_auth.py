@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from app.models import AuthToken, User
-from app.services.auth import TOKEN_TTL_HOURS, token_hash
+from app.services.security.auth import TOKEN_TTL_HOURS, token_hash
 
 LOGIN = "/api/v1/auth/login"
 ME = "/api/v1/auth/me"

@@ -14,10 +14,10 @@ import pytest
 
 from app.models.db import open_database, sqlite_url
 from app.server.run import EmbeddedServer
-from app.services.api_client import ApiClient, SlotTaken
-from app.services.desk import Desk, UserInfo
-from app.services.documents import CaseDoc
-from app.services.local_store import LocalStore
+from app.services.sync.api_client import ApiClient, SlotTaken
+from app.services.desk.workflow import Desk, UserInfo
+from app.services.records.documents import CaseDoc
+from app.services.sync.local_store import LocalStore
 from app.settings import Settings
 from tests.helpers.databases import BACKENDS
 from tests.server.conftest import CENTER

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.services.hub import envelope, rs_eda, rs_eda_import, schemas
+from app.services.interop.hub import envelope, rs_eda, rs_eda_import, schemas
 from tests.interop.conftest import base_case, load, samples
 
 PEER, US = "fr.health.samu440", "fr.health.samu670"

@@ -8,7 +8,7 @@ from sqlalchemy.exc import DBAPIError
 
 from app.cli import main
 from app.models import JournalEntry
-from app.services import journal
+from app.services.records import journal
 from tests.helpers.databases import BACKENDS
 
 pytestmark = pytest.mark.parametrize("db_url", BACKENDS, indirect=True)

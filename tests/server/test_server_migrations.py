@@ -10,7 +10,7 @@ from sqlalchemy import inspect, text
 
 from app.models.db import alembic_config, make_engine, upgrade
 from app.models.db import open_database
-from app.services import journal
+from app.services.records import journal
 from tests.helpers.databases import BACKENDS, database_url
 
 pytestmark = pytest.mark.parametrize("backend", BACKENDS)

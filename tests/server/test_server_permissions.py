@@ -1,4 +1,4 @@
-"""Every route × every role against app/services/permissions.py: 403 exactly where the table says."""
+"""Every route × every role against app/services/security/permissions.py: 403 exactly where the table says."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import uuid
 import pytest
 
 from app.models import Role
-from app.services import permissions
+from app.services.security import permissions
 
 ROLES = [r.value for r in Role]
 

@@ -12,9 +12,9 @@ from sqlalchemy import select, update
 
 from app.models import User, utcnow
 from app.models.journal import AuditEvent
-from app.server.routes_auth import LOCK_AFTER, THROTTLE_AFTER
+from app.server.routes.auth import LOCK_AFTER, THROTTLE_AFTER
 from app.server.run import EmbeddedServer
-from app.services.api_client import ApiClient, Offline
+from app.services.sync.api_client import ApiClient, Offline
 from tests.helpers.databases import BACKENDS
 
 LOGIN = "/api/v1/auth/login"

@@ -14,11 +14,11 @@ import pytest_asyncio
 from app.models import ConsultationSite, Effecteur, Slot, User
 from app.models.db import open_database, sqlite_url
 from app.server.run import EmbeddedServer
-from app.services.api_client import (
+from app.services.sync.api_client import (
     ApiClient, Conflict, Forbidden, NotFound, Offline, ServerError, SlotTaken, Unauthorized, ValidationFailed,
 )
-from app.services.auth import hash_password
-from app.services.documents import CaseDoc, OrientationDoc
+from app.services.security.auth import hash_password
+from app.services.records.documents import CaseDoc, OrientationDoc
 
 USERS = {"mrl": ("MRL", "mrl-demo"), "arm": ("ARM", "arm-demo")}
 NOW = datetime.now(timezone.utc).replace(microsecond=0)

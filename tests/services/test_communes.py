@@ -1,4 +1,4 @@
-"""The shipped communes CSV and the place-field search (app.services.communes)."""
+"""The shipped communes CSV and the place-field search (app.services.reference.communes)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from app.services.communes import Commune, CommuneIndex, default_index, load_communes, normalize
+from app.services.reference.communes import Commune, CommuneIndex, default_index, load_communes, normalize
 
 
 @pytest.fixture(scope="module")

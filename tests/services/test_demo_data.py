@@ -1,4 +1,4 @@
-"""The deterministic demo territory and demo accounts (app.services.demo_data)."""
+"""The deterministic demo territory and demo accounts (app.demo.territory)."""
 
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.models import ConsultationSite, Effecteur, Role, Slot, User
 from app.models.db import open_database, sqlite_url
-from app.services import demo_data
-from app.services.communes import default_index
-from app.services.geo import haversine_km
+from app.demo import territory as demo_data
+from app.services.reference.communes import default_index
+from app.services.search.geo import haversine_km
 
 #: A Tuesday 09:05 in Strasbourg (07:05 UTC, summer time).
 NOW = datetime(2026, 6, 16, 7, 5, 42, tzinfo=timezone.utc)

@@ -8,9 +8,11 @@ from sqlalchemy import func, select
 
 from app.models import Case, JournalEntry
 from app.models.db import open_database, sqlite_url
-from app.services import appointments, demo_data, journal
-from app.services.demo_room import SHIFT_CASES, stage_room
-from app.services.documents import CaseDoc, OrientationDoc
+from app.services.booking import appointments
+from app.demo import territory as demo_data
+from app.services.records import journal
+from app.demo.room import SHIFT_CASES, stage_room
+from app.services.records.documents import CaseDoc, OrientationDoc
 
 NOW = datetime(2026, 12, 1, 14, 30, tzinfo=timezone.utc)
 

@@ -1,4 +1,4 @@
-"""Great-circle distances, search boxes and offsets (app.services.geo)."""
+"""Great-circle distances, search boxes and offsets (app.services.search.geo)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from app.services.geo import (
+from app.services.search.geo import (
     EARTH_RADIUS_KM,
     bounding_box,
     format_distance_fr,

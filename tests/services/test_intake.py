@@ -7,10 +7,10 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from app.services import intake
-from app.services.communes import default_index
-from app.services.documents import CASE_ID, CaseDoc
-from app.services.intake import FieldError, IntakeForm
+from app.services.intake import form as intake
+from app.services.reference.communes import default_index
+from app.services.records.documents import CASE_ID, CaseDoc
+from app.services.intake.form import FieldError, IntakeForm
 
 HUB_CASE_ID = re.compile(r"^([a-zA-Z0-9_-]+\.?){4,10}$")
 NOW = datetime(2024, 1, 18, 9, 30, tzinfo=timezone(timedelta(hours=1)))

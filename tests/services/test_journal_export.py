@@ -8,8 +8,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from app.models.db import open_database, sqlite_url
-from app.services import demo_shift, journal_export
-from app.services.journal_export import JournalFilter
+from app.demo import shift as demo_shift
+from app.services.records import journal_export
+from app.services.records.journal_export import JournalFilter
 
 START = datetime(2024, 1, 18, 7, 0, tzinfo=timezone.utc)
 END = START + timedelta(hours=12)

@@ -10,8 +10,8 @@ from sqlalchemy import event, func, select
 
 from app.models import Case, OutboxItem
 from app.models.db import open_database, sqlite_url
-from app.services.documents import CaseDoc, OrientationDoc, PatientDoc
-from app.services.local_store import LocalStore
+from app.services.records.documents import CaseDoc, OrientationDoc, PatientDoc
+from app.services.sync.local_store import LocalStore
 
 T0 = datetime(2025, 11, 24, 14, 30, tzinfo=timezone.utc)
 

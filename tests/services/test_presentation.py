@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from app.services.presentation import effecteur_markers, format_slot_time, freshness_class
+from app.services.search.presentation import effecteur_markers, format_slot_time, freshness_class
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc)
 

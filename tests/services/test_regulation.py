@@ -7,13 +7,15 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from app.models.db import open_database, sqlite_url
-from app.services import duplicates, intake, nomenclatures, patients, queue, routing
-from app.services.api_client import ApiClient
-from app.services.decisions import may_record
-from app.services.desk import Desk, UserInfo
-from app.services.local_store import LocalStore
-from app.services.patients import PatientForm
-from app.services.regulation import NotAllowed
+from app.services.intake import duplicates, form as intake, patients
+from app.services.reference import nomenclatures
+from app.services.regulation import queue, routing
+from app.services.sync.api_client import ApiClient
+from app.services.regulation.decisions import may_record
+from app.services.desk.workflow import Desk, UserInfo
+from app.services.sync.local_store import LocalStore
+from app.services.intake.patients import PatientForm
+from app.services.desk.regulation import NotAllowed
 from app.settings import Settings
 
 NOW = datetime(2024, 1, 18, 10, 15, tzinfo=timezone.utc)

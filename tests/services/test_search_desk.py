@@ -8,11 +8,11 @@ from datetime import datetime, timezone
 import pytest
 
 from app.models.db import open_database, sqlite_url
-from app.services import intake
-from app.services.desk import Desk, UserInfo
-from app.services.local_store import LocalStore
-from app.services.search_model import ACCEPTED, REFUSED
-from app.services.search_model import SearchFilters
+from app.services.intake import form as intake
+from app.services.desk.workflow import Desk, UserInfo
+from app.services.sync.local_store import LocalStore
+from app.services.search.model import ACCEPTED, REFUSED
+from app.services.search.model import SearchFilters
 from app.settings import Settings
 
 NOW = datetime(2026, 3, 24, 8, 0, tzinfo=timezone.utc)

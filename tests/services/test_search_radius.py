@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from app.services.communes import default_index
-from app.services.search_radius import (
+from app.services.reference.communes import default_index
+from app.services.search.radius import (
     FALLBACK_RADIUS_KM, MAX_RADIUS_KM, all_rules, departement_of_insee, rule_for,
 )
 

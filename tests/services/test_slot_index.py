@@ -10,11 +10,11 @@ from sqlalchemy import select, update
 
 from app.models import Slot
 from app.models.db import open_database, sqlite_url
-from app.services.demo_data import placement_communes
-from app.services.demo_national import build_national
-from app.services.search_model import MODES, PROFESSIONS, STRUCTURES, WINDOWS, SearchQuery, StalePolicy
-from app.services.search_reference import ReferenceData, reference_search
-from app.services.slot_index import SlotIndex
+from app.demo.territory import placement_communes
+from app.demo.national import build_national
+from app.services.search.model import MODES, PROFESSIONS, STRUCTURES, WINDOWS, SearchQuery, StalePolicy
+from app.services.search.reference import ReferenceData, reference_search
+from app.services.search.slot_index import SlotIndex
 
 NOW = datetime(2026, 3, 24, 8, 0, tzinfo=timezone.utc)  # a Tuesday morning
 SAMPLE = ["92", "48"]  # a dense and a rural département, with national densities

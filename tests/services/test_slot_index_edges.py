@@ -17,12 +17,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.models import Slot
 from app.models.db import open_database, sqlite_url
-from app.services.demo_data import build_demo_territory, placement_communes
-from app.services.geo import haversine_km, offset_km
-from app.services.search_model import SearchQuery, StalePolicy
-from app.services.search_reference import ReferenceData, reference_search
-from app.services.search_service import SearchService
-from app.services.slot_index import SlotIndex
+from app.demo.territory import build_demo_territory, placement_communes
+from app.services.search.geo import haversine_km, offset_km
+from app.services.search.model import SearchQuery, StalePolicy
+from app.services.search.reference import ReferenceData, reference_search
+from app.services.search.service import SearchService
+from app.services.search.slot_index import SlotIndex
 
 NOW = datetime(2026, 6, 16, 7, 0, tzinfo=timezone.utc)  # a Tuesday morning
 STRASBOURG = (48.56907, 7.76208)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta, timezone
 
-from app.services import stats
-from app.services.stats_rows import ActivityRow, CaseRow, OrientationRow, Rows
+from app.services.supervision import stats
+from app.services.supervision.stats_rows import ActivityRow, CaseRow, OrientationRow, Rows
 
 T0 = datetime(2024, 1, 18, 8, 0, tzinfo=timezone.utc)
 START, END = T0, T0 + timedelta(hours=12)

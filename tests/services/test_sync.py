@@ -20,11 +20,11 @@ import pytest_asyncio
 from app.models import User
 from app.models.db import open_database, sqlite_url
 from app.server.run import EmbeddedServer
-from app.services.api_client import ApiClient
-from app.services.auth import hash_password
-from app.services.documents import CaseDoc, OrientationDoc
-from app.services.local_store import LocalStore
-from app.services.sync import AUTH_NEEDED, INTERNAL_ERROR, SyncService, SyncStatus
+from app.services.sync.api_client import ApiClient
+from app.services.security.auth import hash_password
+from app.services.records.documents import CaseDoc, OrientationDoc
+from app.services.sync.local_store import LocalStore
+from app.services.sync.worker import AUTH_NEEDED, INTERNAL_ERROR, SyncService, SyncStatus
 
 T0 = datetime(2025, 11, 24, 14, 30, tzinfo=timezone.utc)
 

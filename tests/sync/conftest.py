@@ -19,10 +19,10 @@ from sqlalchemy.orm import sessionmaker
 from app.models import JournalEntry, Orientation, User
 from app.models.db import make_engine, open_database, sqlite_url, upgrade
 from app.server.run import EmbeddedServer
-from app.services import journal
-from app.services.auth import hash_password
-from app.services.documents import CaseDoc, OrientationDoc
-from app.services.local_store import LocalStore
+from app.services.records import journal
+from app.services.security.auth import hash_password
+from app.services.records.documents import CaseDoc, OrientationDoc
+from app.services.sync.local_store import LocalStore
 from tests.helpers.databases import database_url
 
 SOAK = os.environ.get("SAS_SOAK") == "1"

@@ -15,14 +15,14 @@ import random
 from multiprocessing.connection import Connection
 
 from app.models.db import make_engine, sqlite_url
-from app.services.api_client import ApiClient
-from app.services.local_store import LocalStore
-from app.services.sync import SyncService
+from app.services.sync.api_client import ApiClient
+from app.services.sync.local_store import LocalStore
+from app.services.sync.worker import SyncService
 from sqlalchemy.orm import sessionmaker
 
 from tests.sync.conftest import make_orientation
 
-PRELOAD = ["app.models.db", "app.services.local_store", "app.services.sync", "app.services.api_client",
+PRELOAD = ["app.models.db", "app.services.sync.local_store", "app.services.sync.worker", "app.services.sync.api_client",
            "httpx", "sqlalchemy.dialects.sqlite", "tests.sync.console_writer"]
 
 

@@ -6,8 +6,8 @@ import asyncio
 
 import pytest
 
-from app.services.api_client import ApiClient
-from app.services.sync import SyncService
+from app.services.sync.api_client import ApiClient
+from app.services.sync.worker import SyncService
 from tests.helpers.databases import BACKENDS
 from tests.sync.conftest import PASSWORD, make_case, make_orientation, open_store, scaled, server_facts
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.services.api_client import ApiClient
-from app.services.sync import SyncService
+from app.services.sync.api_client import ApiClient
+from app.services.sync.worker import SyncService
 from tests.sync.conftest import PASSWORD, SOAK_BACKENDS, make_case, make_orientation, open_store, scaled, server_facts
 from tests.sync.fault_proxy import FaultProxy
 

@@ -18,8 +18,8 @@ import time
 import pytest
 from sqlalchemy import text
 
-from app.services.api_client import ApiClient
-from app.services.sync import SyncService
+from app.services.sync.api_client import ApiClient
+from app.services.sync.worker import SyncService
 from tests.sync.conftest import PASSWORD, make_case, open_store, scaled, server_facts
 from tests.sync.console_writer import PRELOAD, write_until_killed
 

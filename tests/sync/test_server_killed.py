@@ -25,9 +25,9 @@ from sqlalchemy import func, select, text
 
 from app.models import Case, JournalEntry, Orientation, Patient
 from app.models.db import open_database
-from app.services.api_client import ApiClient
-from app.services.documents import PatientDoc
-from app.services.sync import SyncService
+from app.services.sync.api_client import ApiClient
+from app.services.records.documents import PatientDoc
+from app.services.sync.worker import SyncService
 from tests.sync.conftest import PASSWORD, SOAK_BACKENDS, make_case, make_orientation, open_store, scaled, server_facts
 
 KILLS = scaled(3, 20)

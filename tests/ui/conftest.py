@@ -18,8 +18,8 @@ import app.ui.qt  # noqa: E402,F401  (import side effect: Qt/WebEngine loaded be
 
 import pytest  # noqa: E402
 
-from app.services.communes import default_index  # noqa: E402
-from app.ui.intake_panel import IntakePanel  # noqa: E402
+from app.services.reference.communes import default_index  # noqa: E402
+from app.ui.intake.panel import IntakePanel  # noqa: E402
 from app.ui.qt import QApplication, QEvent  # noqa: E402
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.services.search_model import ACCEPTED, NO_ANSWER, REFUSED, note_text
-from app.ui.call_outcome import CallOutcomeDialog
+from app.services.search.model import ACCEPTED, NO_ANSWER, REFUSED, note_text
+from app.ui.search.call_outcome import CallOutcomeDialog
 from app.ui.qt import QLabel, Qt
 
 EFFECTEUR = {"id": "X", "name": "<b>Dr Hack</b>", "phone": "+33388112233"}

@@ -8,7 +8,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
 
-from app.services.intake import FieldError, IntakeForm  # noqa: E402
+from app.services.intake.form import FieldError, IntakeForm  # noqa: E402
 from tests.helpers.keyboard import CTRL, Keyboard, type_standard_call  # noqa: E402,F401
 from app.ui.qt import QApplication, QEvent, QKeyEvent, QLabel, QLineEdit, Qt  # noqa: E402
 

@@ -10,7 +10,7 @@ from datetime import datetime, timezone  # noqa: E402
 
 import pytest  # noqa: E402
 
-from app.ui.journal_view import (  # noqa: E402
+from app.ui.case.journal_view import (  # noqa: E402
     COL_AUTHOR, COL_KIND, COL_STATE, COL_SUMMARY, COL_TIME, JournalModel, JournalView,
 )
 from app.ui.qt import QColor, Qt  # noqa: E402

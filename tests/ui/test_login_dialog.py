@@ -8,7 +8,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
 
-from app.ui.login_dialog import LoginDialog  # noqa: E402
+from app.ui.shell.login_dialog import LoginDialog  # noqa: E402
 from app.ui.qt import QApplication, QLabel, Qt  # noqa: E402
 
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 import pytest
 
 from app.models.db import open_database, sqlite_url
-from app.services.api_client import ApiClient
-from app.services.desk import Desk, UserInfo
-from app.services.local_store import LocalStore
+from app.services.sync.api_client import ApiClient
+from app.services.desk.workflow import Desk, UserInfo
+from app.services.sync.local_store import LocalStore
 from app.settings import Settings
-from app.ui.demo_call import fill_demo_call
-from app.ui.main_window import MainWindow
-from app.ui.map_view import MapView
+from app.demo.call import fill_demo_call
+from app.ui.shell.main_window import MainWindow
+from app.ui.map.view import MapView
 from app.ui.qt import Qt
 
 UNREACHABLE = "http://127.0.0.1:9"  # the discard port: nothing listens there

@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from app.ui.map_view import MapView
+from app.ui.map.view import MapView
 from app.ui.qt import QtCore, QtGui, QtWebEngineCore, Qt
 
 HOSTILE_NAME = '<img src=x onerror="window.__pwned=1">'

@@ -8,10 +8,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from datetime import datetime, timedelta, timezone  # noqa: E402
 
-from app.services import queue  # noqa: E402
+from app.services.regulation import queue
 from app.ui.qt import QLabel, QMessageBox, Qt  # noqa: E402
-from app.ui.queue_view import QueueView  # noqa: E402
-from app.ui.regulation_actions import Prompt  # noqa: E402
+from app.ui.case.queue_view import QueueView  # noqa: E402
+from app.ui.case.regulation_actions import Prompt  # noqa: E402
 from tests.helpers.keyboard import CTRL, Keyboard, type_standard_call  # noqa: E402
 from tests.ui.test_main_window import make_window  # noqa: E402,F401
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from app.services.search_model import SearchFilters
+from app.services.search.model import SearchFilters
 from app.ui.qt import Qt
-from app.ui.search_bar import SearchBar
+from app.ui.search.bar import SearchBar
 
 
 def test_filters_by_keyboard_only(qtbot):

@@ -9,7 +9,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest  # noqa: E402
 
 from app.ui.qt import QApplication, Qt  # noqa: E402
-from app.ui.slot_table import EFFECTEUR_ID_ROLE, SlotTable, SlotTableModel, format_distance  # noqa: E402
+from app.ui.search.slot_table import EFFECTEUR_ID_ROLE, SlotTable, SlotTableModel, format_distance  # noqa: E402
 
 
 def result(slot_id: int, eff_id: str, start: str, *, kind="MG", mode="AMB", km=2.43, name=None) -> dict:

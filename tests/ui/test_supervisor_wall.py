@@ -8,9 +8,10 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from app.models.db import open_database, sqlite_url
-from app.services import demo_shift, stats
+from app.demo import shift as demo_shift
+from app.services.supervision import stats
 from app.ui.qt import QMainWindow, Qt
-from app.ui.supervisor_wall import TILES, SupervisorWall, attach_wall
+from app.ui.supervisor.wall import TILES, SupervisorWall, attach_wall
 
 START = datetime(2024, 1, 18, 7, 0, tzinfo=timezone.utc)
 END = START + timedelta(hours=12)

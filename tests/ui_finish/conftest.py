@@ -35,12 +35,12 @@ def data_dir(tmp_path):
 def make_window(qtbot, qasync_loop, data_dir):
     """``make(role, settings=None)`` → a shown main window on a real local store, the server out of reach."""
     from app.models.db import open_database, sqlite_url
-    from app.services.api_client import ApiClient
-    from app.services.desk import Desk, UserInfo
-    from app.services.local_store import LocalStore
+    from app.services.sync.api_client import ApiClient
+    from app.services.desk.workflow import Desk, UserInfo
+    from app.services.sync.local_store import LocalStore
     from app.settings import Settings
-    from app.ui.main_window import MainWindow
-    from app.ui.map_view import MapView
+    from app.ui.shell.main_window import MainWindow
+    from app.ui.map.view import MapView
 
     engines = []
 

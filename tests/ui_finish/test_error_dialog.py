@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from app.ui.error_dialog import ErrorDialog, ErrorReporter
+from app.ui.shell.error_dialog import ErrorDialog, ErrorReporter
 from app import logs
 from app.ui.qt import QApplication, QPushButton, Qt, QTimer, Slot
 

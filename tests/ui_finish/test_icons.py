@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app import paths
-from app.ui import icons
+from app.ui.shell import icons
 from app.ui.qt import QPushButton
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.ui.layouts import layouts_path
+from app.ui.shell.layouts import layouts_path
 from app.ui.qt import QDockWidget, QSplitter, Qt
 
 
@@ -58,7 +58,7 @@ def test_the_map_and_slot_list_split_is_kept_per_role(qtbot, make_window):
 
 
 def test_a_window_closed_while_locked_keeps_the_layout_the_user_had(qtbot, make_window):
-    from app.ui.session_lock import SessionLock
+    from app.ui.shell.session_lock import SessionLock
 
     mru = make_window("MRU")
     _dock(mru, "queueDock").hide()  # the user's choice: no queue; the journal stays

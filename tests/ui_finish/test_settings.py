@@ -9,8 +9,8 @@ import pytest
 
 from app import settings as settings_mod
 from app.settings import SETTINGS_VERSION, Settings
-from app.ui import theme
-from app.ui.settings_dialog import SettingsDialog, validate
+from app.ui.shell import theme
+from app.ui.shell.settings_dialog import SettingsDialog, validate
 
 
 def test_a_version_1_file_upgrades_and_keeps_its_values(data_dir):

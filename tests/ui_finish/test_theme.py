@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.ui import theme
+from app.ui.shell import theme
 from app.ui.qt import QApplication, QtGui
 
 #: (text colour, background colour) pairs a user reads; each must reach 7:1 (WCAG AAA).

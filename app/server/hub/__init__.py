@@ -1,0 +1,1 @@
+"""The server's Hub Santé connection: the AMQP broker client, its inbox and what messages store."""

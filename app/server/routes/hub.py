@@ -1,0 +1,123 @@
+"""Hub Santé interoperability routes (issue 6): receive an EDXL-DE envelope, export a case as RS-EDA.
+
+* ``POST /api/v1/hub/messages`` — one EDXL-DE envelope (JSON).  Valid and stored →
+  **200** with the Ack envelope (RC-REF, step ``INTEGRE``); refused → **400** with an
+  Error envelope carrying the RS-ERROR: 102 not JSON, 300 not schema-valid (the
+  schema errors in ``errorCause``), 200 distributionID not prefixed by the sender,
+  101 a message type this console does not take, 701 case already known (or appointment
+  created twice), 702 update of an unknown case, 704 unusable data.  Nothing is stored
+  when refused (one transaction).  Storage: :mod:`app.server.hub.records`; RS-SAS-RDV
+  appointments (``appointment``): :mod:`app.server.hub.appointments`.
+* ``GET /api/v1/cases/{uuid}/hub/rs-eda`` — the case and its decisions as an RS-EDA
+  envelope, validated before it is sent; the read is audited like any case read.
+
+The answer's sender is the recipient the message was addressed to (our CRRA).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
+from starlette.concurrency import run_in_threadpool
+
+from app.server.hub import appointments as hub_appointments, records as hub_records
+from app.server.deps import Principal, ServerState, audit, get_state, record_access, require
+from app.server.errors import ERROR_RESPONSES, ErrorOut, not_found
+from app.server.routes.records import UuidPath
+from app.services.security import permissions
+from app.services.interop.hub import ack, envelope, rs_eda, schemas
+
+log = logging.getLogger(__name__)
+router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
+
+
+class HubEnvelopeOut(BaseModel):
+    """An EDXL-DE envelope (documentation only: the official schema is the reference)."""
+
+    model_config = ConfigDict(extra="allow")
+    distributionID: str
+    senderID: str
+    dateTimeSent: str
+    dateTimeExpires: str
+    distributionStatus: str
+    distributionKind: str
+    descriptor: dict
+    content: list[dict]
+
+
+#: Use cases this console stores.
+HANDLED = ("createCaseHealth", "createCaseHealthUpdate", "appointment")
+
+
+def _refuse(code: int, cause: str, document, principal: Principal) -> JSONResponse:
+    distribution_id, sender, recipient = envelope.header_fields(document)
+    audit(principal, permissions.HUB_MESSAGES_POST, distribution_id[:64] or "-", f"refused {code}")
+    body = ack.error_envelope(code, cause, sender=recipient or None, recipient=sender or None,
+                              referenced_distribution_id=distribution_id or "inconnu", source=document)
+    return JSONResponse(status_code=400, content=body)
+
+
+def process_envelope(state: ServerState, document, principal: Principal) -> JSONResponse:
+    """Validate, store (one committed transaction) and answer one envelope: Ack (200) or Error (400).
+
+    Shared by this route and the AMQP inbox (:mod:`app.server.hub.inbox`).
+    """
+    errors = schemas.validate_envelope(document)
+    if errors:
+        return _refuse(ack.INVALID_MESSAGE, ack.describe_errors(errors), document, principal)
+    received = envelope.read_envelope(document)
+    if not envelope.distribution_id_matches_sender(received):
+        return _refuse(ack.SENDER_INCONSISTENCY, "Le distributionID doit commencer par « <senderID>_ »",
+                       document, principal)
+    if received.root_key not in HANDLED or received.kind not in ("Report", "Update"):
+        return _refuse(101, f"Message {received.root_key} ({received.kind}) non pris en charge par la console",
+                       document, principal)
+    try:
+        with state.write() as session:
+            if received.root_key == "createCaseHealth":
+                hub_records.create_case(session, received.payload, principal)
+            elif received.root_key == "appointment":
+                hub_appointments.store_appointment(session, received.payload, principal)
+            else:
+                hub_records.update_case(session, received.payload, principal, received.distribution_id)
+    except ack.HubMessageError as exc:
+        return _refuse(exc.code, exc.cause, document, principal)
+    body = ack.ack_envelope(received.distribution_id, sender=received.recipient, recipient=received.sender_id)
+    return JSONResponse(status_code=200, content=body)
+
+
+@router.post("/hub/messages", tags=["hub santé"], summary="Recevoir un message Hub Santé (enveloppe EDXL-DE)",
+             response_model=HubEnvelopeOut,
+             responses={200: {"description": "Enveloppe d'acquittement (RC-REF)"},
+                        400: {"model": HubEnvelopeOut, "description": "Enveloppe d'erreur (RS-ERROR, codes officiels)"}})
+async def post_hub_message(
+    request: Request,
+    principal: Principal = Depends(require(permissions.HUB_MESSAGES_POST)),
+    state: ServerState = Depends(get_state),
+) -> JSONResponse:
+    """Validate, store and acknowledge one envelope; refuse it with an RS-ERROR otherwise."""
+    raw = await request.body()
+    try:
+        document = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        return _refuse(ack.UNRECOGNIZED_MESSAGE_FORMAT, "Corps de requête : JSON attendu", None, principal)
+    return await run_in_threadpool(process_envelope, state, document, principal)
+
+
+@router.get("/cases/{uuid}/hub/rs-eda", tags=["hub santé"], summary="Exporter un dossier en RS-EDA (EDXL-DE)",
+            response_model=HubEnvelopeOut, responses={404: {"model": ErrorOut, "description": "Dossier inconnu"}})
+def get_case_rs_eda(
+    uuid: UuidPath,
+    principal: Principal = Depends(require(permissions.HUB_RS_EDA_GET)),
+    state: ServerState = Depends(get_state),
+) -> JSONResponse:
+    with state.read() as session:
+        found = hub_records.case_with_orientations(session, uuid)
+    record_access(state, principal, permissions.HUB_RS_EDA_GET, uuid, "exported" if found else "not found")
+    if found is None:
+        raise not_found("Dossier inconnu")
+    return JSONResponse(content=rs_eda.case_envelope(*found))

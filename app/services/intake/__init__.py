@@ -1,0 +1,1 @@
+"""Call intake: the form's rules, phone numbers, patients, duplicate calls."""

@@ -1,0 +1,1 @@
+"""The world outside: Hub Santé messages (hub) and the SAS FHIR agenda editors (fhir)."""

@@ -1,0 +1,76 @@
+"""``FrAppointmentSAS`` resources (domain.md B.4): what the client creates and updates.
+
+The appointment names its editor-side identifier (system + UUID), the effecteur
+(IDNPS participant, or ``needs-action`` without actor for an SOS association whose
+doctor is not known yet) and the regulator in the ``FrAppointmentOperator``
+extension (IDNPS, or INTRN under the SAS OID for a regulator without national id).
+Times carry an explicit Europe/Paris offset.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from app.services.interop.fhir import codes
+
+PARIS = ZoneInfo("Europe/Paris")
+STATUSES = ("booked", "fulfilled", "noshow", "cancelled", "pending")
+
+
+@dataclass(frozen=True)
+class AppointmentRequest:
+    """What the platform knows when it books: ``identifier_value`` is the appointment's UUID."""
+
+    identifier_system: str
+    identifier_value: str
+    start: datetime
+    end: datetime
+    status: str = "booked"
+    practitioner_id: str | None = None
+    regulator_id: str | None = None
+    regulator_is_national: bool = True
+    created: datetime | None = None
+
+
+def _instant(value: datetime) -> str:
+    if value.tzinfo is None:
+        raise ValueError("heure sans fuseau horaire")
+    return value.astimezone(PARIS).isoformat(timespec="seconds")
+
+
+def _idnps(value: str) -> dict:
+    return {"type": {"coding": [{"system": codes.SYSTEM_ID_TYPE, "code": "IDNPS"}]},
+            "system": codes.OID_IDNPS, "value": value}
+
+
+def build_appointment(request: AppointmentRequest) -> dict:
+    """The Appointment resource for ``request``; raises ValueError (French) naming the bad field."""
+    if request.status not in STATUSES:
+        raise ValueError(f"status : « {request.status} » n'est pas un statut de rendez-vous SAS")
+    if request.end <= request.start:
+        raise ValueError("end : la fin doit être après le début")
+    if not request.identifier_value:
+        raise ValueError("identifier : identifiant du rendez-vous obligatoire")
+    resource: dict = {
+        "resourceType": "Appointment",
+        "meta": {"profile": ["http://sas.fr/fhir/StructureDefinition/FrAppointmentSAS"]},
+        "identifier": [{"system": request.identifier_system, "value": request.identifier_value}],
+        "status": request.status,
+        "start": _instant(request.start),
+        "end": _instant(request.end),
+    }
+    if request.created is not None:
+        resource["created"] = _instant(request.created)
+    if request.regulator_id:
+        identifier = (_idnps(request.regulator_id) if request.regulator_is_national else {
+            "type": {"coding": [{"system": codes.SYSTEM_ID_TYPE, "code": "INTRN"}]},
+            "system": codes.OID_SAS, "value": request.regulator_id})
+        resource["extension"] = [{"url": codes.EXT_APPOINTMENT_OPERATOR, "valueReference": {"identifier": identifier}}]
+    if request.practitioner_id:
+        prefixed = codes.practitioner_id(request.practitioner_id)[0]
+        resource["participant"] = [{"actor": {"identifier": _idnps(prefixed)}, "status": "accepted"}]
+    else:
+        resource["participant"] = [{"status": "needs-action"}]
+    return resource

@@ -1,0 +1,308 @@
+"""The FHIR client of the agenda editors (domain.md B.2, B.4), over ``httpx.AsyncClient``.
+
+* :meth:`AgendaClient.search_slots` — ``GET [base]/Slot`` with ``start=ge``/``start=le``,
+  ``status=free``, the guide's ``_include`` parameters (plus the CPTS ones for an editor
+  that serves CPTS) and the practitioners' IDNPS identifiers **25 per request**; all
+  batches of all editors run at once; ``next`` links are followed (on the editor's own
+  server only).
+* :meth:`AgendaClient.search_sos` — the Schedule-primary SOS Médecins search by SIRET.
+* Each editor has :data:`~app.services.interop.fhir.codes.EDITOR_TIME_LIMIT_S` (7 s, configurable)
+  for all its requests; what is not back by then is dropped and the answer is *partial*:
+  :attr:`SearchResult.message` names, in French, each editor that timed out or failed.
+* :meth:`AgendaClient.create_appointment` (``POST [base]/Appointment``, 201 + ``Location``)
+  and :meth:`AgendaClient.update_appointment` (conditional ``PUT [base]/Appointment?identifier=``).
+
+mTLS with IGC-Santé certificates (domain.md B.6) is the editor's ``cert``/``verify``.
+URLs are never logged (they carry practitioners' identifiers).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from app.services.reference.communes import default_index
+from app.services.interop.fhir import codes
+from app.services.interop.fhir.appointment import PARIS, AppointmentRequest, build_appointment
+from app.services.interop.fhir.bundle import outcome_text, parse_bundle
+from app.services.interop.fhir.model import AgendaSlot, ParsedBundle
+
+log = logging.getLogger(__name__)
+FHIR_JSON = "application/fhir+json"
+#: SOS Médecins: the guide's functional page says 10 SIRET per call (its table says 25).
+SOS_BATCH_SIZE = 10
+
+
+@dataclass(frozen=True)
+class Editor:
+    """One agenda editor's FHIR server; ``cpts`` when it also serves CPTS slots."""
+
+    name: str
+    base_url: str
+    cpts: bool = False
+    cert: tuple[str, str] | None = None
+    verify: bool | str = True
+
+
+@dataclass(frozen=True)
+class EditorFailure:
+    """Why an editor's slots are missing or incomplete (``reason`` in French)."""
+
+    editor: str
+    reason: str
+    timed_out: bool = False
+
+
+@dataclass
+class SearchResult:
+    """Slots of every editor that answered; ``failures`` make it partial."""
+
+    slots: list[AgendaSlot] = field(default_factory=list)
+    failures: list[EditorFailure] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    requests: int = 0
+
+    @property
+    def partial(self) -> bool:
+        return bool(self.failures)
+
+    @property
+    def message(self) -> str | None:
+        """``Résultats partiels : …`` naming each failed editor, or None when all answered."""
+        if not self.failures:
+            return None
+        return "Résultats partiels : " + " ; ".join(f"éditeur « {f.editor} » : {f.reason}" for f in self.failures) + "."
+
+
+@dataclass(frozen=True)
+class AppointmentAnswer:
+    """The editor's answer to a create or update: ``location`` from the ``Location`` header."""
+
+    status_code: int
+    location: str | None
+    resource: dict | None
+
+    @property
+    def created(self) -> bool:
+        return self.status_code == 201
+
+
+class FhirRequestError(Exception):
+    """An editor refused or could not answer (French message; ``status_code`` when HTTP)."""
+
+    def __init__(self, message: str, status_code: int | None = None) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+
+
+def _instant(value: datetime) -> str:
+    if value.tzinfo is None:
+        raise ValueError("heure sans fuseau horaire")
+    return value.astimezone(PARIS).isoformat(timespec="seconds")
+
+
+def batches(values: list[str], size: int) -> list[list[str]]:
+    """``values`` without duplicates, in order, cut into lists of at most ``size``."""
+    unique = list(dict.fromkeys(values))
+    return [unique[i:i + size] for i in range(0, len(unique), size)]
+
+
+def _answer_error(response: httpx.Response) -> FhirRequestError:
+    detail = ""
+    try:
+        body = response.json()
+        if isinstance(body, dict) and body.get("resourceType") == "OperationOutcome":
+            detail = f" ({outcome_text(body)})"
+    except ValueError:
+        pass
+    return FhirRequestError(f"erreur HTTP {response.status_code}{detail}", response.status_code)
+
+
+class AgendaClient:
+    """One client for many editors; use as ``async with AgendaClient(...) as client``."""
+
+    def __init__(self, *, time_limit: float = codes.EDITOR_TIME_LIMIT_S,
+                 batch_size: int = codes.MAX_IDENTIFIERS_PER_REQUEST, sos_batch_size: int = SOS_BATCH_SIZE,
+                 max_pages: int = 50, transport: httpx.AsyncBaseTransport | None = None) -> None:
+        if not 1 <= batch_size <= codes.MAX_IDENTIFIERS_PER_REQUEST:
+            raise ValueError("batch_size : entre 1 et 25 identifiants par requête")
+        self.time_limit, self.batch_size, self.sos_batch_size = time_limit, batch_size, sos_batch_size
+        self.max_pages, self._transport = max_pages, transport
+        self._clients: dict[str, httpx.AsyncClient] = {}
+
+    async def __aenter__(self) -> AgendaClient:
+        await asyncio.to_thread(default_index)  # the communes, read once, before any editor's clock runs
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        clients, self._clients = list(self._clients.values()), {}
+        for client in clients:
+            await client.aclose()
+
+    def _client(self, editor: Editor) -> httpx.AsyncClient:
+        if editor.name not in self._clients:
+            self._clients[editor.name] = httpx.AsyncClient(
+                base_url=editor.base_url.rstrip("/") + "/", cert=editor.cert, verify=editor.verify,
+                transport=self._transport, timeout=httpx.Timeout(self.time_limit), follow_redirects=False,
+                headers={"Accept": FHIR_JSON},
+            )
+        return self._clients[editor.name]
+
+    # --- slot searches ------------------------------------------------------------------------
+    async def search_slots(self, editors: list[Editor], identifiers: list[str], start: datetime,
+                           end: datetime) -> SearchResult:
+        """Free slots of these practitioners (RPPS, or prefixed IDNPS) between ``start`` and ``end``."""
+        prefixed = [codes.practitioner_id(i)[0] for i in identifiers]
+        window = [("start", f"ge{_instant(start)}"), ("start", f"le{_instant(end)}"), ("status", "free")]
+
+        def params(editor: Editor, batch: list[str]) -> list[tuple[str, str]]:
+            found = [("_include", "Slot:schedule"), ("_include:iterate", "Schedule:actor"), *window,
+                     ("schedule.actor:Practitioner.identifier", ",".join(f"{codes.OID_IDNPS}|{i}" for i in batch))]
+            if editor.cpts:
+                found += [("_include", "Slot:service-type-reference"),
+                          ("_include:iterate", "HealthcareService:organization")]
+            return found
+
+        return await self._search(editors, "Slot", batches(prefixed, self.batch_size), params)
+
+    async def search_sos(self, editors: list[Editor], sirets: list[str], start: datetime,
+                         end: datetime) -> SearchResult:
+        """Free slots of the fixed sites of these SOS Médecins associations (prefixed SIRET, ``3…``)."""
+        ids = [s if len(s) == 15 else "3" + s for s in (x.strip() for x in sirets)]
+
+        def params(_editor: Editor, batch: list[str]) -> list[tuple[str, str]]:
+            return [("_revinclude", "Slot:schedule"), ("_include", "Schedule:actor:Location"),
+                    ("_include:iterate", "Location:organization"),
+                    ("_has:Slot:schedule:start", f"ge{_instant(start)}"),
+                    ("_has:Slot:schedule:start", f"le{_instant(end)}"), ("_has:Slot:schedule:status", "free"),
+                    ("actor:Location.organization.identifier", ",".join(f"{codes.OID_IDNST}|{i}" for i in batch))]
+
+        return await self._search(editors, "Schedule", batches(ids, self.sos_batch_size), params)
+
+    async def _search(self, editors: list[Editor], path: str, id_batches: list[list[str]], params) -> SearchResult:
+        result = SearchResult()
+        if not id_batches:
+            return result
+        answers = await asyncio.gather(*(self._editor_search(e, path, [params(e, b) for b in id_batches])
+                                         for e in editors))
+        seen: set[tuple] = set()
+        for pages, failure, requests in answers:
+            result.requests += requests
+            if failure is not None:
+                result.failures.append(failure)
+            for page in pages:
+                result.warnings.extend(page.warnings)
+                for slot in page.slots:
+                    key = (slot.editor, slot.effecteur and slot.effecteur.national_id, slot.place and slot.place.key,
+                           slot.start)
+                    if key not in seen:
+                        seen.add(key)
+                        result.slots.append(slot)
+        return result
+
+    async def _editor_search(self, editor: Editor, path: str,
+                             requests: list[list[tuple[str, str]]]) -> tuple[list[ParsedBundle], EditorFailure | None,
+                                                                             int]:
+        counter = [0]
+        tasks = [asyncio.create_task(self._pages(editor, path, p, counter)) for p in requests]
+        done, pending = await asyncio.wait(tasks, timeout=self.time_limit)
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+        pages: list[ParsedBundle] = []
+        reasons: list[str] = []
+        for task in tasks:
+            if task in pending:
+                continue
+            exc = task.exception()
+            if exc is None:
+                pages.extend(task.result())
+            elif isinstance(exc, FhirRequestError):
+                reasons.append(str(exc))
+            else:
+                raise exc
+        failure = None
+        if pending:
+            failure = EditorFailure(editor.name, f"pas de réponse complète dans les {self.time_limit:g} s", True)
+        elif reasons:
+            failure = EditorFailure(editor.name, ", ".join(dict.fromkeys(reasons)))
+        if failure is not None:
+            log.warning("agenda editor %s: %s", editor.name, failure.reason)
+        return pages, failure, counter[0]
+
+    async def _pages(self, editor: Editor, path: str, params: list[tuple[str, str]],
+                     counter: list[int]) -> list[ParsedBundle]:
+        client = self._client(editor)
+        origin = urlsplit(str(client.base_url))[:2]
+        pages: list[ParsedBundle] = []
+        url: str | None = path
+        query: list[tuple[str, str]] | None = params
+        while url is not None:
+            if len(pages) >= self.max_pages:
+                raise FhirRequestError(f"plus de {self.max_pages} pages de résultats")
+            counter[0] += 1
+            response = await self._get(client, url, query)
+            try:
+                page = await asyncio.to_thread(parse_bundle, response.json(), editor.name)  # CPU work off the loop
+            except ValueError as exc:  # JSON or Bundle error
+                raise FhirRequestError(f"réponse illisible ({exc})") from exc
+            pages.append(page)
+            url, query = page.next_url, None
+            if url is not None:
+                url = urljoin(str(client.base_url), url)
+                if urlsplit(url)[:2] != origin:
+                    raise FhirRequestError("lien « next » hors du serveur de l'éditeur, ignoré")
+        return pages
+
+    @staticmethod
+    async def _get(client: httpx.AsyncClient, url: str, params) -> httpx.Response:
+        try:
+            response = await client.get(url, params=params)
+        except httpx.TimeoutException as exc:
+            raise FhirRequestError("délai de réponse dépassé") from exc
+        except httpx.HTTPError as exc:
+            raise FhirRequestError(f"injoignable ({type(exc).__name__})") from exc
+        if response.status_code != 200:
+            raise _answer_error(response)
+        return response
+
+    # --- appointments ----------------------------------------------------------------------------
+    async def create_appointment(self, editor: Editor, appointment: AppointmentRequest | dict) -> AppointmentAnswer:
+        """``POST [base]/Appointment``; the editor answers 201 with the new resource's ``Location``."""
+        body = build_appointment(appointment) if isinstance(appointment, AppointmentRequest) else appointment
+        return await self._send(editor, "POST", "Appointment", body, None)
+
+    async def update_appointment(self, editor: Editor, appointment: AppointmentRequest | dict) -> AppointmentAnswer:
+        """Conditional ``PUT [base]/Appointment?identifier=system|value`` (200, or 201 if it was unknown)."""
+        body = build_appointment(appointment) if isinstance(appointment, AppointmentRequest) else appointment
+        ident = (body.get("identifier") or [{}])[0]
+        if not ident.get("value"):
+            raise ValueError("identifier : identifiant du rendez-vous obligatoire pour une mise à jour")
+        token = f"{ident.get('system', '')}|{ident['value']}" if ident.get("system") else ident["value"]
+        return await self._send(editor, "PUT", "Appointment", body, [("identifier", token)])
+
+    async def _send(self, editor: Editor, method: str, path: str, body: dict, params) -> AppointmentAnswer:
+        client = self._client(editor)
+        try:
+            response = await client.request(method, path, params=params, json=body,
+                                            headers={"Content-Type": FHIR_JSON})
+        except httpx.TimeoutException as exc:
+            raise FhirRequestError(f"éditeur « {editor.name} » : délai de réponse dépassé") from exc
+        except httpx.HTTPError as exc:
+            raise FhirRequestError(f"éditeur « {editor.name} » injoignable ({type(exc).__name__})") from exc
+        if response.status_code not in (200, 201):
+            error = _answer_error(response)
+            raise FhirRequestError(f"éditeur « {editor.name} » : {error}", response.status_code)
+        try:
+            resource = response.json() if response.content else None
+        except ValueError:
+            resource = None
+        return AppointmentAnswer(response.status_code, response.headers.get("Location"), resource)

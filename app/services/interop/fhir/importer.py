@@ -1,0 +1,164 @@
+"""Storing editors' slots in our database, so the slot index and the map show them.
+
+:func:`import_slots` upserts by external identity, in one transaction:
+
+* **Effecteur** — a practitioner by RPPS (an existing effecteur with that RPPS, e.g. from
+  the directory, gets the slots), a structure (SOS Médecins) by its prefixed SIRET/FINESS;
+  otherwise a new ``fhir-ps-…`` / ``fhir-st-…`` effecteur, marked SAS participant (its
+  agenda is open to the SAS).  Name, phone and specialty follow the editor.
+* **ConsultationSite** — one per effecteur and editor Location (its identifier, else its
+  address), at the Location's position or its commune's centroid.
+* **Slot** — one per (effecteur, site, start).  Re-importing the same slot changes
+  nothing; a free slot whose end, mode or type changed is *replaced* (new id), which is
+  how a running server's :class:`~app.services.search.service.SearchService` notices
+  (it reloads when the highest slot id changes).  A booked slot is never touched.
+
+Slots whose effecteur or place could not be read (or placed) are counted as ignored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import ConsultationSite, Effecteur, Slot, utcnow
+from app.services.interop.fhir.model import AgendaEffecteur, AgendaPlace, AgendaSlot
+
+_CHUNK = 500
+
+
+@dataclass
+class ImportCounts:
+    """What an import changed (``describe`` gives the French summary)."""
+
+    slots_added: int = 0
+    slots_updated: int = 0
+    slots_unchanged: int = 0
+    slots_ignored: int = 0
+    effecteurs_added: int = 0
+    effecteurs_updated: int = 0
+    sites_added: int = 0
+    sites_updated: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    def describe(self) -> str:
+        lines = [
+            f"Créneaux : {self.slots_added} ajouté(s), {self.slots_updated} mis à jour, "
+            f"{self.slots_unchanged} inchangé(s), {self.slots_ignored} ignoré(s).",
+            f"Effecteurs : {self.effecteurs_added} ajouté(s), {self.effecteurs_updated} mis à jour.",
+            f"Lieux de consultation : {self.sites_added} ajouté(s), {self.sites_updated} mis à jour.",
+        ]
+        return "\n".join(lines)
+
+
+def site_id(effecteur_id: str, place: AgendaPlace) -> str:
+    digest = hashlib.sha256(f"{effecteur_id}\n{place.key}".encode()).hexdigest()[:32]
+    return f"fhir-{digest}"
+
+
+def _set(row: object, values: dict) -> bool:
+    """Assign the values that differ; True when something changed."""
+    changed = False
+    for name, value in values.items():
+        if value is not None and getattr(row, name) != value:
+            setattr(row, name, value)
+            changed = True
+    return changed
+
+
+class _Importer:
+    def __init__(self, session: Session, source: str, fetched_at: datetime) -> None:
+        self.session, self.source, self.fetched_at = session, source[:40], fetched_at
+        self.counts = ImportCounts()
+        self.effecteurs: dict[str, Effecteur] = {}
+        self.sites: dict[str, ConsultationSite] = {}
+
+    def effecteur(self, agenda: AgendaEffecteur) -> Effecteur:
+        if agenda.national_id in self.effecteurs:
+            return self.effecteurs[agenda.national_id]
+        if agenda.rpps:
+            row = self.session.scalars(select(Effecteur).where(Effecteur.rpps_id == agenda.rpps)
+                                       .order_by(Effecteur.id).limit(1)).first()
+        else:
+            row = self.session.scalars(select(Effecteur).where(
+                Effecteur.organization_id == agenda.national_id[:20]).order_by(Effecteur.id).limit(1)).first()
+        row = row or self.session.get(Effecteur, agenda.key)
+        values = {"name": agenda.name[:200], "phone": agenda.phone, "specialty_code": agenda.specialty_code}
+        if row is None:
+            row = Effecteur(id=agenda.key, kind=agenda.kind, rpps_id=agenda.rpps,
+                            organization_id=None if agenda.rpps else agenda.national_id[:20],
+                            sas_participant=True, accepts_extra=False, **values)
+            self.session.add(row)
+            self.counts.effecteurs_added += 1
+        elif _set(row, values):
+            self.counts.effecteurs_updated += 1
+        self.effecteurs[agenda.national_id] = row
+        return row
+
+    def site(self, effecteur: Effecteur, place: AgendaPlace) -> ConsultationSite:
+        key = site_id(effecteur.id, place)
+        if key in self.sites:
+            return self.sites[key]
+        row = self.session.get(ConsultationSite, key)
+        values = {"name": (place.name or f"Cabinet — {effecteur.name}")[:200], "address": place.address[:300],
+                  "city_name": place.city[:120], "city_insee_code": (place.insee or "")[:5],
+                  "postal_code": (place.postal_code or None) and place.postal_code[:5], "lat": place.lat,
+                  "lon": place.lon}
+        if row is None:
+            row = ConsultationSite(id=key, effecteur_id=effecteur.id, **values)
+            self.session.add(row)
+            self.counts.sites_added += 1
+        elif _set(row, values):
+            self.counts.sites_updated += 1
+        self.sites[key] = row
+        return row
+
+    def slots(self, slots: list[AgendaSlot]) -> None:
+        usable = [s for s in slots if s.effecteur is not None and s.place is not None and s.place.located]
+        self.counts.slots_ignored += len(slots) - len(usable)
+        placed = [(s, self.site(self.effecteur(s.effecteur), s.place)) for s in usable]
+        self.session.flush()
+        existing = self._existing(placed)
+        for slot, site in placed:
+            key = (site.effecteur_id, site.id, slot.start.timestamp())
+            row = existing.get(key)
+            values = {"end": slot.end, "mode": slot.mode, "slot_type": slot.slot_type}
+            if row is not None and (row.status != "free" or all(getattr(row, k) == v for k, v in values.items())):
+                if row.status == "free":
+                    row.fetched_at = self.fetched_at
+                self.counts.slots_unchanged += 1
+                continue
+            if row is not None:  # changed while free: replaced so running indexes reload
+                self.session.delete(row)
+                self.counts.slots_updated += 1
+            else:
+                self.counts.slots_added += 1
+            fresh = Slot(site_id=site.id, effecteur_id=site.effecteur_id, start=slot.start, status="free",
+                         source=self.source, fetched_at=self.fetched_at, **values)
+            self.session.add(fresh)
+            existing[key] = fresh
+        self.session.flush()
+
+    def _existing(self, placed: list[tuple[AgendaSlot, ConsultationSite]]) -> dict[tuple, Slot]:
+        if not placed:
+            return {}
+        site_ids = sorted({site.id for _, site in placed})
+        lo, hi = min(s.start for s, _ in placed), max(s.start for s, _ in placed)
+        found: dict[tuple, Slot] = {}
+        for i in range(0, len(site_ids), _CHUNK):  # bounded IN lists (SQLite parameter limit)
+            rows = self.session.scalars(select(Slot).where(
+                Slot.site_id.in_(site_ids[i:i + _CHUNK]), Slot.start >= lo, Slot.start <= hi)).all()
+            found.update({(r.effecteur_id, r.site_id, r.start.timestamp()): r for r in rows})
+        return found
+
+
+def import_slots(session: Session, slots: list[AgendaSlot], *, source: str = "fhir",
+                 fetched_at: datetime | None = None) -> ImportCounts:
+    """Upsert ``slots`` (and their effecteurs and sites) in ``session``; the caller commits."""
+    importer = _Importer(session, source, fetched_at or utcnow())
+    importer.slots(slots)
+    return importer.counts

@@ -1,0 +1,1 @@
+"""Shipped reference data: communes and the official Hub Santé code lists."""

@@ -1,0 +1,104 @@
+"""Changes to a case after it was opened: append-only case events, their rules and their effect.
+
+A case is created once (``PUT /api/v1/cases/{uuid}``, immutable).  Everything
+regulation does to it afterwards — attribution, routing override, hand-over to a
+doctor, priority, status, notes, the decision time — is a
+:class:`~app.services.records.documents.CaseEventDoc` (``PUT
+/api/v1/cases/{uuid}/events/{event_uuid}``, idempotent by the event's UUID).  The
+server and each console's cache apply the same :func:`apply` to the case row and
+keep the event (and its journal entry), so "who changed what, when and why"
+stays known and the queue can be computed from cases and events.
+
+:func:`refusal` holds the role rules the server enforces (403) and the console
+uses to grey out what a role cannot do.  Plain Python, no Qt.
+"""
+
+from __future__ import annotations
+
+from app.models import Case, CaseEvent, CaseNote
+from app.services.regulation import decisions
+from app.services.records.documents import CaseEventDoc
+
+#: Statuses that end a case (it leaves the queue).
+CLOSED_STATUSES = ("CLOTURE", "CLASSE", "ARCHIVE")
+#: Roles that may route (attribution, override) and hand over a case.
+ROUTING_ROLES = frozenset({"ARM", "MRU", "MRL"})
+
+
+def refusal(role: str, case: Case, doc: CaseEventDoc) -> str | None:
+    """Why ``role`` may not apply ``doc`` to ``case`` (French), or None when it may."""
+    role = str(role)
+    if doc.type in ("attribution", "routing_override", "handover") and role not in ROUTING_ROLES:
+        return "Seuls l'ARM et les médecins régulateurs orientent un dossier"
+    if doc.type == "decision" and role not in decisions.DOCTOR_ROLES:
+        return "Seuls les médecins régulateurs (MRU, MRL) prennent une décision médicale"
+    if doc.type == "status" and doc.status in CLOSED_STATUSES:
+        attribution = doc.attribution or case.attribution
+        if not decisions.may_record(role, None, attribution):
+            return ("Un dossier de régulation médicale (DRM) est clos par un médecin régulateur ; "
+                    "l'ARM ne clôt que les attributions DR.* et D.*")
+    if doc.type == "priority" and role not in ROUTING_ROLES:
+        return "Seuls l'ARM et les médecins régulateurs changent la priorité"
+    return None
+
+
+def apply(case: Case, doc: CaseEventDoc, *, author: str, author_role: str) -> CaseEvent:
+    """Apply ``doc`` to the case row and return the event row to add (the caller adds and flushes)."""
+    if doc.attribution is not None and doc.type in ("attribution", "routing_override", "status"):
+        case.attribution = doc.attribution
+    if doc.perimeter is not None:
+        case.perimeter = doc.perimeter
+    if doc.type == "status" and doc.status:
+        case.status = doc.status
+    elif doc.type == "priority" and doc.priority:
+        case.priority = doc.priority
+    elif doc.type == "handover":
+        if case.handed_over_at is None:
+            case.handed_over_at = doc.created_at
+        case.accompanied = bool(doc.accompanied) or case.accompanied
+    elif doc.type == "decision" and case.decided_at is None:
+        case.decided_at = doc.created_at
+    elif doc.type == "note":
+        case.notes.append(CaseNote(uuid=doc.uuid, creation=doc.created_at, author=author,
+                                   author_role=author_role, freetext=doc.freetext))
+    case.version = (case.version or 1) + 1
+    payload = doc.model_dump(mode="json", exclude_none=True)
+    return CaseEvent(uuid=doc.uuid, case_uuid=doc.case_uuid, type=doc.type, created_at=doc.created_at,
+                     author=author, author_role=author_role, payload=payload)
+
+
+def search_record(payload: dict) -> tuple[int | None, dict]:
+    """(result count, criteria) of a ``search`` event's stored payload (its :class:`SearchRecordDoc`).
+
+    The one reader of that shape, for the stats, the timeline and the journal; the count is
+    None when the event carries none (it then says nothing about empty answers).
+    """
+    record = (payload or {}).get("search") or {}
+    count = record.get("result_count")
+    criteria = record.get("criteria")
+    return (count if isinstance(count, int) and not isinstance(count, bool) else None,
+            criteria if isinstance(criteria, dict) else {})
+
+
+def event_to_doc(event: CaseEvent) -> CaseEventDoc:
+    return CaseEventDoc.model_validate(event.payload)
+
+
+def describe(payload: dict) -> str:
+    """One French line for the journal: ``Attribution DRM.MRL.MG``, ``Note : …``."""
+    kind = payload.get("type")
+    if kind == "status":
+        return f"Statut {payload.get('status')}" + (f" ({payload['attribution']})" if payload.get("attribution") else "")
+    if kind == "attribution":
+        return f"Attribution {payload.get('attribution')}"
+    if kind == "routing_override":
+        return f"Filière {payload.get('perimeter')} au lieu de la suggestion : {payload.get('freetext', '')}"
+    if kind == "handover":
+        return f"Transmis au {payload.get('to_role')}" + (" (accompagné)" if payload.get("accompanied") else "")
+    if kind == "decision":
+        return "Décision médicale prise"
+    if kind == "priority":
+        return f"Priorité {payload.get('priority')}"
+    if kind == "search":
+        return f"Recherche de créneaux : {search_record(payload)[0] or 0} résultat(s)"
+    return f"Note : {payload.get('freetext', '')}"

@@ -1,0 +1,113 @@
+"""Turning search results into what the map and the lists show (no Qt).
+
+One place formats slot times in French and groups results per effecteur, so
+the map markers and the slot table are built from the same list and agree.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+from app.models import EFFECTEUR_KINDS, SLOT_MODES
+from app.services.intake.form import format_phone
+
+PARIS = ZoneInfo("Europe/Paris")
+#: Kinds the models do not list yet (structures of the national search filters).
+#: Ranking group of the API (``group``) → French label.
+GROUP_LABELS = {"medecin_traitant": "Médecin traitant", "sas": "SAS", "autres": "Autres",
+                "a_appeler": "À appeler"}
+STALE_MARK = " ⚠ ancien"
+_DAYS = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
+
+
+def parse_time(value: str | datetime) -> datetime:
+    return value if isinstance(value, datetime) else datetime.fromisoformat(value)
+
+
+def format_slot_time(value: str | datetime) -> str:
+    """``lun. 24/11 14:30`` in the room's local time (Europe/Paris)."""
+    t = parse_time(value).astimezone(PARIS)
+    return f"{_DAYS[t.weekday()]} {t:%d/%m %H:%M}"
+
+
+def freshness_class(soonest: datetime | None, now: datetime) -> str:
+    """Colour class of an effecteur by its soonest free slot: <4 h, <24 h, <72 h, none."""
+    if soonest is None:
+        return "none"
+    hours = (soonest - now).total_seconds() / 3600
+    if hours < 4:
+        return "lt4h"
+    if hours < 24:
+        return "lt24h"
+    if hours < 72:
+        return "lt72h"
+    return "none"
+
+
+def effecteur_markers(results: list[dict], now: datetime | None = None, slots_shown: int = 3,
+                      to_call: list[dict] = ()) -> list[dict]:
+    """One map marker per effecteur, in the order of the result list (best first).
+
+    Effecteurs of ``to_call`` (no matching slot, reached by phone) follow as
+    grey markers, so the map shows exactly the rows of the slot table.  A slot
+    whose data is stale is marked « ⚠ ancien » in the popup and sets ``stale``.
+    """
+    now = now or datetime.now(timezone.utc)
+    markers: dict[str, dict] = {}
+    starts: dict[str, list[tuple[datetime, bool]]] = {}
+    for r in results:
+        eff = r["effecteur"]
+        starts.setdefault(eff["id"], []).append((parse_time(r["start"]), bool(r.get("stale"))))
+        if eff["id"] not in markers:
+            markers[eff["id"]] = _marker(eff, r.get("group"))
+    for eff_id, marker in markers.items():
+        times = sorted(starts[eff_id])
+        marker["next_slots"] = [format_slot_time(t) + (STALE_MARK if stale else "") for t, stale in
+                                times[:slots_shown]]
+        marker["stale"] = any(stale for _, stale in times[:slots_shown])
+        marker["freshness"] = freshness_class(times[0][0] if times else None, now)
+    for call in to_call:
+        eff = call["effecteur"]
+        if eff["id"] not in markers:
+            markers[eff["id"]] = {**_marker(eff, call.get("group")), "next_slots": [], "stale": False,
+                                  "freshness": "none"}
+    return list(markers.values())
+
+
+def _marker(eff: dict, group: str | None) -> dict:
+    return {
+        "id": eff["id"], "lat": eff["lat"], "lon": eff["lon"], "name": eff["name"], "kind": eff["kind"],
+        "kind_label": kind_label(eff["kind"]), "phone": format_phone(eff.get("phone")) or None,
+        "group": group or "", "group_label": GROUP_LABELS.get(group or "", ""),
+    }
+
+
+def kind_label(kind: str) -> str:
+    """« Médecin généraliste », « CPTS »… for an effecteur kind code."""
+    return EFFECTEUR_KINDS.get(kind, kind)
+
+
+def mode_label(mode: str) -> str:
+    return SLOT_MODES.get(mode, mode)
+
+
+def stale_tooltip(result: dict) -> str:
+    """Why a slot is marked « ⚠ ancien »: its source and when it was fetched."""
+    fetched = result.get("fetched_at")
+    when = format_slot_time(fetched) if fetched else "jamais"
+    return (f"Donnée ancienne (source {result.get('source') or '?'}, récupérée : {when}) : "
+            "le créneau peut ne plus être libre, vérifiez avant de réserver.")
+
+
+def table_rows(results: list[dict], to_call: list[dict] = ()) -> list[dict]:
+    """Rows of the slot table: médecin traitant first (slots, then phone), other slots, then phone rows.
+
+    Phone rows are the ``to_call`` dicts with ``slot_id`` None, so the table
+    and the map (:func:`effecteur_markers`) list the same effecteurs.
+    """
+    calls = [{**c, "slot_id": None, "start": None, "mode": None} for c in to_call]
+    first = [r for r in results if r.get("group") == "medecin_traitant"]
+    first += [c for c in calls if c.get("group") == "medecin_traitant"]
+    rest = [r for r in results if r.get("group") != "medecin_traitant"]
+    return first + rest + [c for c in calls if c.get("group") != "medecin_traitant"]

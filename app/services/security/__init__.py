@@ -1,0 +1,1 @@
+"""Authentication and access control: password hashing, tokens, the role x route table."""

@@ -1,0 +1,151 @@
+"""Who may do what: the role × route table of the central server.
+
+Plain data, no framework: the server checks every ``/api/v1`` request against
+:data:`PERMISSIONS`, and the console reads the same table to hide actions a
+role cannot take (and the README prints it).  Roles are those of
+:class:`app.models.Role` (domain.md A.1):
+
+* ``ARM`` opens cases and searches slots for the doctor, but never books nor
+  records a decision (a decision is a medical act);
+* ``OSNP`` finds and books the slot once the MRL has confirmed the need, and
+  records the resulting orientation;
+* ``MRL`` / ``MRU`` regulate: they may do everything the desk offers;
+* ``SUPERVISEUR`` (chef de salle) reads cases, orientations and the journal;
+* case events (status, attribution, hand-over, notes) are open to the desk roles, but
+  :mod:`app.services.regulation.case_events` refuses (403) what a role may not change: only MRU and
+  MRL take medical decisions or close a DRM case; the surge switch belongs to the doctors
+  and the chef de salle;
+* ``ADMIN`` manages the server: it reads the journal and may test the search,
+  but touches no patient record.
+
+Adding a route to the server means adding its name here first.
+"""
+
+from __future__ import annotations
+
+from app.models import Role
+
+ALL_ROLES: frozenset[str] = frozenset(r.value for r in Role)
+
+# Route names, one per protected operation of the API.
+AUTH_ME = "auth.me"
+SLOTS_SEARCH = "slots.search"
+SLOTS_BOOK = "slots.book"
+CASES_PUT = "cases.put"
+CASES_GET = "cases.get"
+ORIENTATIONS_PUT = "orientations.put"
+ORIENTATIONS_GET = "orientations.get"
+CASE_EVENTS_PUT = "cases.events.put"
+CASE_EVENTS_GET = "cases.events.get"
+SURGE_PUT = "surge.put"
+JOURNAL_LIST = "journal.list"
+SYNC_BATCH = "sync.batch"
+HUB_MESSAGES_POST = "hub.messages.post"
+HUB_RS_EDA_GET = "hub.rs_eda.get"
+HUB_SEND = "hub.send"
+APPOINTMENTS_LIST = "appointments.list"
+APPOINTMENTS_ATTACH = "appointments.attach"
+APPOINTMENTS_FOLLOWED_UP = "appointments.followed_up"
+DESK_CACHE_KEY = "desk.cache_key"
+STATS_GET = "stats.get"
+JOURNAL_VERIFY = "journal.verify"
+
+_A, _O, _L, _U, _S, _D = (Role.ARM.value, Role.OSNP.value, Role.MRL.value, Role.MRU.value,
+                          Role.SUPERVISEUR.value, Role.ADMIN.value)
+
+#: Route name → roles allowed to call it.  The only source of truth for access control.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    AUTH_ME: ALL_ROLES,
+    SLOTS_SEARCH: frozenset({_A, _O, _L, _U, _D}),
+    SLOTS_BOOK: frozenset({_O, _L, _U}),
+    CASES_PUT: frozenset({_A, _O, _L, _U}),
+    CASES_GET: frozenset({_A, _O, _L, _U, _S}),
+    ORIENTATIONS_PUT: frozenset({_O, _L, _U}),
+    ORIENTATIONS_GET: frozenset({_A, _O, _L, _U, _S}),
+    CASE_EVENTS_PUT: frozenset({_A, _O, _L, _U}),
+    CASE_EVENTS_GET: frozenset({_A, _O, _L, _U, _S}),
+    SURGE_PUT: frozenset({_L, _U, _S}),
+    JOURNAL_LIST: ALL_ROLES,
+    # Each item of a batch is then checked against its own PUT route.
+    SYNC_BATCH: frozenset({_A, _O, _L, _U}),
+    STATS_GET: frozenset({_S, _D}),
+    JOURNAL_VERIFY: frozenset({_S, _D}),
+    HUB_MESSAGES_POST: frozenset({_A, _L, _U, _D}),  # ADMIN: the Hub connector's technical account
+    HUB_RS_EDA_GET: frozenset({_A, _O, _L, _U, _S}),  # the same readers as the case itself
+    HUB_SEND: frozenset({_A, _L, _U}),  # the desks that regulate hand a case over to a neighbouring SAMU
+    # SAS platform appointments: the desks that book (OSNP, MRL, MRU) attach them and call patients back;
+    # the chef de salle reads the worklists; the ARM does not handle bookings, the ADMIN no patient data.
+    APPOINTMENTS_LIST: frozenset({_O, _L, _U, _S}),
+    APPOINTMENTS_ATTACH: frozenset({_O, _L, _U}),
+    APPOINTMENTS_FOLLOWED_UP: frozenset({_O, _L, _U}),
+    DESK_CACHE_KEY: ALL_ROLES,  # whoever logs in at a desk must open its encrypted cache
+}
+
+#: What each route does, in French, for the README and the console's help.
+ROUTE_LABELS: dict[str, str] = {
+    AUTH_ME: "Consulter son propre compte",
+    SLOTS_SEARCH: "Rechercher des créneaux",
+    SLOTS_BOOK: "Réserver un créneau",
+    CASES_PUT: "Créer un dossier de régulation",
+    CASES_GET: "Consulter un dossier",
+    ORIENTATIONS_PUT: "Enregistrer une orientation (décision)",
+    ORIENTATIONS_GET: "Consulter une orientation",
+    CASE_EVENTS_PUT: "Faire évoluer un dossier (statut, attribution, transmission, note)",
+    CASE_EVENTS_GET: "Consulter l'historique d'un dossier",
+    SURGE_PUT: "Basculer le mode afflux",
+    JOURNAL_LIST: "Lire le journal partagé",
+    SYNC_BATCH: "Envoyer la file d'attente du poste (dossiers, orientations) par lots",
+    STATS_GET: "Lire les indicateurs de la salle (file, délais, QS60)",
+    JOURNAL_VERIFY: "Vérifier la chaîne de hachage du journal",
+    HUB_MESSAGES_POST: "Recevoir un message Hub Santé (RS-EDA, RS-EDA-MAJ, RS-SAS-RDV)",
+    HUB_RS_EDA_GET: "Exporter un dossier en RS-EDA (Hub Santé)",
+    HUB_SEND: "Transférer un dossier à un SAMU voisin par le Hub Santé (RS-EDA)",
+    APPOINTMENTS_LIST: "Lire les rendez-vous SAS non rattachés ou à rappeler",
+    APPOINTMENTS_ATTACH: "Rattacher un rendez-vous SAS à un dossier",
+    APPOINTMENTS_FOLLOWED_UP: "Marquer un patient rappelé (rendez-vous annulé ou non honoré)",
+    DESK_CACHE_KEY: "Obtenir la clé de chiffrement du cache local de son poste",
+}
+
+#: The HTTP method and path of each route, for documentation.
+ROUTE_PATHS: dict[str, str] = {
+    AUTH_ME: "GET /api/v1/auth/me",
+    SLOTS_SEARCH: "GET /api/v1/slots/search",
+    SLOTS_BOOK: "POST /api/v1/slots/{slot_id}/booking",
+    CASES_PUT: "PUT /api/v1/cases/{uuid}",
+    CASES_GET: "GET /api/v1/cases/{uuid}",
+    ORIENTATIONS_PUT: "PUT /api/v1/orientations/{uuid}",
+    ORIENTATIONS_GET: "GET /api/v1/orientations/{uuid}",
+    CASE_EVENTS_PUT: "PUT /api/v1/cases/{case_uuid}/events/{uuid}",
+    CASE_EVENTS_GET: "GET /api/v1/cases/{case_uuid}/events",
+    SURGE_PUT: "PUT /api/v1/surge/{uuid}",
+    JOURNAL_LIST: "GET /api/v1/journal",
+    SYNC_BATCH: "POST /api/v1/sync/batch",
+    STATS_GET: "GET /api/v1/stats",
+    JOURNAL_VERIFY: "GET /api/v1/journal/verify",
+    HUB_MESSAGES_POST: "POST /api/v1/hub/messages",
+    HUB_RS_EDA_GET: "GET /api/v1/cases/{uuid}/hub/rs-eda",
+    HUB_SEND: "POST /api/v1/cases/{uuid}/hub/send",
+    APPOINTMENTS_LIST: "GET /api/v1/appointments",
+    APPOINTMENTS_ATTACH: "POST /api/v1/appointments/{uuid}/attach",
+    APPOINTMENTS_FOLLOWED_UP: "POST /api/v1/appointments/{uuid}/followed-up",
+    DESK_CACHE_KEY: "GET /api/v1/desk/cache-key",
+}
+
+
+def is_allowed(route: str, role: str) -> bool:
+    """True when ``role`` may call ``route``; an unknown route name raises KeyError."""
+    return role in PERMISSIONS[route]
+
+
+def routes_for(role: str) -> list[str]:
+    """The route names ``role`` may call, in table order."""
+    return [route for route, roles in PERMISSIONS.items() if role in roles]
+
+
+def as_table() -> list[tuple[str, str, list[str]]]:
+    """(route, method and path, allowed roles in :class:`Role` order) rows for printing."""
+    order = [r.value for r in Role]
+    return [
+        (route, ROUTE_PATHS[route], [r for r in order if r in roles])
+        for route, roles in PERMISSIONS.items()
+    ]

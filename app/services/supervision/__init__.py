@@ -1,0 +1,1 @@
+"""The supervisor's indicators, shift review, case timeline and shift report content."""

@@ -1,0 +1,254 @@
+"""The supervisor's shift review (issue 7): the cases of a period, filtered, searched, and the journal's integrity.
+
+:func:`load_review` reads, for the cases presented in ``[start, end)``, one
+:class:`ReviewRow` each — clocks, priority, stream, status, last decision, who
+acted on it (operators and their roles), and a *folded* text (lower case,
+accents removed) of everything a supervisor may search: case id, caller,
+patients' names, motive, address and access, notes, decision free text,
+effecteur.  :func:`apply_filter` keeps the rows a :class:`ReviewFilter`
+admits (role, operator, priority, decision, status, words); it is a pure
+function over rows already loaded, so live filtering while typing reads no
+database (5,000 cases: see ``benchmarks/bench_review.py``).
+
+:func:`chain_status` checks the hash chain of the journal held by a database
+(the server's, or the copy a console's cache pulled) with
+:func:`app.services.records.journal.verify`.  Plain Python and SQLAlchemy, no Qt.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from app.models import Case, CaseEvent, CaseNote, JournalEntry, Orientation, Patient
+from app.services.regulation import decisions
+from app.services.records import journal
+from app.services.supervision import stats
+from app.services.supervision.stats_rows import IN_CHUNK
+
+#: Case statuses as the review shows them (Hub Santé ``status`` codes → French).
+STATUS_LABELS = {"PROGRAM": "Programmé", "ACTIF": "En cours", "ACHEVE": "Achevé", "VALIDE": "Validé",
+                 "CLOTURE": "Clôturé", "CLASSE": "Classé sans suite", "ARCHIVE": "Archivé"}
+#: ``decision`` filter value for cases without any decision yet.
+NO_DECISION = "AUCUNE"
+#: Period presets of the review, in the order the panel offers them.
+PRESETS = {"shift": "Cette garde", "previous": "Garde précédente", "last_hour": "Dernière heure"}
+
+
+#: Combining diacritical marks, left apart by the NFKD decomposition (é → e + U+0301).
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
+def fold(text: str) -> str:
+    """``"Hélène  ÉTIENNE"`` → ``"helene  etienne"``: case and accents ignored, for searching."""
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text)).casefold()
+
+
+def preset_period(name: str, now: datetime) -> tuple[datetime, datetime]:
+    """``[start, end)`` of a preset: the shift holding ``now``, the one before it, or the last hour."""
+    if name == "last_hour":
+        return now - timedelta(hours=1), now
+    start, end = stats.current_shift(now)
+    if name == "previous":
+        return start - (end - start), start
+    if name == "shift":
+        return start, end
+    raise ValueError(f"unknown period preset {name!r}")
+
+
+def decision_label(key: str | None) -> str:
+    if key is None:
+        return ""
+    kind = decisions.BY_KEY.get(key)
+    return kind.label if kind else key
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewRow:
+    """One case of the review, with what the table shows and what the filters test."""
+
+    uuid: str
+    case_id: str
+    presented: datetime
+    priority: str
+    stream: str
+    status: str
+    motive: str = ""
+    patient: str = ""
+    city: str = ""
+    #: ``decision_key`` of the latest orientation, None when undecided.
+    decision: str | None = None
+    booked: bool = False
+    answered_s: float | None = None
+    #: Everyone who acted on the case (opened it, changed it, decided), first actor first.
+    operators: tuple[str, ...] = ()
+    roles: frozenset[str] = frozenset()
+    #: Folded text searched by :func:`apply_filter`.
+    haystack: str = ""
+
+
+@dataclass(frozen=True)
+class ReviewFilter:
+    """What the supervisor asked for; None or "" leaves a criterion open."""
+
+    start: datetime
+    end: datetime
+    role: str | None = None
+    operator: str | None = None
+    priority: str | None = None
+    #: A ``decision_key``, or :data:`NO_DECISION`.
+    decision: str | None = None
+    status: str | None = None
+    #: Words that must all appear (case and accents ignored) in the case's text.
+    text: str = ""
+
+
+def _cases_in(start: datetime, end: datetime):
+    return or_(and_(Case.reception >= start, Case.reception < end),
+               and_(Case.reception.is_(None), Case.creation >= start, Case.creation < end))
+
+
+def _by_case(session: Session, stmt, column, uuids: list[str]) -> dict[str, list]:
+    """Rows of ``stmt`` restricted to ``column IN uuids`` (in chunks), grouped by their first column."""
+    grouped: dict[str, list] = defaultdict(list)
+    for i in range(0, len(uuids), IN_CHUNK):
+        for row in session.execute(stmt.where(column.in_(uuids[i:i + IN_CHUNK]))).all():
+            grouped[row[0]].append(row)
+    return grouped
+
+
+_CASE_COLUMNS = (Case.uuid, Case.case_id, Case.reception, Case.creation, Case.priority, Case.perimeter, Case.status,
+                 Case.answered_at, Case.created_by, Case.caller_name, Case.caller_phone, Case.health_motive_code,
+                 Case.health_motive_label, Case.whats_happen_label, Case.address_complete, Case.city_name,
+                 Case.access_details)
+
+
+def load_review(session: Session, start: datetime, end: datetime) -> list[ReviewRow]:
+    """One row per case presented in ``[start, end)``, oldest first."""
+    cases = session.execute(select(*_CASE_COLUMNS).where(_cases_in(start, end))).all()
+    uuids = [c.uuid for c in cases]
+    patients = _by_case(session, select(Patient.case_uuid, Patient.first_name, Patient.last_name,
+                                        Patient.birth_name).order_by(Patient.rank), Patient.case_uuid, uuids)
+    notes = _by_case(session, select(CaseNote.case_uuid, CaseNote.freetext, CaseNote.author, CaseNote.author_role,
+                                     CaseNote.creation), CaseNote.case_uuid, uuids)
+    events = _by_case(session, select(CaseEvent.case_uuid, CaseEvent.author, CaseEvent.author_role,
+                                      CaseEvent.created_at), CaseEvent.case_uuid, uuids)
+    # Only routing overrides carry a reason worth searching (notes are in case_notes): no JSON decoded for the rest.
+    reasons = _by_case(session, select(CaseEvent.case_uuid, CaseEvent.payload)
+                       .where(CaseEvent.type == "routing_override"), CaseEvent.case_uuid, uuids)
+    orientations = _by_case(session, select(Orientation.case_uuid, Orientation.decision_key, Orientation.author,
+                                            Orientation.author_role, Orientation.creation, Orientation.freetext,
+                                            Orientation.effecteur_name, Orientation.slot_id,
+                                            Orientation.appointment_start), Orientation.case_uuid, uuids)
+    openers = _by_case(session, select(JournalEntry.uuid, JournalEntry.author, JournalEntry.author_role)
+                       .where(JournalEntry.kind == journal.KIND_CASE), JournalEntry.uuid, uuids)
+    rows = []
+    for c in cases:
+        rows.append(_row(c, patients.get(c.uuid, []), notes.get(c.uuid, []), events.get(c.uuid, []),
+                         orientations.get(c.uuid, []), openers.get(c.uuid, []), reasons.get(c.uuid, [])))
+    rows.sort(key=lambda r: r.presented)
+    return rows
+
+
+def _row(c, patients: list, notes: list, events: list, orientations: list, openers: list,
+         reasons: list) -> ReviewRow:
+    actors: list[tuple[str, str, datetime | None]] = [(o.author, o.author_role, None) for o in openers]
+    if not openers and c.created_by:
+        actors.append((c.created_by, "", None))
+    actors += [(e.author, e.author_role, e.created_at) for e in events]
+    actors += [(n.author, n.author_role, n.creation) for n in notes]
+    actors += [(o.author, o.author_role, o.creation) for o in orientations]
+    operators = tuple(dict.fromkeys(a for a, _r, _t in actors if a))
+    roles = frozenset(r for _a, r, _t in actors if r)
+    names = [" ".join(x for x in (p.first_name, p.last_name) if x) for p in patients]
+    last = max(orientations, key=lambda o: o.creation) if orientations else None
+    texts = [c.case_id, c.caller_name, c.caller_phone, c.health_motive_code, c.health_motive_label,
+             c.whats_happen_label, c.address_complete, c.city_name, c.access_details,
+             *(p.birth_name for p in patients), *names, *(n.freetext for n in notes),
+             *((r.payload or {}).get("freetext") for r in reasons),
+             *(o.freetext for o in orientations), *(o.effecteur_name for o in orientations),
+             *(decision_label(o.decision_key) for o in orientations), *operators]
+    presented = c.reception or c.creation
+    answered = None if c.answered_at is None else max(0.0, (c.answered_at - presented).total_seconds())
+    return ReviewRow(
+        uuid=c.uuid, case_id=c.case_id, presented=presented, priority=c.priority or "NR",
+        stream=stats.CaseRow(c.uuid, c.case_id, presented, perimeter=c.perimeter).stream, status=c.status or "",
+        motive=c.health_motive_label or c.health_motive_code or "", patient=", ".join(n for n in names if n),
+        city=c.city_name or "", decision=last.decision_key if last else None,
+        booked=any(o.slot_id is not None or o.appointment_start is not None for o in orientations),
+        answered_s=answered, operators=operators, roles=roles,
+        haystack=fold(" \n ".join(t for t in texts if t)),
+    )
+
+
+def apply_filter(rows: list[ReviewRow], flt: ReviewFilter) -> list[ReviewRow]:
+    """The rows ``flt`` admits, in their order (the period was applied when loading)."""
+    words = fold(flt.text).split()
+    kept = []
+    for r in rows:
+        if flt.priority and r.priority != flt.priority:
+            continue
+        if flt.status and r.status != flt.status:
+            continue
+        if flt.decision and (r.decision or NO_DECISION) != flt.decision:
+            continue
+        if flt.role and flt.role not in r.roles:
+            continue
+        if flt.operator and flt.operator not in r.operators:
+            continue
+        if words and not all(w in r.haystack for w in words):
+            continue
+        kept.append(r)
+    return kept
+
+
+@dataclass(frozen=True)
+class Choices:
+    """The values the filter boxes offer for a set of rows."""
+
+    operators: list[str] = field(default_factory=list)
+    roles: list[str] = field(default_factory=list)
+    decisions: list[str] = field(default_factory=list)
+    statuses: list[str] = field(default_factory=list)
+
+
+def choices(rows: list[ReviewRow]) -> Choices:
+    return Choices(
+        operators=sorted({o for r in rows for o in r.operators}),
+        roles=sorted({x for r in rows for x in r.roles}),
+        decisions=sorted({r.decision for r in rows if r.decision}),
+        statuses=[s for s in STATUS_LABELS if any(r.status == s for r in rows)],
+    )
+
+
+# --- the journal's hash chain ------------------------------------------------------------------
+@dataclass(frozen=True)
+class ChainStatus:
+    """Whether the journal's hash chain holds: ``entries`` in the journal, the first broken one if any."""
+
+    ok: bool
+    entries: int
+    first_bad_seq: int | None = None
+    reason: str = ""
+
+    def badge(self) -> str:
+        """The French line the review shows (and the report prints)."""
+        if self.ok:
+            return f"Journal intègre — {self.entries} entrée(s)"
+        return f"Chaîne rompue à l'entrée n° {self.first_bad_seq} ({self.reason})"
+
+    def to_dict(self) -> dict:
+        return {"ok": self.ok, "entries": self.entries, "first_bad_seq": self.first_bad_seq, "reason": self.reason}
+
+
+def chain_status(session: Session) -> ChainStatus:
+    """Walk the journal held by ``session``'s database and report its integrity."""
+    report = journal.verify(session)
+    entries = session.scalar(select(func.count()).select_from(JournalEntry)) or 0
+    return ChainStatus(report.ok, entries, report.broken_seq, report.reason)

@@ -1,0 +1,291 @@
+"""Supervisor indicators (issue 7): one computation shared by the wall, the API and the reports.
+
+:func:`compute` turns the rows of a period ``[start, end)`` (see
+:mod:`app.services.supervision.stats_rows`) into a :class:`Stats`, judged at ``now``:
+
+* **live queue** — cases waiting by stream (AMU, SNP, NR = not routed yet) and
+  priority, the oldest wait, the running P0 timers (P0 is accompanied, never
+  parked: counted apart, as in :mod:`app.services.regulation.queue`), open cases in hand
+  per operator (whoever last acted on the case, else whoever opened it);
+* **answer** — share of answered calls answered within 60 s (QS60, SUdF target
+  99 %) and within 30 s (QS30, configurable, no official threshold), both
+  measured from presentation (``reception``) to ``answered_at``;
+* **time to a doctor** — median and 90th percentile (nearest rank) of
+  ``handed_over_at − reception`` per priority;
+* **SNP outcome** — share of decided SNP cases whose decision booked a slot;
+  no-show and cancellation rates (0 with a note while no appointment
+  follow-up data exists);
+* **empty searches** — share of the slot searches recorded in the period
+  (``search`` case events) that found nothing, over the period and over the
+  last hour before ``now`` (None with a note when no search was recorded);
+* **per hour** — calls presented, answered, and answered within 60 s / 30 s.
+
+:func:`query_stats` is the one function that reads a database session.
+Plain Python, no Qt.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields
+from datetime import datetime, time, timedelta
+
+from sqlalchemy.orm import Session
+
+from app.services.supervision.stats_rows import ActivityRow, CaseRow, OrientationRow, Rows, SearchRow, load_rows
+
+STREAMS = ("AMU", "SNP", "NR")
+PRIORITIES = ("P0", "P1", "P2", "P3", "NR")
+#: QS60 and QS30 thresholds, in seconds.
+ANSWER_60_S = 60.0
+ANSWER_30_S = 30.0
+#: Longest period the indicators are computed over (hour buckets stay few).
+MAX_PERIOD = timedelta(days=31)
+#: The room's shifts, local time: day 08:00–20:00, night 20:00–08:00.
+DAY_SHIFT_START, NIGHT_SHIFT_START = time(8), time(20)
+
+NOTE_NO_APPOINTMENTS = "Aucune donnée de suivi des rendez-vous (RS-SAS-RDV) pour l'instant : taux à 0."
+NOTE_NO_SEARCH_LOG = "Aucune recherche de créneaux enregistrée sur la période : indicateur omis."
+#: The window of the "last hour" empty-search indicator.
+LAST_HOUR = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class Share:
+    """``numerator`` out of ``denominator``; ``ratio`` is None when nothing was counted."""
+
+    numerator: int
+    denominator: int
+
+    @property
+    def ratio(self) -> float | None:
+        return self.numerator / self.denominator if self.denominator else None
+
+
+@dataclass(frozen=True)
+class Durations:
+    """Median and 90th percentile of some delays, in seconds (None when there are none)."""
+
+    count: int
+    median_s: float | None
+    p90_s: float | None
+
+
+@dataclass(frozen=True)
+class P0Timer:
+    uuid: str
+    case_id: str
+    running_s: float
+
+
+@dataclass(frozen=True)
+class OperatorLoad:
+    operator: str
+    role: str
+    cases: int
+
+
+@dataclass(frozen=True)
+class HourBucket:
+    start: datetime
+    calls: int = 0
+    answered: int = 0
+    answered_60: int = 0
+    answered_30: int = 0
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Every indicator of one period, as the wall, ``GET /api/v1/stats`` and the reports show them."""
+
+    start: datetime
+    end: datetime
+    now: datetime
+    calls: int
+    waiting: dict[str, dict[str, int]]
+    waiting_total: int
+    oldest_wait_s: float | None
+    p0_timers: list[P0Timer]
+    in_hand: list[OperatorLoad]
+    answered_60: Share
+    answered_30: Share
+    time_to_doctor: dict[str, Durations]
+    snp_booked: Share
+    #: No-show and cancellation rates of booked appointments (0 with a note while there is no follow-up data).
+    no_show_rate: float
+    cancellation_rate: float
+    empty_searches: Share | None
+    hours: list[HourBucket]
+    #: Indicator name → why it is 0 or omitted (French).
+    notes: dict[str, str] = field(default_factory=dict)
+    #: Empty searches over the hour before ``now`` (None when no search was recorded in it).
+    empty_searches_last_hour: Share | None = None
+
+    def to_dict(self) -> dict:
+        """JSON-ready form: ISO 8601 times, shares with their ``ratio``."""
+        return _jsonable(self)
+
+
+def _jsonable(value):
+    if isinstance(value, Share):
+        return {"numerator": value.numerator, "denominator": value.denominator, "ratio": value.ratio}
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if hasattr(value, "__dataclass_fields__"):
+        return {f.name: _jsonable(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+# --- pure helpers ------------------------------------------------------------------------------
+def nearest_rank(values: list[float], q: float) -> float | None:
+    """The ``q`` quantile by nearest rank (``q=0.9`` of 10 values is the 9th smallest)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
+
+
+def durations(values: list[float]) -> Durations:
+    return Durations(len(values), statistics.median(values) if values else None, nearest_rank(values, 0.9))
+
+
+def answer_delay(case: CaseRow) -> float | None:
+    """Seconds from presentation to answer, None when not answered."""
+    if case.answered_at is None:
+        return None
+    return max(0.0, (case.answered_at - case.presented).total_seconds())
+
+
+def filter_cases(cases: Iterable[CaseRow], *, stream: str | None = None, priority: str | None = None) -> list[CaseRow]:
+    """Cases of one stream and/or one priority (None: all)."""
+    return [c for c in cases if (stream is None or c.stream == stream) and (priority is None or c.priority == priority)]
+
+
+def hour_floor(t: datetime) -> datetime:
+    return t.replace(minute=0, second=0, microsecond=0)
+
+
+def current_shift(now: datetime) -> tuple[datetime, datetime]:
+    """The shift ``now`` falls in, as aware local times: 08:00–20:00 or 20:00–08:00."""
+    local = now.astimezone()
+    day = local.replace(hour=DAY_SHIFT_START.hour, minute=0, second=0, microsecond=0)
+    night = local.replace(hour=NIGHT_SHIFT_START.hour, minute=0, second=0, microsecond=0)
+    if day <= local < night:
+        return day, night
+    start = night if local >= night else night - timedelta(days=1)
+    return start, start + timedelta(hours=12)
+
+
+def hour_buckets(cases: Iterable[CaseRow], start: datetime, end: datetime) -> list[HourBucket]:
+    """Calls and answers per hour, from the hour holding ``start`` to the one before ``end``."""
+    first = hour_floor(start)
+    n = max(1, math.ceil((end - first).total_seconds() / 3600))
+    counts = [[0, 0, 0, 0] for _ in range(n)]
+    for c in cases:
+        if not start <= c.presented < end:
+            continue
+        i = int((c.presented - first).total_seconds() // 3600)
+        delay = answer_delay(c)
+        counts[i][0] += 1
+        if delay is not None:
+            counts[i][1] += 1
+            counts[i][2] += delay <= ANSWER_60_S
+            counts[i][3] += delay <= ANSWER_30_S
+    return [HourBucket(first + timedelta(hours=i), *row) for i, row in enumerate(counts)]
+
+
+def in_hand(open_cases: list[CaseRow], activity: Iterable[ActivityRow]) -> list[OperatorLoad]:
+    """Open cases per operator: the last one to act on each case, else the one who opened it."""
+    last: dict[str, ActivityRow] = {}
+    roles: dict[str, str] = {}
+    for a in activity:
+        if a.case_uuid not in last or a.at >= last[a.case_uuid].at:
+            last[a.case_uuid] = a
+        if a.role:
+            roles[a.author] = a.role
+    load: Counter[str] = Counter()
+    for c in open_cases:
+        a = last.get(c.uuid)
+        load[a.author if a else (c.created_by or "?")] += 1
+    return [OperatorLoad(op, roles.get(op, ""), n) for op, n in sorted(load.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
+# --- the computation ---------------------------------------------------------------------------
+def compute(rows: Rows, start: datetime, end: datetime, now: datetime, *, stream: str | None = None,
+            priority: str | None = None) -> Stats:
+    """Every indicator of ``[start, end)`` judged at ``now``, over the cases of ``stream``/``priority``."""
+    cases = filter_cases(rows.cases, stream=stream, priority=priority)
+    in_period = [c for c in cases if start <= c.presented < end]
+    kept = {c.uuid for c in in_period}
+    open_cases = [c for c in cases if c.is_open_at(now)]
+    accompanied = [c for c in open_cases if c.accompanied or c.priority == "P0"]
+    parked = [c for c in open_cases if not (c.accompanied or c.priority == "P0")]
+
+    waiting = {s: {p: 0 for p in PRIORITIES} for s in STREAMS}
+    for c in parked:
+        waiting[c.stream][c.priority if c.priority in PRIORITIES else "NR"] += 1
+    oldest = max(((now - c.presented).total_seconds() for c in parked), default=None)
+    timers = sorted((P0Timer(c.uuid, c.case_id, max(0.0, (now - c.presented).total_seconds())) for c in accompanied),
+                    key=lambda t: -t.running_s)
+
+    delays = [d for c in in_period if (d := answer_delay(c)) is not None]
+    to_doctor: dict[str, list[float]] = {p: [] for p in PRIORITIES}
+    for c in in_period:
+        if c.handed_over_at is not None:
+            to_doctor.setdefault(c.priority, []).append(max(0.0, (c.handed_over_at - c.presented).total_seconds()))
+
+    no_show, cancelled, followed = follow_up_rates(o for o in rows.orientations if o.case_uuid in kept)
+    searches = rows.searches if stream is None and priority is None else \
+        [s for s in rows.searches if s.case_uuid in {c.uuid for c in cases}]
+    empty, empty_last_hour = empty_searches(searches, start, end), empty_searches(searches, now - LAST_HOUR, now)
+    notes = {} if empty else {"empty_searches": NOTE_NO_SEARCH_LOG}
+    if not followed:
+        notes.update(no_show=NOTE_NO_APPOINTMENTS, cancellation=NOTE_NO_APPOINTMENTS)
+    return Stats(
+        start=start, end=end, now=now, calls=len(in_period),
+        waiting=waiting, waiting_total=len(parked), oldest_wait_s=oldest, p0_timers=timers,
+        in_hand=in_hand(open_cases, rows.activity),
+        answered_60=Share(sum(d <= ANSWER_60_S for d in delays), len(delays)),
+        answered_30=Share(sum(d <= ANSWER_30_S for d in delays), len(delays)),
+        time_to_doctor={p: durations(v) for p, v in to_doctor.items()},
+        snp_booked=snp_booked_share(in_period, rows.orientations),
+        no_show_rate=no_show, cancellation_rate=cancelled, empty_searches=empty,
+        hours=hour_buckets(in_period, start, end),
+        notes=notes, empty_searches_last_hour=empty_last_hour,
+    )
+
+
+def empty_searches(searches: Iterable[SearchRow], start: datetime, end: datetime) -> Share | None:
+    """Of the slot searches made in ``[start, end)``, how many found nothing (None when there were none)."""
+    counts = [s.results for s in searches if start <= s.at < end]
+    return Share(sum(n == 0 for n in counts), len(counts)) if counts else None
+
+
+def follow_up_rates(orientations: Iterable[OrientationRow]) -> tuple[float, float, bool]:
+    """(no-show rate, cancellation rate, whether any booked appointment has a follow-up status)."""
+    statuses = [o.appointment_status for o in orientations if o.booked and o.appointment_status]
+    if not statuses:
+        return 0.0, 0.0, False
+    return statuses.count("noshow") / len(statuses), statuses.count("cancelled") / len(statuses), True
+
+
+def snp_booked_share(cases: Iterable[CaseRow], orientations: Iterable[OrientationRow]) -> Share:
+    """Of the SNP cases with a decision, how many had a slot booked."""
+    decided: dict[str, bool] = {}
+    for o in orientations:
+        decided[o.case_uuid] = decided.get(o.case_uuid, False) or o.booked
+    snp = [c.uuid for c in cases if c.stream == "SNP" and c.uuid in decided]
+    return Share(sum(decided[u] for u in snp), len(snp))
+
+
+def query_stats(session: Session, start: datetime, end: datetime, now: datetime, *, stream: str | None = None,
+                priority: str | None = None) -> Stats:
+    """Load the period's rows from ``session`` and :func:`compute` them."""
+    return compute(load_rows(session, start, end, now), start, end, now, stream=stream, priority=priority)

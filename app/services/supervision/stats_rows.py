@@ -1,0 +1,197 @@
+"""The rows the supervisor indicators are computed from, and the queries that load them.
+
+:mod:`app.services.supervision.stats` computes every indicator from three kinds of plain,
+immutable rows, so the computation is a pure function that tests feed by hand:
+
+* :class:`CaseRow` — one case with its clocks (presented, answered, handed
+  over, decided), its stream (``perimeter``), priority and status;
+* :class:`OrientationRow` — one decision on a case, and whether it booked a slot;
+* :class:`ActivityRow` — someone acting on a case (a case event), used to say
+  who has a case "in hand";
+* :class:`SearchRow` — one slot search on a case (a ``search`` case event)
+  and how many results it found.
+
+:func:`load_rows` reads them from any database of the schema — the server's or
+a console's local cache (same tables) — selecting columns only (no ORM
+objects), which keeps a 5,000-case shift well under the wall's refresh budget.
+Plain Python and SQLAlchemy, no Qt.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
+
+from app.models import Appointment, Case, CaseEvent, Orientation
+from app.services.regulation.case_events import CLOSED_STATUSES, search_record
+
+
+@dataclass(frozen=True, slots=True)
+class CaseRow:
+    """What the indicators need of one case (times are timezone-aware)."""
+
+    uuid: str
+    case_id: str
+    presented: datetime
+    priority: str = "NR"
+    perimeter: str | None = None
+    status: str = "ACTIF"
+    answered_at: datetime | None = None
+    handed_over_at: datetime | None = None
+    decided_at: datetime | None = None
+    accompanied: bool = False
+    created_by: str = ""
+
+    @property
+    def stream(self) -> str:
+        """``AMU`` (with its PSY and NEONAT sub-streams), ``SNP``, or ``NR`` when not routed yet."""
+        if self.perimeter == "SNP":
+            return "SNP"
+        return "AMU" if self.perimeter in ("AMU", "PSY", "NEONAT") else "NR"
+
+    def is_open_at(self, now: datetime) -> bool:
+        """Presented by ``now``, not decided by then and not closed."""
+        if self.presented > now or self.status in CLOSED_STATUSES or self.status == "ACHEVE":
+            return False
+        return self.decided_at is None or self.decided_at > now
+
+
+@dataclass(frozen=True, slots=True)
+class OrientationRow:
+    """One decision on a case; ``booked`` when it carries a slot or an appointment time."""
+
+    case_uuid: str
+    created: datetime
+    decision_key: str
+    booked: bool = False
+    #: Appointment status when follow-up data exists (booked, fulfilled, noshow, cancelled).
+    appointment_status: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityRow:
+    """``author`` (``role``) acted on a case at ``at``."""
+
+    case_uuid: str
+    author: str
+    role: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SearchRow:
+    """One slot search recorded on a case (a ``search`` case event) and how many results it found."""
+
+    case_uuid: str
+    at: datetime
+    results: int
+
+
+@dataclass(frozen=True)
+class Rows:
+    """Everything :func:`app.services.supervision.stats.compute` reads for one period."""
+
+    cases: list[CaseRow]
+    orientations: list[OrientationRow]
+    activity: list[ActivityRow]
+    #: Slot searches recorded in the period (``search`` case events).
+    searches: list[SearchRow] = field(default_factory=list)
+
+
+#: Most values in one ``IN (...)`` (SQLite's historical limit is 999 bound parameters).
+IN_CHUNK = 900
+
+_CASE_COLUMNS = (Case.uuid, Case.case_id, Case.reception, Case.creation, Case.priority, Case.perimeter, Case.status,
+                 Case.answered_at, Case.handed_over_at, Case.decided_at, Case.accompanied, Case.created_by)
+
+
+def _in(column, start: datetime, end: datetime):
+    return and_(column >= start, column < end)
+
+
+def _period_cases(start: datetime, end: datetime):
+    """Cases presented in ``[start, end)``, plus older ones still open (they still wait)."""
+    presented_in = or_(_in(Case.reception, start, end), and_(Case.reception.is_(None), _in(Case.creation, start, end)))
+    still_open = and_(Case.decided_at.is_(None), Case.status.not_in(CLOSED_STATUSES + ("ACHEVE",)),
+                      or_(Case.reception < end, and_(Case.reception.is_(None), Case.creation < end)))
+    return or_(presented_in, still_open)
+
+
+def _core(session: Session, stmt) -> list:
+    """``stmt``'s rows through the session's connection: plain columns need none of the ORM's row machinery."""
+    return session.connection().execute(stmt).all()
+
+
+def load_cases(session: Session, start: datetime, end: datetime) -> list[CaseRow]:
+    """Cases presented in ``[start, end)``, plus older ones still open (they still wait)."""
+    rows = _core(session, select(*_CASE_COLUMNS).where(_period_cases(start, end)))
+    return [
+        CaseRow(uuid=r.uuid, case_id=r.case_id, presented=r.reception or r.creation, priority=r.priority,
+                perimeter=r.perimeter, status=r.status, answered_at=r.answered_at, handed_over_at=r.handed_over_at,
+                decided_at=r.decided_at, accompanied=bool(r.accompanied), created_by=r.created_by or "")
+        for r in rows
+    ]
+
+
+def _chunked(session: Session, stmt, column, uuids: set[str]) -> list:
+    """``stmt`` restricted to ``column IN uuids``, in chunks the databases accept."""
+    ordered, rows = sorted(uuids), []
+    for i in range(0, len(ordered), IN_CHUNK):
+        rows.extend(_core(session, stmt.where(column.in_(ordered[i:i + IN_CHUNK]))))
+    return rows
+
+
+def load_orientations(session: Session, start: datetime, end: datetime) -> list[OrientationRow]:
+    """Orientations of the cases :func:`load_cases` reads for the same period (one joined query).
+
+    The appointment status comes from the SAS platform's appointments (RS-SAS-RDV) attached
+    to the case: through the orientation they matched, or, attached without one, as a row of
+    their own (decision ``RDV_SAS``, booked).
+    """
+    stmt = (select(Orientation.case_uuid, Orientation.creation, Orientation.decision_key, Orientation.slot_id,
+                   Orientation.appointment_start, Appointment.status)
+            .join(Case, Case.uuid == Orientation.case_uuid)
+            .outerjoin(Appointment, Appointment.orientation_uuid == Orientation.uuid)
+            .where(_period_cases(start, end)))
+    rows = [
+        OrientationRow(case_uuid=r.case_uuid, created=r.creation, decision_key=r.decision_key,
+                       booked=r.slot_id is not None or r.appointment_start is not None or r.status is not None,
+                       appointment_status=r.status)
+        for r in _core(session, stmt)
+    ]
+    alone = (select(Appointment.case_uuid, Appointment.booked_at, Appointment.status)
+             .join(Case, Case.uuid == Appointment.case_uuid)
+             .where(Appointment.orientation_uuid.is_(None), _period_cases(start, end)))
+    rows.extend(OrientationRow(case_uuid=r.case_uuid, created=r.booked_at, decision_key="RDV_SAS", booked=True,
+                               appointment_status=r.status) for r in _core(session, alone))
+    return rows
+
+
+def load_activity(session: Session, open_uuids: set[str]) -> list[ActivityRow]:
+    """Case events of the open cases (who last acted on each)."""
+    stmt = select(CaseEvent.case_uuid, CaseEvent.author, CaseEvent.author_role, CaseEvent.created_at)
+    return [ActivityRow(r.case_uuid, r.author, r.author_role, r.created_at)
+            for r in _chunked(session, stmt, CaseEvent.case_uuid, open_uuids)]
+
+
+def load_searches(session: Session, start: datetime, end: datetime) -> list[SearchRow]:
+    """Slot searches (``search`` case events) recorded in ``[start, end)``; ``results`` is their count."""
+    stmt = (select(CaseEvent.case_uuid, CaseEvent.created_at, CaseEvent.payload)
+            .where(CaseEvent.type == "search", _in(CaseEvent.created_at, start, end)))
+    rows = []
+    for r in _core(session, stmt):
+        results, _criteria = search_record(r.payload)
+        if results is not None:  # a search whose count was not recorded says nothing about empty answers
+            rows.append(SearchRow(r.case_uuid, r.created_at, results))
+    return rows
+
+
+def load_rows(session: Session, start: datetime, end: datetime, now: datetime) -> Rows:
+    """The rows of the period ``[start, end)`` (open cases judged at ``now``)."""
+    cases = load_cases(session, start, end)
+    orientations = load_orientations(session, start, end)
+    activity = load_activity(session, {c.uuid for c in cases if c.is_open_at(now)})
+    return Rows(cases, orientations, activity, load_searches(session, start, end))

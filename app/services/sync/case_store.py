@@ -1,0 +1,126 @@
+"""The console's cache side of issue 3: case events, the surge switch and intake drafts.
+
+:class:`~app.services.sync.local_store.LocalStore` keeps its rule (row + outbox item
+in one transaction) and calls the functions here inside its transactions
+(:func:`apply_local_event`, :func:`add_surge`, :func:`apply_remote`);
+:class:`CaseStore` reads what they wrote and keeps the drafts, which never
+leave the desk: an intake that does not validate yet is saved as typed, so
+nothing is lost.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from datetime import datetime
+
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.models import Case, CaseDraft, CaseEvent, JournalEntry, SurgeSwitch, utcnow
+from app.services.regulation import case_events
+from app.services.records.documents import CaseEventDoc, SurgeDoc
+from app.services.intake.form import IntakeForm
+from app.services.intake.patients import PatientForm
+
+log = logging.getLogger(__name__)
+
+
+def apply_local_event(session: Session, doc: CaseEventDoc, *, author: str, author_role: str) -> None:
+    """Apply an event typed at this desk to the cached case (once: a second save changes nothing)."""
+    if session.get(CaseEvent, doc.uuid) is not None:
+        return
+    case = session.get(Case, doc.case_uuid)
+    if case is None:
+        raise KeyError(f"unknown case {doc.case_uuid}")
+    session.add(case_events.apply(case, doc, author=author, author_role=author_role))
+
+
+def add_surge(session: Session, doc: SurgeDoc, *, author: str, author_role: str) -> None:
+    if session.get(SurgeSwitch, doc.uuid) is None:
+        session.add(SurgeSwitch(uuid=doc.uuid, active=doc.active, reason=doc.reason, created_at=doc.created_at,
+                                author=author, author_role=author_role))
+
+
+def apply_remote(session: Session, entry: JournalEntry) -> None:
+    """A case event or surge switch pulled from the journal (written at another desk, or ours coming back)."""
+    try:
+        if entry.kind == "case_event":
+            doc = CaseEventDoc.model_validate(entry.payload)
+            if session.get(CaseEvent, doc.uuid) is None and session.get(Case, doc.case_uuid) is not None:
+                apply_local_event(session, doc, author=entry.author, author_role=entry.author_role)
+        elif entry.kind == "surge":
+            add_surge(session, SurgeDoc.model_validate(entry.payload), author=entry.author,
+                      author_role=entry.author_role)
+    except ValidationError:
+        log.warning("journal entry %s (%s): payload not understood, kept as is", entry.seq, entry.kind)
+
+
+def form_to_json(form: IntakeForm) -> dict:
+    data = dataclasses.asdict(form)
+    for key in ("reception", "answered"):
+        data[key] = data[key].isoformat() if data[key] else None
+    return data
+
+
+def form_from_json(data: dict) -> IntakeForm:
+    known = {f.name for f in dataclasses.fields(IntakeForm)}
+    values = {k: v for k, v in data.items() if k in known}
+    for key in ("reception", "answered"):
+        values[key] = datetime.fromisoformat(values[key]) if values.get(key) else None
+    values["patients"] = [PatientForm(**p) for p in values.get("patients") or []]
+    return IntakeForm(**values)
+
+
+@dataclasses.dataclass(frozen=True)
+class SurgeState:
+    active: bool
+    reason: str = ""
+    author: str = ""
+    since: datetime | None = None
+
+
+class CaseStore:
+    """Reads of events and surge state, and the desk's drafts, over the console cache."""
+
+    def __init__(self, session_factory: sessionmaker[Session]):
+        self._sessions = session_factory
+
+    def events(self, case_uuid: str) -> list[CaseEventDoc]:
+        with self._sessions() as session:
+            rows = session.scalars(select(CaseEvent).where(CaseEvent.case_uuid == case_uuid)
+                                   .order_by(CaseEvent.created_at)).all()
+            return [case_events.event_to_doc(e) for e in rows]
+
+    def surge(self) -> SurgeState:
+        with self._sessions() as session:
+            row = session.scalars(select(SurgeSwitch).order_by(SurgeSwitch.created_at.desc()).limit(1)).first()
+            if row is None:
+                return SurgeState(False)
+            return SurgeState(row.active, row.reason, row.author, row.created_at)
+
+    # --- drafts -----------------------------------------------------------------------------
+    def save_draft(self, form: IntakeForm, *, author: str, uuid: str | None = None) -> str:
+        """Save (or overwrite) a draft; returns its uuid."""
+        with self._sessions() as session, session.begin():
+            row = session.get(CaseDraft, uuid) if uuid else None
+            if row is None:
+                row = CaseDraft(author=author, **({"uuid": uuid} if uuid else {}))
+                session.add(row)
+            row.form, row.saved_at = form_to_json(form), utcnow()
+            session.flush()
+            return row.uuid
+
+    def drafts(self, author: str) -> list[tuple[str, datetime, IntakeForm]]:
+        """This user's drafts, newest first."""
+        with self._sessions() as session:
+            rows = session.scalars(select(CaseDraft).where(CaseDraft.author == author)
+                                   .order_by(CaseDraft.saved_at.desc())).all()
+            return [(r.uuid, r.saved_at, form_from_json(r.form)) for r in rows]
+
+    def delete_draft(self, uuid: str) -> None:
+        with self._sessions() as session, session.begin():
+            row = session.get(CaseDraft, uuid)
+            if row is not None:
+                session.delete(row)

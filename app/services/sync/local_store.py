@@ -1,0 +1,277 @@
+"""The console's local SQLite cache: cases, orientations, the outbox and the pulled journal.
+
+Open it with ``open_database(sqlite_url(paths.console_cache_path()))`` and
+hand the session factory to :class:`LocalStore`.  Rules it keeps:
+
+* **One transaction per local write**: :meth:`LocalStore.save_case` and
+  :meth:`LocalStore.save_orientation` write the row(s) *and* the
+  :class:`~app.models.OutboxItem` carrying the ``PUT`` together, or nothing.
+* **Saving again** an entity that still has a pending (not rejected) outbox
+  item updates the row and *replaces that item's body in place* (same id, so
+  the queue order — case before its orientations — is kept).  Otherwise a new
+  item is queued.  The server refuses changed content for a known UUID (409):
+  the sync service then marks the item rejected and the UI shows it.
+  :meth:`LocalStore.mark_sent` deletes an item only if its body is still the
+  one that was sent, so an edit made while a request was in flight is not lost.
+* **Pulled journal entries** are stored by their server ``seq`` (already
+  present ones ignored) in the same transaction that moves the cursor.  Cases
+  and orientations they carry that this console does not have yet (written at
+  other desks) are added to the local tables; local rows are never overwritten.
+* :meth:`LocalStore.journal` lists outbox items first, newest first, as rows
+  with ``seq=None`` and ``pending=True`` (or ``rejected=True`` with the server's
+  ``error``), so an offline decision shows at once as "en attente"; then the
+  pulled entries, newest first.  An item leaves the first part when the
+  server acknowledges it and appears in the second at the next pull (the same
+  sync round).
+* **Orientation versions**: re-saving an orientation makes it the next
+  version of the local row.  When the server answers ``version_conflict``
+  (another desk changed it first), :meth:`LocalStore.resolve_conflict` keeps
+  this desk's version in the rejected outbox item (never lost, shown as
+  "conflit") and reloads the server's version into the row.
+
+The journal side (storing pulled entries, adding what other desks wrote, the
+journal view) lives in :mod:`app.services.sync.local_journal`; :class:`LocalStore`
+runs it inside its own transactions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from pydantic import ValidationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.models import Case, Orientation, OutboxItem, Patient, SyncState
+from app.models.case import CaseNote
+from app.services.sync import case_store, local_journal
+from app.services.records.documents import (
+    CaseDoc, CaseEventDoc, OrientationDoc, SurgeDoc, case_from_doc, case_to_doc, orientation_from_doc,
+    orientation_to_doc,
+)
+
+API = "/api/v1"
+_CASE_SCALARS = [n for n in CaseDoc.model_fields if n not in ("patients", "notes")]
+
+
+@dataclass(frozen=True)
+class PendingItem:
+    """A detached copy of an outbox row."""
+
+    id: int
+    entity: str
+    entity_uuid: str
+    method: str
+    path: str
+    body: dict
+    created_at: datetime
+    attempts: int
+    last_error: str | None
+    rejected: bool
+
+
+def _item(row: OutboxItem) -> PendingItem:
+    return PendingItem(row.id, row.entity, row.entity_uuid, row.method, row.path, dict(row.body),
+                       row.created_at, row.attempts, row.last_error, row.rejected)
+
+
+def _assign(row: object, values: dict) -> None:
+    for name, value in values.items():
+        setattr(row, name, value)
+
+
+def _merge_children(existing: list, docs: list, factory: type) -> list:
+    """Children rebuilt from ``docs``, reusing rows by uuid (no delete + insert of one key)."""
+    by_uuid = {child.uuid: child for child in existing}
+    merged = []
+    for doc in docs:
+        values = doc.model_dump()
+        child = by_uuid.get(doc.uuid)
+        if child is None:
+            child = factory(**values)
+        else:
+            _assign(child, values)
+        merged.append(child)
+    return merged
+
+
+class LocalStore:
+    """Synchronous, short transactions over the console's cache (called from the Qt/asyncio thread)."""
+
+    def __init__(self, session_factory: sessionmaker[Session]):
+        self._sessions = session_factory
+
+    # --- local writes (row + outbox, one transaction) -----------------------------------------
+    def save_case(self, doc: CaseDoc, *, author: str) -> None:
+        """Insert or update a case and queue its ``PUT`` in the same transaction."""
+        with self._sessions() as session, session.begin():
+            case = session.get(Case, doc.uuid)
+            if case is None:
+                session.add(case_from_doc(doc, created_by=author))
+            else:
+                for name in _CASE_SCALARS:
+                    setattr(case, name, getattr(doc, name))
+                case.patients = _merge_children(case.patients, doc.patients, Patient)
+                case.notes = _merge_children(case.notes, doc.notes, CaseNote)
+                case.version += 1
+            self._queue(session, "case", doc.uuid, f"{API}/cases/{doc.uuid}", doc.model_dump(mode="json"))
+
+    def save_orientation(self, doc: OrientationDoc, *, author: str, author_role: str) -> None:
+        """Insert or update an orientation and queue its ``PUT`` in the same transaction."""
+        with self._sessions() as session, session.begin():
+            row = session.get(Orientation, doc.uuid)
+            if row is None:
+                session.add(orientation_from_doc(doc, author=author, author_role=author_role))
+            else:
+                # A correction is the next version of what this desk last knew (stale → 409 on the server).
+                doc = doc.model_copy(update={"version": row.version + 1})
+                _assign(row, doc.model_dump())
+            self._queue(session, "orientation", doc.uuid, f"{API}/orientations/{doc.uuid}",
+                        doc.model_dump(mode="json"))
+
+    @staticmethod
+    def _queue(session: Session, entity: str, uuid: str, path: str, body: dict) -> None:
+        pending = session.scalars(
+            select(OutboxItem).where(OutboxItem.entity == entity, OutboxItem.entity_uuid == uuid,
+                                     OutboxItem.rejected.is_(False)).order_by(OutboxItem.id.desc())
+        ).first()
+        if pending is not None:
+            pending.body = body
+        else:
+            session.add(OutboxItem(entity=entity, entity_uuid=uuid, method="PUT", path=path, body=body))
+
+    # --- case events and the surge switch (issue 3; rules in app.services.sync.case_store) -------------
+    def save_case_event(self, doc: CaseEventDoc, *, author: str, author_role: str) -> None:
+        """Apply a case event to the cached case and queue its ``PUT`` in the same transaction."""
+        with self._sessions() as session, session.begin():
+            case_store.apply_local_event(session, doc, author=author, author_role=author_role)
+            self._queue(session, "case_event", doc.uuid, f"{API}/cases/{doc.case_uuid}/events/{doc.uuid}",
+                        doc.model_dump(mode="json", exclude_none=True))
+
+    def save_surge(self, doc: SurgeDoc, *, author: str, author_role: str) -> None:
+        """Record the surge switch locally and queue its ``PUT`` in the same transaction."""
+        with self._sessions() as session, session.begin():
+            case_store.add_surge(session, doc, author=author, author_role=author_role)
+            self._queue(session, "surge", doc.uuid, f"{API}/surge/{doc.uuid}", doc.model_dump(mode="json"))
+
+    @property
+    def session_factory(self) -> sessionmaker[Session]:
+        return self._sessions
+
+    def next_counter(self, name: str) -> int:
+        """1, 2, 3… per ``name``, persisted (used for case numbers of this desk)."""
+        key = f"counter:{name}"
+        with self._sessions() as session, session.begin():
+            state = session.get(SyncState, key)
+            if state is None:
+                state = SyncState(key=key, value="0")
+                session.add(state)
+            value = int(state.value) + 1
+            state.value = str(value)
+            return value
+
+    # --- local reads ----------------------------------------------------------------------
+    def get_case(self, uuid: str) -> CaseDoc | None:
+        with self._sessions() as session:
+            case = session.get(Case, uuid)
+            return case_to_doc(case) if case is not None else None
+
+    def cases(self, limit: int = 100) -> list[CaseDoc]:
+        """Cases newest first (by creation time)."""
+        with self._sessions() as session:
+            rows = session.scalars(select(Case).order_by(Case.creation.desc()).limit(limit)).all()
+            return [case_to_doc(c) for c in rows]
+
+    def orientations_for_case(self, case_uuid: str) -> list[OrientationDoc]:
+        with self._sessions() as session:
+            rows = session.scalars(select(Orientation).where(Orientation.case_uuid == case_uuid)
+                                   .order_by(Orientation.creation)).all()
+            return [orientation_to_doc(o) for o in rows]
+
+    # --- outbox ---------------------------------------------------------------------------
+    def pending_outbox(self, limit: int = 100, after_id: int = 0) -> list[PendingItem]:
+        """Items still to send, in id order (rejected ones excluded)."""
+        with self._sessions() as session:
+            rows = session.scalars(select(OutboxItem).where(OutboxItem.rejected.is_(False), OutboxItem.id > after_id)
+                                   .order_by(OutboxItem.id).limit(limit)).all()
+            return [_item(r) for r in rows]
+
+    def outbox_count(self) -> int:
+        with self._sessions() as session:
+            return session.scalar(select(func.count()).select_from(OutboxItem)
+                                  .where(OutboxItem.rejected.is_(False))) or 0
+
+    def rejected_items(self) -> list[PendingItem]:
+        with self._sessions() as session:
+            rows = session.scalars(select(OutboxItem).where(OutboxItem.rejected.is_(True))
+                                   .order_by(OutboxItem.id)).all()
+            return [_item(r) for r in rows]
+
+    def mark_sent(self, item_id: int, sent_body: dict | None = None) -> bool:
+        """Delete an acknowledged item; kept (False) if its body changed since ``sent_body`` was read."""
+        with self._sessions() as session, session.begin():
+            row = session.get(OutboxItem, item_id)
+            if row is None:
+                return False
+            if sent_body is not None and row.body != sent_body:
+                return False
+            session.delete(row)
+            return True
+
+    def mark_sent_many(self, sent: list[tuple[int, dict]]) -> int:
+        """:meth:`mark_sent` for many ``(item id, body sent)`` in one transaction; returns how many left."""
+        deleted = 0
+        with self._sessions() as session, session.begin():
+            for item_id, body in sent:
+                row = session.get(OutboxItem, item_id)
+                if row is not None and row.body == body:
+                    session.delete(row)
+                    deleted += 1
+        return deleted
+
+    def resolve_conflict(self, item_id: int, error: str, current: dict | None) -> None:
+        """A stale orientation: keep our version in the rejected item, reload the server's in the row."""
+        with self._sessions() as session, session.begin():
+            self._failed(session, item_id, error, reject=True)
+            try:
+                doc = OrientationDoc.model_validate(current) if current else None
+            except ValidationError:
+                doc = None
+            local = session.get(Orientation, doc.uuid) if doc is not None else None
+            if local is not None:
+                _assign(local, doc.model_dump())
+
+    def mark_failed(self, item_id: int, error: str) -> None:
+        with self._sessions() as session, session.begin():
+            self._failed(session, item_id, error, reject=False)
+
+    def mark_rejected(self, item_id: int, error: str) -> None:
+        """The server refused the item for good: keep it for the user, never retry it."""
+        with self._sessions() as session, session.begin():
+            self._failed(session, item_id, error, reject=True)
+
+    @staticmethod
+    def _failed(session: Session, item_id: int, error: str, *, reject: bool) -> None:
+        """Count one more failed attempt of an item (if still there); ``reject``: never retry it."""
+        row = session.get(OutboxItem, item_id)
+        if row is not None:
+            row.attempts += 1
+            row.last_error = error
+            if reject:
+                row.rejected = True
+
+    # --- journal (rules in app.services.sync.local_journal) ---------------------------------------
+    def journal_cursor(self) -> int:
+        with self._sessions() as session:
+            return local_journal.cursor(session)
+
+    def store_journal(self, entries: list[dict], next_after: int) -> list[dict]:
+        """Store pulled entries and move the cursor, in one transaction; returns the new entries."""
+        with self._sessions() as session, session.begin():
+            return local_journal.store_entries(session, entries, next_after)
+
+    def journal(self, limit: int = 200) -> list[dict]:
+        """Outbox items (pending or rejected) first, then pulled entries; each part newest first."""
+        with self._sessions() as session:
+            return local_journal.journal_rows(session, limit)

@@ -1,0 +1,299 @@
+"""Background sync of one console with the server: push the outbox, pull the journal.
+
+Plain asyncio (no Qt, no threads): the UI runs :meth:`SyncService.run` as a
+task on the qasync loop and listens with plain callbacks.
+
+One round (:meth:`SyncService.sync_once`):
+
+1. **Push** outbox items in id order, up to ``batch_size`` per
+   ``POST /sync/batch`` (cases and orientations; other items by their own
+   ``PUT``).  The server is idempotent by UUID, so a replay after a lost
+   response answers 200.  Per item: 200/201 → deleted; 4xx (409 changed
+   content, 422 invalid, 403) → *rejected*: kept for the user, never retried;
+   a ``version_conflict`` also reloads the server's version (see
+   :meth:`LocalStore.resolve_conflict`).  For the request: 401 → stop, the
+   user must log in again; no answer or 5xx → attempt counted, **pushing stops
+   for this round** so that an orientation never overtakes its case.
+2. **Pull** the journal from the stored cursor, page by page, until empty;
+   each page is stored with the cursor in one transaction.
+
+:meth:`SyncService.run` repeats rounds every ``interval`` seconds, or at once
+when :meth:`SyncService.wake` is called (new local write).  After a failed
+round it waits an exponential back-off with full jitter, reset on success.
+It never dies on an exception: it logs the exception's type and place (no
+message: it could hold patient data; never a token) and backs off.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+
+from app.models import utcnow
+from app.services.sync.api_client import ApiClient, ApiError, Offline, ServerError, Unauthorized, error_from
+from app.services.sync.local_store import LocalStore, PendingItem
+from app.services.sync.report import (  # noqa: F401  (re-exported: the UI and tests import them from here)
+    AUTH_NEEDED, INTERNAL_ERROR, VERSION_CONFLICT, SyncReport, SyncStatus, backoff_delay, conflict_message,
+)
+
+log = logging.getLogger(__name__)
+
+PUSH_BATCH = 200
+#: Outbox entities the server's ``POST /sync/batch`` takes; others are sent by their own ``PUT``.
+BATCH_ENTITIES = frozenset({"case", "orientation"})
+PULL_PAGE = 200
+MAX_PULL_PAGES = 1000
+
+
+def _where(exc: BaseException) -> str:
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    return f"{tb.tb_frame.f_code.co_filename}:{tb.tb_lineno}" if tb is not None else "?"
+
+
+class SyncService:
+    """Pushes the local outbox and pulls the shared journal, forever, until :meth:`stop`."""
+
+    def __init__(self, store: LocalStore, client: ApiClient, *, interval: float = 2.0, backoff_base: float = 0.5,
+                 backoff_max: float = 30.0, rng: random.Random | None = None,
+                 clock: Callable[[], datetime] = utcnow, batch_size: int = PUSH_BATCH):
+        self.store = store
+        self.batch_size = batch_size
+        self.client = client
+        self.interval = interval
+        self.backoff_base = backoff_base
+        self.backoff_max = backoff_max
+        self._rng = rng or random.Random()
+        self._clock = clock
+        self._status = SyncStatus()
+        self._listeners: list[Callable[[SyncStatus], None]] = []
+        self._journal_listeners: list[Callable[[list[dict]], None]] = []
+        self._wake = asyncio.Event()
+        self._lock = asyncio.Lock()
+        self._stopping = False
+        self._task: asyncio.Task | None = None
+        self._in_round = False
+        self._cancel_requested = False
+        #: Consecutive failed rounds, and the last wait chosen by :meth:`run` (for tests and display).
+        self.failures = 0
+        self.last_delay: float | None = None
+
+    # --- listeners ------------------------------------------------------------------------
+    @property
+    def status(self) -> SyncStatus:
+        return self._status
+
+    def add_listener(self, fn: Callable[[SyncStatus], None]) -> None:
+        self._listeners.append(fn)
+
+    def add_journal_listener(self, fn: Callable[[list[dict]], None]) -> None:
+        self._journal_listeners.append(fn)
+
+    def _call(self, listeners: list[Callable], arg: object) -> None:
+        for fn in list(listeners):
+            try:
+                fn(arg)
+            except Exception as exc:  # a listener's bug must not stop the sync
+                log.error("sync listener failed: %s at %s", type(exc).__name__, _where(exc))
+
+    def _set_status(self, status: SyncStatus) -> None:
+        changed = status != self._status
+        self._status = status
+        if changed:
+            self._call(self._listeners, status)
+
+    # --- one round ------------------------------------------------------------------------
+    async def sync_once(self) -> SyncReport:
+        """Push the outbox, then pull the journal; see the module docstring."""
+        return await self._round(pull=True)
+
+    async def push_once(self) -> SyncReport:
+        """Only the push half of a round (what a console with no need of the journal does)."""
+        return await self._round(pull=False)
+
+    async def _round(self, *, pull: bool) -> SyncReport:
+        async with self._lock:
+            report = SyncReport()
+            try:
+                await self._push(report)
+                if pull and report.error is None and not report.auth_required:
+                    await self._pull(report)
+            finally:
+                self._publish(report)
+            return report
+
+    def _fail(self, report: SyncReport, exc: ApiError) -> None:
+        if isinstance(exc, Offline):
+            report.online = False
+            report.error = exc.message
+        elif isinstance(exc, Unauthorized):
+            report.online = True
+            report.auth_required = True
+            report.error = AUTH_NEEDED
+        else:
+            report.online = True
+            report.error = exc.message
+
+    async def _push(self, report: SyncReport) -> None:
+        after = 0
+        while not self._stopping:
+            pending = self.store.pending_outbox(limit=self.batch_size, after_id=after)
+            if not pending:
+                return
+            after = pending[-1].id
+            batchable = [i for i in pending if i.entity in BATCH_ENTITIES and i.method == "PUT"]
+            # Items the batch does not carry go one by one; the batch stops before the first of them.
+            if batchable and batchable[0] is pending[0]:
+                run = pending[:next((n for n, i in enumerate(pending) if i not in batchable), len(pending))]
+                after = run[-1].id
+                if not await self._push_batch(run, report):
+                    return
+            elif not await self._push_one(pending[0], report):
+                return
+            else:
+                after = pending[0].id
+
+    async def _push_batch(self, items: list[PendingItem], report: SyncReport) -> bool:
+        """Send ``items`` in one request; False when the round must stop (no answer, 5xx, 401)."""
+        try:
+            results = await self.client.push_batch([{"id": i.id, "entity": i.entity, "body": i.body} for i in items])
+        except (Offline, ServerError) as exc:
+            return self._not_sent(items[0], exc, report, f"outbox batch of {len(items)}")
+        except ApiError as exc:  # 401, or the batch itself refused (422: a bug, not the user's data)
+            self._fail(report, exc)
+            return False
+        report.online = True
+        by_id = {i.id: i for i in items}
+        sent: list[tuple[int, dict]] = []
+        for result in results:
+            item = by_id.get(result.get("id"))
+            if item is None:
+                continue
+            status = int(result.get("status") or 0)
+            if status in (200, 201):
+                sent.append((item.id, item.body))
+            else:
+                self._reject(item, error_from(status, result), report)
+        report.pushed += self.store.mark_sent_many(sent)
+        # Items without a result (should not happen) stay queued for the next round.
+        return len(results) == len(items)
+
+    async def _push_one(self, item: PendingItem, report: SyncReport) -> bool:
+        try:
+            await self.client.put(item.path, item.body)
+        except (Offline, ServerError) as exc:
+            return self._not_sent(item, exc, report, f"outbox item {item.id} ({item.entity})")
+        except Unauthorized as exc:
+            self._fail(report, exc)
+            return False
+        except ApiError as exc:
+            report.online = True
+            self._reject(item, exc, report)
+            return True
+        report.online = True
+        if self.store.mark_sent(item.id, item.body):
+            report.pushed += 1
+        return True
+
+    def _not_sent(self, first: PendingItem, exc: ApiError, report: SyncReport, what: str) -> bool:
+        """No answer or a 5xx: count an attempt on the ``first`` item sent; the round stops (False)."""
+        self.store.mark_failed(first.id, exc.message)
+        log.info("%s not sent: %s", what, type(exc).__name__)
+        self._fail(report, exc)
+        return False
+
+    def _reject(self, item: PendingItem, exc: ApiError, report: SyncReport) -> None:
+        """The server refused ``item`` for good: keep it for the user; reload the server's version on a conflict."""
+        if exc.code == VERSION_CONFLICT:
+            message = conflict_message(exc)
+            self.store.resolve_conflict(item.id, message, exc.current)
+        else:
+            message = f"Refusé par le serveur : {exc.message}"
+            self.store.mark_rejected(item.id, exc.message)
+        log.warning("outbox item %s (%s) rejected by the server (%s %s)", item.id, item.entity, exc.status, exc.code)
+        report.rejected += 1
+        report.rejection = message
+
+    async def _pull(self, report: SyncReport) -> None:
+        cursor = self.store.journal_cursor()
+        for _ in range(MAX_PULL_PAGES):
+            if self._stopping:
+                return
+            try:
+                page = await self.client.get_journal(cursor, PULL_PAGE)
+            except ApiError as exc:
+                return self._fail(report, exc)
+            report.online = True
+            entries = page.get("entries") or []
+            if not entries:
+                return
+            added = self.store.store_journal(entries, int(page.get("next_after") or 0))
+            report.pulled += len(added)
+            if added:
+                self._call(self._journal_listeners, added)
+            new_cursor = self.store.journal_cursor()
+            if new_cursor <= cursor:
+                return
+            cursor = new_cursor
+
+    def _publish(self, report: SyncReport) -> None:
+        self._set_status(SyncStatus(
+            online=report.online,
+            pending=self.store.outbox_count(),
+            rejected=len(self.store.rejected_items()),
+            last_error=report.error or report.rejection,
+            last_sync_at=self._clock() if report.ok else self._status.last_sync_at,
+        ))
+
+    # --- the loop -------------------------------------------------------------------------
+    def wake(self) -> None:
+        """Start the next round now (call after a local write)."""
+        self._wake.set()
+
+    def stop(self) -> None:
+        """End :meth:`run` promptly (a request in flight is abandoned; it is safe to replay)."""
+        self._stopping = True
+        self._wake.set()
+        if self._task is not None and self._in_round and not self._task.done():
+            self._cancel_requested = True
+            self._task.cancel()
+
+    async def run(self) -> None:
+        """Sync rounds until :meth:`stop` (which is final); never raises on a failed round."""
+        task = asyncio.current_task()
+        self._task, self._cancel_requested = task, False
+        try:
+            while not self._stopping:
+                self._in_round = True
+                try:
+                    ok = (await self.sync_once()).ok
+                except Exception as exc:
+                    log.error("sync round failed: %s at %s", type(exc).__name__, _where(exc))
+                    self._set_status(replace(self._status, last_error=INTERNAL_ERROR))
+                    ok = False
+                finally:
+                    self._in_round = False
+                self.failures = 0 if ok else self.failures + 1
+                delay = self.interval if ok else backoff_delay(self.failures, self.backoff_base,
+                                                               self.backoff_max, self._rng)
+                self.last_delay = delay
+                if not self._stopping:
+                    await self._wait(delay)
+        except asyncio.CancelledError:
+            if self._cancel_requested and task is not None and task.uncancel() == 0:
+                return
+            raise
+        finally:
+            self._task = None
+
+    async def _wait(self, delay: float) -> None:
+        try:
+            await asyncio.wait_for(self._wake.wait(), timeout=delay)
+        except TimeoutError:
+            pass
+        self._wake.clear()

@@ -1,0 +1,1 @@
+"""The open case: queue, routing and regulation actions, journal, appointments, Hub send."""

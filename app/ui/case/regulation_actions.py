@@ -1,0 +1,198 @@
+"""Regulation actions of the main window: queue, hand-over, notes, closing, surge, drafts, duplicates.
+
+Kept out of :mod:`app.ui.shell.main_window` (which stays a thin shell): this object
+installs its shortcuts on the window, calls the Qt-free
+:class:`app.services.desk.regulation.Regulation`, and shows outcomes in the status
+bar.  Questions to the user go through :class:`Prompt`, whose class methods
+tests replace.
+"""
+
+from __future__ import annotations
+
+from app.services.regulation import decisions, queue
+from app.services.reference import nomenclatures
+from app.services.desk.regulation import NotAllowed
+from app.ui.qt import QT_TRANSLATE_NOOP, QInputDialog, QMessageBox, QObject, Qt, QTimer, Slot
+from app.ui.shell.shortcuts import bind_window_shortcuts
+
+#: (keys, French description) of the actions installed here, for the F1 sheet (translated when shown).
+SHORTCUTS = [
+    (QT_TRANSLATE_NOOP("Shortcuts", "Ctrl+Maj+D"),
+     QT_TRANSLATE_NOOP("Shortcuts", "Détails de l'appel : appelant, accès, codes, patients")),
+    (QT_TRANSLATE_NOOP("Shortcuts", "Ctrl+Maj+P"),
+     QT_TRANSLATE_NOOP("Shortcuts", "Ajouter le patient saisi")),
+    ("Ctrl+S",
+     QT_TRANSLATE_NOOP("Shortcuts", "Garder le formulaire en brouillon")),
+    (QT_TRANSLATE_NOOP("Shortcuts", "Ctrl+Maj+R"),
+     QT_TRANSLATE_NOOP("Shortcuts", "Reprendre le dernier brouillon")),
+    ("Ctrl+T",
+     QT_TRANSLATE_NOOP("Shortcuts", "Transmettre le dossier au médecin (P0 : transfert accompagné)")),
+    (QT_TRANSLATE_NOOP("Shortcuts", "Ctrl+Maj+N"),
+     QT_TRANSLATE_NOOP("Shortcuts", "Ajouter une note horodatée au dossier")),
+    (QT_TRANSLATE_NOOP("Shortcuts", "Ctrl+Maj+W"),
+     QT_TRANSLATE_NOOP("Shortcuts", "Clôturer le dossier")),
+    (QT_TRANSLATE_NOOP("Shortcuts", "Ctrl+Maj+A"),
+     QT_TRANSLATE_NOOP("Shortcuts", "Mode afflux : suspendre / rétablir la répartition MRU / MRL")),
+    ("F6",
+     QT_TRANSLATE_NOOP("Shortcuts", "Aller à la file d'attente (Entrée ouvre le dossier)")),
+]
+
+
+class Prompt:
+    """Modal questions; tests patch these class methods."""
+
+    @classmethod
+    def text(cls, parent, title: str, label: str) -> str | None:
+        value, ok = QInputDialog.getText(parent, title, label)
+        return value if ok else None
+
+    @classmethod
+    def item(cls, parent, title: str, label: str, items: list[str]) -> str | None:
+        value, ok = QInputDialog.getItem(parent, title, label, items, 0, False)
+        return value if ok else None
+
+    @classmethod
+    def choose(cls, parent, title: str, text: str, options: list[str]) -> int:
+        """Index of the option chosen (each label carries its & mnemonic); -1 when cancelled."""
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.Cancel, parent)
+        buttons = [box.addButton(o, QMessageBox.ButtonRole.AcceptRole) for o in options]
+        box.setDefaultButton(buttons[0])
+        box.exec()
+        return buttons.index(box.clickedButton()) if box.clickedButton() in buttons else -1
+
+
+class RegulationActions(QObject):
+    def __init__(self, window, desk, queue_view):
+        super().__init__(window)
+        self._w, self._desk, self._queue = window, desk, queue_view
+        self._reg = desk.regulation
+        self._draft_uuid: str | None = None
+        bind_window_shortcuts(window, (("Ctrl+T", self.hand_over), ("Ctrl+Shift+N", self.add_note),
+                                       ("Ctrl+Shift+W", self.close_case), ("Ctrl+Shift+A", self.toggle_surge),
+                                       ("Ctrl+Shift+R", self.restore_draft), ("F6", self.focus_queue)))
+        window.intake.draftRequested.connect(self.save_draft)
+        queue_view.caseActivated.connect(self.open_case)
+        self._timer = QTimer(self)
+        self._timer.setInterval(5000)
+        self._timer.timeout.connect(self.refresh)
+        self._timer.start()
+        self.refresh()
+
+    def _say(self, text: str, error: bool = False) -> None:
+        self._w.status.show_message(text, error=error)
+
+    @Slot()
+    def refresh(self) -> None:
+        """Recompute the queue and the room state the route suggestion depends on."""
+        entries = self._reg.queue()
+        self._queue.set_entries(entries)
+        self._w.intake.set_room(self._reg.surge().active, queue.urgent_waiting(entries))
+
+    # --- intake ---------------------------------------------------------------------------
+    def check_duplicates(self, form) -> bool:
+        """Offer to attach the call to a matching case; True when it was attached (do not open a new one)."""
+        found = self._reg.duplicates(form)
+        if not found:
+            return False
+        first = found[0]
+        text = self.tr("Dossier %s (%s, %s) : %s.\nRattacher cet appel à ce dossier ?") % (
+            first.case.case_id.rsplit(".", 1)[-1], first.case.health_motive_label or "",
+            first.case.city_name or "", ", ".join(first.reasons))
+        choice = Prompt.choose(self._w, self.tr("Doublon possible"), text,
+                               [self.tr("&Rattacher"), self.tr("&Nouveau dossier")])
+        if choice != 0:
+            return False
+        self._reg.attach_call(first.case, form)
+        self._w.intake.set_case_opened(first.case.case_id)
+        self._say(self.tr("Appel rattaché au dossier %s") % first.case.case_id)
+        self._after_change()
+        return True
+
+    @Slot(object)
+    def save_draft(self, form) -> None:
+        self._draft_uuid = self._reg.cases.save_draft(form, author=self._desk.user.username, uuid=self._draft_uuid)
+        self._say(self.tr("Brouillon enregistré : rien n'est perdu (Ctrl+Maj+R pour le reprendre)"))
+
+    def forget_draft(self) -> None:
+        """The case was opened: its draft is no longer needed."""
+        if self._draft_uuid:
+            self._reg.cases.delete_draft(self._draft_uuid)
+            self._draft_uuid = None
+
+    @Slot()
+    def restore_draft(self) -> None:
+        drafts = self._reg.cases.drafts(self._desk.user.username)
+        if not drafts:
+            self._say(self.tr("Aucun brouillon"), error=True)
+            return
+        uuid, _saved, form = drafts[0]
+        self._w.intake.clear()
+        self._w.intake.load_form(form)
+        self._draft_uuid = uuid
+        self._say(self.tr("Brouillon repris"))
+
+    # --- the open case ----------------------------------------------------------------------------
+    def _run(self, action, done: str) -> None:
+        try:
+            action()
+        except NotAllowed as exc:
+            self._say(str(exc), error=True)
+            return
+        except Exception as exc:  # noqa: BLE001 - shown to the user, the form keeps everything
+            self._say(f"{exc}", error=True)
+            return
+        self._say(done)
+        self._after_change()
+
+    def _after_change(self) -> None:
+        self.refresh()
+        self._w.refresh_journal()
+        self._w.orientationRecorded.emit("")  # wakes the sync
+
+    @Slot()
+    def hand_over(self) -> None:
+        self._run(self._reg.hand_over, self.tr("Dossier transmis au médecin régulateur"))
+
+    @Slot()
+    def add_note(self) -> None:
+        text = Prompt.text(self._w, self.tr("Note"), self.tr("Note horodatée :"))
+        if text and text.strip():
+            self._run(lambda: self._reg.add_note(text.strip()), self.tr("Note ajoutée"))
+
+    @Slot()
+    def close_case(self) -> None:
+        doctor = self._desk.user.role in decisions.DOCTOR_ROLES
+        codes = [c for c in nomenclatures.codes(nomenclatures.ATTRIBUTION) if decisions.is_non_medical_attribution(c.code)]
+        items = ([self.tr("Garder l'attribution actuelle")] if doctor else []) + [c.display for c in codes]
+        chosen = Prompt.item(self._w, self.tr("Clôturer le dossier"), self.tr("Attribution de clôture :"), items)
+        if chosen is None:
+            return
+        attribution = None if doctor and chosen == items[0] else chosen.split(" — ")[0]
+        self._run(lambda: self._reg.close(attribution), self.tr("Dossier clôturé"))
+
+    @Slot()
+    def toggle_surge(self) -> None:
+        active = not self._reg.surge().active
+        title = self.tr("Mode afflux") if active else self.tr("Fin du mode afflux")
+        reason = Prompt.text(self._w, title, self.tr("Raison (journalisée) :"))
+        if reason is None:
+            return
+        self._run(lambda: self._reg.set_surge(active, reason),
+                  self.tr("Mode afflux activé : répartition MRU/MRL suspendue") if active
+                  else self.tr("Mode afflux terminé"))
+
+    @Slot()
+    def focus_queue(self) -> None:
+        self._queue.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        if self._queue.model().rowCount() and not self._queue.table.currentIndex().isValid():
+            self._queue.table.setCurrentIndex(self._queue.model().index(0, 0))
+
+    @Slot(str)
+    def open_case(self, uuid: str) -> None:
+        case = self._w._store.get_case(uuid)
+        if case is None:
+            return
+        self._desk.current_case = case
+        self._w.intake.set_case_opened(case.case_id)
+        self._w.map_view.show_patient(case.lat, case.lon, case.city_name or "")
+        self._say(self.tr("Dossier %s : %s, %s") % (case.case_id, case.priority, case.health_motive_label or ""))

@@ -1,0 +1,1 @@
+"""The intake form: caller, place, qualification, patients, secondary fields and their errors."""

@@ -1,0 +1,299 @@
+"""The call-intake form, in the order of the ARM's interview, keyboard first.
+
+Caller phone → callback number (pre-filled, confirmed with Entrée or Ctrl+K) →
+caller name → address → commune (completion over the communes table, by name
+or postal code) → motive (by code or words) → priority (keys 0–3, N) → notes;
+the route (stream suggested by the rules, overriding it asks why) → notes;
+Ctrl+Entrée opens the case.  Caller details, access, qualification codes and
+patients live in a secondary section (Ctrl+Maj+D) off the standard tab path;
+Ctrl+S keeps the form as a draft.  Errors show in French under their field and clear
+as the field is fixed; nothing typed is ever cleared by a failed submit.  The
+panel only emits :class:`app.services.intake.form.IntakeForm`; storage and case ids
+are the main window's business.
+
+The rows come from their sections (:mod:`app.ui.intake.caller`, :mod:`.intake_place`,
+:mod:`.intake_qualification`, :mod:`.intake_secondary`); the panel lays them out in
+one form, exposes their widgets under its own names and keeps the tab order and the wiring.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from app.services.intake import form as intake
+from app.services.security import permissions
+from app.services.intake.form import FieldError, IntakeForm
+from app.ui.shell.form_rows import add_row, error_label
+from app.ui.intake.caller import CallerRows
+from app.ui.intake.errors import FieldErrors
+from app.ui.intake.place import PlaceRows
+from app.ui.intake.qualification import QualificationRows
+from app.ui.intake.secondary import SecondarySection
+from app.ui.shell.icons import with_icon
+from app.ui.qt import (
+    QFormLayout, QKeySequence, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QShortcut, Qt, QTimer, QVBoxLayout,
+    QWidget, Signal, Slot,
+)
+
+_PANEL_CSS = ("*[invalid=\"true\"] { border: 2px solid #c62828; border-radius: 3px; }"
+              "QPushButton:checked { background: #c8e6c9; color: #1b5e20; font-weight: bold; }")
+
+
+class IntakePanel(QWidget):
+    """The intake form of one call.
+
+    Signals:
+        caseSubmitted(object): the ARM asked to open the case and the form
+            validates; carries the :class:`IntakeForm`.
+        draftRequested(object): keep this form as a draft (Ctrl+S, or a refused submit).
+    """
+
+    caseSubmitted = Signal(object)
+    draftRequested = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None, *, communes=None, home_departement: str | None = None):
+        super().__init__(parent)
+        self.setObjectName("intakePanel")
+        self.setStyleSheet(_PANEL_CSS)
+        self._reception: datetime | None = None
+        self._build(communes, home_departement)
+        self._connect()
+        self.caller.reset()
+        # Load the communes as soon as the event loop runs, not at the first key of the first call.
+        QTimer.singleShot(0, self.communes)
+
+    @property
+    def home_departement(self) -> str | None:
+        """The département whose communes the completion proposes first."""
+        return self.place.home_departement
+
+    @home_departement.setter
+    def home_departement(self, value: str | None) -> None:
+        self.place.home_departement = value
+
+    def _line_edits(self) -> tuple[QLineEdit, ...]:
+        return (self.phone_edit, self.callback_edit, self.name_edit, self.address_edit, self.commune_edit,
+                self.motive_edit)
+
+    # --- construction ---------------------------------------------------------------------
+    def _build(self, communes, home_departement: str | None) -> None:
+        self.case_label = QLabel(self)
+        self.case_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                                | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.case_label.setStyleSheet("background: #e8f5e9; color: #1b5e20; padding: 6px; font-weight: bold;")
+        self.case_label.setAccessibleName(self.tr("Dossier ouvert"))
+        self.case_label.hide()
+        self.caller = CallerRows(self)
+        self.place = PlaceRows(self, communes=communes, home_departement=home_departement)
+        self.qualification = QualificationRows(self)
+        # The sections' widgets, under the panel's names (tests, the main window and drafts use these).
+        self.phone_edit, self.callback_edit, self.name_edit = (
+            self.caller.phone_edit, self.caller.callback_edit, self.caller.name_edit)
+        self.confirm_button, self.confirm_state = self.caller.confirm_button, self.caller.confirm_state
+        self.address_edit, self.commune_edit = self.place.address_edit, self.place.commune_edit
+        self.commune_completer = self.place.commune_completer
+        self.motive_edit, self.motive_completer = self.qualification.motive_edit, self.qualification.motive_completer
+        self.priority_combo, self.routing_row = self.qualification.priority_combo, self.qualification.routing_row
+        self.notes_edit = QPlainTextEdit(self)
+        self.notes_edit.setAccessibleName(self.tr("Notes"))
+        self.notes_edit.setTabChangesFocus(True)
+        self.notes_edit.setFixedHeight(90)
+        self.submit_button = with_icon(QPushButton(self.tr("Ou&vrir le dossier (Ctrl+Entrée)"), self), "open-case")
+        self.submit_button.setAccessibleName(self.tr("Ouvrir le dossier"))
+        self.general_error = self._error_label("general")
+        self.secondary = SecondarySection(self)
+        self.details, self.patients = self.secondary.details, self.secondary.patients
+        self.details_button, self.extra = self.secondary.button, self.secondary.extra
+
+        fields = {"caller_phone": self.phone_edit, "callback_phone": self.callback_edit,
+                  "caller_name": self.name_edit, "address": self.address_edit, "commune": self.commune_edit,
+                  "motive": self.motive_edit, "priority": self.priority_combo,
+                  "routing": self.routing_row.reason_edit, "notes": self.notes_edit}
+        self.field_errors = FieldErrors(fields, {name: self._error_label(name) for name in fields},
+                                        self.general_error)
+        labels = self.field_errors.labels
+        rows = [*self.caller.rows(), *self.place.rows(), *self.qualification.rows(),
+                (self.tr("N&otes"), "notes", self.notes_edit, ())]
+        form = QFormLayout()
+        for text, name, field, instead in rows:  # one form, so that every label lines up
+            add_row(form, self, text, *(instead or (field,)), labels[name], buddy=field)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.case_label)
+        layout.addLayout(form)
+        layout.addWidget(self.general_error)
+        layout.addWidget(self.submit_button)
+        layout.addWidget(self.details_button)
+        layout.addWidget(self.extra)
+        layout.addStretch(1)
+        order = [self.phone_edit, self.callback_edit, self.confirm_button, self.name_edit, self.address_edit,
+                 self.commune_edit, self.motive_edit, self.priority_combo, self.routing_row.combo,
+                 self.routing_row.reason_edit, self.notes_edit, self.submit_button]
+        for first, second in zip(order, order[1:]):
+            self.setTabOrder(first, second)
+
+    def _error_label(self, name: str) -> QLabel:
+        return error_label(self, f"error_{name}", accessible_name=self.tr("Erreur"), word_wrap=True)
+
+    def _connect(self) -> None:
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, self.submit, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        for keys, slot in (("Ctrl+K", self.confirm_callback), ("Ctrl+Shift+D", self.toggle_details),
+                           ("Ctrl+S", self.request_draft)):
+            QShortcut(QKeySequence(keys), self, slot, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        for signal in (self.priority_combo.currentIndexChanged, self.motive_completer.chosen,
+                       self.motive_completer.edited, self.details.changed):
+            signal.connect(self._update_route)
+        self.routing_row.changed.connect(self._on_field_changed)
+        self.submit_button.clicked.connect(self.submit)
+        self.caller.callbackRefused.connect(self._on_callback_refused)
+        for completer in (self.commune_completer, self.motive_completer):
+            completer.chosen.connect(self._on_field_changed)
+        for edit in self._line_edits():
+            edit.textEdited.connect(self._touch)
+            edit.textChanged.connect(self._on_field_changed)
+        self.notes_edit.textChanged.connect(self._on_field_changed)
+        self.priority_combo.currentIndexChanged.connect(self._on_field_changed)
+
+    # --- public API ------------------------------------------------------------------------------
+    def communes(self):
+        """The communes index (the shipped one unless given; loaded once, ~0.3 s)."""
+        return self.place.communes()
+
+    def form(self) -> IntakeForm:
+        """The form as typed now (raw text; the chosen commune and motive resolved)."""
+        return IntakeForm(
+            **self.caller.values(), **self.place.values(), **self.qualification.values(), **self.secondary.values(),
+            notes=self.notes_edit.toPlainText(), answered=self._reception, reception=self._reception,
+        )
+
+    @Slot()
+    def submit(self) -> None:
+        """Validate; show the errors, or emit :attr:`caseSubmitted`."""
+        if not self.submit_button.isEnabled():
+            return
+        form = self.form()
+        errors = intake.validate(form, communes=self.communes())
+        self.show_errors(errors)
+        if not errors:
+            self.caseSubmitted.emit(form)
+        else:
+            self.draftRequested.emit(form)  # nothing typed is lost, even if the call drops now
+
+    def show_errors(self, errors: list[FieldError]) -> None:
+        """Show each error under its field (others below the form); focus the first bad field."""
+        by_field, aside, general = self.field_errors.split(errors, aside=self.secondary.owns_error)
+        self.secondary.show_errors(aside)
+        self.field_errors.show(by_field, general)
+
+    def clear(self) -> None:
+        """Empty every field for a new call (and make the form editable again)."""
+        for edit in self._line_edits():
+            edit.clear()
+        self.notes_edit.clear()
+        self.priority_combo.setCurrentIndex(-1)
+        self.commune_completer.reset()
+        self.motive_completer.reset()
+        self.details.clear()
+        self.patients.clear()
+        self.routing_row.reset()
+        self.details_button.setChecked(False)
+        self._reception = None
+        self.caller.reset()
+        self.show_errors([])
+        self.case_label.hide()
+        self._set_read_only(False)
+
+    def focus_first(self) -> None:
+        self.phone_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def set_case_opened(self, case_id: str) -> None:
+        """Show the opened case id at the top; the form becomes read-only until :meth:`clear`."""
+        short = case_id.rsplit(".", 1)[-1]
+        self.case_label.setText(self.tr("Dossier %s ouvert — Ctrl+N : nouvel appel") % short)
+        self.case_label.setToolTip(case_id)
+        self.case_label.show()
+        self._set_read_only(True)
+
+    def set_enabled_for_role(self, role: str) -> None:
+        """Only roles that may create cases can type in the form."""
+        self._set_read_only(not permissions.is_allowed(permissions.CASES_PUT, str(role)))
+
+    def fill(self, *, caller_phone: str, caller_name: str = "", address: str = "", commune: str = "",
+             motive: str = "", priority: str = "", notes: str = "") -> None:
+        """Put a whole call in the form at once (the demo call of screenshots and training)."""
+        self.caller.set_phone(caller_phone)
+        self.name_edit.setText(caller_name)
+        self.address_edit.setText(address)
+        self.commune_completer.choose_best(commune)
+        self.motive_completer.choose_best(motive)
+        self.priority_combo.setCurrentIndex(self.priority_combo.findData(priority))
+        self.notes_edit.setPlainText(notes)
+
+    def set_room(self, surge: bool, urgent_waiting: int) -> None:
+        """The room's state the route suggestion depends on (surge switch, P0/P1 cases waiting)."""
+        if self.qualification.set_room(surge, urgent_waiting):
+            self._update_route()
+
+    @Slot()
+    def toggle_details(self) -> None:
+        self.secondary.toggle()
+
+    @Slot()
+    def request_draft(self) -> None:
+        self.draftRequested.emit(self.form())
+
+    def load_form(self, form: IntakeForm) -> None:
+        """Put a saved draft back in the form (codes chosen again from their lists)."""
+        self.fill(caller_phone=form.caller_phone, caller_name=form.caller_name, address=form.address,
+                  commune=form.commune_insee and form.commune_name.split(" (")[0] or form.commune_name,
+                  motive=form.motive_code or form.motive_label, priority=form.priority, notes=form.notes)
+        if form.callback_phone != form.caller_phone:
+            self.caller.set_callback(form.callback_phone)
+        self.secondary.load(form)
+        self._reception = form.reception
+
+    def is_callback_confirmed(self) -> bool:
+        return self.caller.is_confirmed()
+
+    @Slot()
+    def confirm_callback(self) -> None:
+        """Confirm the callback number (Ctrl+K); an invalid number shows its error instead."""
+        self.caller.confirm()
+
+    # --- private slots ----------------------------------------------------------------------------
+    @Slot(str)
+    def _on_callback_refused(self, message: str) -> None:
+        self.field_errors.set("callback_phone", message)
+
+    @Slot()
+    def _on_field_changed(self) -> None:
+        """Re-check the fields that show an error, so each error clears once fixed."""
+        shown = self.field_errors.shown()
+        if not shown:
+            return
+        current = {e.field: e.message for e in intake.validate(self.form(), communes=self.communes())}
+        for name in shown:
+            self.field_errors.set(name, current.get(name))
+
+    @Slot()
+    def _update_route(self) -> None:
+        """Suggest the stream again (priority, motive, place kind, caller type or the room changed)."""
+        self.qualification.suggest_route(place_kind=self.details.place.current or "",
+                                         caller_type=self.details.caller_type.currentData() or "")
+
+    # --- helpers -------------------------------------------------------------------------------------
+    @Slot()
+    def _touch(self) -> None:
+        """Start the call's clock at the first key typed after :meth:`clear`."""
+        if self._reception is None:
+            self._reception = datetime.now(timezone.utc)
+
+    def _set_read_only(self, read_only: bool) -> None:
+        for edit in self._line_edits():
+            edit.setReadOnly(read_only)
+        self.notes_edit.setReadOnly(read_only)
+        self.priority_combo.set_read_only(read_only)
+        self.routing_row.set_read_only(read_only)
+        self.secondary.set_read_only(read_only)
+        for widget in (self.confirm_button, self.submit_button):
+            widget.setEnabled(not read_only)

@@ -1,0 +1,286 @@
+"""The console map: a Leaflet page in a QWebEngineView, driven by commands.
+
+The page is built once (:mod:`app.ui.map.page`) and loaded from a file; after
+that Python only sends commands (``window.sasMap.apply(cmdJson)``, arguments
+serialised with :func:`json.dumps`) and the page answers through a small
+QWebChannel bridge.  Commands sent before the page reported ready are queued.
+Only this module knows about JavaScript; the rest of the UI uses the methods
+and signals of :class:`MapView`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import tempfile
+import weakref
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from app.ui.map import page as map_page
+from app.ui.qt import (
+    QObject,
+    QUrl,
+    QVBoxLayout,
+    QWebChannel,
+    QWebEnginePage,
+    QWebEngineSettings,
+    QWebEngineView,
+    QWidget,
+    Qt,
+    Signal,
+    Slot,
+)
+
+log = logging.getLogger("app.ui.map")
+
+_MAX_RELOADS = 3
+_STATE_OPS = ("show_patient", "show_radius", "show_effecteurs")
+_LEVELS = {
+    QWebEnginePage.JavaScriptConsoleMessageLevel.InfoMessageLevel: logging.INFO,
+    QWebEnginePage.JavaScriptConsoleMessageLevel.WarningMessageLevel: logging.WARNING,
+    QWebEnginePage.JavaScriptConsoleMessageLevel.ErrorMessageLevel: logging.ERROR,
+}
+
+
+class MapBridge(QObject):
+    """The one object the page sees (as ``bridge``): typed calls from JS to Python.
+
+    Signals:
+        readyReceived: the page finished initialising.
+        clickReceived(str): an effecteur marker was clicked (its id).
+        ackReceived(int, bool): a command (sequence number) was applied, and whether it succeeded.
+    """
+
+    readyReceived = Signal()
+    clickReceived = Signal(str)
+    ackReceived = Signal(int, bool)
+
+    @Slot()
+    def pageReady(self) -> None:
+        """Called by the page once Leaflet, the layers and the channel are set up and painted."""
+        self.readyReceived.emit()
+
+    @Slot(str)
+    def markerClicked(self, effecteur_id: str) -> None:
+        """Called by the page when the user clicks an effecteur marker."""
+        self.clickReceived.emit(effecteur_id)
+
+    @Slot(int, bool)
+    def commandApplied(self, seq: int, ok: bool) -> None:
+        """Called by the page after command ``seq`` ran (and, if visible, was painted)."""
+        self.ackReceived.emit(seq, ok)
+
+
+class _MapPage(QWebEnginePage):
+    """Forwards console output to logging and keeps the view on the map page.
+
+    Signals:
+        mapNavigation: the map page itself is being (re)loaded (blocked navigations do not count).
+    """
+
+    mapNavigation = Signal()
+
+    def __init__(self, page_url: QUrl, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._page_url = page_url
+
+    def javaScriptConsoleMessage(self, level, message: str, line: int, source: str) -> None:  # noqa: N802
+        """Page ``console.*`` output goes to the "app.ui.map" logger, level mapped."""
+        log.log(_LEVELS.get(level, logging.INFO), "js: %s (%s:%d)", message, source.rsplit("/", 1)[-1], line)
+
+    def acceptNavigationRequest(self, url, nav_type, is_main_frame: bool) -> bool:  # noqa: N802
+        """Only the map page itself may load in this view (links and scripts cannot navigate away)."""
+        url = QUrl(url)
+        if url.isLocalFile() and url.toLocalFile() == self._page_url.toLocalFile():
+            if is_main_frame:
+                self.mapNavigation.emit()
+            return True
+        log.warning("map: navigation to %s blocked", url.toDisplayString())
+        return False
+
+
+class MapView(QWidget):
+    """Map of the patient, the search radius and the effecteurs found.
+
+    Command methods may be called at any time (queued until the page is
+    ready) and return the command's sequence number, echoed by
+    :attr:`commandApplied` once the page has applied and painted it.
+
+    Signals:
+        ready: the page is loaded and the bridge is up (queued commands are sent).
+        markerClicked(str): the user clicked an effecteur marker (its id).
+        commandApplied(int, bool): the page applied command ``seq`` (and painted it); ``ok``.
+    """
+
+    ready = Signal()
+    markerClicked = Signal(str)
+    commandApplied = Signal(int, bool)
+
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        tile_url: str = "",
+        tile_attribution: str = "",
+        center: Sequence[float] = map_page.DEFAULT_CENTER,
+        zoom: int = map_page.DEFAULT_ZOOM,
+    ) -> None:
+        super().__init__(parent)
+        self._ready = False
+        self._seq = 0
+        self._pending: list[str] = []
+        self._state: dict[str, str] = {}
+        self._reloads = 0
+        self._loading = False
+
+        page_dir = Path(tempfile.mkdtemp(prefix="sas-map-"))
+        weakref.finalize(self, shutil.rmtree, page_dir, True)
+        page_file = map_page.write_page(
+            page_dir, tile_url=tile_url, tile_attribution=tile_attribution, center=center, zoom=zoom
+        )
+        self._page_url = QUrl.fromLocalFile(str(page_file))
+
+        self._bridge = MapBridge(self)
+        self._bridge.readyReceived.connect(self._on_page_ready)
+        self._bridge.clickReceived.connect(self.markerClicked)
+        self._bridge.ackReceived.connect(self.commandApplied)
+        self._channel = QWebChannel(self)
+        self._channel.registerObject("bridge", self._bridge)
+
+        self._view = QWebEngineView(self)
+        self._view.setAccessibleName(self.tr("Carte des effecteurs et du patient"))
+        page = _MapPage(self._page_url, self._view)
+        page.setWebChannel(self._channel)
+        if tile_url:
+            # A file:// page may load remote tiles only with LocalContentCanAccessRemoteUrls.
+            # WORKAROUND (measured, Qt 6.12): turning it on alone stops the page's own
+            # file:// scripts loading, unless LocalContentCanAccessFileUrls is set explicitly too.
+            settings = page.settings()
+            settings.setAttribute(QWebEngineSettings.WebAttribute.LocalContentCanAccessRemoteUrls, True)
+            settings.setAttribute(QWebEngineSettings.WebAttribute.LocalContentCanAccessFileUrls, True)
+        page.mapNavigation.connect(self._on_map_navigation)
+        page.loadFinished.connect(self._on_load_finished)
+        page.renderProcessTerminated.connect(self._on_render_process_terminated)
+        self._view.setPage(page)
+        self._view.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)  # no Back/Reload/Save
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._view)
+        log.info("map: loading %s (tiles: %s)", page_file, tile_url or "none")
+        self._view.load(self._page_url)
+
+    # -- commands -------------------------------------------------------------------------
+
+    def show_patient(self, lat: float, lon: float, label: str = "") -> int:
+        """Place the patient marker (with ``label`` as a permanent tooltip)."""
+        return self._send("show_patient", {"lat": float(lat), "lon": float(lon), "label": str(label)})
+
+    def show_radius(self, km: float | None) -> int:
+        """Draw the search ring around the patient; ``None`` or 0 removes it."""
+        return self._send("show_radius", {"km": float(km) if km else None})
+
+    def show_effecteurs(self, items: Iterable[Mapping[str, Any]]) -> int:
+        """Replace the effecteur markers; returns the command's sequence number.
+
+        Args:
+            items: dicts with ``id`` (str), ``lat``/``lon`` (float), ``name``,
+                ``kind``, ``kind_label`` (French), ``phone`` (str or None),
+                ``next_slots`` (French strings, already formatted) and
+                ``freshness`` (``"lt4h"``, ``"lt24h"``, ``"lt72h"`` or ``"none"``,
+                which sets the marker colour).  Items without an id or with
+                invalid coordinates are skipped with a warning.
+        """
+        payload = [p for p in map(map_page.effecteur_payload, items) if p is not None]
+        return self._send("show_effecteurs", {"items": payload})
+
+    def select(self, effecteur_id: str) -> int:
+        """Highlight an effecteur, bring it into view and open its popup."""
+        return self._send("select", {"id": str(effecteur_id)})
+
+    def fit(self) -> int:
+        """Zoom to the patient and the effecteurs shown."""
+        return self._send("fit", {})
+
+    def clear(self) -> int:
+        """Remove patient, ring and effecteurs."""
+        return self._send("clear", {})
+
+    # -- state and helpers ----------------------------------------------------------------
+
+    def is_ready(self) -> bool:
+        """Whether the page reported ready (commands now run at once)."""
+        return self._ready
+
+    def pending_commands(self) -> int:
+        """How many commands wait for the page to be ready."""
+        return len(self._pending)
+
+    def web_view(self) -> QWebEngineView:
+        """The embedded view (for grabbing and tests; do not drive the page through it)."""
+        return self._view
+
+    def run_js_json(self, expr: str, callback: Callable[[Any], None]) -> None:
+        """Evaluate ``expr`` in the page and call ``callback`` with its value decoded from JSON.
+
+        ``runJavaScript`` may return arrays as ``''``; going through
+        ``JSON.stringify`` gives every JSON value (``undefined`` becomes ``None``).
+        For tests and diagnostics: ``expr`` is trusted JavaScript.
+        """
+
+        def done(result: Any) -> None:
+            callback(json.loads(result) if isinstance(result, str) and result else None)
+
+        self._view.page().runJavaScript(f"JSON.stringify(({expr}))", 0, done)
+
+    def _send(self, op: str, args: dict[str, Any]) -> int:
+        self._seq += 1
+        cmd = json.dumps({"seq": self._seq, "op": op, "args": args}, allow_nan=False)
+        script = f"window.sasMap.apply({json.dumps(cmd)});"
+        if op == "clear":
+            self._state.clear()
+        elif op in _STATE_OPS:
+            self._state[op] = script
+        if self._ready:
+            self._view.page().runJavaScript(script, 0)
+        else:
+            self._pending.append(script)
+        return self._seq
+
+    @Slot()
+    def _on_page_ready(self) -> None:
+        self._ready = True
+        pending, self._pending = self._pending, []
+        log.info("map: page ready, sending %d queued command(s)", len(pending))
+        for script in pending:
+            self._view.page().runJavaScript(script, 0)
+        self.ready.emit()
+
+    @Slot()
+    def _on_map_navigation(self) -> None:
+        self._ready = False
+        self._loading = True
+
+    @Slot(bool)
+    def _on_load_finished(self, ok: bool) -> None:
+        # Blocked navigations also end in loadFinished(False): only our own load counts.
+        if self._loading:
+            self._loading = False
+            if not ok:
+                log.error("map: page %s failed to load", self._page_url.toLocalFile())
+
+    @Slot(QWebEnginePage.RenderProcessTerminationStatus, int)
+    def _on_render_process_terminated(self, status, exit_code: int) -> None:
+        """Reload after a renderer crash and replay the patient, ring and results shown."""
+        log.error("map: render process ended (%s, code %d)", status, exit_code)
+        self._ready = False
+        if self._reloads >= _MAX_RELOADS:
+            return
+        self._reloads += 1
+        # Replay the last patient/radius/results before what was still queued.
+        replay = [s for s in self._state.values() if s not in self._pending]
+        self._pending[:0] = replay
+        self._view.reload()

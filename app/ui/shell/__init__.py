@@ -1,0 +1,1 @@
+"""The window and everything around it: login, lock, menus, status bar, settings, theme, layouts."""

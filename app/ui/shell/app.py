@@ -1,0 +1,129 @@
+"""The console's composition root: settings → paths → logging → server → stores → window.
+
+Everything is built here, in a fixed and logged order, and handed to the
+widgets through their constructors.  ``run_console`` is what ``sas console``
+calls.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import random
+import sys
+from argparse import Namespace
+
+from app import paths, settings as settings_mod
+
+log = logging.getLogger(__name__)
+
+
+def prepare_qt_environment() -> None:
+    """Environment Qt and QtWebEngine need; must run before Qt is imported."""
+    os.environ.setdefault("LANG", "C.UTF-8")
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        # Chromium refuses to run as root with its sandbox (qt-headless.md).
+        os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+    if sys.platform.startswith("linux") and "QT_QPA_PLATFORM" not in os.environ:
+        if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+            # No screen: run without one rather than fail.  Qt's VNC platform would show it, but it
+            # listens on every interface without authentication, so it is never chosen for the user.
+            os.environ["QT_QPA_PLATFORM"] = "offscreen"
+            print("Pas d'écran détecté : la console tourne sans affichage. Lancez-la sur un poste avec "
+                  "écran, ou « sas console --screenshot capture.png » pour en voir une image.")
+
+
+def setup_file_logging() -> None:
+    """Rotated logs in the data dir, secrets scrubbed (:mod:`app.logs`)."""
+    from app import logs
+
+    logs.setup_file_logging()
+
+
+def load_settings() -> settings_mod.Settings:
+    cfg = settings_mod.load()
+    if not 10 <= cfg.desk_number <= 99:
+        cfg.desk_number = random.SystemRandom().randint(10, 99)
+        settings_mod.save(cfg)
+        log.info("this desk is number %d", cfg.desk_number)
+    return cfg
+
+
+def start_embedded_server(cfg: settings_mod.Settings, *, staged: bool = False):
+    """Start the embedded default server, seeding the demo territory on first run.
+
+    A demo mode: its cache-key secret lives in the same data dir as the console's encrypted
+    cache (:mod:`app.services.sync.cache_crypto`), so it does not protect a stolen disk.
+    """
+    from app.models.db import open_database, sqlite_url
+    from app.server.run import EmbeddedServer
+    from app.demo import territory as demo_data
+    from app.services.security.auth import hash_password
+
+    db_url = sqlite_url(paths.embedded_server_db_path())
+    summary = demo_data.build_demo_database(db_url, departement=cfg.departement, hash_password=hash_password)
+    if summary.skipped:
+        # The demo window is relative to the first build: give an old room fresh slots.
+        _engine, factory = open_database(db_url)
+        with factory() as session, session.begin():
+            added = demo_data.refresh_demo_slots(session, cfg.departement)
+        _engine.dispose()
+        log.info("embedded territory: %d fresh demo slots", added)
+    else:
+        log.info("embedded territory built: %s", summary)
+    if staged:  # panel screenshots: a shift under way and appointments in the worklists
+        from app.demo.panel_shots import stage_embedded_room
+
+        stage_embedded_room(db_url)
+    server = EmbeddedServer(db_url)
+    server.start()
+    log.info("embedded server at %s", server.url)
+    return server
+
+
+def run_console(args: Namespace) -> int:
+    """Start the console; returns the process exit code."""
+    prepare_qt_environment()
+    paths.set_data_dir(args.data_dir)
+    setup_file_logging()
+    cfg = load_settings()
+    if getattr(args, "departement", None):
+        cfg.departement = args.departement
+
+    import qasync
+
+    from app.ui.shell.console import Console
+    from app.ui.qt import QApplication
+
+    log.info("starting console, data dir %s", paths.data_dir())
+    qt_app = QApplication.instance() or QApplication(sys.argv[:1])
+    qt_app.setApplicationName("Console de régulation SAS")
+    qt_app.setOrganizationName("SAS")
+    from app.ui.shell import error_dialog, i18n, theme
+
+    i18n.install_translators(cfg.language, qt_app)  # before any widget: texts are read when built
+    from app.ui.shell.icons import icon
+
+    qt_app.setWindowIcon(icon("app"))
+    theme.apply_theme(cfg.theme, qt_app)
+    error_dialog.install_excepthook(qt_app)  # an uncaught error shows a dialog, the console goes on
+    loop = qasync.QEventLoop(qt_app)
+    asyncio.set_event_loop(loop)
+
+    server = None
+    server_url = args.server or cfg.server_url
+    if not server_url:
+        panel = getattr(args, "panel", None) or "appel"
+        server = start_embedded_server(cfg, staged=bool(args.screenshot) and panel != "appel")
+        server_url = server.url
+    console = Console(cfg, server_url, embedded=server is not None)
+    try:
+        with loop:
+            return loop.run_until_complete(
+                console.run(user=args.user, password=args.password, screenshot=args.screenshot,
+                            panel=getattr(args, "panel", None) or "appel")
+            )
+    finally:
+        if server is not None:
+            server.stop()

@@ -1,0 +1,312 @@
+"""One console session: log in, open the encrypted cache, build the desk and the window, sync until closed.
+
+The offline cache is opened only after login, with the key the server hands
+this desk (:mod:`app.services.sync.cache_crypto`); logging out ("Changer
+d'utilisateur" on the lock screen, :mod:`app.ui.shell.session_lock`) closes the
+window, stops the sync and disposes the cache's engine, which alone held the
+key, then shows the login dialog again.
+
+Kept apart from :mod:`app.ui.shell.app` so that tests can drive a whole console
+against a real server inside one process and one Qt application.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from app import paths
+from app.startup import process_age_s
+
+from app.services.sync import cache_crypto
+from app.services.sync.api_client import ApiClient, ApiError, NotFound, Offline
+from app.services.security.auth import hash_password, verify_password
+from app.services.desk.workflow import Desk, UserInfo
+from app.services.sync.local_store import LocalStore
+from app.services.sync.worker import SyncService
+from app.settings import Settings
+from app.ui.shell.login_dialog import LoginDialog
+from app.ui.shell.main_window import MainWindow
+from app.ui.map.view import MapView
+from app.ui.qt import QApplication, QTimer
+from app.ui.shell.session_lock import SessionLock
+from app.ui.shell.tasks import spawn
+
+log = logging.getLogger(__name__)
+
+#: Password hashing off the event loop.  A plain Python pool, not ``asyncio.to_thread``: under qasync
+#: that runs on QThreads, and a QThread still alive when Python exits aborts the process.
+_HASHING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sas-hash")
+
+
+async def _off_loop(fn, *args):
+    return await asyncio.get_running_loop().run_in_executor(_HASHING, fn, *args)
+
+
+def purge_expired(factory, user: str) -> None:
+    """Drop from this desk's cache the cases past the retention period (the server purges its own)."""
+    from app.services.records import retention
+
+    try:
+        days = retention.retention_days()
+        with factory() as session:
+            if not retention.purge(session, older_than_days=days, who=user, dry_run=True, checkpoint=False).cases:
+                return
+        with factory() as session:
+            report = retention.purge(session, older_than_days=days, who=user, checkpoint=False)
+        log.info("local cache: %s", report.describe())
+    except Exception:  # never keep a user from working over housekeeping
+        log.exception("local cache: retention purge failed")
+
+#: The demo account a screenshot of the embedded default logs in with.
+SCREENSHOT_ACCOUNT = ("mrl", "mrl-demo")
+
+
+async def wait_signal(signal, timeout: float = 30.0, predicate=None):
+    """Await the next emission of a Qt signal (optionally one matching ``predicate``)."""
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future = loop.create_future()
+
+    def _on_emit(*args):
+        if not future.done() and (predicate is None or predicate(*args)):
+            future.set_result(args)
+
+    signal.connect(_on_emit)
+    try:
+        return await asyncio.wait_for(future, timeout)
+    finally:
+        signal.disconnect(_on_emit)
+
+
+class Console:
+    """Owns the services and the window of one running console."""
+
+    def __init__(self, cfg: Settings, server_url: str, *, embedded: bool = False):
+        self.cfg = cfg
+        self.embedded = embedded
+        #: The offline cache, opened after login with the server's key (None before, and after logout).
+        self.store: LocalStore | None = None
+        #: The encrypted cache's engine: the only holder of the key, disposed on logout.
+        self.cache_engine: Engine | None = None
+        self.lock: SessionLock | None = None
+        self._user: UserInfo | None = None
+        self._password_hash: str | None = None  # memory only: unlocking while the server is unreachable
+        self._sync_task: asyncio.Task | None = None
+        self._session_end: asyncio.Future | None = None
+        self.client = ApiClient(server_url, verify=cfg.ca_file or True)
+        self.desk: Desk | None = None
+        self.window: MainWindow | None = None
+        self.sync: SyncService | None = None
+        #: Process age when the window was first usable (map loaded): the cold-start measure.
+        self.ready_after_s: float | None = None
+
+    async def run(self, *, user: str | None = None, password: str | None = None,
+                  screenshot: str | None = None, panel: str = "appel") -> int:
+        try:
+            if screenshot and not user and self.embedded:
+                from app.demo.panel_shots import PANELS
+
+                user, password = PANELS.get(panel, SCREENSHOT_ACCOUNT)
+            while True:
+                info = await (self.login(user, password or "") if user else self._login_dialog())
+                if info is None:
+                    return 1
+                self.build(info)
+                if screenshot:
+                    return await self._take_screenshot(Path(screenshot), panel)
+                if not await self._wait_closed():
+                    return 0
+                user = password = None  # logged out: the next user logs in with the dialog
+        finally:
+            await self.close()
+
+    # --- login ---------------------------------------------------------------------------
+    async def login(self, user: str, password: str) -> UserInfo | None:
+        """Log in without a dialog (``--user``, screenshots, tests)."""
+        try:
+            session = await self.client.login(user, password)
+            await self._open_cache(password, session.username)
+        except ApiError as exc:
+            log.error("login failed for %s: %s", user, exc.message)
+            print(f"Connexion impossible : {exc.message}")
+            return None
+        return UserInfo(session.username, session.role, session.display_name)
+
+    async def _login_dialog(self) -> UserInfo | None:
+        dialog = LoginDialog()
+        dialog.show()
+        loop = asyncio.get_running_loop()
+        while True:
+            attempt: asyncio.Future = loop.create_future()
+
+            def _submitted(username, password, fut=attempt):
+                if not fut.done():
+                    fut.set_result((username, password))
+
+            def _rejected(fut=attempt):
+                if not fut.done():
+                    fut.set_result(None)
+
+            dialog.submitted.connect(_submitted)
+            dialog.rejected.connect(_rejected)
+            got = await attempt
+            dialog.submitted.disconnect(_submitted)
+            dialog.rejected.disconnect(_rejected)
+            if got is None:
+                return None
+            try:
+                session = await self.client.login(*got)
+                await self._open_cache(got[1], session.username)
+            except Offline:
+                dialog.show_error("Serveur injoignable : vérifiez le réseau puis réessayez.")
+                continue
+            except ApiError as exc:
+                dialog.show_error(exc.message)
+                continue
+            dialog.accept()
+            return UserInfo(session.username, session.role, session.display_name)
+
+    async def _open_cache(self, password: str, username: str) -> None:
+        """Fetch this desk's key from the server and open the encrypted offline cache with it."""
+        try:
+            key = await self.client.cache_key(cache_crypto.desk_id())
+        except NotFound:
+            raise ApiError("Ce serveur ne fournit pas la clé du cache local : mettez-le à jour.") from None
+        self._drop_cache()
+        self.cache_engine, factory = cache_crypto.open_cache(paths.console_cache_path(), key)
+        del key
+        self.store = LocalStore(factory)
+        purge_expired(factory, username)
+        self._password_hash = await _off_loop(hash_password, password)
+
+    async def _verify_unlock(self, password: str) -> str | None:
+        """None when ``password`` is the locked user's (server; offline, the login's); else the French reason."""
+        try:
+            await self.client.login(self._user.username, password)
+            return None
+        except Offline:
+            ok = self._password_hash is not None and await _off_loop(
+                verify_password, self._password_hash, password)
+            return None if ok else "Mot de passe incorrect."
+        except ApiError as exc:
+            return exc.message
+
+    async def logout(self) -> None:
+        """Close the window and drop everything decrypted: views, store, cache engine and key, token."""
+        if self._session_end is not None and not self._session_end.done():
+            self._session_end.set_result(True)
+        QApplication.instance().setQuitOnLastWindowClosed(False)  # the login dialog comes next
+        await self._teardown()
+        self.client.token = None
+        log.info("logged out")
+
+    async def _teardown(self) -> None:
+        if self.lock is not None:
+            self.lock.stop()
+            self.lock = None
+        if self.sync is not None:
+            self.sync.stop()
+            if self._sync_task is not None and not self._sync_task.done():
+                await asyncio.wait([self._sync_task], timeout=10)
+        self.sync = self._sync_task = None
+        if self.window is not None:
+            self.window.close()
+            QTimer.singleShot(0, self.window.deleteLater)
+        self.window = self.desk = self._user = self._password_hash = None
+        self._drop_cache()
+
+    def _drop_cache(self) -> None:
+        self.store = None
+        if self.cache_engine is not None:
+            self.cache_engine.dispose()
+            self.cache_engine = None
+
+    # --- the running console -------------------------------------------------------------------
+    def build(self, info: UserInfo) -> None:
+        """Build the desk, the window and the sync service for the logged-in user."""
+        self.desk = Desk(store=self.store, client=self.client, settings=self.cfg, user=info)
+        map_view = MapView(tile_url=self.cfg.tile_url, tile_attribution=self.cfg.tile_attribution)
+        self.window = MainWindow(self.desk, self.store, map_view)
+        self.sync = SyncService(self.store, self.client, interval=self.cfg.sync_interval_s)
+        self.sync.add_listener(self._on_sync_status)
+        self.sync.add_journal_listener(lambda _entries: self.window.refresh_journal())
+        self.window.orientationRecorded.connect(lambda _uuid: self.sync.wake())
+        self.window.intake.caseSubmitted.connect(lambda _form: self.sync.wake())
+        self.window.map_view.ready.connect(self._on_map_ready)
+        if info.role in ("SUPERVISEUR", "ADMIN"):  # issue 7: the live wall, docked (F9)
+            from app.ui.supervisor.wall import attach_wall
+            attach_wall(self.window, self.store.session_factory, self.sync, user=info.display_name or info.username)
+        self._user = info
+        self.lock = SessionLock(self.window, info.display_name or info.username, self.cfg.lock_after_min,
+                                self._verify_unlock)
+        self.lock.switchUserRequested.connect(lambda: spawn(self.logout(), name="logout"))
+        QApplication.instance().setQuitOnLastWindowClosed(True)
+        self.window.show()
+        self.window.intake.focus_first()
+        self._sync_task = spawn(self.sync.run(), name="sync")
+
+    def _on_map_ready(self) -> None:
+        if self.ready_after_s is None:
+            self.ready_after_s = process_age_s()
+            log.info("console usable after %.0f ms", self.ready_after_s * 1000)
+
+    def _on_sync_status(self, status) -> None:
+        if self.window is None:
+            return
+        self.window.status.set_online(status.online)
+        self.window.refresh_journal()
+        if status.last_error and status.online:
+            self.window.status.show_message(status.last_error, error=True)
+
+    async def _wait_closed(self) -> bool:
+        """Wait until the window is closed (False) or the user logged out (True)."""
+        app = QApplication.instance()
+        loop = asyncio.get_running_loop()
+        closed: asyncio.Future = loop.create_future()
+        self._session_end = closed
+        app.lastWindowClosed.connect(lambda: closed.done() or closed.set_result(False))
+        return await closed
+
+    async def _take_screenshot(self, target: Path, panel: str = "appel") -> int:
+        """Show a demo call around the territory's main town (or ``panel``), then write it to PNG."""
+        if panel != "appel":
+            from app.demo.panel_shots import shoot
+
+            return await shoot(self, panel, target)
+        await self.show_demo_call()
+        ok = self.write_screenshot(target)
+        return 0 if ok else 2
+
+    async def show_demo_call(self, timeout: float = 60) -> int:
+        """Wait for the map, type the demo call, let its search land on the map; the result count (-1: failed)."""
+        from app.demo.call import fill_demo_call
+
+        window = self.window
+        if not window.map_view.is_ready():
+            await wait_signal(window.map_view.ready, timeout=timeout)
+        fill_demo_call(window, self.cfg.departement)
+        (count,) = await wait_signal(window.searchFinished, timeout=timeout)
+        for _ in range(100):
+            if window.map_view.pending_commands() == 0:
+                break
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.8)  # let Chromium paint the markers
+        return count
+
+    def write_screenshot(self, target: Path) -> bool:
+        """Write the whole window to ``target`` (PNG); whether it was written."""
+        target.parent.mkdir(parents=True, exist_ok=True)
+        ok = self.window.grab().save(str(target))
+        log.info("screenshot written to %s", target)
+        return ok
+
+    async def close(self) -> None:
+        """Stop the sync, close the HTTP client, then the window and the cache (and its key)."""
+        if self.sync is not None:
+            self.sync.stop()
+        await self.client.aclose()  # before the window closes: the last window closed stops the loop
+        await self._teardown()

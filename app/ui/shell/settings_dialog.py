@@ -1,0 +1,219 @@
+"""The settings dialog (Ctrl+,): every desk setting, checked field by field, saved atomically.
+
+:func:`validate` checks the typed values and returns a French message per
+wrong field (invalid URL, radius out of range, CA file not found…);
+:class:`SettingsDialog` shows them under the fields and saves nothing until
+all are right.  On OK the :class:`~app.settings.Settings` object the console
+runs on is updated in place and written with :func:`app.settings.save`
+(temporary file, then rename): the radius, the SAMU code and the desk number
+apply to the next case, the theme at once; the server, the map tiles, the
+CA file, the sync interval and the language at the next start, which
+:attr:`SettingsDialog.restart_needed` lists for the caller to say so.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from app import settings as settings_mod
+from app.settings import Settings
+from app.ui.shell import theme as theme_mod
+from app.ui.shell.form_rows import add_row, error_label
+from app.ui.shell.i18n import LANGUAGES
+from app.ui.qt import (
+    QComboBox, QCoreApplication, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QT_TRANSLATE_NOOP, Qt,
+    QVBoxLayout, QWidget,
+)
+
+#: Settings that only take effect when the console starts again.
+RESTART_FIELDS = ("server_url", "departement", "tile_url", "tile_attribution", "sync_interval_s", "ca_file",
+                  "language", "lock_after_min")
+RADIUS_RANGE = (1.0, 100.0)
+SYNC_RANGE = (0.5, 300.0)
+LOCK_RANGE = (1.0, 120.0)
+_DEPARTEMENT = re.compile(r"^(0[1-9]|[1-8]\d|9[0-5]|2[AB]|97[1-6])$")
+_SAMU = re.compile(r"^\d{3}$")
+#: The French message of each wrong field (translated when shown), naming the field first.
+MESSAGES = {
+    "server_url": QT_TRANSLATE_NOOP("SettingsDialog", "Adresse du serveur invalide : attendu "
+                                    "http(s)://hôte[:port], ou vide pour le serveur local intégré."),
+    "samu_code": QT_TRANSLATE_NOOP("SettingsDialog", "Code SAMU invalide : trois chiffres (670 pour le SAMU 67)."),
+    "desk_number": QT_TRANSLATE_NOOP("SettingsDialog", "Numéro de poste invalide : un nombre de 10 à 99."),
+    "departement": QT_TRANSLATE_NOOP("SettingsDialog", "Département invalide : 01 à 95, 2A, 2B ou 971 à 976."),
+    "tile_url": QT_TRANSLATE_NOOP("SettingsDialog", "URL des tuiles invalide : http(s)://… contenant {z}, {x} "
+                                  "et {y}, ou vide."),
+    "default_radius_km": QT_TRANSLATE_NOOP("SettingsDialog", "Rayon de recherche hors limites : de %g à %g km."),
+    "sync_interval_s": QT_TRANSLATE_NOOP("SettingsDialog", "Intervalle de synchronisation hors limites : "
+                                         "de %g à %g s."),
+    "ca_file": QT_TRANSLATE_NOOP("SettingsDialog", "Fichier CA introuvable : %s"),
+    "lock_after_min": QT_TRANSLATE_NOOP("SettingsDialog", "Verrouillage après inactivité hors limites : "
+                                        "de %g à %g min."),
+}
+
+
+def _message(name: str) -> str:
+    return QCoreApplication.translate("SettingsDialog", MESSAGES[name])
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text.strip().replace(",", "."))
+    except ValueError:
+        return None
+
+
+def _is_url(text: str) -> bool:
+    parts = urlsplit(text)
+    try:
+        parts.port  # noqa: B018 - raises on a bad port
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+def validate(values: dict[str, str]) -> tuple[dict, dict[str, str]]:
+    """Typed settings from the dialog's texts, and a French message for each wrong field."""
+    errors: dict[str, str] = {}
+    typed: dict = {}
+    url = values["server_url"].strip()
+    if url and not _is_url(url):
+        errors["server_url"] = _message("server_url")
+    typed["server_url"] = url.rstrip("/")
+    samu = values["samu_code"].strip()
+    if not _SAMU.match(samu):
+        errors["samu_code"] = _message("samu_code")
+    typed["samu_code"] = samu
+    desk = values["desk_number"].strip()
+    if not (desk.isdigit() and 10 <= int(desk) <= 99):
+        errors["desk_number"] = _message("desk_number")
+    typed["desk_number"] = int(desk) if desk.isdigit() else 0
+    dep = values["departement"].strip().upper()
+    if not _DEPARTEMENT.match(dep):
+        errors["departement"] = _message("departement")
+    typed["departement"] = dep
+    tiles = values["tile_url"].strip()
+    if tiles and not (_is_url(tiles.replace("{", "").replace("}", ""))
+                      and all(k in tiles for k in ("{z}", "{x}", "{y}"))):
+        errors["tile_url"] = _message("tile_url")
+    typed["tile_url"] = tiles
+    typed["tile_attribution"] = values["tile_attribution"].strip()
+    for name, (low, high) in (("default_radius_km", RADIUS_RANGE), ("sync_interval_s", SYNC_RANGE),
+                              ("lock_after_min", LOCK_RANGE)):
+        number = _number(values[name])
+        if number is None or not low <= number <= high:
+            errors[name] = _message(name) % (low, high)
+        typed[name] = number
+    ca = values["ca_file"].strip()
+    if ca and not Path(ca).expanduser().is_file():
+        errors["ca_file"] = _message("ca_file") % ca
+    typed["ca_file"] = ca
+    typed["language"] = values["language"] if values["language"] in LANGUAGES else "fr"
+    typed["theme"] = values["theme"] if values["theme"] in theme_mod.THEME_NAMES else theme_mod.DEFAULT_THEME
+    return typed, errors
+
+
+class SettingsDialog(QDialog):
+    """Edits a :class:`Settings` in place; ``restart_needed`` names what waits for the next start."""
+
+    def __init__(self, cfg: Settings, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Paramètres du poste"))
+        self._cfg = cfg
+        self.restart_needed: list[str] = []
+        self.edits: dict[str, QLineEdit] = {}
+        self.errors: dict[str, QLabel] = {}
+        form = QFormLayout()
+        rows = [
+            ("server_url", self.tr("Adresse du &serveur"), self.tr("vide : serveur local intégré")),
+            ("samu_code", self.tr("Code &SAMU"), "670"),
+            ("desk_number", self.tr("&Numéro de poste"), "10–99"),
+            ("departement", self.tr("&Département"), "67"),
+            ("default_radius_km", self.tr("&Rayon de recherche par défaut (km)"), "15"),
+            ("sync_interval_s", self.tr("Intervalle de s&ynchronisation (s)"), "2"),
+            ("lock_after_min", self.tr("&Verrouillage après inactivité (min)"), "10"),
+            ("tile_url", self.tr("URL des &tuiles de carte"), "https://…/{z}/{x}/{y}.png"),
+            ("tile_attribution", self.tr("&Attribution des tuiles"), ""),
+            ("ca_file", self.tr("&Fichier CA (certificat du serveur)"), self.tr("vide : autorités du système")),
+        ]
+        for name, label, placeholder in rows:
+            edit = QLineEdit(self._text(name), self)
+            edit.setPlaceholderText(placeholder)
+            edit.setAccessibleName(label.replace("&", ""))
+            self.edits[name] = edit
+            self.errors[name] = error_label(self, f"{name}Error", word_wrap=True)
+            self.errors[name].setTextFormat(Qt.TextFormat.PlainText)
+            add_row(form, self, label, edit, self.errors[name])
+        self.language_box = self._combo(list(LANGUAGES.items()), cfg.language, self.tr("Langue de l'interface"))
+        add_row(form, self, self.tr("&Langue (au prochain démarrage)"), self.language_box)
+        themes = [("clair", self.tr("Clair, contraste élevé")), ("sombre", self.tr("Sombre, contraste élevé")),
+                  ("systeme", self.tr("Celui du système"))]
+        self.theme_box = self._combo(themes, cfg.theme, self.tr("Thème"))
+        add_row(form, self, self.tr("T&hème"), self.theme_box)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
+                                        self)
+        for which, text, name in ((QDialogButtonBox.StandardButton.Ok, self.tr("OK"), self.tr("Enregistrer")),
+                                  (QDialogButtonBox.StandardButton.Cancel, self.tr("Annuler"), self.tr("Annuler"))):
+            self.buttons.button(which).setText(text)
+            self.buttons.button(which).setAccessibleName(name)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(520)
+
+    def _text(self, name: str) -> str:
+        value = getattr(self._cfg, name)
+        if name == "desk_number" and not value:
+            return ""
+        return f"{value:g}" if isinstance(value, float) else str(value)
+
+    def _combo(self, items: list[tuple[str, str]], current: str, accessible: str) -> QComboBox:
+        box = QComboBox(self)
+        box.setAccessibleName(accessible)
+        for key, text in items:
+            box.addItem(text, key)
+        box.setCurrentIndex(max(0, box.findData(current)))
+        return box
+
+    def values(self) -> dict[str, str]:
+        """The dialog's raw texts, by setting name."""
+        values = {name: edit.text() for name, edit in self.edits.items()}
+        values["language"] = self.language_box.currentData()
+        values["theme"] = self.theme_box.currentData()
+        return values
+
+    def accept(self) -> None:
+        """Save if every field is right; otherwise show each message and focus the first wrong field."""
+        typed, errors = validate(self.values())
+        for name, label in self.errors.items():
+            label.setText(errors.get(name, ""))
+            label.setVisible(name in errors)
+            self.edits[name].setProperty("invalid", name in errors)
+            self.edits[name].style().polish(self.edits[name])
+        if errors:
+            self.edits[next(n for n in self.edits if n in errors)].setFocus()
+            return
+        before = dataclasses.asdict(self._cfg)
+        for name, value in typed.items():
+            setattr(self._cfg, name, value)
+        settings_mod.save(self._cfg)
+        self.restart_needed = [n for n in RESTART_FIELDS if before.get(n) != typed.get(n)]
+        if before.get("theme") != self._cfg.theme:
+            theme_mod.apply_theme(self._cfg.theme)
+        super().accept()
+
+    def restart_message(self) -> str:
+        """A French sentence for the status bar, empty when everything applied at once."""
+        if not self.restart_needed:
+            return self.tr("Paramètres enregistrés.")
+        return self.tr("Paramètres enregistrés ; certains (%s) prendront effet au prochain démarrage.") % ", ".join(
+            self._label(n) for n in self.restart_needed)
+
+    def _label(self, name: str) -> str:
+        if name == "language":
+            return self.tr("langue")
+        return self.edits[name].accessibleName().lower()

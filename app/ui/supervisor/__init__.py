@@ -1,0 +1,1 @@
+"""The supervisor's wall, shift review, case timeline and PDF shift report."""
