@@ -31,6 +31,7 @@ DEMO_ACCOUNTS: list[tuple[str, str, str, str]] = [
     ("mru", "mru-demo", Role.MRU.value, "Dr Antoine Lefèvre (MRU)"),
     ("superviseur", "superviseur-demo", Role.SUPERVISEUR.value, "Nathalie Weber (chef de salle)"),
     ("admin", "admin-demo", Role.ADMIN.value, "Administrateur démo"),
+    ("hub", "hub-demo", Role.HUB.value, "Connecteur Hub Santé (démo)"),
 ]
 
 

@@ -20,6 +20,8 @@ class Role(str, enum.Enum):
     MRU = "MRU"
     SUPERVISEUR = "SUPERVISEUR"
     ADMIN = "ADMIN"
+    #: The Hub Santé connector's technical account: posts Hub messages, nothing else.
+    HUB = "HUB"
 
     @property
     def label(self) -> str:
@@ -38,6 +40,7 @@ ROLE_LABELS = {
     Role.MRU: "Médecin régulateur urgentiste",
     Role.SUPERVISEUR: "Superviseur (chef de salle)",
     Role.ADMIN: "Administrateur",
+    Role.HUB: "Connecteur Hub Santé (compte technique)",
 }
 
 

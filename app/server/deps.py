@@ -26,6 +26,7 @@ from app.models.journal import AuditEvent
 from app.server.errors import forbidden, unauthorized
 from app.services.records import journal
 from app.services.security import permissions
+from app.services.regulation.actor import Actor
 from app.services.security.auth import token_hash
 
 log = logging.getLogger(__name__)
@@ -33,14 +34,8 @@ log = logging.getLogger(__name__)
 audit_log = logging.getLogger("app.server.audit")
 
 
-@dataclass(frozen=True)
-class Principal:
-    """The user a request acts for, as resolved from its bearer token."""
-
-    user_id: int
-    username: str
-    role: str
-    display_name: str
+#: The user a request acts for, as resolved from its bearer token: the core's :class:`Actor`.
+Principal = Actor
 
 
 @dataclass

@@ -20,9 +20,10 @@ from pydantic import BaseModel
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.services.regulation.errors import VALIDATION_MESSAGE, Refused
+
 log = logging.getLogger(__name__)
 
-VALIDATION_MESSAGE = "Données invalides"
 
 
 class FieldErrorOut(BaseModel):
@@ -39,15 +40,13 @@ class ErrorOut(BaseModel):
     changed: list[str] | None = None
 
 
-class ApiError(Exception):
-    """An error answer: raise it from a route, :func:`install` renders it."""
+class ApiError(Refused):
+    """An error answer of the HTTP layer itself (authentication, parsing); the core raises :class:`Refused`."""
 
-    def __init__(self, status_code: int, error: str, message: str, *,
-                 fields: list[dict] | None = None, headers: dict[str, str] | None = None):
-        super().__init__(f"{status_code} {error}: {message}")
-        self.status_code = status_code
-        self.body = ErrorOut(error=error, message=message, fields=fields)
-        self.headers = headers
+
+def body_of(exc: Refused) -> ErrorOut:
+    """The structured body of a refusal."""
+    return ErrorOut.model_validate(exc.as_dict())
 
 
 def unauthorized(message: str = "Authentification requise") -> ApiError:
@@ -163,8 +162,8 @@ def _render(status_code: int, body: ErrorOut, headers: dict[str, str] | None = N
     return JSONResponse(body.model_dump(exclude_none=True), status_code=status_code, headers=headers)
 
 
-async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
-    return _render(exc.status_code, exc.body, exc.headers)
+async def _api_error(_request: Request, exc: Refused) -> JSONResponse:
+    return _render(exc.status_code, body_of(exc), exc.headers)
 
 
 async def _request_validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -199,7 +198,7 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
 
 def install(app: FastAPI) -> None:
     """Register the handlers that give every error the :class:`ErrorOut` shape."""
-    app.add_exception_handler(ApiError, _api_error)
+    app.add_exception_handler(Refused, _api_error)
     app.add_exception_handler(RequestValidationError, _request_validation)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(OperationalError, _database_busy)

@@ -13,7 +13,7 @@ from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from app.services.records.documents import text_problem
+from app.services.records.documents import OrientationDoc, text_problem
 
 
 def _plain(value: str) -> str:
@@ -88,14 +88,24 @@ class SearchOut(BaseModel):
 
 
 class BookingIn(_In):
-    orientation_id: UUID = Field(description="UUID de l'orientation créée par le poste client")
+    orientation_id: UUID = Field(description="UUID de la décision du dossier que la réservation réalise")
     case_id: UUID = Field(description="UUID du dossier (pas l'identifiant Hub)")
+    rebook: bool = Field(default=False, description="Annuler le rendez-vous actuel du dossier et réserver celui-ci")
 
 
 class BookingOut(BaseModel):
     slot_id: int
     orientation_id: str
     status: Literal["booked"] = "booked"
+    #: The decision as it now stands, holding the slot.
+    orientation: OrientationDoc | None = None
+
+
+class BookingCancelOut(BaseModel):
+    slot_id: int
+    case_uuid: str
+    status: Literal["cancelled"] = "cancelled"
+    orientation: OrientationDoc | None = None
 
 
 # --- journal ---------------------------------------------------------------------------------

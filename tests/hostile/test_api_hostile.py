@@ -280,7 +280,7 @@ def test_hub_message_is_ack_or_rs_error_never_500(hclient, hauth, hostile):
     from app.services.interop.hub import envelope, rs_eda_import, schemas
 
     case_id = f"fr.health.samu670.DRFR15670248{next(_hub_numbers):08d}"
-    response = send(hclient, "POST", "/api/v1/hub/messages", _rs_eda(case_id, hostile.text), hauth("ARM"))
+    response = send(hclient, "POST", "/api/v1/hub/messages", _rs_eda(case_id, hostile.text), hauth("HUB"))
     assert response.status_code in (200, 400), response.text
     assert schemas.validate_envelope(response.json()) == []
     kind = envelope.read_envelope(response.json()).kind

@@ -56,7 +56,7 @@ def hub_time(value: datetime) -> str:
 @pytest.fixture
 def post(client, auth):
     """``post(payload)`` → the response to the envelope carrying that appointment (as the Hub connector)."""
-    return lambda payload, role="ADMIN": client.post("/api/v1/hub/messages", json=wrap(payload), headers=auth(role))
+    return lambda payload, role="HUB": client.post("/api/v1/hub/messages", json=wrap(payload), headers=auth(role))
 
 
 @pytest.fixture

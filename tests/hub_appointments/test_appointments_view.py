@@ -32,7 +32,7 @@ def server(tmp_path):
     engine, sessions = open_database(url)
     digest = hash_password(PASSWORD)
     with sessions() as s:
-        for name, role in (("osnp", "OSNP"), ("arm", "ARM"), ("hub", "ADMIN")):
+        for name, role in (("osnp", "OSNP"), ("arm", "ARM"), ("hub", "HUB")):
             s.add(User(username=name, display_name=name, role=role, password_hash=digest))
         s.commit()
     engine.dispose()

@@ -22,7 +22,7 @@ def _unattached(client, auth) -> list[dict]:
 def test_every_official_sample_is_stored_and_acknowledged(client, auth, post, path):
     payload = sample(path.stem.rsplit("_", 1)[-1])
     sent = wrap(payload)
-    response = client.post("/api/v1/hub/messages", json=sent, headers=auth("ADMIN"))
+    response = client.post("/api/v1/hub/messages", json=sent, headers=auth("HUB"))
     assert response.status_code == 200, response.json()
     answer = envelope.read_envelope(response.json())
     assert answer.kind == "Ack" and answer.payload["distributionID"] == sent["distributionID"]

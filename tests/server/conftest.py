@@ -189,3 +189,21 @@ def orientation_body() -> Callable[..., dict]:
         return body
 
     return make
+
+
+@pytest.fixture
+def slot_decision(client, auth, case_body, orientation_body) -> Callable[[], tuple[str, str]]:
+    """A new case (opened by the ARM) and its MRL decision « consultation sous 48 h »: (case uuid, orientation uuid).
+
+    What a booking carries out: the regulation core refuses a booking without it.
+    """
+
+    def make() -> tuple[str, str]:
+        case = case_body()
+        assert client.put(f"/api/v1/cases/{case['uuid']}", json=case, headers=auth("ARM")).status_code == 201
+        decision = orientation_body(case["uuid"], decision_key="CONSULTATION_48H", decision_type="ORIENT")
+        assert client.put(f"/api/v1/orientations/{decision['uuid']}", json=decision,
+                          headers=auth("MRL")).status_code == 201
+        return case["uuid"], decision["uuid"]
+
+    return make

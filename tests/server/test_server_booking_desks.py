@@ -1,4 +1,4 @@
-"""Two consoles book one slot at the same moment: one wins, the other reads "Créneau déjà pris" and a fresh list.
+"""Two consoles book one slot at the same moment for two cases: one wins, the other reads "Créneau déjà pris".
 
 Each desk is the real console side — :class:`Desk` over its own cache and
 :class:`ApiClient` — against one real server (SQLite and PostgreSQL).
@@ -28,11 +28,13 @@ def test_two_desks_race_for_one_slot(db_url, users, password, add_slot, tmp_path
     start = datetime.now(timezone.utc) + timedelta(hours=2)
     contested = add_slot(start=start)
     add_slot(site="site-2", start=start + timedelta(minutes=30))
-    case = CaseDoc(uuid=str(uuid.uuid4()), case_id="fr.health.samu670.DRFR156702400000042",
-                   owner="fr.health.samu670", creation=datetime.now(timezone.utc), priority="P2",
-                   caller_phone="+33612345678", lat=CENTER[0], lon=CENTER[1], city_name="Strasbourg")
+    cases = {name: CaseDoc(uuid=str(uuid.uuid4()), case_id=f"fr.health.samu670.DRFR1567024000000{n}",
+                           owner="fr.health.samu670", creation=datetime.now(timezone.utc), priority="P2",
+                           caller_phone="+33612345678", lat=CENTER[0], lon=CENTER[1], city_name="Strasbourg")
+             for n, name in ((42, "mrl"), (43, "mru"))}
 
     async def desk(name: str, server_url: str) -> tuple[Desk, ApiClient]:
+        case = cases[name]
         _engine, factory = open_database(sqlite_url(tmp_path / f"{name}.db"))
         client = ApiClient(server_url)
         session = await client.login(name, password)
@@ -44,8 +46,9 @@ def test_two_desks_race_for_one_slot(db_url, users, password, add_slot, tmp_path
         return d, client
 
     async def scenario(server_url: str) -> None:
-        (a, client_a), (b, client_b) = await desk("osnp", server_url), await desk("mrl", server_url)
-        await client_a.put_case(case.model_dump(mode="json"))
+        (a, client_a), (b, client_b) = await desk("mrl", server_url), await desk("mru", server_url)
+        await client_a.put_case(cases["mrl"].model_dump(mode="json"))
+        await client_b.put_case(cases["mru"].model_dump(mode="json"))
         seen_a, seen_b = (await a.search()).results, (await b.search()).results
         pick = next(r for r in seen_a if r["slot_id"] == contested)
         assert any(r["slot_id"] == contested for r in seen_b)

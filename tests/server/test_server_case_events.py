@@ -50,10 +50,15 @@ def test_doctors_record_medical_decisions(client, auth, case, orientation_body, 
     assert client.put(f"/api/v1/orientations/{body['uuid']}", json=body, headers=auth(role)).status_code == 201
 
 
-def test_osnp_may_record_the_booking_of_a_slot_decision(client, auth, case, orientation_body):
+def test_osnp_books_the_mrl_decision_but_never_writes_one(client, auth, case, orientation_body, add_slot):
     body = orientation_body(case["uuid"], decision_key="CONSULTATION_48H", decision_type="ORIENT",
-                            resource_type="LIBERAL.MG", orientation_type="CABINET", slot_id=12)
-    assert client.put(f"/api/v1/orientations/{body['uuid']}", json=body, headers=auth("OSNP")).status_code == 201
+                            resource_type="LIBERAL.MG", orientation_type="CABINET")
+    assert client.put(f"/api/v1/orientations/{body['uuid']}", json=body, headers=auth("OSNP")).status_code == 403
+    assert client.put(f"/api/v1/orientations/{body['uuid']}", json=body, headers=auth("MRL")).status_code == 201
+    slot = add_slot()
+    booked = client.post(f"/api/v1/slots/{slot}/booking", headers=auth("OSNP"),
+                         json={"orientation_id": body["uuid"], "case_id": case["uuid"]})
+    assert booked.status_code == 201 and booked.json()["orientation"]["slot_id"] == slot
 
 
 @pytest.mark.parametrize("overrides, field, message", [

@@ -27,7 +27,7 @@ def _journal(client, auth) -> list:
 def test_rs_eda_sample_creates_the_case_once(client, auth, path):
     payload = load(path)["createCaseHealth"]
     sent = _wrap("createCaseHealth", payload)
-    response = client.post("/api/v1/hub/messages", json=sent, headers=auth("ARM"))
+    response = client.post("/api/v1/hub/messages", json=sent, headers=auth("HUB"))
     assert response.status_code == 200, response.json()
     answer = envelope.read_envelope(response.json())
     assert answer.kind == "Ack" and answer.payload["distributionID"] == sent["distributionID"]
@@ -35,7 +35,7 @@ def test_rs_eda_sample_creates_the_case_once(client, auth, path):
     uuid = rs_eda_import.case_uuid_for(payload["caseId"])
     assert client.get(f"/api/v1/cases/{uuid}", headers=auth("MRU")).json()["case_id"] == payload["caseId"]
     assert [e["kind"] for e in _journal(client, auth)].count("case") == 1
-    again = client.post("/api/v1/hub/messages", json=_wrap("createCaseHealth", payload), headers=auth("ARM"))
+    again = client.post("/api/v1/hub/messages", json=_wrap("createCaseHealth", payload), headers=auth("HUB"))
     assert again.status_code == 400 and _error_code(again) == 701
     exported = client.get(f"/api/v1/cases/{uuid}/hub/rs-eda", headers=auth("SUPERVISEUR"))
     assert exported.status_code == 200 and schemas.validate_envelope(exported.json()) == []
@@ -44,13 +44,13 @@ def test_rs_eda_sample_creates_the_case_once(client, auth, path):
 @pytest.mark.parametrize("path", samples("RS-EDA-MAJ"), ids=lambda p: getattr(p, "stem", "absent"))
 def test_rs_eda_maj_sample_updates_a_known_case(client, auth, path):
     payload = load(path)["createCaseHealthUpdate"]
-    unknown = client.post("/api/v1/hub/messages", json=_wrap("createCaseHealthUpdate", payload), headers=auth("MRU"))
+    unknown = client.post("/api/v1/hub/messages", json=_wrap("createCaseHealthUpdate", payload), headers=auth("HUB"))
     assert unknown.status_code == 400 and _error_code(unknown) == 702
     base = rs_eda.case_to_rs_eda(base_case(payload["caseId"]))
     assert client.post("/api/v1/hub/messages", json=_wrap("createCaseHealth", base),
-                       headers=auth("MRU")).status_code == 200
+                       headers=auth("HUB")).status_code == 200
     update = _wrap("createCaseHealthUpdate", payload)
-    response = client.post("/api/v1/hub/messages", json=update, headers=auth("MRU"))
+    response = client.post("/api/v1/hub/messages", json=update, headers=auth("HUB"))
     assert response.status_code == 200, response.json()
     uuid = rs_eda_import.case_uuid_for(payload["caseId"])
     case = client.get(f"/api/v1/cases/{uuid}", headers=auth("MRU")).json()
@@ -59,7 +59,7 @@ def test_rs_eda_maj_sample_updates_a_known_case(client, auth, path):
         assert case["priority"] == priority
     assert len(case["patients"]) == len(payload.get("patient", []))
     entries = len(_journal(client, auth))
-    assert client.post("/api/v1/hub/messages", json=update, headers=auth("MRU")).status_code == 200
+    assert client.post("/api/v1/hub/messages", json=update, headers=auth("HUB")).status_code == 200
     assert len(_journal(client, auth)) == entries  # a replayed update changes nothing twice
 
 
@@ -67,7 +67,7 @@ def test_invalid_envelope_is_refused_and_nothing_is_stored(client, auth):
     payload = rs_eda.case_to_rs_eda(base_case("fr.health.samu670.DRFR15670240180099"))
     sent = _wrap("createCaseHealth", payload)
     sent["content"][0]["jsonContent"]["embeddedJsonContent"]["message"]["createCaseHealth"]["creation"] = "hier"
-    response = client.post("/api/v1/hub/messages", json=sent, headers=auth("ARM"))
+    response = client.post("/api/v1/hub/messages", json=sent, headers=auth("HUB"))
     assert response.status_code == 400 and _error_code(response) == 300
     error = envelope.read_envelope(response.json()).payload
     assert "createCaseHealth/creation" in error["errorCause"] and error["referencedDistributionID"] == sent["distributionID"]
@@ -77,11 +77,11 @@ def test_invalid_envelope_is_refused_and_nothing_is_stored(client, auth):
 
 
 def test_not_json_and_wrong_sender_are_refused(client, auth):
-    response = client.post("/api/v1/hub/messages", content=b"{not json", headers=auth("ADMIN"))
+    response = client.post("/api/v1/hub/messages", content=b"{not json", headers=auth("HUB"))
     assert response.status_code == 400 and _error_code(response) == 102
     sent = _wrap("createCaseHealth", rs_eda.case_to_rs_eda(base_case("fr.health.samu670.DRFR15670240180098")))
     sent["distributionID"] = "fr.health.samu999_abc"
-    response = client.post("/api/v1/hub/messages", json=sent, headers=auth("ADMIN"))
+    response = client.post("/api/v1/hub/messages", json=sent, headers=auth("HUB"))
     assert response.status_code == 400 and _error_code(response) == 200
     assert _journal(client, auth) == []
 

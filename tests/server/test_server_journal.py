@@ -81,7 +81,7 @@ def test_seq_contiguous_under_concurrent_writes(db_url, auth, add_slot, case_bod
             barrier.wait()
             for r in range(rounds):
                 case = case_body()
-                orientation = orientation_body(case["uuid"])
+                orientation = orientation_body(case["uuid"], decision_key="CONSULTATION_48H", decision_type="ORIENT")
                 calls = [
                     ("PUT", f"/api/v1/cases/{case['uuid']}", case, "ARM", case["uuid"]),
                     ("PUT", f"/api/v1/cases/{case['uuid']}", case, "ARM", None),  # replay: no entry
@@ -95,6 +95,8 @@ def test_seq_contiguous_under_concurrent_writes(db_url, auth, add_slot, case_bod
                         statuses[response.status_code] += 1
                         if response.status_code == 201:
                             created.append(journalled)
+                            if method == "POST":  # a booking also puts the slot on its decision (v2)
+                                created.append(journalled)
 
     with EmbeddedServer(db_url) as server:
         threads = [threading.Thread(target=worker, args=(i, server.url)) for i in range(threads_n)]
@@ -117,5 +119,5 @@ def test_seq_contiguous_under_concurrent_writes(db_url, auth, add_slot, case_bod
     assert statuses[201] == threads_n * rounds * 2 + rounds
     assert [e["seq"] for e in entries] == list(range(1, len(created) + 1))
     assert sorted(e["uuid"] for e in entries) == sorted(created)
-    assert Counter(e["kind"] for e in entries) == {"case": threads_n * rounds, "orientation": threads_n * rounds,
-                                                      "booking": rounds}
+    assert Counter(e["kind"] for e in entries) == {"case": threads_n * rounds,
+                                                      "orientation": threads_n * rounds + rounds, "booking": rounds}

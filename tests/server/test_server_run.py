@@ -20,6 +20,7 @@ EXPECTED_ROUTES = {
     ("get", "/api/v1/auth/me"),
     ("get", "/api/v1/slots/search"),
     ("post", "/api/v1/slots/{slot_id}/booking"),
+    ("delete", "/api/v1/slots/bookings/{case_uuid}"),
     ("put", "/api/v1/cases/{uuid}"),
     ("get", "/api/v1/cases/{uuid}"),
     ("put", "/api/v1/orientations/{uuid}"),

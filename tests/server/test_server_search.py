@@ -107,10 +107,11 @@ def test_empty_answers_say_why_and_offer_the_wider_radius(client, auth, room):
     assert no_slot["effecteurs_in_radius"] == 4 and "4 effecteur(s)" in no_slot["message"]
 
 
-def test_a_booked_slot_disappears_from_the_next_search(client, auth, room, sessions):
+def test_a_booked_slot_disappears_from_the_next_search(client, auth, room, sessions, slot_decision):
     first = room["sas"][0]
+    case_uuid, decision = slot_decision()
     booked = client.post(f"/api/v1/slots/{first}/booking", headers=auth("OSNP"),
-                         json={"orientation_id": str(uuid.uuid4()), "case_id": str(uuid.uuid4())})
+                         json={"orientation_id": decision, "case_id": case_uuid})
     assert booked.status_code == 201
     assert first not in [r["slot_id"] for r in _search(client, auth).json()["results"]]
     with sessions() as s:  # booked by another server process: the database decides
@@ -133,3 +134,13 @@ def test_old_editor_slots_are_marked_stale(client, auth, room, sessions):
     stale = {r["slot_id"]: r["stale"] for r in body["results"]}
     assert stale[room["near"][0]] is True and stale[room["near"][1]] is False
     assert body["stale_count"] == 1
+
+
+def test_a_cancelled_booking_puts_the_slot_back_in_the_search(client, auth, room, slot_decision):
+    first = room["sas"][0]
+    case_uuid, decision = slot_decision()
+    assert client.post(f"/api/v1/slots/{first}/booking", headers=auth("OSNP"),
+                       json={"orientation_id": decision, "case_id": case_uuid}).status_code == 201
+    assert first not in [r["slot_id"] for r in _search(client, auth).json()["results"]]
+    assert client.delete(f"/api/v1/slots/bookings/{case_uuid}", headers=auth("OSNP")).status_code == 200
+    assert first in [r["slot_id"] for r in _search(client, auth).json()["results"]]

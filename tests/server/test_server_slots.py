@@ -134,17 +134,20 @@ def test_search_requires_the_point(client, auth):
 
 # --- booking ----------------------------------------------------------------------------------
 
-def _book(client, auth, slot_id, orientation_id, role="OSNP"):
+def _book(client, auth, slot_id, decision: tuple[str, str], role="OSNP"):
+    case_uuid, orientation_id = decision
     return client.post(f"/api/v1/slots/{slot_id}/booking", headers=auth(role),
-                       json={"orientation_id": orientation_id, "case_id": str(uuid.uuid4())})
+                       json={"orientation_id": orientation_id, "case_id": case_uuid})
 
 
-def test_booking_201_then_replay_200_then_409(client, auth, add_slot, sessions):
+def test_booking_201_then_replay_200_then_409(client, auth, add_slot, sessions, slot_decision):
     slot_id = add_slot()
-    mine, other = str(uuid.uuid4()), str(uuid.uuid4())
+    mine, other = slot_decision(), slot_decision()
     first = _book(client, auth, slot_id, mine)
     assert first.status_code == 201
-    assert first.json() == {"slot_id": slot_id, "orientation_id": mine, "status": "booked"}
+    body = first.json()
+    assert (body["slot_id"], body["orientation_id"], body["status"]) == (slot_id, mine[1], "booked")
+    assert (body["orientation"]["slot_id"], body["orientation"]["effecteur_id"]) == (slot_id, "eff-site-1")
     replay = _book(client, auth, slot_id, mine, role="MRL")
     assert replay.status_code == 200
     assert replay.json() == first.json()
@@ -154,27 +157,26 @@ def test_booking_201_then_replay_200_then_409(client, auth, add_slot, sessions):
 
     with sessions() as s:
         slot = s.get(Slot, slot_id)
-        assert (slot.status, slot.booked_orientation_uuid) == ("booked", mine)
-        entries = s.scalars(select(JournalEntry)).all()
-    assert [(e.seq, e.kind, e.uuid, e.author, e.author_role) for e in entries] == [
-        (1, "booking", mine, "osnp", "OSNP")]
+        assert (slot.status, slot.booked_orientation_uuid) == ("booked", mine[1])
+        entries = s.scalars(select(JournalEntry).where(JournalEntry.kind == "booking")).all()
+    assert [(e.kind, e.uuid, e.author, e.author_role) for e in entries] == [("booking", mine[1], "osnp", "OSNP")]
     assert entries[0].payload["slot_id"] == slot_id
     assert entries[0].payload["effecteur_id"] == "eff-site-1"
 
 
-def test_booking_unknown_slot_is_404(client, auth):
-    response = _book(client, auth, 424242, str(uuid.uuid4()))
+def test_booking_unknown_slot_is_404(client, auth, slot_decision):
+    response = _book(client, auth, 424242, slot_decision())
     assert response.status_code == 404
     assert response.json()["error"] == "not_found"
 
 
-def test_one_orientation_cannot_hold_two_slots(client, auth, add_slot):
+def test_one_case_cannot_hold_two_slots(client, auth, add_slot, slot_decision):
     first, second = add_slot(), add_slot(start=_now() + timedelta(hours=3))
-    orientation = str(uuid.uuid4())
-    assert _book(client, auth, first, orientation).status_code == 201
-    response = _book(client, auth, second, orientation)
+    decision = slot_decision()
+    assert _book(client, auth, first, decision).status_code == 201
+    response = _book(client, auth, second, decision)
     assert response.status_code == 409
-    assert response.json()["error"] == "conflict"
+    assert response.json()["error"] == "already_booked"
     assert str(first) in response.json()["message"]
 
 
@@ -191,26 +193,27 @@ def test_booking_validation(client, auth, url, body, field):
     assert [f["field"] for f in response.json()["fields"]] == [field]
 
 
-def test_concurrent_bookings_of_one_slot_give_exactly_one_201(db_url, auth, add_slot):
-    """Twelve desks click the same slot at once, through a real server: one wins."""
+def test_concurrent_bookings_of_one_slot_give_exactly_one_201(db_url, auth, add_slot, slot_decision):
+    """Twelve desks click the same slot at once for twelve cases, through a real server: one wins."""
     slot_id = add_slot()
     headers = auth("OSNP")
     n = 12
+    decisions = [slot_decision() for _ in range(n)]
     barrier = threading.Barrier(n)
     results: list[tuple[str, int, dict]] = []
     lock = threading.Lock()
 
-    def desk(base_url: str) -> None:
-        orientation = str(uuid.uuid4())
+    def desk(base_url: str, decision: tuple[str, str]) -> None:
+        case_uuid, orientation = decision
         with httpx.Client(base_url=base_url, timeout=30, trust_env=False) as http:
             barrier.wait()
             response = http.post(f"/api/v1/slots/{slot_id}/booking", headers=headers,
-                                 json={"orientation_id": orientation, "case_id": str(uuid.uuid4())})
+                                 json={"orientation_id": orientation, "case_id": case_uuid})
         with lock:
             results.append((orientation, response.status_code, response.json()))
 
     with EmbeddedServer(db_url) as server:
-        threads = [threading.Thread(target=desk, args=(server.url,)) for _ in range(n)]
+        threads = [threading.Thread(target=desk, args=(server.url, d)) for d in decisions]
         for t in threads:
             t.start()
         for t in threads:
@@ -222,4 +225,4 @@ def test_concurrent_bookings_of_one_slot_give_exactly_one_201(db_url, auth, add_
     assert all(body["error"] == "slot_taken" for _, code, body in results if code == 409)
     with EmbeddedServer(db_url) as server, httpx.Client(base_url=server.url, trust_env=False) as http:
         entries = http.get("/api/v1/journal", headers=headers).json()["entries"]
-    assert [(e["seq"], e["kind"], e["uuid"]) for e in entries] == [(1, "booking", winners[0][0])]
+    assert [(e["kind"], e["uuid"]) for e in entries if e["kind"] == "booking"] == [("booking", winners[0][0])]

@@ -133,16 +133,25 @@ async def test_search_and_book(client):
     assert found["total"] == len(found["results"]) >= 1
     first = found["results"][0]
     assert first["effecteur"]["name"] == "Dr Martin"
-    case = case_json()
+    case, other = case_json(), case_json()
     await client.put_case(case)
-    orientation_uuid = str(uuid.uuid4())
-    assert await client.book_slot(first["slot_id"], orientation_uuid, case["uuid"]) is True
-    assert await client.book_slot(first["slot_id"], orientation_uuid, case["uuid"]) is False
+    await client.put_case(other)
+    decisions = []
+    for c in (case, other):
+        decision = {"uuid": str(uuid.uuid4()), "case_uuid": c["uuid"], "creation": c["creation"],
+                    "decision_key": "CONSULTATION_48H", "decision_type": "ORIENT"}
+        assert await client.put_orientation(decision) == 201
+        decisions.append(decision["uuid"])
+    booked = await client.book_slot(first["slot_id"], decisions[0], case["uuid"])
+    assert booked["created"] is True and booked["orientation"]["slot_id"] == first["slot_id"]
+    assert (await client.book_slot(first["slot_id"], decisions[0], case["uuid"]))["created"] is False
     with pytest.raises(SlotTaken) as err:
-        await client.book_slot(first["slot_id"], str(uuid.uuid4()), case["uuid"])
+        await client.book_slot(first["slot_id"], decisions[1], other["uuid"])
     assert err.value.code == "slot_taken"
     with pytest.raises(NotFound):
-        await client.book_slot(999999, str(uuid.uuid4()), case["uuid"])
+        await client.book_slot(999999, decisions[1], other["uuid"])
+    cancelled = await client.cancel_booking(case["uuid"])
+    assert cancelled["slot_id"] == first["slot_id"] and cancelled["orientation"]["slot_id"] is None
 
 
 @pytest.mark.asyncio

@@ -192,7 +192,7 @@ def test_departement_codes_are_checked(tmp_path):
 
 
 def test_demo_accounts_and_users(tmp_path):
-    assert [a[0] for a in demo_data.DEMO_ACCOUNTS] == ["arm", "osnp", "mrl", "mru", "superviseur", "admin"]
+    assert [a[0] for a in demo_data.DEMO_ACCOUNTS] == ["arm", "osnp", "mrl", "mru", "superviseur", "admin", "hub"]
     assert all(password == f"{username}-demo" for username, password, _, _ in demo_data.DEMO_ACCOUNTS)
     assert {role for _, _, role, _ in demo_data.DEMO_ACCOUNTS} == {r.value for r in Role}
     hasher = PasswordHasher()
@@ -202,14 +202,14 @@ def test_demo_accounts_and_users(tmp_path):
     with factory() as session, session.begin():
         assert demo_data.create_demo_users(session, hasher.hash) == []
         users = {u.username: u for u in session.scalars(select(User))}
-    assert len(users) == 6 and users["osnp"].role == "OSNP" and users["admin"].role == "ADMIN"
+    assert len(users) == 7 and users["osnp"].role == "OSNP" and users["admin"].role == "ADMIN"
     assert hasher.verify(users["mrl"].password_hash, "mrl-demo")
 
 
 def test_build_demo_database_is_idempotent(tmp_path):
     url = sqlite_url(tmp_path / "embedded.db")
     first = demo_data.build_demo_database(url, "67", now=NOW, hash_password=lambda p: "hash:" + p)
-    assert not first.skipped and first.users_created == 6 and first.effecteurs > 300
+    assert not first.skipped and first.users_created == 7 and first.effecteurs > 300
     second = demo_data.build_demo_database(url, "67", now=NOW, hash_password=lambda p: "hash:" + p)
     assert second.skipped and second.users_created == 0
     assert (second.effecteurs_by_kind, second.slots) == (first.effecteurs_by_kind, first.slots)

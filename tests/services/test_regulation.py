@@ -11,7 +11,8 @@ from app.services.intake import duplicates, form as intake, patients
 from app.services.reference import nomenclatures
 from app.services.regulation import queue, routing
 from app.services.sync.api_client import ApiClient
-from app.services.regulation.decisions import may_record
+from app.services.regulation import rules
+from app.services.regulation.actor import Actor
 from app.services.desk.workflow import Desk, UserInfo
 from app.services.sync.local_store import LocalStore
 from app.services.intake.patients import PatientForm
@@ -93,12 +94,21 @@ def test_override_needs_a_reason():
 
 # --- decisions ---------------------------------------------------------------------------------
 
-def test_may_record():
-    assert may_record("MRL", "CONSEIL") and may_record("MRU", "SMUR")
-    assert not may_record("ARM", "CONSEIL") and not may_record("OSNP", "CONSEIL")
-    assert may_record("OSNP", "CONSULTATION_48H", booking=True) and not may_record("OSNP", "SMUR", booking=True)
-    assert may_record("ARM", None, "D.D-MALV.ERR") and may_record("ARM", None, "DR.DREG.DRARM")
-    assert not may_record("ARM", None, "DRM.MRL.MG") and not may_record("SUPERVISEUR", None, "D")
+def _decides(role: str, key: str) -> bool:
+    return rules.decision_refusal(Actor(role.lower(), role), key, None) is None
+
+
+def test_only_doctors_record_medical_decisions():
+    assert _decides("MRL", "CONSEIL") and _decides("MRU", "SMUR")
+    assert not _decides("ARM", "CONSEIL") and not _decides("OSNP", "CONSEIL")
+    # The OSNP books the MRL's decision; it never writes one, not even a slot decision.
+    assert not _decides("OSNP", "CONSULTATION_48H") and not _decides("OSNP", "SMUR")
+
+
+def test_who_closes_which_case():
+    assert rules.may_close("ARM", "D.D-MALV.ERR") and rules.may_close("ARM", "DR.DREG.DRARM")
+    assert not rules.may_close("ARM", "DRM.MRL.MG") and not rules.may_close("SUPERVISEUR", "DRM.MRU")
+    assert rules.may_close("MRL", "DRM.MRL.MG")
 
 
 # --- bad input -------------------------------------------------------------------------------------

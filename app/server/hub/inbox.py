@@ -10,7 +10,7 @@
   becomes a note on that case (``Hub Santé : accusé de réception de …`` / ``… refus de …``),
   journalled like any case event, so the regulator sees in the case's history whether
   the neighbouring SAMU took it.  The case is found from the sending note, whose UUID is
-  derived from the sent distributionID (:func:`record_sent`), so it survives a restart.
+  derived from the sent distributionID (:func:`app.services.regulation.hub_send.sent_note_uuid`), so it survives a restart.
 
 Note UUIDs derive from distributionIDs: a redelivered ack changes nothing twice.
 """
@@ -20,57 +20,23 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import datetime, timezone
 
-from app.models import Case, CaseEvent
-from app.server import records
-from app.server.routes import hub as routes_hub
 from app.server.deps import Principal, ServerState, audit
 from app.server.hub.broker import HubBroker, HubConfig
-from app.services.regulation import case_events
-from app.services.records import journal
-from app.services.security import permissions
-from app.services.records.documents import CaseEventDoc
+from app.server.routes import hub as routes_hub
 from app.services.interop.hub import ack, envelope, rs_eda_update, schemas
+from app.services.regulation import hub_send
+from app.services.regulation.actor import HUB_ROLE
+from app.services.security import permissions
 
 log = logging.getLogger(__name__)
 
-#: Who writes what arrives over AMQP (the Hub connector's technical account, role ADMIN as on HTTP).
-HUB_PRINCIPAL = Principal(user_id=0, username="hub-sante", role="ADMIN", display_name="Hub Santé (AMQP)")
-_NOTES = uuid.UUID("6d0f2b8e-4c1a-5e7b-9a3d-2f8c1e0b7a55")
+#: Who posts what arrives over AMQP: the Hub connector's technical account (role HUB, as on HTTP).
+HUB_PRINCIPAL = Principal(user_id=0, username="hub-sante", role=HUB_ROLE, display_name="Hub Santé (AMQP)")
 STEP_LABELS = {"RECU": "reçu", "INTEGRE": "intégré", "CONSULTE": "consulté", "ERREUR": "en erreur",
                "SUPPRIME": "supprimé"}
-
-
-def _note_uuid(key: str) -> str:
-    return str(uuid.uuid5(_NOTES, key))
-
-
-def sent_note_uuid(distribution_id: str) -> str:
-    """The UUID of the note recording that ``distribution_id`` was sent."""
-    return _note_uuid(f"sent:{distribution_id}")
-
-
-def add_note(session, case_uuid: str, note_uuid: str, text: str, principal: Principal) -> bool:
-    """Add a journalled note to a case (in the caller's write transaction); False if already there."""
-    case = session.get(Case, case_uuid)
-    if case is None or session.get(CaseEvent, note_uuid) is not None:
-        return False
-    doc = CaseEventDoc(uuid=note_uuid, case_uuid=case_uuid, created_at=datetime.now(timezone.utc), type="note",
-                       freetext=text[:10000])
-    records.flush_new(session, case_events.apply(case, doc, author=principal.username, author_role=principal.role))
-    journal.append(session, uuid=doc.uuid, kind=journal.KIND_CASE_EVENT, author=principal.username,
-                   author_role=principal.role, payload=doc.model_dump(mode="json", exclude_none=True))
-    return True
-
-
-def record_sent(session, case_uuid: str, distribution_id: str, recipient: str, principal: Principal) -> None:
-    """Note on the case that it left for ``recipient`` (the key to find it when the answer comes)."""
-    add_note(session, case_uuid, sent_note_uuid(distribution_id),
-             f"Hub Santé : dossier transmis à {recipient} ({distribution_id})", principal)
 
 
 def make_broker(state: ServerState, config: HubConfig) -> HubBroker:
@@ -166,10 +132,8 @@ def record_answer(state: ServerState, body: bytes) -> str | None:
         log.info("Hub Santé: %s %s from %s not about a message of ours", read.kind, read.distribution_id, read.sender_id)
         return None
     with state.write() as session:
-        sent = session.get(CaseEvent, sent_note_uuid(referenced))
-        case_uuid = sent.case_uuid if sent is not None else None
-        if case_uuid is not None:
-            add_note(session, case_uuid, _note_uuid(f"answer:{read.distribution_id}"), text, HUB_PRINCIPAL)
+        case_uuid = hub_send.note_answer(session, HUB_PRINCIPAL, referenced, read.distribution_id, read.sender_id,
+                                         text)
     outcome = f"{read.kind.lower()} from {read.sender_id}"[:32]
     audit(HUB_PRINCIPAL, permissions.HUB_MESSAGES_POST, case_uuid or referenced[:64], outcome)
     return case_uuid

@@ -24,10 +24,11 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 from starlette.concurrency import run_in_threadpool
 
-from app.server.hub import appointments as hub_appointments, records as hub_records
 from app.server.deps import Principal, ServerState, audit, get_state, record_access, require
 from app.server.errors import ERROR_RESPONSES, ErrorOut, not_found
 from app.server.routes.records import UuidPath
+from app.services.regulation import commands, hub_send
+from app.services.regulation.errors import Refused
 from app.services.security import permissions
 from app.services.interop.hub import ack, envelope, rs_eda, schemas
 
@@ -78,14 +79,11 @@ def process_envelope(state: ServerState, document, principal: Principal) -> JSON
                        document, principal)
     try:
         with state.write() as session:
-            if received.root_key == "createCaseHealth":
-                hub_records.create_case(session, received.payload, principal)
-            elif received.root_key == "appointment":
-                hub_appointments.store_appointment(session, received.payload, principal)
-            else:
-                hub_records.update_case(session, received.payload, principal, received.distribution_id)
+            commands.import_hub_message(session, principal, received)
     except ack.HubMessageError as exc:
         return _refuse(exc.code, exc.cause, document, principal)
+    except Refused as exc:
+        return _refuse(ack.INSUFFICIENT_DATA, exc.message, document, principal)
     body = ack.ack_envelope(received.distribution_id, sender=received.recipient, recipient=received.sender_id)
     return JSONResponse(status_code=200, content=body)
 
@@ -115,9 +113,5 @@ def get_case_rs_eda(
     principal: Principal = Depends(require(permissions.HUB_RS_EDA_GET)),
     state: ServerState = Depends(get_state),
 ) -> JSONResponse:
-    with state.read() as session:
-        found = hub_records.case_with_orientations(session, uuid)
-    record_access(state, principal, permissions.HUB_RS_EDA_GET, uuid, "exported" if found else "not found")
-    if found is None:
-        raise not_found("Dossier inconnu")
-    return JSONResponse(content=rs_eda.case_envelope(*found))
+    with state.write(journal_lock=False) as session:
+        return JSONResponse(content=hub_send.export_case(session, principal, uuid))

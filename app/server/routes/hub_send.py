@@ -24,13 +24,11 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from app.models import Case
-from app.server.hub import inbox as hub_inbox, records as hub_records
-from app.server.deps import Principal, ServerState, get_state, record_access, require
+from app.server.deps import Principal, ServerState, get_state, require
 from app.server.errors import ERROR_RESPONSES, ApiError, ErrorOut, invalid, not_found
 from app.server.routes.records import UuidPath
 from app.services.security import permissions
-from app.services.interop.hub import ack, envelope, rs_eda, rs_eda_update
+from app.services.regulation import hub_send
 
 router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
 
@@ -56,28 +54,13 @@ class HubSendOut(BaseModel):
 
 def _known(state: ServerState, uuid: str) -> bool:
     with state.read() as session:
-        return session.get(Case, uuid) is not None
+        return hub_send.case_exists(session, uuid)
 
 
-def _prepare(state: ServerState, principal: Principal, uuid: str, sender: str,
-             recipient: str) -> tuple[dict, str] | None:
-    """The validated envelope and its message name, the send recorded on the case; None for an unknown case."""
-    with state.read() as session:
-        found = hub_records.case_with_orientations(session, uuid)
-    if found is None:
-        record_access(state, principal, permissions.HUB_SEND, uuid, "not found")
-        return None
-    case, orientations = found
-    if rs_eda_update.integrated_by(case, recipient):
-        name, root, payload = "RS-EDA-MAJ", rs_eda_update.ROOT_KEY, rs_eda_update.case_to_rs_eda_update(case,
-                                                                                                       orientations)
-    else:
-        name, root, payload = "RS-EDA", rs_eda.ROOT_KEY, rs_eda.case_to_rs_eda(case, orientations)
-    sent = ack.checked(envelope.build_envelope(sender, recipient, root, payload))
+def _prepare(state: ServerState, principal: Principal, uuid: str, sender: str, recipient: str) -> tuple[dict, str]:
+    """The validated envelope and its message name, the send recorded on the case (404 if unknown)."""
     with state.write() as session:
-        hub_inbox.record_sent(session, uuid, sent["distributionID"], recipient, principal)
-    record_access(state, principal, permissions.HUB_SEND, uuid, f"queued for {recipient}"[:32])
-    return sent, name
+        return hub_send.prepare_send(session, principal, uuid, sender, recipient)
 
 
 @router.post("/cases/{uuid}/hub/send", tags=["hub santé"], status_code=202,
@@ -99,10 +82,8 @@ async def send_case(
         if not await run_in_threadpool(_known, state, uuid):
             raise not_found("Dossier inconnu")
         raise ApiError(503, "hub_unavailable", "Aucune connexion au Hub Santé n'est configurée sur ce serveur")
-    prepared = await run_in_threadpool(_prepare, state, principal, uuid, broker.config.client_id, body.recipient)
-    if prepared is None:
-        raise not_found("Dossier inconnu")
-    sent, message = prepared
+    sent, message = await run_in_threadpool(_prepare, state, principal, uuid, broker.config.client_id,
+                                            body.recipient)
     broker.publish(sent)
     out = HubSendOut(distributionID=sent["distributionID"], recipient=body.recipient, message=message,
                      hub_connected=broker.connected)

@@ -4,11 +4,10 @@ Search goes through the process's in-memory index
 (:class:`app.services.search.service.SearchService`, loaded at start by this
 router's lifespan) with the filters of the national platform as query
 parameters, over a window that defaults to the next 72 hours; the radius
-defaults to the patient's département (``insee`` or ``departement``).  Booking is one
-conditional ``UPDATE slots SET status='booked' … WHERE id=? AND status='free'``
-whose row count decides the answer, so two desks racing for the same slot get
-exactly one 201; it runs in the serialised write transaction that also
-appends the ``booking`` journal entry.
+defaults to the patient's département (``insee`` or ``departement``).  Booking and
+cancelling are the regulation core's commands (:mod:`app.services.booking.slots`): a
+booking needs the case's slot decision and a free slot, a case holds one booking
+at a time, and ``DELETE /api/v1/slots/bookings/{case_uuid}`` frees it.
 """
 
 from __future__ import annotations
@@ -20,15 +19,12 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request, Response, status
 from pydantic import StringConstraints
-from sqlalchemy import select, update
-from sqlalchemy.orm import aliased
-
-from app.models import Slot, utcnow
-from app.server.deps import Principal, ServerState, audit, get_state, require
-from app.server.errors import ERROR_RESPONSES, ApiError, ErrorOut, conflict, not_found
-from app.server.schemas import BookingIn, BookingOut
+from app.services.records.clock import utcnow
+from app.server.deps import Principal, ServerState, get_state, require
+from app.server.errors import ERROR_RESPONSES, ApiError, ErrorOut
+from app.server.schemas import BookingCancelOut, BookingIn, BookingOut
 from app.server.schemas_search import RankedSearchOut, ranked_search_out
-from app.services.records import journal
+from app.services.regulation import commands
 from app.services.security import permissions
 from app.services.search import radius as search_radius
 from app.services.search.model import PROFESSIONS, STRUCTURES, SearchQuery
@@ -152,11 +148,13 @@ def search(
     "/{slot_id}/booking",
     status_code=status.HTTP_201_CREATED,
     response_model=BookingOut,
-    summary="Réserver un créneau pour une orientation",
+    summary="Réserver un créneau pour la décision d'un dossier",
     responses={
-        200: {"model": BookingOut, "description": "Rejeu : déjà réservé par cette même orientation"},
+        200: {"model": BookingOut, "description": "Rejeu : déjà réservé pour cette même décision"},
         404: {"model": ErrorOut, "description": "Créneau inconnu"},
-        409: {"model": ErrorOut, "description": "Créneau déjà pris (slot_taken), ou orientation ayant déjà un créneau"},
+        409: {"model": ErrorOut, "description": "Créneau déjà pris (slot_taken), ou dossier ayant déjà un "
+                                                "rendez-vous (already_booked : renvoyer avec rebook=true)"},
+        422: {"model": ErrorOut, "description": "Décision inconnue de ce dossier, ou qui ne réserve pas de créneau"},
     },
 )
 def book(
@@ -167,41 +165,32 @@ def book(
     principal: Principal = Depends(require(permissions.SLOTS_BOOK)),
     state: ServerState = Depends(get_state),
 ) -> BookingOut:
-    """Book the slot for ``orientation_id``: 201, or 200 when that orientation already holds it."""
-    orientation_id, case_id = str(body.orientation_id), str(body.case_id)
-    booked = BookingOut(slot_id=slot_id, orientation_id=orientation_id)
+    """Book the slot for the decision ``orientation_id`` of ``case_id``: 201, or 200 when it already holds it."""
     with state.write() as session:
-        other = aliased(Slot)  # an alias, so the subquery is not correlated to the updated row
-        taken_elsewhere = select(other.id).where(other.booked_orientation_uuid == orientation_id).exists()
-        result = session.execute(
-            update(Slot)
-            .where(Slot.id == slot_id, Slot.status == "free", ~taken_elsewhere)
-            .values(status="booked", booked_orientation_uuid=orientation_id)
-            .execution_options(synchronize_session=False)
-        )
-        if result.rowcount != 1:
-            slot = session.get(Slot, slot_id)
-            if slot is None:
-                raise not_found("Créneau inconnu")
-            if slot.booked_orientation_uuid == orientation_id:
-                response.status_code = status.HTTP_200_OK
-                audit(principal, permissions.SLOTS_BOOK, slot_id, "replay")
-                return booked
-            if slot.status == "free":
-                other = session.scalar(select(Slot.id).where(Slot.booked_orientation_uuid == orientation_id))
-                raise conflict(f"Cette orientation a déjà réservé le créneau {other}")
-            audit(principal, permissions.SLOTS_BOOK, slot_id, "taken")
-            raise conflict("Créneau déjà pris", error="slot_taken")
-        slot = session.get(Slot, slot_id)
-        journal.append(
-            session, uuid=orientation_id, kind=journal.KIND_BOOKING,
-            author=principal.username, author_role=principal.role,
-            payload={
-                "slot_id": slot_id, "orientation_id": orientation_id, "case_id": case_id,
-                "status": "booked", "effecteur_id": slot.effecteur_id, "site_id": slot.site_id,
-                "start": slot.start.isoformat(), "end": slot.end.isoformat(), "mode": slot.mode,
-            },
-        )
-    _service(request).mark_booked(slot_id)
-    audit(principal, permissions.SLOTS_BOOK, slot_id, f"booked for orientation {orientation_id}")
-    return booked
+        change = commands.book_slot(session, principal, slot_id, str(body.orientation_id), str(body.case_id),
+                                    rebook=body.rebook)
+    service = _service(request)
+    if change.summary.get("cancelled_slot_id"):
+        service.mark_free(change.summary["cancelled_slot_id"])
+    service.mark_booked(slot_id)
+    response.status_code = change.status
+    return BookingOut(slot_id=slot_id, orientation_id=str(body.orientation_id), orientation=change.document)
+
+
+@router.delete(
+    "/bookings/{case_uuid}",
+    response_model=BookingCancelOut,
+    summary="Annuler le rendez-vous d'un dossier (le créneau redevient libre)",
+    responses={404: {"model": ErrorOut, "description": "Ce dossier n'a pas de rendez-vous"}},
+)
+def cancel(
+    request: Request,
+    case_uuid: Annotated[str, Path(min_length=1, max_length=36)],
+    principal: Principal = Depends(require(permissions.BOOKINGS_CANCEL)),
+    state: ServerState = Depends(get_state),
+) -> BookingCancelOut:
+    """Cancel the case's active booking, journalled; the slot goes back to the search."""
+    with state.write() as session:
+        change = commands.cancel_booking(session, principal, case_uuid)
+    _service(request).mark_free(change.summary["slot_id"])
+    return BookingCancelOut(slot_id=change.summary["slot_id"], case_uuid=case_uuid, orientation=change.document)

@@ -19,7 +19,7 @@ from typing import Literal
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
-from app.models import utcnow
+from app.services.records.clock import utcnow
 from app.server.deps import Principal, ServerState, get_state, require
 from app.server.errors import ERROR_RESPONSES, invalid
 from app.services.security import permissions

@@ -4,7 +4,7 @@ The sync service sends up to :data:`MAX_ITEMS` outbox items at once, in their
 outbox order; the server applies them **in that order, in one serialised
 transaction** (one commit, so one fsync, for the whole batch) with exactly
 the rules of ``PUT /cases/{uuid}`` and ``PUT /orientations/{uuid}``
-(:mod:`app.server.records`), and answers one result per item:
+(the regulation core, :mod:`app.services.regulation.commands`), and answers one result per item:
 
 * ``201`` created, ``200`` replay / update / merge — the item can leave the outbox;
 * ``403``, ``409`` (with ``current`` for a ``version_conflict``), ``422``
@@ -26,9 +26,10 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field, ValidationError
 
-from app.server import records
 from app.server.deps import Principal, ServerState, audit, get_state, require
-from app.server.errors import ERROR_RESPONSES, ApiError, VALIDATION_MESSAGE, validation_fields
+from app.server.errors import ERROR_RESPONSES, VALIDATION_MESSAGE, validation_fields
+from app.services.regulation import commands
+from app.services.regulation.errors import Refused
 from app.services.security import permissions
 from app.services.records.documents import CaseDoc, OrientationDoc
 
@@ -38,8 +39,8 @@ router = APIRouter(prefix="/api/v1/sync", tags=["synchronisation"], responses=ER
 MAX_ITEMS = 500
 
 _ENTITIES = {
-    "case": (CaseDoc, permissions.CASES_PUT, records.store_case),
-    "orientation": (OrientationDoc, permissions.ORIENTATIONS_PUT, records.store_orientation),
+    "case": (CaseDoc, permissions.CASES_PUT, commands.open_case),
+    "orientation": (OrientationDoc, permissions.ORIENTATIONS_PUT, commands.record_orientation),
 }
 
 
@@ -67,11 +68,9 @@ class SyncBatchOut(BaseModel):
     results: list[SyncItemOut]
 
 
-def _refused(item_id: int, exc: ApiError) -> SyncItemOut:
-    body = exc.body
-    fields = [f.model_dump() for f in body.fields] if body.fields else None
-    return SyncItemOut(id=item_id, status=exc.status_code, error=body.error, message=body.message,
-                       fields=fields, current=body.current, changed=body.changed)
+def _refused(item_id: int, exc: Refused) -> SyncItemOut:
+    return SyncItemOut(id=item_id, status=exc.status_code, error=exc.error, message=exc.message,
+                       fields=exc.fields, current=exc.current, changed=exc.changed)
 
 
 @router.post("/batch", response_model=SyncBatchOut, summary="Pousser plusieurs éléments de la file (idempotent)")
@@ -87,19 +86,19 @@ def push_batch(
             doc_type, route, store = _ENTITIES[item.entity]
             if not permissions.is_allowed(route, principal.role):
                 audit(principal, route, str(item.body.get("uuid", ""))[:36], "forbidden")
-                results.append(_refused(item.id, ApiError(403, "forbidden", "Action non autorisée pour votre rôle")))
+                results.append(_refused(item.id, Refused(403, "forbidden", "Action non autorisée pour votre rôle")))
                 continue
             try:
                 doc = doc_type.model_validate(item.body)
             except ValidationError as exc:
-                error = ApiError(422, "validation", VALIDATION_MESSAGE,
+                error = Refused(422, "validation", VALIDATION_MESSAGE,
                                  fields=validation_fields(list(exc.errors(include_url=False))))
                 results.append(_refused(item.id, error))
                 continue
             try:
-                status, _stored = store(session, doc, principal)
-            except ApiError as exc:
+                change = store(session, principal, doc)
+            except Refused as exc:
                 results.append(_refused(item.id, exc))
                 continue
-            results.append(SyncItemOut(id=item.id, status=status))
+            results.append(SyncItemOut(id=item.id, status=change.status))
     return SyncBatchOut(results=results)

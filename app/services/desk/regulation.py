@@ -3,7 +3,7 @@
 :class:`Regulation` belongs to a :class:`~app.services.desk.workflow.Desk` and works on its
 current case.  Every change is a case event written to the cache with its outbox
 item (:meth:`LocalStore.save_case_event`); the role rules of
-:mod:`app.services.regulation.case_events` are checked here first, so the console refuses
+:mod:`app.services.regulation.rules` are checked here first, so the console refuses
 at once what the server would refuse with a 403.
 """
 
@@ -12,10 +12,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from app.models import new_uuid
-from app.services.regulation import case_events, queue, routing
+from app.services.regulation import rules, queue, routing
 from app.services.intake import duplicates, form as intake
 from app.services.sync.case_store import CaseStore, SurgeState
 from app.services.records.documents import CaseDoc, CaseEventDoc, SurgeDoc
+from app.services.regulation.actor import Actor
 
 
 class NotAllowed(Exception):
@@ -72,13 +73,11 @@ class Regulation:
         doc = CaseEventDoc(uuid=new_uuid(), case_uuid=case.uuid, created_at=self._now(), type=type_, **fields)
         if doc.missing_fields():
             raise ValueError(f"champ manquant : {', '.join(doc.missing_fields())}")
-        from app.models import Case  # the rule reads a case row; build a detached one from the doc
-
-        row = Case(attribution=case.attribution, status=case.status, priority=case.priority)
-        reason = case_events.refusal(self._desk.user.role, row, doc)
+        user = self._desk.user
+        reason = rules.event_refusal(Actor(user.username, user.role), event_type=doc.type, status=doc.status,
+                                     attribution=doc.attribution, case_attribution=case.attribution)
         if reason:
             raise NotAllowed(reason)
-        user = self._desk.user
         self._store.save_case_event(doc, author=user.username, author_role=user.role)
         refreshed = self._store.get_case(case.uuid)
         if self._desk.current_case is not None and self._desk.current_case.uuid == case.uuid:

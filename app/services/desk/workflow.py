@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 from app.models import new_uuid
-from app.services.regulation import decisions
+from app.services.regulation import decisions, rules
+from app.services.regulation.actor import Actor
 from app.services.intake import form as intake
 from app.services.search import model as search_model, radius as search_radius
 from app.services.sync.api_client import ApiClient
@@ -182,34 +183,55 @@ class Desk:
                                    effecteur_name=effecteur.get("name"), freetext=text)
         return text
 
-    async def book(self, result: dict) -> OrientationDoc:
-        """Book the slot of a search result on the server, then record the orientation."""
+    def slot_decision(self, case: CaseDoc) -> OrientationDoc | None:
+        """The case's latest decision that is carried out by booking a slot, if any."""
+        found = [o for o in self._store.orientations_for_case(case.uuid) if decisions.BY_KEY[o.decision_key].books_slot]
+        return max(found, key=lambda o: o.creation) if found else None
+
+    async def book(self, result: dict, *, rebook: bool = False) -> OrientationDoc:
+        """Book the slot of a search result for the case's slot decision (see :mod:`app.services.booking.slots`).
+
+        An OSNP books the decision the MRL took; a doctor without one decides by booking: the
+        decision is recorded (and sent at once, the server needs it) before the slot is booked.
+        """
         case = self._require_case()
-        orientation_uuid = new_uuid()
-        await self._client.book_slot(result["slot_id"], orientation_uuid, case.uuid)
-        kind = decisions.get(decisions.DECISION_FOR_SLOT_MODE.get(result["mode"], "CONSULTATION_48H"))
-        if result["effecteur"]["kind"] == "SOS" and kind.key == "VISITE_DOMICILE":
-            kind = decisions.get("SOS_MEDECINS")
-        doc = self._save_orientation(
-            case, kind, uuid=orientation_uuid,
-            slot_id=result["slot_id"],
-            effecteur_id=result["effecteur"]["id"],
-            effecteur_name=result["effecteur"]["name"],
-            appointment_start=datetime.fromisoformat(result["start"]),
-            appointment_end=datetime.fromisoformat(result["end"]),
-            appointment_mode=result["mode"],
-        )
-        self._mark_decided(doc)
+        decision = self.slot_decision(case)
+        if decision is None:
+            kind = decisions.get(decisions.DECISION_FOR_SLOT_MODE.get(result["mode"], "CONSULTATION_48H"))
+            if result["effecteur"]["kind"] == "SOS" and kind.key == "VISITE_DOMICILE":
+                kind = decisions.get("SOS_MEDECINS")
+            reason = rules.decision_refusal(Actor(self.user.username, self.user.role), kind.key, case.attribution)
+            if reason is not None:
+                from app.services.desk.regulation import NotAllowed
+
+                raise NotAllowed("Aucune décision de consultation du médecin régulateur sur ce dossier : "
+                                 "le médecin décide avant la réservation")
+            decision = self._save_orientation(case, kind)
+            await self._client.put_orientation(decision.model_dump(mode="json"))
+            self._mark_decided(decision)
+        answer = await self._client.book_slot(result["slot_id"], decision.uuid, case.uuid, rebook=rebook)
+        doc = OrientationDoc.model_validate(answer["orientation"])
+        self._store.accept_server_orientation(doc)
+        return doc
+
+    async def cancel_booking(self) -> OrientationDoc | None:
+        """Cancel the current case's booking on the server; the decision as it now stands."""
+        case = self._require_case()
+        answer = await self._client.cancel_booking(case.uuid)
+        doc = OrientationDoc.model_validate(answer["orientation"]) if answer.get("orientation") else None
+        if doc is not None:
+            self._store.accept_server_orientation(doc)
         return doc
 
     def record_decision(self, key: str, freetext: str | None = None) -> OrientationDoc:
         """Record a decision without a booked slot (works offline); only MRU and MRL take medical ones."""
         case = self._require_case()
         kind = decisions.get(key)
-        if not decisions.may_record(self.user.role, kind, case.attribution):
+        reason = rules.decision_refusal(Actor(self.user.username, self.user.role), kind.key, case.attribution)
+        if reason is not None:
             from app.services.desk.regulation import NotAllowed
 
-            raise NotAllowed("Décision médicale : réservée aux médecins régulateurs (MRU, MRL)")
+            raise NotAllowed(reason)
         doc = self._save_orientation(case, kind, freetext=freetext or None)
         self._mark_decided(doc)
         return doc

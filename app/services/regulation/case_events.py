@@ -9,37 +9,13 @@ server and each console's cache apply the same :func:`apply` to the case row and
 keep the event (and its journal entry), so "who changed what, when and why"
 stays known and the queue can be computed from cases and events.
 
-:func:`refusal` holds the role rules the server enforces (403) and the console
-uses to grey out what a role cannot do.  Plain Python, no Qt.
+The role rules live in :mod:`app.services.regulation.rules`.  Plain Python, no Qt.
 """
 
 from __future__ import annotations
 
 from app.models import Case, CaseEvent, CaseNote
-from app.services.regulation import decisions
 from app.services.records.documents import CaseEventDoc
-
-#: Statuses that end a case (it leaves the queue).
-CLOSED_STATUSES = ("CLOTURE", "CLASSE", "ARCHIVE")
-#: Roles that may route (attribution, override) and hand over a case.
-ROUTING_ROLES = frozenset({"ARM", "MRU", "MRL"})
-
-
-def refusal(role: str, case: Case, doc: CaseEventDoc) -> str | None:
-    """Why ``role`` may not apply ``doc`` to ``case`` (French), or None when it may."""
-    role = str(role)
-    if doc.type in ("attribution", "routing_override", "handover") and role not in ROUTING_ROLES:
-        return "Seuls l'ARM et les médecins régulateurs orientent un dossier"
-    if doc.type == "decision" and role not in decisions.DOCTOR_ROLES:
-        return "Seuls les médecins régulateurs (MRU, MRL) prennent une décision médicale"
-    if doc.type == "status" and doc.status in CLOSED_STATUSES:
-        attribution = doc.attribution or case.attribution
-        if not decisions.may_record(role, None, attribution):
-            return ("Un dossier de régulation médicale (DRM) est clos par un médecin régulateur ; "
-                    "l'ARM ne clôt que les attributions DR.* et D.*")
-    if doc.type == "priority" and role not in ROUTING_ROLES:
-        return "Seuls l'ARM et les médecins régulateurs changent la priorité"
-    return None
 
 
 def apply(case: Case, doc: CaseEventDoc, *, author: str, author_role: str) -> CaseEvent:

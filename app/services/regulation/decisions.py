@@ -66,23 +66,3 @@ def is_non_medical_attribution(attribution: str | None) -> bool:
     """True for ``DR``, ``DR.*``, ``D`` and ``D.*`` (never for ``DRM.*``)."""
     root = (attribution or "").split(".")[0]
     return root in NON_MEDICAL_ATTRIBUTION_ROOTS
-
-
-def may_record(role: str, decision: DecisionKind | str | None, attribution: str | None = None, *,
-               booking: bool = False) -> bool:
-    """May ``role`` record ``decision`` (or, with ``decision=None``, close a case attributed ``attribution``)?
-
-    * MRU and MRL may do both, always;
-    * a medical decision by anyone else is refused, except an OSNP recording the
-      booking (``booking=True``) that carries out a slot decision the MRL took;
-    * a non-medical decision, or closing without a decision, is open to ARM and
-      OSNP only when the case's attribution is ``DR.*`` or ``D.*``.
-    """
-    role = str(role)
-    if role in DOCTOR_ROLES:
-        return True
-    if decision is not None:
-        kind = get(decision) if isinstance(decision, str) else decision
-        if kind.medical:
-            return role == "OSNP" and booking and kind.books_slot
-    return role in ("ARM", "OSNP") and (decision is not None or is_non_medical_attribution(attribution))

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from app.services.regulation.case_events import CLOSED_STATUSES
+from app.services.regulation.rules import CLOSED_STATUSES
 from app.services.records.documents import CaseDoc
 
 PRIORITY_RANK = {"P0": 0, "P1": 1, "P2": 2, "P3": 3, "NR": 4}

@@ -107,3 +107,9 @@ class SearchService:
     def mark_booked(self, slot_id: int) -> None:
         if self._index is not None:
             self._index.mark_booked(slot_id)
+
+    def mark_free(self, slot_id: int) -> None:
+        """A cancelled booking's slot is free again; an index loaded while it was booked is rebuilt at next use."""
+        if self._index is not None and not self._index.mark_free(slot_id):
+            with self._lock:
+                self._index = None

@@ -168,6 +168,14 @@ class SlotIndex:
         self._sl_free[self._id_order[i]] = False
         return True
 
+    def mark_free(self, slot_id: int) -> bool:
+        """Put a slot freed by a cancelled booking back in the results; False if the index did not hold it."""
+        i = int(np.searchsorted(self._ids_sorted, slot_id))
+        if i >= len(self._ids_sorted) or self._ids_sorted[i] != slot_id:
+            return False
+        self._sl_free[self._id_order[i]] = True
+        return True
+
     # --- search ------------------------------------------------------------------------------
     def _sites_in_radius(self, q: SearchQuery) -> tuple[np.ndarray, np.ndarray]:
         box = bounding_box(q.lat, q.lon, q.radius_km)

@@ -26,11 +26,14 @@ from __future__ import annotations
 from app.models import Role
 
 ALL_ROLES: frozenset[str] = frozenset(r.value for r in Role)
+#: The people of the room (every role but the Hub connector's technical account).
+PEOPLE: frozenset[str] = ALL_ROLES - {Role.HUB.value}
 
 # Route names, one per protected operation of the API.
 AUTH_ME = "auth.me"
 SLOTS_SEARCH = "slots.search"
 SLOTS_BOOK = "slots.book"
+BOOKINGS_CANCEL = "bookings.cancel"
 CASES_PUT = "cases.put"
 CASES_GET = "cases.get"
 ORIENTATIONS_PUT = "orientations.put"
@@ -50,14 +53,15 @@ DESK_CACHE_KEY = "desk.cache_key"
 STATS_GET = "stats.get"
 JOURNAL_VERIFY = "journal.verify"
 
-_A, _O, _L, _U, _S, _D = (Role.ARM.value, Role.OSNP.value, Role.MRL.value, Role.MRU.value,
-                          Role.SUPERVISEUR.value, Role.ADMIN.value)
+_A, _O, _L, _U, _S, _D, _H = (Role.ARM.value, Role.OSNP.value, Role.MRL.value, Role.MRU.value,
+                              Role.SUPERVISEUR.value, Role.ADMIN.value, Role.HUB.value)
 
 #: Route name → roles allowed to call it.  The only source of truth for access control.
 PERMISSIONS: dict[str, frozenset[str]] = {
     AUTH_ME: ALL_ROLES,
     SLOTS_SEARCH: frozenset({_A, _O, _L, _U, _D}),
     SLOTS_BOOK: frozenset({_O, _L, _U}),
+    BOOKINGS_CANCEL: frozenset({_O, _L, _U}),
     CASES_PUT: frozenset({_A, _O, _L, _U}),
     CASES_GET: frozenset({_A, _O, _L, _U, _S}),
     ORIENTATIONS_PUT: frozenset({_O, _L, _U}),
@@ -65,12 +69,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     CASE_EVENTS_PUT: frozenset({_A, _O, _L, _U}),
     CASE_EVENTS_GET: frozenset({_A, _O, _L, _U, _S}),
     SURGE_PUT: frozenset({_L, _U, _S}),
-    JOURNAL_LIST: ALL_ROLES,
+    JOURNAL_LIST: PEOPLE,
     # Each item of a batch is then checked against its own PUT route.
     SYNC_BATCH: frozenset({_A, _O, _L, _U}),
     STATS_GET: frozenset({_S, _D}),
     JOURNAL_VERIFY: frozenset({_S, _D}),
-    HUB_MESSAGES_POST: frozenset({_A, _L, _U, _D}),  # ADMIN: the Hub connector's technical account
+    HUB_MESSAGES_POST: frozenset({_H}),  # only the Hub connector's technical account
     HUB_RS_EDA_GET: frozenset({_A, _O, _L, _U, _S}),  # the same readers as the case itself
     HUB_SEND: frozenset({_A, _L, _U}),  # the desks that regulate hand a case over to a neighbouring SAMU
     # SAS platform appointments: the desks that book (OSNP, MRL, MRU) attach them and call patients back;
@@ -78,7 +82,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     APPOINTMENTS_LIST: frozenset({_O, _L, _U, _S}),
     APPOINTMENTS_ATTACH: frozenset({_O, _L, _U}),
     APPOINTMENTS_FOLLOWED_UP: frozenset({_O, _L, _U}),
-    DESK_CACHE_KEY: ALL_ROLES,  # whoever logs in at a desk must open its encrypted cache
+    DESK_CACHE_KEY: PEOPLE,  # whoever logs in at a desk must open its encrypted cache
 }
 
 #: What each route does, in French, for the README and the console's help.
@@ -86,6 +90,7 @@ ROUTE_LABELS: dict[str, str] = {
     AUTH_ME: "Consulter son propre compte",
     SLOTS_SEARCH: "Rechercher des créneaux",
     SLOTS_BOOK: "Réserver un créneau",
+    BOOKINGS_CANCEL: "Annuler le rendez-vous d'un dossier",
     CASES_PUT: "Créer un dossier de régulation",
     CASES_GET: "Consulter un dossier",
     ORIENTATIONS_PUT: "Enregistrer une orientation (décision)",
@@ -111,6 +116,7 @@ ROUTE_PATHS: dict[str, str] = {
     AUTH_ME: "GET /api/v1/auth/me",
     SLOTS_SEARCH: "GET /api/v1/slots/search",
     SLOTS_BOOK: "POST /api/v1/slots/{slot_id}/booking",
+    BOOKINGS_CANCEL: "DELETE /api/v1/slots/bookings/{case_uuid}",
     CASES_PUT: "PUT /api/v1/cases/{uuid}",
     CASES_GET: "GET /api/v1/cases/{uuid}",
     ORIENTATIONS_PUT: "PUT /api/v1/orientations/{uuid}",

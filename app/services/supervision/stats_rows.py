@@ -26,7 +26,8 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from app.models import Appointment, Case, CaseEvent, Orientation
-from app.services.regulation.case_events import CLOSED_STATUSES, search_record
+from app.services.regulation.case_events import search_record
+from app.services.regulation.rules import CLOSED_STATUSES
 
 
 @dataclass(frozen=True, slots=True)

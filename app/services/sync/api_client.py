@@ -222,11 +222,17 @@ class ApiClient:
             params["end"] = end.isoformat()
         return (await self._request("GET", f"{API}/slots/search", params=params)).json()
 
-    async def book_slot(self, slot_id: int, orientation_uuid: str, case_uuid: str) -> bool:
-        """Book a slot; True when newly booked, False for a replay of the same booking."""
+    async def book_slot(self, slot_id: int, orientation_uuid: str, case_uuid: str, *, rebook: bool = False) -> dict:
+        """Book a slot for the case's decision ``orientation_uuid``; the answer, with ``created`` (False: a replay)
+        and ``orientation`` (the decision as it now stands, holding the slot)."""
         response = await self._request("POST", f"{API}/slots/{slot_id}/booking",
-                                       json={"orientation_id": orientation_uuid, "case_id": case_uuid})
-        return response.status_code == 201
+                                       json={"orientation_id": orientation_uuid, "case_id": case_uuid,
+                                             "rebook": rebook})
+        return {**response.json(), "created": response.status_code == 201}
+
+    async def cancel_booking(self, case_uuid: str) -> dict:
+        """Cancel the case's booking; the answer (slot freed, the decision without its slot)."""
+        return (await self._request("DELETE", f"{API}/slots/bookings/{case_uuid}")).json()
 
     async def put(self, path: str, body: dict) -> int:
         """Idempotent PUT of a document; returns 201 (created) or 200 (identical replay)."""

@@ -85,12 +85,22 @@ def apply_remote(session: Session, entry: JournalEntry) -> None:
             case_store.apply_remote(session, entry)
         elif entry.kind == "appointment":
             mirror_appointment(session, entry)
-        elif entry.kind == "orientation" and session.get(Orientation, entry.uuid) is None:
+        elif entry.kind == "orientation":
             doc = OrientationDoc.model_validate(entry.payload)
-            if session.get(Case, doc.case_uuid) is not None:
+            row = session.get(Orientation, entry.uuid)
+            if row is None and session.get(Case, doc.case_uuid) is not None:
                 session.add(orientation_from_doc(doc, author=entry.author, author_role=entry.author_role))
+            elif row is not None and doc.version > (row.version or 1) and not _queued(session, entry.uuid):
+                # A newer version made elsewhere (a booking put the slot on this decision): take it.
+                for name, value in doc.model_dump().items():
+                    setattr(row, name, value)
     except ValidationError:
         log.warning("journal entry %s (%s): payload not understood, kept as is", entry.seq, entry.kind)
+
+
+def _queued(session: Session, uuid: str) -> bool:
+    """True while this desk still has its own version of ``uuid`` to send."""
+    return session.scalar(select(OutboxItem.id).where(OutboxItem.entity_uuid == uuid).limit(1)) is not None
 
 
 def mirror_appointment(session: Session, entry: JournalEntry) -> None:

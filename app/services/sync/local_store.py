@@ -130,6 +130,20 @@ class LocalStore:
             self._queue(session, "orientation", doc.uuid, f"{API}/orientations/{doc.uuid}",
                         doc.model_dump(mode="json"))
 
+    def accept_server_orientation(self, doc: OrientationDoc) -> None:
+        """Keep the server's version of an orientation (e.g. after a booking put the slot on it), not queued."""
+        with self._sessions() as session, session.begin():
+            row = session.get(Orientation, doc.uuid)
+            if row is None:
+                return
+            if doc.version < (row.version or 1):
+                return  # this desk changed it since: its own version is on its way
+            _assign(row, doc.model_dump())
+            # The server holds this decision (its booking proves it): the queued PUT is no longer needed.
+            for pending in session.scalars(select(OutboxItem).where(OutboxItem.entity == "orientation",
+                                                                    OutboxItem.entity_uuid == doc.uuid)):
+                session.delete(pending)
+
     @staticmethod
     def _queue(session: Session, entity: str, uuid: str, path: str, body: dict) -> None:
         pending = session.scalars(

@@ -1,0 +1,74 @@
+"""The acts of regulation on an open case: route, hand over, take in charge, note, priority, close, surge.
+
+After its opening a case changes only through append-only case events
+(:class:`~app.services.records.documents.CaseEventDoc`), idempotent by the event's
+UUID: unknown → checked against the rules (:mod:`.rules`), applied to the case row
+(:func:`app.services.regulation.case_events.apply`), kept and journalled (201);
+the same event again → 200; other content under the same UUID → 409.  A field the
+event's type needs but lacks → 422 naming it.  The author is the actor.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from app.models import Case, CaseEvent, SurgeSwitch
+from app.services.records import journal
+from app.services.records.documents import CaseEventDoc, SurgeDoc
+from app.services.regulation import case_events, rules, storage
+from app.services.regulation.actor import Actor
+from app.services.regulation.change import ChangeRecord
+from app.services.regulation.errors import forbidden, invalid
+from app.services.security import audit, permissions
+
+#: The change record kind of each event type (what the room sees happen).
+EVENT_KINDS = {"status": "case.status", "attribution": "case.routed", "routing_override": "case.routed",
+               "handover": "case.handed_over", "note": "case.note", "decision": "case.decided",
+               "priority": "case.priority", "search": "case.searched"}
+
+
+def apply_event(session: Session, actor: Actor, doc: CaseEventDoc) -> ChangeRecord:
+    """Apply one event to its case (see the module docstring)."""
+    for field in doc.missing_fields():
+        raise invalid(field, f"obligatoire pour un événement « {doc.type} »")
+    kind = EVENT_KINDS[doc.type]
+    existing = session.get(CaseEvent, doc.uuid)
+    if existing is not None:
+        stored = storage.replayed(case_events.event_to_doc(existing), doc,
+                                  "Cet événement existe déjà avec un contenu différent",
+                                  actor=actor, action=permissions.CASE_EVENTS_PUT)
+        return ChangeRecord(kind, stored.case_uuid, doc.uuid, 200, actor.author, stored)
+    case = session.get(Case, doc.case_uuid)
+    if case is None:
+        raise invalid("case_uuid", "dossier inconnu du serveur")
+    reason = rules.event_refusal(actor, event_type=doc.type, status=doc.status, attribution=doc.attribution,
+                                 case_attribution=case.attribution)
+    if reason is not None:
+        audit.log(actor.author, actor.role, permissions.CASE_EVENTS_PUT, doc.uuid, f"forbidden {doc.type}")
+        raise forbidden(reason)
+    event = case_events.apply(case, doc, author=actor.author[:64], author_role=actor.role[:16])
+    storage.flush_new(session, event)
+    stored = case_events.event_to_doc(session.get(CaseEvent, doc.uuid))
+    storage.append(session, actor, uuid=doc.uuid, kind=journal.KIND_CASE_EVENT,
+                   payload=stored.model_dump(mode="json", exclude_none=True))
+    audit.log(actor.author, actor.role, permissions.CASE_EVENTS_PUT, doc.uuid, f"applied {doc.type}")
+    return ChangeRecord(kind, doc.case_uuid, doc.uuid, 201, actor.author, stored)
+
+
+def switch_surge(session: Session, actor: Actor, doc: SurgeDoc) -> ChangeRecord:
+    """Turn the room's surge mode on or off with its reason (the latest switch gives the mode)."""
+    if actor.role not in rules.SURGE_ROLES:
+        raise forbidden("Seuls les médecins régulateurs et le chef de salle basculent le mode afflux")
+    existing = session.get(SurgeSwitch, doc.uuid)
+    if existing is not None:
+        stored = storage.replayed(SurgeDoc(uuid=existing.uuid, created_at=existing.created_at, active=existing.active,
+                                           reason=existing.reason), doc,
+                                  "Cette bascule existe déjà avec un contenu différent",
+                                  actor=actor, action=permissions.SURGE_PUT)
+        return ChangeRecord("room.surge", None, doc.uuid, 200, actor.author, stored)
+    storage.flush_new(session, SurgeSwitch(uuid=doc.uuid, active=doc.active, reason=doc.reason,
+                                           created_at=doc.created_at, author=actor.author[:64],
+                                           author_role=actor.role[:16]))
+    storage.append(session, actor, uuid=doc.uuid, kind=journal.KIND_SURGE, payload=doc.model_dump(mode="json"))
+    audit.log(actor.author, actor.role, permissions.SURGE_PUT, doc.uuid, "on" if doc.active else "off")
+    return ChangeRecord("room.surge", None, doc.uuid, 201, actor.author, doc)

@@ -1,0 +1,90 @@
+"""The rules of the room, in one place: what a role may do to a case in its current state.
+
+Pure functions over plain values (role, the case as stored, the document asked
+for); each returns the French reason of a refusal, or None when the act is
+allowed.  The server's commands (:mod:`app.services.regulation.commands`) raise
+them as 403, and the console asks the same functions before it writes to its
+cache, so a desk refuses at once what the server would refuse.
+
+* Only MRU and MRL take a medical decision, stop the decision clock, or close a
+  case attributed to a doctor (``DRM.*``); the ARM and the OSNP close only
+  ``DR.*`` and ``D.*`` cases (domain.md A.4).
+* The one exception: an OSNP books the slot an MRL decided.  It never writes a
+  medical decision itself: the booking command (:mod:`app.services.booking`)
+  puts the slot on the doctor's existing decision.
+* The ARM and the doctors route (attribution, override, hand-over) and change
+  the priority; the chef de salle and the doctors switch the surge mode.
+* What a neighbouring SAMU sent through the Hub Santé was decided there: its
+  content is stored as that SAMU's (see :mod:`app.services.regulation.actor`),
+  and only the Hub connector's account may post it.
+"""
+
+from __future__ import annotations
+
+from app.services.regulation import decisions
+from app.services.regulation.actor import Actor
+
+#: Statuses that end a case (it leaves the queue).
+CLOSED_STATUSES = ("CLOTURE", "CLASSE", "ARCHIVE")
+#: Roles that may route (attribution, override) and hand over a case, and change its priority.
+ROUTING_ROLES = frozenset({"ARM", "MRU", "MRL"})
+DOCTOR_ROLES = decisions.DOCTOR_ROLES
+#: Roles that switch the surge mode (it suspends the MRU / MRL split).
+SURGE_ROLES = frozenset({"MRU", "MRL", "SUPERVISEUR"})
+
+DECISION_REFUSED = "Décision médicale : réservée aux médecins régulateurs (MRU, MRL)"
+CLOSE_REFUSED = ("Un dossier de régulation médicale (DRM) est clos par un médecin régulateur ; "
+                 "l'ARM ne clôt que les attributions DR.* et D.*")
+ROUTING_REFUSED = "Seuls l'ARM et les médecins régulateurs orientent un dossier"
+PRIORITY_REFUSED = "Seuls l'ARM et les médecins régulateurs changent la priorité"
+OSNP_DECISION_REFUSED = ("L'OSNP ne saisit pas de décision médicale : il réserve le créneau "
+                         "décidé par le médecin régulateur")
+
+
+def may_close(role: str, attribution: str | None) -> bool:
+    """May ``role`` close a case attributed ``attribution``?"""
+    return str(role) in DOCTOR_ROLES or decisions.is_non_medical_attribution(attribution)
+
+
+def case_opening_refusal(actor: Actor, *, status: str, attribution: str | None,
+                         decided_at: object | None) -> str | None:
+    """Why ``actor`` may not open a case already in this state (closed, decided), or None."""
+    if actor.is_hub and actor.hub_sender:
+        return None  # a neighbouring SAMU's case, as it is there
+    if status in CLOSED_STATUSES and not may_close(actor.role, attribution):
+        return CLOSE_REFUSED
+    if decided_at is not None and actor.role not in DOCTOR_ROLES:
+        return DECISION_REFUSED
+    return None
+
+
+def event_refusal(actor: Actor, *, event_type: str, status: str | None, attribution: str | None,
+                  case_attribution: str | None) -> str | None:
+    """Why ``actor`` may not apply an event of ``event_type`` to a case, or None."""
+    if actor.is_hub and actor.hub_sender:
+        return None
+    role = str(actor.role)
+    if event_type in ("attribution", "routing_override", "handover") and role not in ROUTING_ROLES:
+        return ROUTING_REFUSED
+    if event_type == "decision" and role not in DOCTOR_ROLES:
+        return DECISION_REFUSED
+    if event_type == "status" and status in CLOSED_STATUSES and not may_close(role, attribution or case_attribution):
+        return CLOSE_REFUSED
+    if event_type == "priority" and role not in ROUTING_ROLES:
+        return PRIORITY_REFUSED
+    return None
+
+
+def decision_refusal(actor: Actor, decision_key: str, case_attribution: str | None) -> str | None:
+    """Why ``actor`` may not record an orientation to ``decision_key`` on a case, or None."""
+    if actor.is_hub and actor.hub_sender:
+        return None
+    role = str(actor.role)
+    if role in DOCTOR_ROLES:
+        return None
+    kind = decisions.get(decision_key)
+    if kind.medical:
+        return OSNP_DECISION_REFUSED if role == "OSNP" else DECISION_REFUSED
+    if role in ("ARM", "OSNP"):
+        return None
+    return DECISION_REFUSED
