@@ -143,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     handlers = {"server": _cmd_server, "demo-data": _cmd_demo_data, "console": _cmd_console,
                 "journal": _cmd_journal, "hub": cli_hub.run, "fhir": cli_fhir.run,
-                "purge": cli_admin.run}
+                "purge": cli_admin.run, "admin": cli_admin.run}
     try:
         return handlers[args.command](args)
     except KeyboardInterrupt:

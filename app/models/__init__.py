@@ -13,13 +13,13 @@ from app.models.effecteur import EFFECTEUR_KINDS, SLOT_MODES, ConsultationSite, 
 from app.models.journal import JournalEntry
 from app.models.orientation import Orientation
 from app.models.outbox import OutboxItem, SyncState
-from app.models.user import ROLE_LABELS, AuthToken, Role, User
+from app.models.user import ROLE_LABELS, AuthToken, LoginThrottle, Role, User
 
 __all__ = [
     "Base", "UTCDateTime", "new_uuid", "utcnow",
     "Case", "CaseNote", "Patient", "CaseEvent", "CaseDraft", "SurgeSwitch", "PRIORITIES", "PERIMETERS", "CASE_STATUSES",
     "Effecteur", "ConsultationSite", "Slot", "EFFECTEUR_KINDS", "SLOT_MODES",
     "JournalEntry", "Orientation", "OutboxItem", "SyncState",
-    "User", "AuthToken", "Role", "ROLE_LABELS",
+    "User", "AuthToken", "LoginThrottle", "Role", "ROLE_LABELS",
     "Appointment", "APPOINTMENT_STATUSES", "FOLLOW_UP_STATUSES",
 ]

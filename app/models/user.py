@@ -1,4 +1,4 @@
-"""Users of the room and their roles, their failed-login counters, and the server's login tokens."""
+"""Users of the room and their roles, the server's login tokens and its login throttle counters."""
 
 from __future__ import annotations
 
@@ -54,9 +54,9 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(256))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    #: Failed logins since the last success (login throttling, see routes_auth).
+    #: Superseded by :class:`LoginThrottle` (revision 0005); kept so a downgrade finds its data.
     failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    #: No login accepted before this time (throttled, then locked after too many failures).
+    #: Superseded by :class:`LoginThrottle` (revision 0005).
     locked_until: Mapped[datetime | None] = mapped_column(default=None)
     #: The user's regulator id on the national SAS platform (IDNPS or INTRN), to match its appointments.
     regulator_id: Mapped[str | None] = mapped_column(String(64), default=None)
@@ -73,5 +73,28 @@ class AuthToken(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
+    #: Set by a logout, an administrator or a newer login on the same desk: the token is refused from then on.
+    revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+    #: The desk the login came from (as the console sent it), to end that desk's older tokens.
+    desk_id: Mapped[str | None] = mapped_column(String(64), default=None)
 
     user: Mapped[User] = relationship(back_populates="tokens")
+
+
+class LoginThrottle(Base):
+    """Login attempts counted per account name or per source address (see :mod:`login_throttle`).
+
+    ``key`` is the SHA-256 of the name typed (so a password typed in the wrong field is not kept in
+    clear, and unknown names are counted exactly like real ones), or the client's address.
+    """
+
+    __tablename__ = "login_throttle"
+
+    #: ``account`` or ``address``.
+    kind: Mapped[str] = mapped_column(String(8), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    #: Attempts reserved in the current window and not cancelled by a success.
+    failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    window_start: Mapped[datetime]
+    #: No attempt reserved before this time (slowed down, then locked).
+    locked_until: Mapped[datetime | None] = mapped_column(default=None, index=True)

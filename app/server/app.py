@@ -50,6 +50,7 @@ from app.server.routes import hub_send as routes_hub_send
 from app.server.hub.broker import HubConfig
 from app.server.routes import journal as routes_journal
 from app.server.routes import appointments as routes_appointments
+from app.server.routes import admin as routes_admin
 from app.server.deps import ServerState
 from app.server.schemas import HealthOut
 
@@ -88,4 +89,5 @@ def create_app(db_url: str, hub: HubConfig | None = None) -> FastAPI:
     app.include_router(routes_desk.router)
     app.include_router(routes_appointments.router)
     app.include_router(routes_hub_send.router)
+    app.include_router(routes_admin.router)
     return app

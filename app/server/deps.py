@@ -86,18 +86,27 @@ def get_principal(
         raise unauthorized()
     with state.read() as session:
         row = session.execute(
-            select(AuthToken.expires_at, User)
+            select(AuthToken.expires_at, AuthToken.revoked_at, User)
             .join(User, User.id == AuthToken.user_id)
             .where(AuthToken.token_hash == token_hash(credentials.credentials))
         ).first()
     if row is None:
         raise unauthorized("Jeton inconnu : reconnectez-vous")
-    expires_at, user = row
+    expires_at, revoked_at, user = row
+    if revoked_at is not None:
+        raise unauthorized("Session fermée (déconnexion ou nouvelle connexion sur ce poste) : reconnectez-vous")
     if expires_at <= utcnow():
         raise unauthorized("Session expirée : reconnectez-vous")
     if not user.active:
         raise unauthorized("Compte désactivé")
     return Principal(user_id=user.id, username=user.username, role=user.role, display_name=user.display_name)
+
+
+def bearer_token_hash(credentials: HTTPAuthorizationCredentials | None = Security(_bearer)) -> str:
+    """The stored hash of this request's bearer token (after :func:`get_principal` accepted it)."""
+    if credentials is None or not credentials.credentials:
+        raise unauthorized()
+    return token_hash(credentials.credentials)
 
 
 def require(route: str) -> Callable[..., Principal]:

@@ -38,6 +38,10 @@ class LoginIn(BaseModel):
                         AfterValidator(_plain)]
     # Never stripped nor logged; length capped so hashing a huge body costs nothing.
     password: str = Field(min_length=1, max_length=256)
+    #: The console's desk: a login naming it revokes the user's older tokens on that desk.
+    desk_id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]{1,64}$")] | None = Field(
+        default=None, description="Poste de la console ; une connexion révoque les jetons précédents "
+                                  "de l'utilisateur sur ce poste")
 
 
 class LoginOut(BaseModel):

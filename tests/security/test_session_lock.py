@@ -12,6 +12,7 @@ import asyncio
 import gc
 import weakref
 
+import httpx
 import pytest
 
 from app.settings import Settings
@@ -113,10 +114,11 @@ def test_ctrl_shift_l_locks_at_once_and_only_the_right_password_unlocks(qtbot, m
     assert window.journal.isVisible()
 
 
-def test_changing_user_logs_out_and_drops_the_decrypted_cache(qtbot, make_console):
+def test_changing_user_logs_out_and_drops_the_decrypted_cache(qtbot, make_console, server):
     console = make_console()
     _log_in(qtbot, console)
     case_uuid = _with_a_patient(qtbot, console)
+    token = console.client.token
     store = weakref.ref(console.store)
     window = weakref.ref(console.window)
     engine = console.cache_engine
@@ -124,9 +126,10 @@ def test_changing_user_logs_out_and_drops_the_decrypted_cache(qtbot, make_consol
 
     console.lock.lock()
     console.lock.screen.switch_button.click()
-    qtbot.waitUntil(lambda: console.cache_engine is None, timeout=15_000)
+    qtbot.waitUntil(lambda: console.cache_engine is None and console.client.token is None, timeout=15_000)
     assert console.store is None and console.desk is None and console.window is None and console.lock is None
-    assert console.client.token is None
+    # The server revoked the token at logout (issue 12): a copy of it is refused.
+    assert httpx.get(f"{server.url}/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
     assert engine.pool.checkedin() == 0  # the disposed engine keeps no open (decrypted) connection
 
     def _gone() -> bool:

@@ -17,6 +17,8 @@ def _request(route: str, case_body, orientation_body) -> tuple[str, str, dict | 
     u = str(uuid.uuid4())
     return {
         permissions.AUTH_ME: ("GET", "/api/v1/auth/me", None),
+        permissions.AUTH_LOGOUT: ("POST", "/api/v1/auth/logout", None),
+        permissions.ADMIN_USERS_UNLOCK: ("POST", "/api/v1/admin/users/arm/unlock", None),
         permissions.SLOTS_SEARCH: ("GET", "/api/v1/slots/search?lat=48.58&lon=7.75&radius_km=10", None),
         permissions.SLOTS_BOOK: ("POST", "/api/v1/slots/999/booking",
                                  {"orientation_id": u, "case_id": str(uuid.uuid4())}),
@@ -74,6 +76,8 @@ def test_table_matches_the_agreed_contract():
         "surge.put": {"MRL", "MRU", "SUPERVISEUR"},
         "sync.batch": {"ARM", "OSNP", "MRL", "MRU"},
         "auth.me": set(ROLES),
+        "auth.logout": set(ROLES),
+        "admin.users.unlock": {"ADMIN"},
         "stats.get": {"SUPERVISEUR", "ADMIN"},
         "journal.verify": {"SUPERVISEUR", "ADMIN"},
         "hub.messages.post": {"HUB"},
@@ -86,11 +90,11 @@ def test_table_matches_the_agreed_contract():
     }
     assert {route: set(roles) for route, roles in permissions.PERMISSIONS.items()} == expected
     assert permissions.is_allowed("slots.book", "OSNP") and not permissions.is_allowed("slots.book", "ARM")
-    assert permissions.routes_for("SUPERVISEUR") == ["auth.me", "cases.get", "orientations.get", "cases.events.get",
+    assert permissions.routes_for("SUPERVISEUR") == ["auth.me", "auth.logout", "cases.get", "orientations.get", "cases.events.get",
                                                      "surge.put", "journal.list", "stats.get", "journal.verify",
                                                      "hub.rs_eda.get", "appointments.list",
                                                      "desk.cache_key"]
-    assert permissions.as_table()[2] == ("slots.book", "POST /api/v1/slots/{slot_id}/booking", ["OSNP", "MRL", "MRU"])
+    assert permissions.as_table()[3] == ("slots.book", "POST /api/v1/slots/{slot_id}/booking", ["OSNP", "MRL", "MRU"])
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -10,9 +10,10 @@ import httpx
 import pytest
 from sqlalchemy import select, update
 
-from app.models import User, utcnow
+from app.models import LoginThrottle, utcnow
 from app.models.journal import AuditEvent
 from app.server.routes.auth import LOCK_AFTER, THROTTLE_AFTER
+from app.services.security.login_throttle import account_key
 from app.server.run import EmbeddedServer
 from app.services.sync.api_client import ApiClient, Offline
 from tests.helpers.databases import BACKENDS
@@ -24,10 +25,14 @@ def _login(client, password):
     return client.post(LOGIN, json={"username": "mrl", "password": password})
 
 
+# Since issue 12 the count lives in login_throttle (per account name and per address), no longer on users.
+_MRL = (LoginThrottle.kind == "account", LoginThrottle.key == account_key("mrl"))
+
+
 def _unlock_clock(sessions) -> None:
     """Let the current delay pass (instead of sleeping through it)."""
     with sessions() as s:
-        s.execute(update(User).where(User.username == "mrl").values(locked_until=utcnow() - timedelta(seconds=1)))
+        s.execute(update(LoginThrottle).where(*_MRL).values(locked_until=utcnow() - timedelta(seconds=1)))
         s.commit()
 
 
@@ -35,9 +40,9 @@ def _unlock_clock(sessions) -> None:
 def _retry_at_once(sessions) -> None:
     """The user retries within the delay the server set (stretched, so a slow machine can't miss it)."""
     with sessions() as s:
-        user = s.scalar(select(User).where(User.username == "mrl"))
-        assert user.locked_until is not None, "the server set no delay"
-        user.locked_until = user.locked_until + timedelta(seconds=30)
+        row = s.scalar(select(LoginThrottle).where(*_MRL))
+        assert row.locked_until is not None, "the server set no delay"
+        row.locked_until = row.locked_until + timedelta(seconds=30)
         s.commit()
 
 
@@ -56,14 +61,14 @@ def test_failed_logins_are_slowed_then_locked(client, users, password, sessions)
     locked = _login(client, password)
     assert locked.status_code == 429 and "verrouillé" in locked.json()["message"]
     with sessions() as s:
-        user = s.scalar(select(User).where(User.username == "mrl"))
-        assert user.failed_logins == LOCK_AFTER
-        assert user.locked_until - utcnow() > timedelta(minutes=14)
+        row = s.scalar(select(LoginThrottle).where(*_MRL))
+        assert row.failures == LOCK_AFTER
+        assert row.locked_until - utcnow() > timedelta(minutes=14)
 
     _unlock_clock(sessions)
     assert _login(client, password).status_code == 200
     with sessions() as s:
-        assert s.scalar(select(User.failed_logins).where(User.username == "mrl")) == 0
+        assert s.scalar(select(LoginThrottle.failures).where(*_MRL)) == 0
 
 
 def test_a_success_resets_the_count(client, users, password):

@@ -1,4 +1,4 @@
-"""Login and identity: ``POST /api/v1/auth/login``, ``GET /api/v1/auth/me``.
+"""Login, logout and identity: ``POST /api/v1/auth/login``, ``POST /api/v1/auth/logout``, ``GET /api/v1/auth/me``.
 
 A successful login stores only the SHA-256 of a fresh random token with its
 expiry (:data:`app.services.security.auth.TOKEN_TTL_HOURS`); the token itself is
@@ -6,74 +6,58 @@ returned once and never logged.  Unknown user, wrong password and inactive
 account all get the same 401, and an unknown user still costs one argon2
 verification, so neither the answer nor its timing tells which it was.
 
-Repeated failures are slowed, then locked: from the :data:`THROTTLE_AFTER`-th
-failed password in a row the account refuses any login (even a right one)
-for 1, 2, 4… seconds (at most :data:`MAX_DELAY_S`), answering **429** with
-``Retry-After``; at :data:`LOCK_AFTER` failures it is locked for
-:data:`LOCK_MINUTES` minutes.  A successful login resets the count.
+Before any password is checked, the attempt is reserved per account name and
+per source address by :mod:`app.services.security.login_throttle`, in one short
+write transaction: a refused reservation answers **429** with ``Retry-After``
+(slowed from the 3rd attempt, locked 15 min at the 10th, for unknown names
+exactly as for real accounts), and verifies nothing.
+
+A login may name its ``desk_id``: the user's older tokens on that desk are then
+revoked.  ``logout`` revokes the token it is called with; a revoked token gets
+401 (:func:`app.server.deps.get_principal`).
 """
 
 from __future__ import annotations
 
 import logging
-import math
-from datetime import datetime, timedelta
+from datetime import timedelta
 from functools import lru_cache
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request, Response
 from sqlalchemy import delete, select, update
 
-from app.models import AuthToken, User, utcnow
-from app.server.deps import Principal, ServerState, get_state, require
+from app.models import AuthToken, User
+from app.server.deps import Principal, ServerState, bearer_token_hash, get_state, require
 from app.server.errors import ERROR_RESPONSES, ApiError, ErrorOut
 from app.server.schemas import LoginIn, LoginOut, MeOut
-from app.services.security import permissions
-from app.services.security.auth import TOKEN_TTL_HOURS, hash_password, new_token, verify_password
+from app.services.security import auth as security_auth
+from app.services.security import login_throttle, permissions
+from app.services.security.login_throttle import LOCK_AFTER, THROTTLE_AFTER  # noqa: F401  (re-exported)
 
 log = logging.getLogger(__name__)
 
 router = APIRouter(prefix="/api/v1/auth", tags=["authentification"])
 
-THROTTLE_AFTER = 3
-LOCK_AFTER = 10
-LOCK_MINUTES = 15
-MAX_DELAY_S = 60
-
-
-def _next_lock(failures: int, now: datetime) -> datetime | None:
-    """When the account may try again after ``failures`` failed logins in a row (None: at once)."""
-    if failures >= LOCK_AFTER:
-        return now + timedelta(minutes=LOCK_MINUTES)
-    if failures >= THROTTLE_AFTER:
-        return now + timedelta(seconds=min(MAX_DELAY_S, 2 ** (failures - THROTTLE_AFTER)))
-    return None
-
-
-def _too_many(user: User, now: datetime) -> ApiError:
-    wait = max(1, math.ceil((user.locked_until - now).total_seconds()))
-    if user.failed_logins >= LOCK_AFTER:
-        message = (f"Compte verrouillé après {user.failed_logins} échecs : réessayez dans "
-                   f"{math.ceil(wait / 60)} min ou contactez l'administrateur")
-    else:
-        message = f"Trop de tentatives : réessayez dans {wait} s"
-    return ApiError(429, "too_many_attempts", message, headers={"Retry-After": str(wait)})
-
-
-def _record_failure(state: ServerState, user: User, now: datetime) -> None:
-    with state.write(journal_lock=False) as session:
-        session.execute(update(User).where(User.id == user.id).values(failed_logins=User.failed_logins + 1))
-        failures = session.scalar(select(User.failed_logins).where(User.id == user.id)) or 0
-        session.execute(update(User).where(User.id == user.id).values(locked_until=_next_lock(failures, now)))
-
 
 @lru_cache(maxsize=1)
 def _dummy_hash() -> str:
     """A hash to verify against when the user does not exist (constant work)."""
-    return hash_password("utilisateur-inexistant")
+    return security_auth.hash_password("utilisateur-inexistant")
 
 
 def _invalid_credentials() -> ApiError:
     return ApiError(401, "invalid_credentials", "Identifiant ou mot de passe incorrect")
+
+
+def _reserve(state: ServerState, username: str, address: str | None) -> None:
+    """Reserve the attempt, or raise the 429 (both counters rolled back)."""
+    now = login_throttle.clock()
+    with state.write(journal_lock=False) as session:
+        _attempt, refusal = login_throttle.reserve(session, username, address, now)
+        if refusal is not None:
+            log.info("login refused: %s throttled (%d attempts)", refusal.kind, refusal.failures)
+            raise ApiError(429, "too_many_attempts", refusal.message,
+                           headers={"Retry-After": str(refusal.retry_after_s)})
 
 
 @router.post(
@@ -84,35 +68,38 @@ def _invalid_credentials() -> ApiError:
                429: {"model": ErrorOut, "description": "Trop d'échecs : connexion ralentie ou compte verrouillé"},
                422: ERROR_RESPONSES[422]},
 )
-def login(body: LoginIn, state: ServerState = Depends(get_state)) -> LoginOut:
-    """Check the password and return a bearer token valid ``TOKEN_TTL_HOURS`` hours."""
+def login(body: LoginIn, request: Request, state: ServerState = Depends(get_state)) -> LoginOut:
+    """Reserve the attempt, check the password and return a bearer token valid ``TOKEN_TTL_HOURS`` hours."""
+    address = request.client.host if request.client else None
+    _reserve(state, body.username, address)
     with state.read() as session:
         user = session.scalar(select(User).where(User.username == body.username))
     if user is None:
-        verify_password(_dummy_hash(), body.password)
+        security_auth.verify_password(_dummy_hash(), body.password)
         # Not the name itself: a password typed in the wrong field must not reach the log.
         log.info("login refused: unknown user")
         raise _invalid_credentials()
-    now = utcnow()
-    if user.locked_until is not None and user.locked_until > now:
-        log.info("login refused: %r throttled after %d failures", user.username, user.failed_logins)
-        raise _too_many(user, now)
-    if not verify_password(user.password_hash, body.password):
+    if not security_auth.verify_password(user.password_hash, body.password):
         log.info("login refused: wrong password for %r", user.username)
-        _record_failure(state, user, now)
         raise _invalid_credentials()
     if not user.active:
         log.info("login refused: inactive account %r", user.username)
         raise _invalid_credentials()
 
-    token, digest = new_token()
-    expires_at = now + timedelta(hours=TOKEN_TTL_HOURS)
+    token, digest = security_auth.new_token()
+    now = login_throttle.clock()
+    expires_at = now + timedelta(hours=security_auth.TOKEN_TTL_HOURS)
     # Tokens are not journalled, so no journal lock: a plain short transaction.
     with state.write(journal_lock=False) as session:
-        if user.failed_logins or user.locked_until is not None:
-            session.execute(update(User).where(User.id == user.id).values(failed_logins=0, locked_until=None))
+        login_throttle.succeeded(session, user.username, address, now)
         session.execute(delete(AuthToken).where(AuthToken.expires_at <= now))
-        session.add(AuthToken(token_hash=digest, user_id=user.id, created_at=now, expires_at=expires_at))
+        if body.desk_id is not None:
+            session.execute(update(AuthToken)
+                            .where(AuthToken.user_id == user.id, AuthToken.desk_id == body.desk_id,
+                                   AuthToken.revoked_at.is_(None))
+                            .values(revoked_at=now).execution_options(synchronize_session=False))
+        session.add(AuthToken(token_hash=digest, user_id=user.id, created_at=now, expires_at=expires_at,
+                              desk_id=body.desk_id))
     log.info("%s (%s) logged in", user.username, user.role)
     return LoginOut(
         access_token=token,
@@ -121,6 +108,22 @@ def login(body: LoginIn, state: ServerState = Depends(get_state)) -> LoginOut:
         display_name=user.display_name,
         expires_at=expires_at,
     )
+
+
+@router.post(
+    "/logout",
+    status_code=204,
+    summary="Fermer sa session (le jeton est révoqué)",
+    responses={401: ERROR_RESPONSES[401], 403: ERROR_RESPONSES[403]},
+)
+def logout(principal: Principal = Depends(require(permissions.AUTH_LOGOUT)),
+           digest: str = Depends(bearer_token_hash), state: ServerState = Depends(get_state)) -> Response:
+    """Revoke the bearer token of this request: any later use of it gets 401."""
+    with state.write(journal_lock=False) as session:
+        session.execute(update(AuthToken).where(AuthToken.token_hash == digest, AuthToken.revoked_at.is_(None))
+                        .values(revoked_at=login_throttle.clock()).execution_options(synchronize_session=False))
+    log.info("%s (%s) logged out", principal.username, principal.role)
+    return Response(status_code=204)
 
 
 @router.get(

@@ -15,8 +15,9 @@ role cannot take (and the README prints it).  Roles are those of
   :mod:`app.services.regulation.case_events` refuses (403) what a role may not change: only MRU and
   MRL take medical decisions or close a DRM case; the surge switch belongs to the doctors
   and the chef de salle;
-* ``ADMIN`` manages the server: it reads the journal and may test the search,
-  but touches no patient record.
+* ``ADMIN`` manages the server: it reads the journal, may test the search and
+  unlocks accounts locked by failed logins, but touches no patient record;
+* every role may end its own session (logout).
 
 Adding a route to the server means adding its name here first.
 """
@@ -31,6 +32,8 @@ PEOPLE: frozenset[str] = ALL_ROLES - {Role.HUB.value}
 
 # Route names, one per protected operation of the API.
 AUTH_ME = "auth.me"
+AUTH_LOGOUT = "auth.logout"
+ADMIN_USERS_UNLOCK = "admin.users.unlock"
 SLOTS_SEARCH = "slots.search"
 SLOTS_BOOK = "slots.book"
 BOOKINGS_CANCEL = "bookings.cancel"
@@ -59,6 +62,7 @@ _A, _O, _L, _U, _S, _D, _H = (Role.ARM.value, Role.OSNP.value, Role.MRL.value, R
 #: Route name → roles allowed to call it.  The only source of truth for access control.
 PERMISSIONS: dict[str, frozenset[str]] = {
     AUTH_ME: ALL_ROLES,
+    AUTH_LOGOUT: ALL_ROLES,
     SLOTS_SEARCH: frozenset({_A, _O, _L, _U, _D}),
     SLOTS_BOOK: frozenset({_O, _L, _U}),
     BOOKINGS_CANCEL: frozenset({_O, _L, _U}),
@@ -83,11 +87,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     APPOINTMENTS_ATTACH: frozenset({_O, _L, _U}),
     APPOINTMENTS_FOLLOWED_UP: frozenset({_O, _L, _U}),
     DESK_CACHE_KEY: PEOPLE,  # whoever logs in at a desk must open its encrypted cache
+    ADMIN_USERS_UNLOCK: frozenset({_D}),
 }
 
 #: What each route does, in French, for the README and the console's help.
 ROUTE_LABELS: dict[str, str] = {
     AUTH_ME: "Consulter son propre compte",
+    AUTH_LOGOUT: "Fermer sa session (révoquer son jeton)",
     SLOTS_SEARCH: "Rechercher des créneaux",
     SLOTS_BOOK: "Réserver un créneau",
     BOOKINGS_CANCEL: "Annuler le rendez-vous d'un dossier",
@@ -109,11 +115,13 @@ ROUTE_LABELS: dict[str, str] = {
     APPOINTMENTS_ATTACH: "Rattacher un rendez-vous SAS à un dossier",
     APPOINTMENTS_FOLLOWED_UP: "Marquer un patient rappelé (rendez-vous annulé ou non honoré)",
     DESK_CACHE_KEY: "Obtenir la clé de chiffrement du cache local de son poste",
+    ADMIN_USERS_UNLOCK: "Déverrouiller un compte bloqué après des échecs de connexion",
 }
 
 #: The HTTP method and path of each route, for documentation.
 ROUTE_PATHS: dict[str, str] = {
     AUTH_ME: "GET /api/v1/auth/me",
+    AUTH_LOGOUT: "POST /api/v1/auth/logout",
     SLOTS_SEARCH: "GET /api/v1/slots/search",
     SLOTS_BOOK: "POST /api/v1/slots/{slot_id}/booking",
     BOOKINGS_CANCEL: "DELETE /api/v1/slots/bookings/{case_uuid}",
@@ -135,6 +143,7 @@ ROUTE_PATHS: dict[str, str] = {
     APPOINTMENTS_ATTACH: "POST /api/v1/appointments/{uuid}/attach",
     APPOINTMENTS_FOLLOWED_UP: "POST /api/v1/appointments/{uuid}/followed-up",
     DESK_CACHE_KEY: "GET /api/v1/desk/cache-key",
+    ADMIN_USERS_UNLOCK: "POST /api/v1/admin/users/{username}/unlock",
 }
 
 

@@ -188,10 +188,15 @@ class ApiClient:
         return response
 
     # --- endpoints -------------------------------------------------------------------------
-    async def login(self, username: str, password: str) -> Session:
-        """Log in and keep the token for the following requests."""
-        response = await self._request("POST", f"{API}/auth/login", auth=False,
-                                       json={"username": username, "password": password})
+    async def login(self, username: str, password: str, *, desk_id: str | None = None) -> Session:
+        """Log in and keep the token for the following requests.
+
+        With ``desk_id`` (the console's desk number) the server ends this user's older tokens on that desk.
+        """
+        body: dict[str, Any] = {"username": username, "password": password}
+        if desk_id is not None:
+            body["desk_id"] = desk_id
+        response = await self._request("POST", f"{API}/auth/login", auth=False, json=body)
         body = response.json()
         expires = body.get("expires_at")
         session = Session(
@@ -204,6 +209,21 @@ class ApiClient:
         self._token = session.token
         log.info("logged in as %s (%s)", session.username, session.role)
         return session
+
+    async def logout(self) -> None:
+        """Revoke the current token on the server (``POST /auth/logout``) and forget it.
+
+        The token is forgotten whatever happens; an already refused token (401) is no error.
+        """
+        if not self._token:
+            return
+        try:
+            await self._request("POST", f"{API}/auth/logout")
+        except Unauthorized:
+            pass
+        finally:
+            self._token = None
+        log.info("logged out")
 
     async def search_slots(self, lat: float, lon: float, radius_km: float, start: datetime | None = None,
                            end: datetime | None = None, limit: int = 100,

@@ -128,7 +128,7 @@ class Console:
     async def login(self, user: str, password: str) -> UserInfo | None:
         """Log in without a dialog (``--user``, screenshots, tests)."""
         try:
-            session = await self.client.login(user, password)
+            session = await self.client.login(user, password, desk_id=self._desk_id())
             await self._open_cache(password, session.username)
         except ApiError as exc:
             log.error("login failed for %s: %s", user, exc.message)
@@ -159,7 +159,7 @@ class Console:
             if got is None:
                 return None
             try:
-                session = await self.client.login(*got)
+                session = await self.client.login(*got, desk_id=self._desk_id())
                 await self._open_cache(got[1], session.username)
             except Offline:
                 dialog.show_error("Serveur injoignable : vérifiez le réseau puis réessayez.")
@@ -186,7 +186,7 @@ class Console:
     async def _verify_unlock(self, password: str) -> str | None:
         """None when ``password`` is the locked user's (server; offline, the login's); else the French reason."""
         try:
-            await self.client.login(self._user.username, password)
+            await self.client.login(self._user.username, password, desk_id=self._desk_id())
             return None
         except Offline:
             ok = self._password_hash is not None and await _off_loop(
@@ -195,12 +195,24 @@ class Console:
         except ApiError as exc:
             return exc.message
 
+    def _desk_id(self) -> str | None:
+        """This desk's number, sent at login so the server ends this user's older tokens here."""
+        return str(self.cfg.desk_number) if self.cfg.desk_number else None
+
     async def logout(self) -> None:
-        """Close the window and drop everything decrypted: views, store, cache engine and key, token."""
+        """Close the window and drop everything decrypted: views, store, cache engine and key, token.
+
+        The token is revoked on the server first when it answers within a few seconds; offline it
+        simply expires.
+        """
         if self._session_end is not None and not self._session_end.done():
             self._session_end.set_result(True)
         QApplication.instance().setQuitOnLastWindowClosed(False)  # the login dialog comes next
         await self._teardown()
+        try:
+            await asyncio.wait_for(self.client.logout(), timeout=3)
+        except (ApiError, asyncio.TimeoutError):  # Offline is an ApiError
+            log.info("logout: the server did not revoke the token (it expires by itself)")
         self.client.token = None
         log.info("logged out")
 
