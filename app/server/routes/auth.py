@@ -20,18 +20,15 @@ revoked.  ``logout`` revokes the token it is called with; a revoked token gets
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 from functools import lru_cache
 
 from fastapi import APIRouter, Depends, Request, Response
-from sqlalchemy import delete, select, update
 
-from app.models import AuthToken, User
 from app.server.deps import Principal, ServerState, bearer_token_hash, get_state, require
 from app.server.errors import ERROR_RESPONSES, ApiError, ErrorOut
 from app.server.schemas import LoginIn, LoginOut, MeOut
 from app.services.security import auth as security_auth
-from app.services.security import login_throttle, permissions
+from app.services.security import login_throttle, permissions, sessions
 from app.services.security.login_throttle import LOCK_AFTER, THROTTLE_AFTER  # noqa: F401  (re-exported)
 
 log = logging.getLogger(__name__)
@@ -73,7 +70,7 @@ def login(body: LoginIn, request: Request, state: ServerState = Depends(get_stat
     address = request.client.host if request.client else None
     _reserve(state, body.username, address)
     with state.read() as session:
-        user = session.scalar(select(User).where(User.username == body.username))
+        user = sessions.find_account(session, body.username)
     if user is None:
         security_auth.verify_password(_dummy_hash(), body.password)
         # Not the name itself: a password typed in the wrong field must not reach the log.
@@ -86,20 +83,11 @@ def login(body: LoginIn, request: Request, state: ServerState = Depends(get_stat
         log.info("login refused: inactive account %r", user.username)
         raise _invalid_credentials()
 
-    token, digest = security_auth.new_token()
     now = login_throttle.clock()
-    expires_at = now + timedelta(hours=security_auth.TOKEN_TTL_HOURS)
     # Tokens are not journalled, so no journal lock: a plain short transaction.
     with state.write(journal_lock=False) as session:
         login_throttle.succeeded(session, user.username, address, now)
-        session.execute(delete(AuthToken).where(AuthToken.expires_at <= now))
-        if body.desk_id is not None:
-            session.execute(update(AuthToken)
-                            .where(AuthToken.user_id == user.id, AuthToken.desk_id == body.desk_id,
-                                   AuthToken.revoked_at.is_(None))
-                            .values(revoked_at=now).execution_options(synchronize_session=False))
-        session.add(AuthToken(token_hash=digest, user_id=user.id, created_at=now, expires_at=expires_at,
-                              desk_id=body.desk_id))
+        token, expires_at = sessions.issue_token(session, user, now, body.desk_id)
     log.info("%s (%s) logged in", user.username, user.role)
     return LoginOut(
         access_token=token,
@@ -120,8 +108,7 @@ def logout(principal: Principal = Depends(require(permissions.AUTH_LOGOUT)),
            digest: str = Depends(bearer_token_hash), state: ServerState = Depends(get_state)) -> Response:
     """Revoke the bearer token of this request: any later use of it gets 401."""
     with state.write(journal_lock=False) as session:
-        session.execute(update(AuthToken).where(AuthToken.token_hash == digest, AuthToken.revoked_at.is_(None))
-                        .values(revoked_at=login_throttle.clock()).execution_options(synchronize_session=False))
+        sessions.revoke_token(session, digest, login_throttle.clock())
     log.info("%s (%s) logged out", principal.username, principal.role)
     return Response(status_code=204)
 
