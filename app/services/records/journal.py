@@ -212,7 +212,7 @@ def verify(session: Session, *, seal: JournalSeal | None | object = _BOUND, batc
     """
     key: JournalSeal | None = seal_for(session) if seal is _BOUND else seal  # type: ignore[assignment]
     anchors, problems = journal_anchor.load(session, key) if key is not None else ([], [])
-    anchored = {a.seq for a in anchors}
+    anchored, distinct = {a.seq for a in anchors}, len({(a.seq, a.head) for a in anchors})
     hashes: dict[int, str] = {}
     expected_seq, prev, checked, keyed_from, unverified = 1, GENESIS_HASH, 0, None, 0
     redactions = RedactionCheck()
@@ -221,7 +221,9 @@ def verify(session: Session, *, seal: JournalSeal | None | object = _BOUND, batc
         if not rows:
             break
         for entry in rows:
-            report = lambda seq, why: VerifyReport(checked, seq, why, key is not None, unverified)  # noqa: E731
+            def report(seq: int, why: str, checked: int = checked, unverified: int = unverified) -> VerifyReport:
+                return VerifyReport(checked, seq, why, key is not None, unverified)
+
             purge = entry.kind == KIND_PURGE
             if entry.seq != expected_seq:
                 return report(expected_seq, f"entrée manquante (suivante trouvée : {entry.seq})")
@@ -237,7 +239,8 @@ def verify(session: Session, *, seal: JournalSeal | None | object = _BOUND, batc
             else:
                 if keyed and key is None:
                     unverified += 1
-                elif keyed and entry.entry_hash != keyed_hash(key, entry.prev_hash, _content(entry)):
+                elif keyed and key is not None and entry.entry_hash != keyed_hash(key, entry.prev_hash,
+                                                                                  _content(entry)):
                     return report(entry.seq, FORGED_PURGE_KEY if purge else WRONG_KEY)
                 elif not keyed and entry.entry_hash != hash_of(entry):
                     return report(entry.seq, "le contenu ne correspond pas à son empreinte")
@@ -248,13 +251,13 @@ def verify(session: Session, *, seal: JournalSeal | None | object = _BOUND, batc
             if entry.seq in anchored:
                 hashes[entry.seq] = entry.entry_hash
             prev, expected_seq, checked = entry.entry_hash, expected_seq + 1, checked + 1
-    done = VerifyReport(checked, None, "", key is not None, unverified, len(anchors))
+    done = VerifyReport(checked, None, "", key is not None, unverified, distinct)
     if (first := redactions.unvouched()) is not None:
         return VerifyReport(checked, first, "entrée effacée sans point de purge correspondant", done.keyed, unverified)
     if problems:
-        return VerifyReport(checked, None, problems[0], done.keyed, unverified, len(anchors))
+        return VerifyReport(checked, None, problems[0], done.keyed, unverified, distinct)
     if (found := journal_anchor.check(anchors, expected_seq - 1, hashes)) is not None:
-        return VerifyReport(checked, found[0], found[1], done.keyed, unverified, len(anchors))
+        return VerifyReport(checked, found[0], found[1], done.keyed, unverified, distinct)
     return done
 
 

@@ -110,8 +110,9 @@ class JournalSeal:
     def from_secret(cls, secret: bytes, anchors: Path, every: int = ANCHOR_EVERY) -> JournalSeal:
         if len(secret) < KEY_BYTES:
             raise JournalKeyError(f"clé du journal trop courte ({len(secret)} octets, {KEY_BYTES} attendus)")
-        derive = lambda label: hmac.new(secret, label, hashlib.sha256).digest()  # noqa: E731
-        return cls(derive(b"sas-journal-chain/v1"), derive(b"sas-journal-anchor/v1"), anchors, every)
+        chain, anchor = (hmac.new(secret, label, hashlib.sha256).digest()
+                         for label in (b"sas-journal-chain/v1", b"sas-journal-anchor/v1"))
+        return cls(chain, anchor, anchors, every)
 
     def __repr__(self) -> str:  # never show the keys
         return f"JournalSeal(anchors={str(self.anchors)!r}, every={self.every}, journal={self.journal!r})"
@@ -149,9 +150,9 @@ def unbind(engine: Engine) -> None:
     _seals.pop(engine, None)
 
 
-def seal_for(session: Session) -> JournalSeal | None:
-    """The seal bound to ``session``'s engine, or None (a console's cache, a keyless tool)."""
-    bind_ = session.get_bind()
+def seal_for(session: Session | Engine) -> JournalSeal | None:
+    """The seal bound to ``session``'s engine (or to an engine), or None (a console's cache, a keyless tool)."""
+    bind_ = session.get_bind() if isinstance(session, Session) else session
     engine = bind_ if isinstance(bind_, Engine) else getattr(bind_, "engine", None)
     return _seals.get(engine) if engine is not None else None
 
