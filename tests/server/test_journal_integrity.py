@@ -336,3 +336,10 @@ def test_a_real_purge_on_a_sealed_journal_still_verifies(client, auth, case_body
     code, out = _cli(db_url, key_file, anchors, capsys)
     assert code == 0 and "Journal intègre : 4 entrée(s)" in out, out
     assert _route(client, auth) == {"ok": True, "entries": 4, "first_bad_seq": None, "reason": ""}
+
+
+def test_verify_without_the_key_says_the_keyed_hashes_are_unchecked(client, auth, case_body, db_url, tmp_path,
+                                                                   anchors, capsys):
+    _cases(client, auth, case_body, 2)
+    code, out = _cli(db_url, tmp_path / "elsewhere.key", anchors, capsys)
+    assert code == 1 and "2 empreinte(s) à clé non vérifiée(s)" in out and "Clé du journal introuvable" in out, out
