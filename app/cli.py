@@ -53,10 +53,10 @@ def _build_parser() -> argparse.ArgumentParser:
     server.add_argument("--hub-client-id", metavar="ID", default=os.environ.get("SAS_HUB_CLIENT_ID") or None,
                         help="identifiant Hub Santé de ce SAMU, ex. fr.health.samu670 (ou SAS_HUB_CLIENT_ID)")
 
-    journal = sub.add_parser("journal", help="outils du journal partagé")
-    journal_sub = journal.add_subparsers(dest="journal_command", required=True)
-    verify = journal_sub.add_parser("verify", help="vérifier la chaîne de hachage du journal")
-    verify.add_argument("--db", metavar="URL", required=True, help="URL SQLAlchemy de la base")
+    server.add_argument("--journal-key", metavar="FICHIER", default=None,
+                        help="clé du journal, créée (0600) au premier démarrage (défaut : SAS_JOURNAL_KEY_FILE, "
+                             "sinon journal-chain.key du dossier de données)")
+    cli_admin.add_journal_parser(sub)
 
     demo = sub.add_parser("demo-data", help="construire le territoire de démonstration dans une base")
     demo.add_argument("--departement", default="67", metavar="CODE")
@@ -83,23 +83,9 @@ def _cmd_server(args: argparse.Namespace) -> int:
         from app.server.hub.broker import HubConfig
 
         hub = HubConfig(url=args.hub_url, client_id=args.hub_client_id)
-    serve(args.db, host=args.host, port=args.port, tls_cert=args.tls_cert, tls_key=args.tls_key, hub=hub)
+    serve(args.db, host=args.host, port=args.port, tls_cert=args.tls_cert, tls_key=args.tls_key, hub=hub,
+          journal_key=args.journal_key)
     return 0
-
-
-def _cmd_journal(args: argparse.Namespace) -> int:
-    """``sas journal verify --db URL``: 0 when the chain holds, 1 naming the first broken entry."""
-    from app.models.db import open_database
-    from app.services.records import journal
-
-    engine, sessions = open_database(args.db, migrate=False)
-    try:
-        with sessions() as session:
-            report = journal.verify(session)
-    finally:
-        engine.dispose()
-    print(report.describe())
-    return 0 if report.ok else 1
 
 
 def _cmd_demo_data(args: argparse.Namespace) -> int:
@@ -142,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     # httpx logs every URL at INFO; search URLs carry the patient's coordinates.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     handlers = {"server": _cmd_server, "demo-data": _cmd_demo_data, "console": _cmd_console,
-                "journal": _cmd_journal, "hub": cli_hub.run, "fhir": cli_fhir.run,
+                "journal": cli_admin.run_journal, "hub": cli_hub.run, "fhir": cli_fhir.run,
                 "purge": cli_admin.run, "admin": cli_admin.run}
     try:
         return handlers[args.command](args)

@@ -7,6 +7,9 @@ uvicorn, so there is no window in which another process could take the port).
 ``start()`` returns once ``/healthz`` answers; ``stop()`` asks uvicorn to
 finish its requests and waits for the thread.
 
+Both key the journal and anchor its head at start and stop
+(:func:`app.server.routes.journal.install_seal`).
+
 Access logs never show query strings: a search URL carries the patient's
 coordinates.
 """
@@ -24,6 +27,7 @@ import uvicorn
 
 from app.server.app import create_app
 from app.server.hub.broker import HubConfig
+from app.server.routes.journal import install_seal
 
 log = logging.getLogger(__name__)
 
@@ -39,12 +43,14 @@ class RedactQueryString(logging.Filter):
 
 
 def serve(db_url: str, host: str = "127.0.0.1", port: int = 8765, *, tls_cert: str | None = None,
-          tls_key: str | None = None, hub: HubConfig | None = None) -> None:
+          tls_key: str | None = None, hub: HubConfig | None = None, journal_key: str | None = None) -> None:
     """Run the server in the foreground until interrupted (``sas server``); HTTPS with a certificate and key.
 
     ``hub``: connect to the Hub Santé broker as that client (:mod:`app.server.hub.broker`).
+    ``journal_key``: the journal's key file (default: ``SAS_JOURNAL_KEY_FILE`` or the data dir's).
     """
     app = create_app(db_url, hub=hub)
+    install_seal(app, journal_key)  # keyed journal, anchored at start and stop (issue 12)
     config = uvicorn.Config(app, host=host, port=port, log_level="info", access_log=True,
                             ssl_certfile=tls_cert, ssl_keyfile=tls_key)
     logging.getLogger("uvicorn.access").addFilter(RedactQueryString())
@@ -63,8 +69,10 @@ class EmbeddedServer:
     """
 
     def __init__(self, db_url: str, *, host: str = "127.0.0.1", startup_timeout: float = 30.0,
-                 tls_cert: str | None = None, tls_key: str | None = None, ca_file: str | None = None):
+                 tls_cert: str | None = None, tls_key: str | None = None, ca_file: str | None = None,
+                 journal_key: str | None = None):
         self.db_url = db_url
+        self.journal_key = journal_key  # None: SAS_JOURNAL_KEY_FILE or the data dir's key file
         self.tls_cert, self.tls_key, self.ca_file = tls_cert, tls_key, ca_file
         self.host = host
         self.startup_timeout = startup_timeout
@@ -90,6 +98,7 @@ class EmbeddedServer:
         if self._thread is not None:
             raise RuntimeError("embedded server already started")
         app = create_app(self.db_url)
+        install_seal(app, self.journal_key)
         # proto=IPPROTO_TCP matters: asyncio disables Nagle (TCP_NODELAY) only on sockets whose
         # proto says TCP; with proto 0 every small response waited ~40 ms for a delayed ACK.
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)

@@ -26,6 +26,25 @@ The journal is append-only and hash-chained (see :mod:`app.models.journal`):
 :func:`append` links each entry to the previous one, and :func:`verify`
 walks the chain and names the first entry that does not hold (``sas journal
 verify --db URL``).
+
+**Keyed chain (issue 12).**  When the session's database is sealed
+(:mod:`app.services.records.journal_key`: the server binds its key at start),
+``entry_hash`` is ``"hmac1:" + base64url(HMAC-SHA256(chain key, "sas-journal/hmac1\n"
++ prev_hash + content))`` — 49 characters, so it fits the existing column and
+needs no migration.  **The scheme is written in each hash**: a plain hash
+(64 hex digits, the scheme before the key) and a keyed one cannot be
+mistaken, and the label is inside the keyed material.  Existing databases keep
+their plain entries; the first entry appended by a sealed server is the first
+keyed one, and from there the chain is keyed for good: :func:`verify` reports a
+plain hash after a keyed one as a chain recomputed without the key (a
+downgrade), a keyed hash that does not match the server key as an entry edited
+or re-chained with another key, and a purge checkpoint that fails either test
+as forged.  Rewriting *every* entry back to plain hashes, or cutting the
+tail, is caught by the signed anchors kept outside the database
+(:mod:`app.services.records.journal_anchor`), checked at the end of the walk.
+A keyless session (a console's cache) checks plain entries fully and keyed
+ones by number and link only, and says so; :func:`append` refuses to add a
+plain entry after a keyed one.
 """
 
 from __future__ import annotations
@@ -38,7 +57,9 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from app.models import JournalEntry, utcnow
-from app.models.journal import GENESIS_HASH, hash_of
+from app.models.journal import GENESIS_HASH, content_bytes, hash_of
+from app.services.records import journal_anchor
+from app.services.records.journal_key import JournalKeyError, JournalSeal, is_keyed, keyed_hash, seal_for
 from app.services.records.journal_redaction import KIND_PURGE, RedactionCheck, redacted_by
 
 #: Journal entry kinds.
@@ -97,6 +118,9 @@ def append(
         raise ValueError(f"unknown journal kind {kind!r}")
     last = session.execute(select(JournalEntry.seq, JournalEntry.entry_hash)
                            .order_by(JournalEntry.seq.desc()).limit(1)).first()
+    seal = seal_for(session)
+    if seal is None and last is not None and is_keyed(last.entry_hash):
+        raise JournalKeyError("journal scellé : impossible d'y écrire sans la clé du serveur")
     entry = JournalEntry(
         seq=(last.seq if last else 0) + 1,
         uuid=uuid,
@@ -108,10 +132,24 @@ def append(
         payload=payload,
         prev_hash=last.entry_hash if last else GENESIS_HASH,
     )
-    entry.entry_hash = hash_of(entry)
+    entry.entry_hash = hash_of(entry) if seal is None else keyed_hash(seal, entry.prev_hash, _content(entry))
     session.add(entry)
     session.flush()
+    if seal is not None and entry.seq % seal.every == 0:
+        journal_anchor.stage(session, seal, entry.seq, entry.entry_hash)
     return entry
+
+
+def _content(entry: JournalEntry) -> bytes:
+    return content_bytes(seq=entry.seq, uuid=entry.uuid, kind=entry.kind, author=entry.author,
+                         author_role=entry.author_role, created_at=entry.created_at, payload=entry.payload)
+
+
+def head(session: Session) -> tuple[int, str] | None:
+    """``(seq, entry_hash)`` of the last entry, None for an empty journal."""
+    last = session.execute(select(JournalEntry.seq, JournalEntry.entry_hash)
+                           .order_by(JournalEntry.seq.desc()).limit(1)).first()
+    return (last.seq, last.entry_hash) if last else None
 
 
 def page(session: Session, *, after: int = 0, limit: int = DEFAULT_PAGE) -> Sequence[JournalEntry]:
@@ -121,51 +159,106 @@ def page(session: Session, *, after: int = 0, limit: int = DEFAULT_PAGE) -> Sequ
     return session.scalars(stmt).all()
 
 
+#: Why a purge checkpoint is forged (issue 12): not made with the server key.
+FORGED_PURGE_PLAIN = "point de purge falsifié : il n'est pas scellé par la clé du serveur"
+FORGED_PURGE_KEY = "point de purge falsifié : son sceau ne correspond pas à la clé du serveur"
+WRONG_KEY = ("l'empreinte ne correspond pas à la clé du serveur : entrée modifiée, "
+             "ou chaîne recalculée avec une autre clé")
+_BOUND = object()
+
+
 @dataclass(frozen=True)
 class VerifyReport:
-    """Outcome of :func:`verify`: ``broken_seq`` is None when the whole chain holds."""
+    """Outcome of :func:`verify`: ``ok`` when the chain and the anchors hold.
+
+    ``broken_seq`` is the first entry that does not hold (None when all do, or
+    when the finding is an anchor line that names no entry); ``unverified`` the
+    keyed entries checked by link only (no key); ``anchors`` the valid anchors.
+    """
 
     checked: int
     broken_seq: int | None = None
     reason: str = ""
+    keyed: bool = False
+    unverified: int = 0
+    anchors: int = 0
 
     @property
     def ok(self) -> bool:
-        return self.broken_seq is None
+        return self.broken_seq is None and not self.reason
 
     def describe(self) -> str:
         """One French line for the operator."""
+        if self.ok and self.unverified:
+            return (f"Journal intègre : {self.checked} entrée(s), numéros et liens vérifiés ; "
+                    f"{self.unverified} empreinte(s) à clé non vérifiée(s), faute de la clé du serveur.")
+        if self.ok and self.keyed:
+            return (f"Journal intègre : {self.checked} entrée(s), chaîne à clé vérifiée, "
+                    f"{self.anchors} point(s) d'ancrage signé(s) concordant(s).")
         if self.ok:
             return f"Journal intègre : {self.checked} entrée(s), chaîne de hachage vérifiée."
+        if self.broken_seq is None:
+            return f"Journal douteux : {self.reason}."
         return f"Journal rompu à l'entrée n° {self.broken_seq} : {self.reason}."
 
 
-def verify(session: Session, *, batch: int = 1000) -> VerifyReport:
-    """Walk the journal in ``seq`` order and check numbering, links and hashes.
+def verify(session: Session, *, seal: JournalSeal | None | object = _BOUND, batch: int = 1000) -> VerifyReport:
+    """Walk the journal in ``seq`` order and check numbering, links and hashes, then the anchors.
 
+    ``seal``: the server key to check keyed hashes with; by default the one
+    bound to the session's engine (None: keyless, see the module docstring).
     Entries redacted by a retention purge are checked by link and by their purge
     checkpoint instead of by content (see :mod:`app.services.records.journal_redaction`).
     """
-    expected_seq, prev, checked = 1, GENESIS_HASH, 0
+    key: JournalSeal | None = seal_for(session) if seal is _BOUND else seal  # type: ignore[assignment]
+    anchors, problems = journal_anchor.load(session, key) if key is not None else ([], [])
+    anchored, distinct = {a.seq for a in anchors}, len({(a.seq, a.head) for a in anchors})
+    hashes: dict[int, str] = {}
+    expected_seq, prev, checked, keyed_from, unverified = 1, GENESIS_HASH, 0, None, 0
     redactions = RedactionCheck()
     while True:
         rows = page(session, after=expected_seq - 1, limit=batch) if batch <= MAX_PAGE else []
         if not rows:
-            if (first := redactions.unvouched()) is not None:
-                return VerifyReport(checked, first, "entrée effacée sans point de purge correspondant")
-            return VerifyReport(checked)
+            break
         for entry in rows:
+            def report(seq: int, why: str, checked: int = checked, unverified: int = unverified) -> VerifyReport:
+                return VerifyReport(checked, seq, why, key is not None, unverified)
+
+            purge = entry.kind == KIND_PURGE
             if entry.seq != expected_seq:
-                return VerifyReport(checked, expected_seq, f"entrée manquante (suivante trouvée : {entry.seq})")
+                return report(expected_seq, f"entrée manquante (suivante trouvée : {entry.seq})")
             if entry.prev_hash != prev:
-                return VerifyReport(checked, entry.seq, "le lien vers l'entrée précédente ne correspond pas")
+                return report(entry.seq, "le lien vers l'entrée précédente ne correspond pas")
+            keyed = is_keyed(entry.entry_hash)
+            if keyed_from is not None and not keyed:
+                return report(entry.seq, FORGED_PURGE_PLAIN if purge else (
+                    f"empreinte sans clé alors que la chaîne est scellée depuis l'entrée n° {keyed_from} : "
+                    "chaîne recalculée sans la clé du serveur"))
             if (purge_uuid := redacted_by(entry.payload)) is not None:
                 redactions.redacted(entry.seq, entry.entry_hash, purge_uuid)
-            elif entry.entry_hash != hash_of(entry):
-                return VerifyReport(checked, entry.seq, "le contenu ne correspond pas à son empreinte")
-            elif entry.kind == KIND_PURGE and (why := redactions.checkpoint(entry.uuid, entry.payload)):
-                return VerifyReport(checked, entry.seq, why)
+            else:
+                if keyed and key is None:
+                    unverified += 1
+                elif keyed and key is not None and entry.entry_hash != keyed_hash(key, entry.prev_hash,
+                                                                                  _content(entry)):
+                    return report(entry.seq, FORGED_PURGE_KEY if purge else WRONG_KEY)
+                elif not keyed and entry.entry_hash != hash_of(entry):
+                    return report(entry.seq, "le contenu ne correspond pas à son empreinte")
+                if purge and (why := redactions.checkpoint(entry.uuid, entry.payload)):
+                    return report(entry.seq, why)
+            if keyed and keyed_from is None:
+                keyed_from = entry.seq
+            if entry.seq in anchored:
+                hashes[entry.seq] = entry.entry_hash
             prev, expected_seq, checked = entry.entry_hash, expected_seq + 1, checked + 1
+    done = VerifyReport(checked, None, "", key is not None, unverified, distinct)
+    if (first := redactions.unvouched()) is not None:
+        return VerifyReport(checked, first, "entrée effacée sans point de purge correspondant", done.keyed, unverified)
+    if problems:
+        return VerifyReport(checked, None, problems[0], done.keyed, unverified, distinct)
+    if (found := journal_anchor.check(anchors, expected_seq - 1, hashes)) is not None:
+        return VerifyReport(checked, found[0], found[1], done.keyed, unverified, distinct)
+    return done
 
 
 def entry_to_dict(entry: JournalEntry) -> dict:

@@ -16,6 +16,9 @@ lost).  The journal entries of those records (case, orientation, booking, case
 event, appointment) keep their place and hashes but their payload becomes a
 redaction marker, and one ``purge`` checkpoint entry vouches for them (see
 :mod:`app.services.records.journal_redaction`): ``sas journal verify`` still holds.
+On a sealed database (:mod:`app.services.records.journal_key`) the checkpoint is
+keyed like every entry, so a purge entry forged without the key is reported,
+and its head is anchored at once (:mod:`app.services.records.journal_anchor`).
 The audit trail gets one ``retention.purge`` row (who, when, how many, cutoff);
 neither it nor the checkpoint carries personal data.
 
@@ -37,8 +40,9 @@ from sqlalchemy.orm import Session
 
 from app.models import Case, CaseDraft, CaseEvent, CaseNote, JournalEntry, Orientation, OutboxItem, Patient, new_uuid
 from app.models.journal import AuditEvent
-from app.services.records import journal
+from app.services.records import journal, journal_anchor
 from app.services.records.documents import age_years
+from app.services.records.journal_key import seal_for
 from app.services.records.journal_redaction import KIND_PURGE, digest, redacted_by, redacted_payload
 
 #: 20 years (art. R1112-7 CSP), in days.
@@ -219,9 +223,11 @@ def _purge(session: Session, cutoff: datetime, now: datetime, *, who: str, dry_r
                             .values(payload=redacted_payload(purge_uuid)))
         _restore(session, lifted)
     if checkpoint and (entries or cases):
-        journal.append(session, uuid=purge_uuid, kind=KIND_PURGE, author=who[:64], author_role="ADMIN", now=now,
-                       payload={"cutoff": cutoff.isoformat(), "counts": counts, "redacted_entries": len(entries),
-                                "redacted_digest": digest(entries)})
+        mark = journal.append(session, uuid=purge_uuid, kind=KIND_PURGE, author=who[:64], author_role="ADMIN",
+                              now=now, payload={"cutoff": cutoff.isoformat(), "counts": counts,
+                                                "redacted_entries": len(entries), "redacted_digest": digest(entries)})
+        if (seal := seal_for(session)) is not None:  # anchor the purge at once (issue 12)
+            journal_anchor.stage(session, seal, mark.seq, mark.entry_hash, who=who)
     session.add(AuditEvent(at=now, username=who[:64], role="ADMIN", action=AUDIT_ACTION, object_uuid=purge_uuid,
                            outcome=f"{len(cases)} dossiers < {cutoff:%Y-%m-%d}"[:32]))
     session.flush()
