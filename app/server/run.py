@@ -8,7 +8,7 @@ uvicorn, so there is no window in which another process could take the port).
 finish its requests and waits for the thread.
 
 Access logs never show query strings: a search URL carries the patient's
-coordinates.
+coordinates; no log line shows SQL parameters or request bodies (:func:`app.logs.install_redaction`).
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ import time
 import httpx
 import uvicorn
 
+from app import logs
+from app.server import limits
 from app.server.app import create_app
 from app.server.hub.broker import HubConfig
 
@@ -39,15 +41,18 @@ class RedactQueryString(logging.Filter):
 
 
 def serve(db_url: str, host: str = "127.0.0.1", port: int = 8765, *, tls_cert: str | None = None,
-          tls_key: str | None = None, hub: HubConfig | None = None) -> None:
+          tls_key: str | None = None, hub: HubConfig | None = None,
+          max_body_bytes: int = limits.DEFAULT_MAX_BODY_BYTES) -> None:
     """Run the server in the foreground until interrupted (``sas server``); HTTPS with a certificate and key.
 
-    ``hub``: connect to the Hub Santé broker as that client (:mod:`app.server.hub.broker`).
+    ``hub``: connect to the Hub Santé broker as that client (:mod:`app.server.hub.broker`);
+    ``max_body_bytes``: the request body limit (413 beyond).
     """
-    app = create_app(db_url, hub=hub)
+    app = create_app(db_url, hub=hub, max_body_bytes=max_body_bytes)
     config = uvicorn.Config(app, host=host, port=port, log_level="info", access_log=True,
                             ssl_certfile=tls_cert, ssl_keyfile=tls_key)
     logging.getLogger("uvicorn.access").addFilter(RedactQueryString())
+    logs.install_redaction()  # again: uvicorn's logging configuration has just created its handlers
     scheme = "https" if tls_cert else "http"
     log.info("SAS server on %s://%s:%d (API documentation at /docs)", scheme, host, port)
     uvicorn.Server(config).run()
