@@ -12,7 +12,7 @@ Request data never reaches a log either: :func:`install_redaction` (called by th
 server's app factory and by ``sas server``'s logging set-up) makes every record of
 every logger pass through :func:`redact` when it is created — SQL parameters
 (``[parameters: …]``), database error details (``DETAIL: Key (…)=(…)``, ``Failing
-row contains (…)``), pydantic's ``input_value=…``, long ``b'…'`` byte strings (raw
+row contains (…)``), result rows, pydantic's ``input_value=…``, long ``b'…'`` byte strings (raw
 request bodies) and the secrets above — tracebacks included, and adds the same
 :class:`RedactRequestData` filter to the root and uvicorn handlers.
 """
@@ -64,6 +64,8 @@ _DB_DETAIL = re.compile(r"\bDETAIL:[^\n]*")
 _FAILING_ROW = re.compile(r"Failing row contains \([^\n]*")
 #: pydantic's ``input_value='Jeanne', input_type=str``.
 _INPUT_VALUE = re.compile(r"input_value=.*?(?=, input_type=|\]|$)", re.MULTILINE)
+#: SQLAlchemy's result rows at DEBUG (``Row ('…', 'Jeanne', …)``): stored data, never hidden by hide_parameters.
+_RESULT_ROW = re.compile(r"^Row [(\[].*", re.DOTALL)
 #: A bytes literal of 16 characters or more: a raw request or message body.
 _BYTES = re.compile(r"""\bb(?P<q>['"])(?:(?!(?P=q))[^\\\n]|\\.){16,}(?P=q)""")
 
@@ -78,6 +80,8 @@ def redact(text: str) -> str:
         text = _FAILING_ROW.sub("Failing row contains (***)", text)
     if "input_value=" in text:
         text = _INPUT_VALUE.sub("input_value=***", text)
+    if text.startswith("Row "):
+        text = _RESULT_ROW.sub("Row (***)", text)
     if "b'" in text or 'b"' in text:
         text = _BYTES.sub("b'***'", text)
     return scrub(text)
