@@ -47,6 +47,8 @@ def _build_parser() -> argparse.ArgumentParser:
     server.add_argument("--port", type=int, default=8765)
     server.add_argument("--tls-cert", metavar="FICHIER.pem", help="certificat TLS du serveur (HTTPS)")
     server.add_argument("--tls-key", metavar="FICHIER.pem", help="clé privée du certificat TLS")
+    server.add_argument("--max-body-mb", metavar="Mo", type=float, default=1.0,
+                        help="taille maximale d'un corps de requête en mégaoctets (1 par défaut ; 413 au-delà)")
     server.add_argument("--hub-url", metavar="amqp://…", default=os.environ.get("SAS_HUB_URL") or None,
                         help="courtier AMQP du Hub Santé, vhost compris (ou SAS_HUB_URL, qui garde le mot de passe "
                              "hors de la liste des processus)")
@@ -83,8 +85,11 @@ def _cmd_server(args: argparse.Namespace) -> int:
         from app.server.hub.broker import HubConfig
 
         hub = HubConfig(url=args.hub_url, client_id=args.hub_client_id)
+    if args.max_body_mb <= 0:
+        print("--max-body-mb doit être positif", file=sys.stderr)
+        return 2
     serve(args.db, host=args.host, port=args.port, tls_cert=args.tls_cert, tls_key=args.tls_key, hub=hub,
-          journal_key=args.journal_key)
+          journal_key=args.journal_key, max_body_bytes=int(args.max_body_mb * 1_000_000))
     return 0
 
 

@@ -1,7 +1,7 @@
 """Engines, sessions and schema migrations for any SQLAlchemy URL.
 
 :func:`open_database` is the single way the program opens a database: it
-creates the engine (SQLite gets WAL, foreign keys and durable commits), and
+creates the engine (SQLite gets WAL, foreign keys and durable commits; statement parameters are never shown in errors nor logs), and
 upgrades the schema to the newest Alembic revision.
 
 Supported URLs: ``sqlite:///path`` (embedded server, console cache) and
@@ -83,6 +83,8 @@ def make_engine(url: str, *, key: bytes | None = None, **kwargs) -> Engine:
 
     With ``key``, ``url`` must name an SQLite file, opened encrypted (SQLCipher).
     """
+    # Statement parameters are patient data: never in an exception message nor an echo line.
+    kwargs.setdefault("hide_parameters", True)
     if key is not None:
         kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 10})
         kwargs.setdefault("poolclass", QueuePool)  # as pysqlite files; the dialect's default is per thread

@@ -40,9 +40,9 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from app import __version__
+from app import __version__, logs
 from app.models.db import open_database
-from app.server import errors
+from app.server import errors, limits
 from app.server.routes import auth as routes_auth, case_events as routes_case_events, records as routes_records, slots as routes_slots, stats as routes_stats, sync as routes_sync
 from app.server.routes import desk as routes_desk, hub as routes_hub
 from app.server.hub import inbox as hub_inbox
@@ -64,8 +64,13 @@ DESCRIPTION = (
 )
 
 
-def create_app(db_url: str, hub: HubConfig | None = None) -> FastAPI:
-    """The server app over the database at ``db_url`` (opened and migrated now); ``hub``: its AMQP client."""
+def create_app(db_url: str, hub: HubConfig | None = None, *,
+               max_body_bytes: int = limits.DEFAULT_MAX_BODY_BYTES) -> FastAPI:
+    """The server app over the database at ``db_url`` (opened and migrated now); ``hub``: its AMQP client.
+
+    ``max_body_bytes``: the largest request body accepted (413 beyond, :mod:`app.server.limits`).
+    """
+    logs.install_redaction()
     engine, sessions = open_database(db_url)
 
     @asynccontextmanager
@@ -78,6 +83,10 @@ def create_app(db_url: str, hub: HubConfig | None = None) -> FastAPI:
     app = FastAPI(title=TITLE, description=DESCRIPTION, version=__version__, lifespan=lifespan)
     app.state.sas = ServerState(engine=engine, sessions=sessions)
     errors.install(app)
+    # Last added is outermost: the limits run first, then unexpected errors are contained.
+    app.add_middleware(errors.ContainErrors)
+    app.add_middleware(limits.RequestLimits, max_body_bytes=max_body_bytes,
+                       own_depth_check=(routes_hub.MESSAGES_PATH,))
 
     @app.get("/healthz", response_model=HealthOut, tags=["supervision"], summary="Le serveur répond")
     def healthz() -> HealthOut:

@@ -6,18 +6,25 @@ errors (422) add ``fields``, a list of ``{"field": "patients.0.birth_date",
 FastAPI's own errors (bad JSON, bad query, unknown route, busy database,
 unexpected exception) to the same shape, so a client never has to parse
 anything else and bad input never turns into a 500.
+
+:class:`ContainErrors` turns an exception that no handler took into the same
+structured 500 *inside* the app: Starlette's outermost error middleware re-raises
+after answering, and uvicorn then closes the client's keep-alive connection.
+Unexpected errors are logged by exception type and traceback frames only: an
+exception's message may quote the request (a patient's name).
 """
 
 from __future__ import annotations
 
 import logging
+import traceback
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.services.regulation.errors import VALIDATION_MESSAGE, Refused
@@ -177,6 +184,7 @@ _HTTP_CODES = {
     403: ("forbidden", "Action non autorisée pour votre rôle"),
     404: ("not_found", "Ressource introuvable"),
     405: ("method_not_allowed", "Méthode non autorisée"),
+    413: ("payload_too_large", "Corps de requête trop volumineux"),
 }
 
 
@@ -191,9 +199,52 @@ async def _database_busy(request: Request, exc: OperationalError) -> JSONRespons
     return _render(503, body, {"Retry-After": "1"})
 
 
-async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-    log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+async def _integrity(request: Request, exc: IntegrityError) -> JSONResponse:
+    # A constraint no route checked first (a duplicate identifier inside one body): the data, not the server.
+    log.warning("constraint violation on %s %s: %s", request.method, request.url.path, type(exc.orig).__name__)
+    return _render(409, ErrorOut(error="conflict", message="Données en conflit avec celles déjà enregistrées"))
+
+
+def describe_unexpected(exc: BaseException) -> str:
+    """An exception's type and where it was raised, without its message (which may quote patient data)."""
+    frames = "".join(traceback.format_tb(exc.__traceback__))
+    return f"{type(exc).__module__}.{type(exc).__qualname__}\n{frames}".rstrip()
+
+
+def _internal() -> JSONResponse:
     return _render(500, ErrorOut(error="internal", message="Erreur interne du serveur"))
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.error("unexpected error on %s %s: %s", request.method, request.url.path, describe_unexpected(exc))
+    return _internal()
+
+
+class ContainErrors:
+    """ASGI middleware: an unhandled exception becomes the structured 500 here (the connection is kept)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracked(message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracked)
+        except Exception as exc:
+            if started:  # too late to answer: let the server close the connection
+                raise
+            log.error("unexpected error on %s %s: %s", scope.get("method"), scope.get("path"),
+                      describe_unexpected(exc))
+            await _internal()(scope, receive, send)
 
 
 def install(app: FastAPI) -> None:
@@ -202,4 +253,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _request_validation)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(OperationalError, _database_busy)
+    app.add_exception_handler(IntegrityError, _integrity)
     app.add_exception_handler(Exception, _unexpected)

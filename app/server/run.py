@@ -11,7 +11,7 @@ Both key the journal and anchor its head at start and stop
 (:func:`app.server.routes.journal.install_seal`).
 
 Access logs never show query strings: a search URL carries the patient's
-coordinates.
+coordinates; no log line shows SQL parameters or request bodies (:func:`app.logs.install_redaction`).
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ import time
 import httpx
 import uvicorn
 
+from app import logs
+from app.server import limits
 from app.server.app import create_app
 from app.server.hub.broker import HubConfig
 from app.server.routes.journal import install_seal
@@ -43,17 +45,20 @@ class RedactQueryString(logging.Filter):
 
 
 def serve(db_url: str, host: str = "127.0.0.1", port: int = 8765, *, tls_cert: str | None = None,
-          tls_key: str | None = None, hub: HubConfig | None = None, journal_key: str | None = None) -> None:
+          tls_key: str | None = None, hub: HubConfig | None = None, journal_key: str | None = None,
+          max_body_bytes: int = limits.DEFAULT_MAX_BODY_BYTES) -> None:
     """Run the server in the foreground until interrupted (``sas server``); HTTPS with a certificate and key.
 
-    ``hub``: connect to the Hub Santé broker as that client (:mod:`app.server.hub.broker`).
-    ``journal_key``: the journal's key file (default: ``SAS_JOURNAL_KEY_FILE`` or the data dir's).
+    ``hub``: connect to the Hub Santé broker as that client (:mod:`app.server.hub.broker`);
+    ``journal_key``: the journal's key file (default: ``SAS_JOURNAL_KEY_FILE`` or the data dir's);
+    ``max_body_bytes``: the request body limit (413 beyond).
     """
-    app = create_app(db_url, hub=hub)
+    app = create_app(db_url, hub=hub, max_body_bytes=max_body_bytes)
     install_seal(app, journal_key)  # keyed journal, anchored at start and stop (issue 12)
     config = uvicorn.Config(app, host=host, port=port, log_level="info", access_log=True,
                             ssl_certfile=tls_cert, ssl_keyfile=tls_key)
     logging.getLogger("uvicorn.access").addFilter(RedactQueryString())
+    logs.install_redaction()  # again: uvicorn's logging configuration has just created its handlers
     scheme = "https" if tls_cert else "http"
     log.info("SAS server on %s://%s:%d (API documentation at /docs)", scheme, host, port)
     uvicorn.Server(config).run()

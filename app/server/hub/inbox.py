@@ -75,10 +75,7 @@ def handle(state: ServerState, client_id: str, kind: str, body: bytes) -> list[d
 
 def receive(state: ServerState, client_id: str, body: bytes) -> list[dict]:
     """Process a use-case message exactly as ``POST /api/v1/hub/messages`` does; the answer to send."""
-    try:
-        document = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        document = None
+    document, _problem = routes_hub.parse_body(body)  # not JSON, or nested too deep: None
     _distribution_id, sender, _recipient = envelope.header_fields(document)
     if document is None or not sender:
         audit(HUB_PRINCIPAL, permissions.HUB_MESSAGES_POST, _distribution_id[:64] or "-",

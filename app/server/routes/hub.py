@@ -5,8 +5,11 @@
   Error envelope carrying the RS-ERROR: 102 not JSON, 300 not schema-valid (the
   schema errors in ``errorCause``), 200 distributionID not prefixed by the sender,
   101 a message type this console does not take, 701 case already known (or appointment
-  created twice), 702 update of an unknown case, 704 unusable data.  Nothing is stored
-  when refused (one transaction).  Storage: :mod:`app.server.hub.records`; RS-SAS-RDV
+  created twice), 702 update of an unknown case, 704 unusable data, 700 any unexpected
+  error while processing (logged by exception type only, never the payload).  A body
+  that is JSON but not an object (``[]``, ``null``, ``1``) is 300; one nested deeper than
+  :data:`app.server.limits.MAX_JSON_DEPTH` is 102, refused before it is parsed.
+  Nothing is stored when refused (one transaction).  Storage: :mod:`app.server.hub.records`; RS-SAS-RDV
   appointments (``appointment``): :mod:`app.server.hub.appointments`.
 * ``GET /api/v1/cases/{uuid}/hub/rs-eda`` — the case and its decisions as an RS-EDA
   envelope, validated before it is sent; the read is audited like any case read.
@@ -25,7 +28,8 @@ from pydantic import BaseModel, ConfigDict
 from starlette.concurrency import run_in_threadpool
 
 from app.server.deps import Principal, ServerState, audit, get_state, record_access, require
-from app.server.errors import ERROR_RESPONSES, ErrorOut, not_found
+from app.server import limits
+from app.server.errors import ERROR_RESPONSES, ErrorOut, describe_unexpected, not_found
 from app.server.routes.records import UuidPath
 from app.services.regulation import commands, hub_send
 from app.services.regulation.errors import Refused
@@ -50,6 +54,8 @@ class HubEnvelopeOut(BaseModel):
     content: list[dict]
 
 
+#: Where envelopes are posted (the request limits leave its JSON depth check to this route).
+MESSAGES_PATH = "/api/v1/hub/messages"
 #: Use cases this console stores.
 HANDLED = ("createCaseHealth", "createCaseHealthUpdate", "appointment")
 
@@ -65,8 +71,29 @@ def _refuse(code: int, cause: str, document, principal: Principal) -> JSONRespon
 def process_envelope(state: ServerState, document, principal: Principal) -> JSONResponse:
     """Validate, store (one committed transaction) and answer one envelope: Ack (200) or Error (400).
 
-    Shared by this route and the AMQP inbox (:mod:`app.server.hub.inbox`).
+    Shared by this route and the AMQP inbox (:mod:`app.server.hub.inbox`).  Never raises:
+    an unexpected error is answered with RS-ERROR 700 and logged by type and frames only.
     """
+    try:
+        return _process(state, document, principal)
+    except Exception as exc:  # noqa: BLE001 - every message gets an answer, never a 500
+        log.error("Hub Santé: unexpected error while processing a message: %s", describe_unexpected(exc))
+        try:
+            return _refuse(ack.INTERNAL_CLIENT_ERROR, "Erreur interne du destinataire lors du traitement du message",
+                           document, principal)
+        except Exception as again:  # noqa: BLE001 - e.g. the audit table itself is broken
+            log.error("Hub Santé: could not record the refusal: %s", describe_unexpected(again))
+            distribution_id, sender, recipient = envelope.header_fields(document)
+            body = ack.error_envelope(ack.INTERNAL_CLIENT_ERROR, "Erreur interne du destinataire",
+                                      sender=recipient or None, recipient=sender or None,
+                                      referenced_distribution_id=distribution_id or "inconnu")
+            return JSONResponse(status_code=400, content=body)
+
+
+def _process(state: ServerState, document, principal: Principal) -> JSONResponse:
+    if not isinstance(document, dict):
+        return _refuse(ack.INVALID_MESSAGE, "Message non conforme au schéma : / : objet EDXL-DE attendu",
+                       document, principal)
     errors = schemas.validate_envelope(document)
     if errors:
         return _refuse(ack.INVALID_MESSAGE, ack.describe_errors(errors), document, principal)
@@ -88,7 +115,17 @@ def process_envelope(state: ServerState, document, principal: Principal) -> JSON
     return JSONResponse(status_code=200, content=body)
 
 
-@router.post("/hub/messages", tags=["hub santé"], summary="Recevoir un message Hub Santé (enveloppe EDXL-DE)",
+def parse_body(raw: bytes) -> tuple[object, str | None]:
+    """(document, None) or (None, French cause of a 102): not JSON, or nested too deep to parse safely."""
+    if limits.looks_like_json(raw) and limits.json_depth(raw) > limits.MAX_JSON_DEPTH:
+        return None, f"Corps de requête : {limits.too_deep_message()}"
+    try:
+        return json.loads(raw), None
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return None, "Corps de requête : JSON attendu"
+
+
+@router.post(MESSAGES_PATH.removeprefix("/api/v1"), tags=["hub santé"], summary="Recevoir un message Hub Santé (enveloppe EDXL-DE)",
              response_model=HubEnvelopeOut,
              responses={200: {"description": "Enveloppe d'acquittement (RC-REF)"},
                         400: {"model": HubEnvelopeOut, "description": "Enveloppe d'erreur (RS-ERROR, codes officiels)"}})
@@ -98,11 +135,9 @@ async def post_hub_message(
     state: ServerState = Depends(get_state),
 ) -> JSONResponse:
     """Validate, store and acknowledge one envelope; refuse it with an RS-ERROR otherwise."""
-    raw = await request.body()
-    try:
-        document = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        return _refuse(ack.UNRECOGNIZED_MESSAGE_FORMAT, "Corps de requête : JSON attendu", None, principal)
+    document, problem = parse_body(await request.body())
+    if problem is not None:
+        return _refuse(ack.UNRECOGNIZED_MESSAGE_FORMAT, problem, None, principal)
     return await run_in_threadpool(process_envelope, state, document, principal)
 
 

@@ -24,6 +24,7 @@ from app.server.deps import Principal, ServerState, get_state, require
 from app.server.errors import ERROR_RESPONSES, ApiError, ErrorOut
 from app.server.schemas import BookingCancelOut, BookingIn, BookingOut
 from app.server.schemas_search import RankedSearchOut, ranked_search_out
+from app.services.records import bounds
 from app.services.regulation import commands
 from app.services.security import permissions
 from app.services.search import radius as search_radius
@@ -33,7 +34,7 @@ from app.services.search.service import SearchService
 
 #: Default search window, as on the national SAS platform (domain.md A.2 step 6).
 DEFAULT_WINDOW = timedelta(hours=72)
-MAX_SLOT_ID = 2**31 - 1
+MAX_SLOT_ID = bounds.INT_MAX
 
 _INSTANT_DOC = "Instant ISO 8601 avec fuseau, ex. 2024-01-18T10:00:00+01:00"
 _INSTANT_MESSAGE = "date et heure attendues au format ISO 8601 avec fuseau (2024-01-18T10:00:00+01:00)"
@@ -60,9 +61,12 @@ def _parse_instant(value: str | None) -> tuple[datetime | None, str | None]:
 def _window(start: str | None, end: str | None) -> tuple[datetime, datetime]:
     start_at, start_error = _parse_instant(start)
     end_at, end_error = _parse_instant(end)
+    start_error = start_error or (bounds.instant_problem(start_at) if start_at else None)
+    end_error = end_error or (bounds.instant_problem(end_at) if end_at else None)
     fields = [{"field": name, "message": msg} for name, msg in (("start", start_error), ("end", end_error)) if msg]
     if not fields:
         start_at = start_at or utcnow()
+        # bounds.LATEST is far from datetime.max: adding the default window cannot overflow.
         end_at = end_at or start_at + DEFAULT_WINDOW
         if end_at <= start_at:
             fields.append({"field": "end", "message": "la fin doit être après le début"})

@@ -19,6 +19,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInf
 from app.models import Case, CaseNote, Orientation, Patient
 from app.services.regulation import decisions
 from app.services.reference import nomenclatures
+from app.services.records.bounds import Count, InstantInRange, RowId
 
 E164 = re.compile(r"^\+[0-9]{5,18}$")  # ASCII digits: \d would take ٣ or ３
 CASE_ID = re.compile(r"^([a-zA-Z0-9_-]+\.?){4,10}$")
@@ -53,7 +54,8 @@ def _aware(value: datetime | None) -> datetime | None:
     return value
 
 
-AwareDatetime = Annotated[datetime, AfterValidator(_aware)]
+#: An aware instant within the range the database stores and the server computes with (:mod:`.bounds`).
+AwareDatetime = Annotated[datetime, AfterValidator(_aware), InstantInRange]
 
 
 def _known(list_name: str, message: str) -> AfterValidator:
@@ -215,7 +217,7 @@ class OrientationDoc(_Doc):
     resource_type: str | None = Field(default=None, max_length=24)
     orientation_type: Literal["URGENCES", "REA-USI", "SANTE", "CABINET", "DOMICILE", "EPHAD", "AUTRE"] | None = None
     medical_transport: bool | None = None
-    slot_id: int | None = None
+    slot_id: RowId | None = None
     effecteur_id: str | None = Field(default=None, max_length=40)
     effecteur_name: str | None = Field(default=None, max_length=200)
     appointment_start: AwareDatetime | None = None
@@ -252,7 +254,7 @@ class SearchRecordDoc(_Doc):
     """
 
     criteria: dict = Field(default_factory=dict)
-    result_count: int = Field(ge=0)
+    result_count: Count
     effecteur_ids: list[str] = Field(default_factory=list, max_length=SEARCH_EFFECTEURS_KEPT)
 
 

@@ -140,12 +140,15 @@ def orientations(case_uuid: str, payload: dict) -> list[tuple[OrientationDoc, st
     found = []
     for item in payload.get("decision") or []:
         kind, resource, target = item["decisionType"], item.get("resourceType"), item.get("orientationType")
-        doc = OrientationDoc(
-            uuid=_uuid5(case_uuid, "decision", item["creation"], kind, str(resource), str(target)),
-            case_uuid=case_uuid, creation=item["creation"], decision_key=_decision_key(kind, resource, target),
-            decision_type=kind, resource_type=resource, orientation_type=target,
-            medical_transport=item.get("medicalTransport"),
-            freetext=_strip(_get(item, "destination", "freetext")))
+        data = {
+            "uuid": _uuid5(case_uuid, "decision", item["creation"], kind, str(resource), str(target)),
+            "case_uuid": case_uuid, "creation": item["creation"], "decision_key": _decision_key(kind, resource, target),
+            "decision_type": kind, "resource_type": resource, "orientation_type": target,
+            "medical_transport": item.get("medicalTransport"),
+            "freetext": _strip(_get(item, "destination", "freetext"))}
+        # An optional value the console refuses is dropped; an unusable creation date is 704.
+        doc = lenient(OrientationDoc, {k: v for k, v in data.items() if v is not None},
+                      required=("uuid", "case_uuid", "creation", "decision_key", "decision_type"))
         found.append((doc, _get(item, "operator", "role") or "INCONNU"))
     return found
 
@@ -216,8 +219,14 @@ def rs_eda_update(payload: dict, case: CaseDoc) -> CaseUpdate:
               "perimeter": payload.get("perimeter")}
     fields = {k: v for k, v in wanted.items() if v is not None and getattr(case, k) != v}
     known_notes = {n.uuid for n in case.notes}
-    notes = [NoteDoc.model_validate(n) for n in _notes(case.uuid, payload, None)
-             if n["uuid"] not in known_notes and n["creation"]]
+    notes = []
+    for note in _notes(case.uuid, payload, None):
+        if note["uuid"] in known_notes or not note["creation"]:
+            continue
+        try:
+            notes.append(NoteDoc.model_validate(note))
+        except ValidationError:  # a note the console cannot store (date out of range, control characters…)
+            continue
     known_patients = {p.patient_id for p in case.patients}
     rank = max((p.rank for p in case.patients), default=0)
     patients = []

@@ -32,6 +32,8 @@ from datetime import datetime
 
 from app.services.interop.hub.ack import CASE_ALREADY_EXISTS, INSUFFICIENT_DATA, HubMessageError
 from app.services.interop.hub.envelope import parse_hub_time
+from app.services.records.bounds import instant_problem
+from app.services.records.documents import text_problem
 
 ROOT_KEY = "appointment"
 CREATE, UPDATE = "CreateAppointment", "UpdateAppointment"
@@ -58,7 +60,8 @@ class Organization:
 
 @dataclass(frozen=True)
 class Regulator:
-    regulator_id: str
+    #: Empty when the platform left the optional ``regulatorId`` out (then no regulator filter applies).
+    regulator_id: str = ""
     name: str | None = None
     first_name: str | None = None
 
@@ -91,10 +94,15 @@ class AppointmentMessage:
 
     @property
     def effecteur_name(self) -> str | None:
-        """Who sees the patient: the practitioner, then the structure, in words."""
+        """Who sees the patient: the practitioner, then the structure, in words (as long as its column)."""
         parts = [p for p in (self.practitioner and self.practitioner.display_name,
                              self.organization and self.organization.name) if p]
-        return " — ".join(parts) or None
+        return " — ".join(parts)[:EFFECTEUR_NAME_LENGTH] or None
+
+
+#: Longest values the appointment's columns hold (``appointments`` table).
+_MAX_LENGTHS = {"appointmentId": 128, "rppsId": 16, "organizationId": 40, "regulatorId": 64}
+EFFECTEUR_NAME_LENGTH = 200
 
 
 def _time(payload: dict, key: str) -> datetime | None:
@@ -102,33 +110,67 @@ def _time(payload: dict, key: str) -> datetime | None:
     if text is None:
         return None
     try:
-        return parse_hub_time(text)
+        value = parse_hub_time(text)
     except ValueError as exc:  # pragma: no cover - format checking refuses these first (300)
         raise HubMessageError(INSUFFICIENT_DATA, f"appointment/{key} : date et heure inexistantes") from exc
+    if instant_problem(value) is not None:
+        raise HubMessageError(INSUFFICIENT_DATA, f"appointment/{key} : {instant_problem(value)}")
+    return value
+
+
+def _text(data: dict, key: str, *, required: bool = False, path: str = "appointment") -> str | None:
+    """A text of the message, None when absent or unusable (704 when ``required``): too long, control characters."""
+    value = data.get(key)
+    if value is None:
+        if required:  # pragma: no cover - the schema requires it (300 first)
+            raise HubMessageError(INSUFFICIENT_DATA, f"{path}/{key} : champ obligatoire absent")
+        return None
+    limit = _MAX_LENGTHS.get(key, 200)
+    if not isinstance(value, str) or text_problem(value) is not None or len(value) > limit:
+        if required:
+            raise HubMessageError(INSUFFICIENT_DATA, f"{path}/{key} : donnée inutilisable")
+        return None
+    return value
+
+
+def _practitioner(data: dict | None) -> Practitioner | None:
+    if not data or _text(data, "rppsId") is None:
+        return None
+    return Practitioner(rpps_id=data["rppsId"], last_name=_text(data, "lastName") or "",
+                        first_name=_text(data, "firstName") or "",
+                        speciality_code=_text(data, "specialityCode"), profession_code=_text(data, "professionCode"))
+
+
+def _organization(data: dict | None) -> Organization | None:
+    if not data or _text(data, "organizationId") is None:
+        return None
+    return Organization(data["organizationId"], _text(data, "name") or "")
 
 
 def read_appointment(payload: dict) -> AppointmentMessage:
-    """The appointment of a schema-valid RS-SAS-RDV ``appointment`` object (704 for an impossible date)."""
-    practitioner = payload.get("practitioner")
-    organization = payload.get("organization")
-    regulator = payload["regulator"]
-    return AppointmentMessage(
-        appointment_id=payload["appointmentId"],
+    """The appointment of a schema-valid RS-SAS-RDV ``appointment`` object (704 for unusable data).
+
+    Every optional field may be absent; an optional text the console cannot store
+    (too long for its column, control characters) is read as absent.
+    """
+    regulator = payload.get("regulator") or {}
+    message = AppointmentMessage(
+        appointment_id=_text(payload, "appointmentId", required=True),
         method=payload["method"],
         created=_time(payload, "created"),
         start=_time(payload, "start"),
         end=_time(payload, "end"),
         status=payload["status"],
         orientation_category=payload.get("orientationCategory"),
-        practitioner=Practitioner(
-            rpps_id=practitioner["rppsId"], last_name=practitioner["lastName"], first_name=practitioner["firstName"],
-            speciality_code=practitioner.get("specialityCode"), profession_code=practitioner.get("professionCode"),
-        ) if practitioner else None,
-        organization=Organization(organization["organizationId"], organization["name"]) if organization else None,
-        regulator=Regulator(regulator["regulatorId"], regulator.get("regulatorName"),
-                            regulator.get("regulatorFirstname")),
+        practitioner=_practitioner(payload.get("practitioner")),
+        organization=_organization(payload.get("organization")),
+        regulator=Regulator(_text(regulator, "regulatorId", path="appointment/regulator") or "",
+                            _text(regulator, "regulatorName"), _text(regulator, "regulatorFirstname")),
         raw=payload,
     )
+    if message.created is None or message.start is None:  # pragma: no cover - required by the schema
+        raise HubMessageError(INSUFFICIENT_DATA, "appointment : dates de prise et de début obligatoires")
+    return message
 
 
 def check_sequence(message: AppointmentMessage, *, known: bool) -> None:
