@@ -119,12 +119,12 @@ def test_changing_user_logs_out_and_drops_the_decrypted_cache(qtbot, make_consol
     case_uuid = _with_a_patient(qtbot, console)
     store = weakref.ref(console.store)
     window = weakref.ref(console.window)
-    engine = console.cache_engine
+    engine = console.cache.engine
     assert engine is not None and engine.pool.checkedin() >= 1
 
     console.lock.lock()
     console.lock.screen.switch_button.click()
-    qtbot.waitUntil(lambda: console.cache_engine is None, timeout=15_000)
+    qtbot.waitUntil(lambda: console.cache is None, timeout=15_000)
     assert console.store is None and console.desk is None and console.window is None and console.lock is None
     assert console.client.token is None
     assert engine.pool.checkedin() == 0  # the disposed engine keeps no open (decrypted) connection
