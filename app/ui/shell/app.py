@@ -2,7 +2,8 @@
 
 Everything is built here, in a fixed and logged order, and handed to the
 widgets through their constructors.  ``run_console`` is what ``sas console``
-calls.
+calls.  The embedded server (which opens a database) is started by
+:func:`app.startup.start_embedded_server`, outside the interface.
 """
 
 from __future__ import annotations
