@@ -1,16 +1,28 @@
-"""How long this process has been running: the console's cold-start measure.
+"""Process start-up outside the interface: how long the process has run, and the embedded server.
 
-On Linux the kernel's own process start time is used, so interpreter start-up
-and imports are counted as a user waits for them; elsewhere the time this
-module was first imported.
+:func:`process_age_s` is the console's cold-start measure.  On Linux the
+kernel's own process start time is used, so interpreter start-up and imports
+are counted as a user waits for them; elsewhere the time this module was first
+imported.
+
+:func:`start_embedded_server` starts the console's embedded default (a local
+server on SQLite in the data dir, the demo territory seeded on first run).  It
+lives here, not in :mod:`app.ui`, because it opens a database: the interface
+reaches data through services only.  Its imports are deferred so that importing
+this module early (to time the start) costs nothing.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 
+from app import paths
+from app.settings import Settings
+
 _IMPORTED_AT = time.monotonic()
+log = logging.getLogger(__name__)
 
 
 def process_age_s() -> float:
@@ -24,3 +36,35 @@ def process_age_s() -> float:
         return max(0.0, uptime - start_ticks / os.sysconf("SC_CLK_TCK"))
     except (OSError, ValueError, IndexError):
         return time.monotonic() - _IMPORTED_AT
+
+
+def start_embedded_server(cfg: Settings, *, staged: bool = False):
+    """Start the embedded default server, seeding the demo territory on first run.
+
+    A demo mode: its cache-key secret lives in the same data dir as the console's encrypted
+    cache (:mod:`app.services.sync.cache_crypto`), so it does not protect a stolen disk.
+    """
+    from app.models.db import open_database, sqlite_url
+    from app.server.run import EmbeddedServer
+    from app.demo import territory as demo_data
+    from app.services.security.auth import hash_password
+
+    db_url = sqlite_url(paths.embedded_server_db_path())
+    summary = demo_data.build_demo_database(db_url, departement=cfg.departement, hash_password=hash_password)
+    if summary.skipped:
+        # The demo window is relative to the first build: give an old room fresh slots.
+        _engine, factory = open_database(db_url)
+        with factory() as session, session.begin():
+            added = demo_data.refresh_demo_slots(session, cfg.departement)
+        _engine.dispose()
+        log.info("embedded territory: %d fresh demo slots", added)
+    else:
+        log.info("embedded territory built: %s", summary)
+    if staged:  # panel screenshots: a shift under way and appointments in the worklists
+        from app.demo.panel_shots import stage_embedded_room
+
+        stage_embedded_room(db_url)
+    server = EmbeddedServer(db_url)
+    server.start()
+    log.info("embedded server at %s", server.url)
+    return server

@@ -173,7 +173,7 @@ def hub_client(tmp_path_factory):
     app = create_app(sqlite_url(tmp_path_factory.mktemp("hub-property") / "server.db"))
     token, digest = new_token()
     with app.state.sas.sessions() as s:
-        user = User(username="hub", display_name="Connecteur Hub Santé", role="ADMIN", password_hash="-")
+        user = User(username="hub", display_name="Connecteur Hub Santé", role="HUB", password_hash="-")
         s.add(user)
         s.flush()
         s.add(AuthToken(token_hash=digest, user_id=user.id, expires_at=datetime.now(timezone.utc) + timedelta(hours=2)))

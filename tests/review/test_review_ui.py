@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from app.services.supervision.desk_reads import SupervisionReads
 from app.ui.qt import QMainWindow, Qt
 from app.ui.supervisor.shift_report import pdf_text
 from app.ui.supervisor.shift_review import ShiftReviewPanel
@@ -13,7 +14,7 @@ from tests.review.conftest import CASES, END, NOW, START
 
 @pytest.fixture
 def panel(qtbot, shift, told_case):
-    widget = ShiftReviewPanel(shift, clock=lambda: NOW, user="Chef de salle Test", period=(START, END))
+    widget = ShiftReviewPanel(SupervisionReads(shift), clock=lambda: NOW, user="Chef de salle Test", period=(START, END))
     qtbot.addWidget(widget)
     widget.resize(1400, 700)
     widget.show()
@@ -86,7 +87,7 @@ def test_the_pdf_report_has_the_indicators(qtbot, panel, tmp_path):
 def test_the_review_docks_beside_the_wall_with_f10(qtbot, shift):
     window = QMainWindow()
     qtbot.addWidget(window)
-    wall = attach_wall(window, shift)
+    wall = attach_wall(window, SupervisionReads(shift))
     panel = window.findChild(ShiftReviewPanel)
     assert panel is not None
     assert any(a.shortcut().toString() == "F10" for a in window.actions())

@@ -10,9 +10,8 @@ from sqlalchemy import update
 from app.models import Case
 from app.services.sync import cache_crypto
 from app.services.sync.api_client import ApiClient
-from app.services.sync.local_store import LocalStore
+from app.services.sync.desk_cache import DeskCache
 from app.services.sync.worker import SyncService
-from app.ui.shell.console import purge_expired
 from tests.security.conftest import patient_case
 
 
@@ -20,9 +19,8 @@ from tests.security.conftest import patient_case
 async def test_login_purges_the_cached_cases_past_retention_and_keeps_the_others(server, desk_dir, monkeypatch):
     async with ApiClient(server.url, timeout=5.0) as client:
         await client.login("mrl", "mrl-demo")
-        engine, factory = cache_crypto.open_cache(desk_dir / "console-cache.db",
-                                                  await client.cache_key(cache_crypto.desk_id()))
-        store = LocalStore(factory)
+        cache = DeskCache.open(desk_dir / "console-cache.db", await client.cache_key(cache_crypto.desk_id()))
+        store, factory = cache.store, cache.store.session_factory
         old, recent = patient_case(), patient_case()
         old = old.model_copy(update={"creation": datetime.now(timezone.utc) - timedelta(days=40)})
         store.save_case(old, author="mrl")
@@ -36,9 +34,9 @@ async def test_login_purges_the_cached_cases_past_retention_and_keeps_the_others
                             .values(updated_at=datetime.now(timezone.utc) - timedelta(days=40)))
 
         monkeypatch.setenv("SAS_RETENTION_DAYS", "30")
-        purge_expired(factory, "mrl")
+        cache.purge_expired("mrl")
 
         assert store.get_case(old.uuid) is None
         assert store.get_case(recent.uuid) is not None
         assert store.get_case(pending.uuid) is not None and store.outbox_count() == 1
-        engine.dispose()
+        cache.close()

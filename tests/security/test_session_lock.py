@@ -121,12 +121,12 @@ def test_changing_user_logs_out_and_drops_the_decrypted_cache(qtbot, make_consol
     token = console.client.token
     store = weakref.ref(console.store)
     window = weakref.ref(console.window)
-    engine = console.cache_engine
+    engine = console.cache.engine
     assert engine is not None and engine.pool.checkedin() >= 1
 
     console.lock.lock()
     console.lock.screen.switch_button.click()
-    qtbot.waitUntil(lambda: console.cache_engine is None and console.client.token is None, timeout=15_000)
+    qtbot.waitUntil(lambda: console.cache is None and console.client.token is None, timeout=15_000)
     assert console.store is None and console.desk is None and console.window is None and console.lock is None
     # The server revoked the token at logout (issue 12): a copy of it is refused.
     assert httpx.get(f"{server.url}/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401

@@ -235,7 +235,7 @@ def server_process(tmp_path, password_hash):
     engine, sessions = open_database(db_url)
     tokens = {}
     with sessions() as s:
-        for name, role in (("arm", "ARM"), ("hub", "ADMIN"), ("mru", "MRU"), ("osnp", "OSNP")):
+        for name, role in (("arm", "ARM"), ("hub", "HUB"), ("mru", "MRU"), ("osnp", "OSNP")):
             user = User(username=name, display_name=name, role=role, password_hash=password_hash)
             s.add(user)
             s.flush()

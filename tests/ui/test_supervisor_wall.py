@@ -10,6 +10,7 @@ import pytest
 from app.models.db import open_database, sqlite_url
 from app.demo import shift as demo_shift
 from app.services.supervision import stats
+from app.services.supervision.desk_reads import SupervisionReads
 from app.ui.qt import QMainWindow, Qt
 from app.ui.supervisor.wall import TILES, SupervisorWall, attach_wall
 
@@ -29,7 +30,7 @@ def sessions(tmp_path):
 
 @pytest.fixture
 def wall(qtbot, sessions):
-    widget = SupervisorWall(sessions, clock=lambda: NOW, period=(START, END))
+    widget = SupervisorWall(SupervisionReads(sessions), clock=lambda: NOW, period=(START, END))
     qtbot.addWidget(widget)
     widget.resize(1280, 720)
     widget.show()
@@ -98,7 +99,7 @@ def test_export_writes_the_filtered_journal_with_progress(qtbot, wall, tmp_path)
 def test_attach_wall_docks_it_in_the_window(qtbot, sessions):
     window = QMainWindow()
     qtbot.addWidget(window)
-    wall = attach_wall(window, sessions)
+    wall = attach_wall(window, SupervisionReads(sessions))
     qtbot.waitUntil(lambda: wall.last_stats() is not None, timeout=10_000)
     assert window.findChild(type(wall)) is wall
     assert any(a.shortcut().toString() == "F9" for a in window.actions())

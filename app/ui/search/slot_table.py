@@ -10,10 +10,9 @@ the view when there is nothing to show.
 
 from __future__ import annotations
 
-from app.models import SLOT_MODES
 from app.services.intake.form import format_phone
 from app.services.search.presentation import (
-    GROUP_LABELS, STALE_MARK, format_slot_time, kind_label, stale_tooltip, table_rows,
+    GROUP_LABELS, STALE_MARK, format_slot_time, kind_label, mode_label, stale_tooltip, table_rows,
 )
 from app.ui.qt import (
     QAbstractItemView, QColor, QCoreApplication, QItemSelectionModel, QKeyEvent, QModelIndex, QPainter,
@@ -69,7 +68,7 @@ class SlotTableModel(RowCacheModel):
             else QCoreApplication.translate("SlotTableModel", "☎ à appeler (en sus)"),
             eff.get("name") or "",
             kind_label(eff.get("kind") or ""),
-            SLOT_MODES.get(r.get("mode"), r.get("mode") or ""),
+            mode_label(r.get("mode") or ""),
             format_distance(r.get("distance_km")),
             eff.get("city_name") or "",
             format_phone(eff.get("phone")),

@@ -2,7 +2,8 @@
 
 Everything is built here, in a fixed and logged order, and handed to the
 widgets through their constructors.  ``run_console`` is what ``sas console``
-calls.
+calls.  The embedded server (which opens a database) is started by
+:func:`app.startup.start_embedded_server`, outside the interface.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import sys
 from argparse import Namespace
 
 from app import paths, settings as settings_mod
+from app.startup import start_embedded_server
 
 log = logging.getLogger(__name__)
 
@@ -48,38 +50,6 @@ def load_settings() -> settings_mod.Settings:
         settings_mod.save(cfg)
         log.info("this desk is number %d", cfg.desk_number)
     return cfg
-
-
-def start_embedded_server(cfg: settings_mod.Settings, *, staged: bool = False):
-    """Start the embedded default server, seeding the demo territory on first run.
-
-    A demo mode: its cache-key secret lives in the same data dir as the console's encrypted
-    cache (:mod:`app.services.sync.cache_crypto`), so it does not protect a stolen disk.
-    """
-    from app.models.db import open_database, sqlite_url
-    from app.server.run import EmbeddedServer
-    from app.demo import territory as demo_data
-    from app.services.security.auth import hash_password
-
-    db_url = sqlite_url(paths.embedded_server_db_path())
-    summary = demo_data.build_demo_database(db_url, departement=cfg.departement, hash_password=hash_password)
-    if summary.skipped:
-        # The demo window is relative to the first build: give an old room fresh slots.
-        _engine, factory = open_database(db_url)
-        with factory() as session, session.begin():
-            added = demo_data.refresh_demo_slots(session, cfg.departement)
-        _engine.dispose()
-        log.info("embedded territory: %d fresh demo slots", added)
-    else:
-        log.info("embedded territory built: %s", summary)
-    if staged:  # panel screenshots: a shift under way and appointments in the worklists
-        from app.demo.panel_shots import stage_embedded_room
-
-        stage_embedded_room(db_url)
-    server = EmbeddedServer(db_url)
-    server.start()
-    log.info("embedded server at %s", server.url)
-    return server
 
 
 def run_console(args: Namespace) -> int:

@@ -3,8 +3,10 @@
 The offline cache is opened only after login, with the key the server hands
 this desk (:mod:`app.services.sync.cache_crypto`); logging out ("Changer
 d'utilisateur" on the lock screen, :mod:`app.ui.shell.session_lock`) closes the
-window, stops the sync and disposes the cache's engine, which alone held the
-key, then shows the login dialog again.
+window, stops the sync and closes the cache
+(:class:`app.services.sync.desk_cache.DeskCache`, whose engine alone held the
+key), then shows the login dialog again.  The console reaches the cache only
+through that services object: it holds no engine and opens no session.
 
 Kept apart from :mod:`app.ui.shell.app` so that tests can drive a whole console
 against a real server inside one process and one Qt application.
@@ -17,8 +19,6 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from sqlalchemy import Engine
-
 from app import paths
 from app.startup import process_age_s
 
@@ -26,6 +26,7 @@ from app.services.sync import cache_crypto
 from app.services.sync.api_client import ApiClient, ApiError, NotFound, Offline
 from app.services.security.auth import hash_password, verify_password
 from app.services.desk.workflow import Desk, UserInfo
+from app.services.sync.desk_cache import DeskCache
 from app.services.sync.local_store import LocalStore
 from app.services.sync.worker import SyncService
 from app.settings import Settings
@@ -46,21 +47,6 @@ _HASHING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sas-hash")
 async def _off_loop(fn, *args):
     return await asyncio.get_running_loop().run_in_executor(_HASHING, fn, *args)
 
-
-def purge_expired(factory, user: str) -> None:
-    """Drop from this desk's cache the cases past the retention period (the server purges its own)."""
-    from app.services.records import retention
-
-    try:
-        days = retention.retention_days()
-        with factory() as session:
-            if not retention.purge(session, older_than_days=days, who=user, dry_run=True, checkpoint=False).cases:
-                return
-        with factory() as session:
-            report = retention.purge(session, older_than_days=days, who=user, checkpoint=False)
-        log.info("local cache: %s", report.describe())
-    except Exception:  # never keep a user from working over housekeeping
-        log.exception("local cache: retention purge failed")
 
 #: The demo account a screenshot of the embedded default logs in with.
 SCREENSHOT_ACCOUNT = ("mrl", "mrl-demo")
@@ -90,8 +76,8 @@ class Console:
         self.embedded = embedded
         #: The offline cache, opened after login with the server's key (None before, and after logout).
         self.store: LocalStore | None = None
-        #: The encrypted cache's engine: the only holder of the key, disposed on logout.
-        self.cache_engine: Engine | None = None
+        #: The encrypted cache (its engine is the only holder of the key), closed on logout.
+        self.cache: DeskCache | None = None
         self.lock: SessionLock | None = None
         self._user: UserInfo | None = None
         self._password_hash: str | None = None  # memory only: unlocking while the server is unreachable
@@ -177,10 +163,10 @@ class Console:
         except NotFound:
             raise ApiError("Ce serveur ne fournit pas la clé du cache local : mettez-le à jour.") from None
         self._drop_cache()
-        self.cache_engine, factory = cache_crypto.open_cache(paths.console_cache_path(), key)
+        self.cache = DeskCache.open(paths.console_cache_path(), key)
         del key
-        self.store = LocalStore(factory)
-        purge_expired(factory, username)
+        self.store = self.cache.store
+        self.cache.purge_expired(username)
         self._password_hash = await _off_loop(hash_password, password)
 
     async def _verify_unlock(self, password: str) -> str | None:
@@ -233,9 +219,9 @@ class Console:
 
     def _drop_cache(self) -> None:
         self.store = None
-        if self.cache_engine is not None:
-            self.cache_engine.dispose()
-            self.cache_engine = None
+        if self.cache is not None:
+            self.cache.close()
+            self.cache = None
 
     # --- the running console -------------------------------------------------------------------
     def build(self, info: UserInfo) -> None:
@@ -251,7 +237,7 @@ class Console:
         self.window.map_view.ready.connect(self._on_map_ready)
         if info.role in ("SUPERVISEUR", "ADMIN"):  # issue 7: the live wall, docked (F9)
             from app.ui.supervisor.wall import attach_wall
-            attach_wall(self.window, self.store.session_factory, self.sync, user=info.display_name or info.username)
+            attach_wall(self.window, self.cache.supervision_reads(), self.sync, user=info.display_name or info.username)
         self._user = info
         self.lock = SessionLock(self.window, info.display_name or info.username, self.cfg.lock_after_min,
                                 self._verify_unlock)

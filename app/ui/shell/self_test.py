@@ -153,7 +153,7 @@ def _run(args: Namespace, data_dir: Path, out: Path, timeout: float, steps: Step
 
 
 def _start_server(cfg, steps: Steps):
-    from app.ui.shell.app import start_embedded_server
+    from app.startup import start_embedded_server
 
     with steps.step("serveur local embarqué + démo") as detail:
         server = start_embedded_server(cfg)

@@ -1,7 +1,7 @@
 """One case's timeline, opened from the shift review (Entrée on a case): every step, in time order.
 
-:class:`CaseTimelineDialog` reads :func:`app.services.supervision.timeline.case_timeline`
-on Qt's thread pool (:class:`app.ui.shell.background.BackgroundJob`) and lists the
+:class:`CaseTimelineDialog` reads
+:meth:`app.services.supervision.desk_reads.SupervisionReads.case_timeline` on Qt's thread pool (:class:`app.ui.shell.background.BackgroundJob`) and lists the
 items — time, kind, who, what — in a read-only table: the call and the intake,
 routing, notes, slot searches, decisions, bookings, appointment updates and Hub
 Santé messages.  Keyboard: the table has the focus, arrows scroll, Échap closes.
@@ -9,9 +9,8 @@ Santé messages.  Keyboard: the table has the focus, arrows scroll, Échap close
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session, sessionmaker
-
-from app.services.supervision.timeline import TimelineItem, case_timeline
+from app.services.supervision.desk_reads import SupervisionReads
+from app.services.supervision.timeline import TimelineItem
 from app.ui.shell.background import BackgroundJob
 from app.ui.qt import (
     QAbstractItemView, QColor, QDialog, QDialogButtonBox, QHeaderView, QLabel, QStandardItem, QStandardItemModel,
@@ -28,7 +27,7 @@ class CaseTimelineDialog(QDialog):
 
     loaded = Signal(int)
 
-    def __init__(self, sessions: sessionmaker[Session], case_uuid: str, case_id: str, parent: QWidget | None = None):
+    def __init__(self, reads: SupervisionReads, case_uuid: str, case_id: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("caseTimeline")
         self.setWindowTitle(self.tr("Chronologie du dossier %s") % case_id)
@@ -61,11 +60,7 @@ class CaseTimelineDialog(QDialog):
         self._job.finished.connect(self._show)
         self._job.failed.connect(lambda message: self.heading.setText(self.tr("Échec : %s") % message))
 
-        def load() -> list[TimelineItem]:
-            with sessions() as session:
-                return case_timeline(session, case_uuid)
-
-        self._job.submit(load)
+        self._job.submit(lambda: reads.case_timeline(case_uuid))
         self.table.setFocus()
 
     def items(self) -> list[TimelineItem]:

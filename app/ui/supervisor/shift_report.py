@@ -6,7 +6,7 @@ adds it to a ``QTextDocument`` holding :func:`app.services.supervision.report_co
 and prints that to an A4 :class:`QPdfWriter` (page numbers at the foot); it
 returns the number of pages.  :class:`ShiftReportAction` runs the whole thing
 from a window: the data is read on Qt's thread pool
-(:func:`app.services.supervision.report_content.gather`) behind a
+(:meth:`app.services.supervision.desk_reads.SupervisionReads.shift_report`) behind a
 :class:`QProgressDialog` (shown only when it lasts), then printed on the GUI
 thread (charts are widgets).  The file is written to a temporary name and
 renamed, so a half-written report never exists.
@@ -18,9 +18,8 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlalchemy.orm import Session, sessionmaker
-
-from app.services.supervision.report_content import STEPS, ReportData, gather, report_html
+from app.services.supervision.desk_reads import SupervisionReads
+from app.services.supervision.report_content import STEPS, ReportData, report_html
 from app.services.supervision.stats import HourBucket
 from app.ui.shell.background import BackgroundJob
 from app.ui.qt import (
@@ -118,9 +117,9 @@ class ShiftReportAction(QObject):
     written = Signal(str, int)
     failed = Signal(str)
 
-    def __init__(self, sessions: sessionmaker[Session], parent: QWidget, *, user: str = ""):
+    def __init__(self, reads: SupervisionReads, parent: QWidget, *, user: str = ""):
         super().__init__(parent)
-        self._sessions, self._parent, self._user = sessions, parent, user
+        self._reads, self._parent, self._user = reads, parent, user
         self._job = BackgroundJob(self)
         self._job.progress.connect(self._on_progress)
         self._job.finished.connect(self._on_gathered)
@@ -141,13 +140,8 @@ class ShiftReportAction(QObject):
         self.progress.setWindowTitle(self.tr("Rapport de garde (PDF)"))
         self.progress.setMinimumDuration(400)
         self.progress.setValue(0)
-        sessions, job = self._sessions, self._job
-
-        def run() -> ReportData:
-            with sessions() as session:
-                return gather(session, start, end, min(at, end), job.report)
-
-        job.submit(run)
+        reads, job = self._reads, self._job
+        job.submit(lambda: reads.shift_report(start, end, min(at, end), job.report))
 
     def _on_progress(self, done: int, total: int) -> None:
         if self.progress is not None:

@@ -1,8 +1,7 @@
 """The supervisor's shift review: a period's cases, filtered and searched, their timelines, the journal's chain.
 
-:class:`ShiftReviewPanel` loads the period's cases
-(:func:`app.services.supervision.shift_review.load_review`) and checks the journal's hash
-chain (:func:`app.services.supervision.shift_review.chain_status`) on Qt's thread pool,
+:class:`ShiftReviewPanel` loads the period's cases and checks the journal's hash chain
+(:class:`app.services.supervision.desk_reads.SupervisionReads`) on Qt's thread pool,
 then filters in memory (:func:`app.services.supervision.shift_review.apply_filter`, a few
 milliseconds for 5,000 cases) as the supervisor changes a box or types in the
 search field (after a 250 ms pause).  The badge says « Journal intègre — N
@@ -22,9 +21,8 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlalchemy.orm import Session, sessionmaker
-
 from app.services.supervision import shift_review as review
+from app.services.supervision.desk_reads import SupervisionReads
 from app.services.supervision.stats import PRIORITIES
 from app.ui.shell.background import BackgroundJob
 from app.ui.supervisor.case_timeline import CaseTimelineDialog
@@ -52,13 +50,13 @@ class ShiftReviewPanel(QWidget):
     timelineOpened = Signal(object)
     reportWritten = Signal(str, int)
 
-    def __init__(self, sessions: sessionmaker[Session], parent: QWidget | None = None, *,
+    def __init__(self, reads: SupervisionReads, parent: QWidget | None = None, *,
                  clock: Callable[[], datetime] | None = None, user: str = "",
                  period: tuple[datetime, datetime] | None = None):
         super().__init__(parent)
         self.setObjectName("shiftReview")
         self.setWindowTitle(self.tr("Revue de garde"))
-        self._sessions = sessions
+        self._reads = reads
         self._clock = clock or (lambda: datetime.now(timezone.utc))
         self._rows: list[review.ReviewRow] = []
         self._period = period or review.preset_period("shift", self._clock())
@@ -67,7 +65,7 @@ class ShiftReviewPanel(QWidget):
         self._chain_job.finished.connect(self._on_chain)
         for job in (self._load_job, self._chain_job):
             job.failed.connect(lambda message: self.count_label.setText(self.tr("Échec : %s") % message))
-        self.report = ShiftReportAction(sessions, self, user=user)
+        self.report = ShiftReportAction(reads, self, user=user)
         self.report.written.connect(self._on_report_written)
         self.report.failed.connect(lambda message: self.count_label.setText(self.tr("Rapport : %s") % message))
         self._debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS, timeout=self.apply_filters)
@@ -169,19 +167,10 @@ class ShiftReviewPanel(QWidget):
     def reload(self) -> None:
         """Read the period's cases and check the journal, in the background."""
         start, end = self._period
-        sessions = self._sessions
-
-        def load() -> list[review.ReviewRow]:
-            with sessions() as session:
-                return review.load_review(session, start, end)
-
-        def verify() -> review.ChainStatus:
-            with sessions() as session:
-                return review.chain_status(session)
-
+        reads = self._reads
         self.count_label.setText(self.tr("Chargement…"))
-        self._load_job.submit(load)
-        self._chain_job.submit(verify)
+        self._load_job.submit(lambda: reads.review_rows(start, end))
+        self._chain_job.submit(reads.chain_status)
 
     def current_filter(self) -> review.ReviewFilter:
         start, end = self._period
@@ -257,7 +246,7 @@ class ShiftReviewPanel(QWidget):
         case = self.model.case_at(row)
         if case is None:
             return None
-        dialog = CaseTimelineDialog(self._sessions, case.uuid, case.case_id, self)
+        dialog = CaseTimelineDialog(self._reads, case.uuid, case.case_id, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         self.timelineOpened.emit(dialog)
@@ -281,10 +270,10 @@ class ShiftReviewPanel(QWidget):
         self.reportWritten.emit(path, pages)
 
 
-def attach_review(window: QMainWindow, sessions: sessionmaker[Session], beside: QDockWidget | None = None, *,
+def attach_review(window: QMainWindow, reads: SupervisionReads, beside: QDockWidget | None = None, *,
                   user: str = "") -> ShiftReviewPanel:
     """Dock a review panel in ``window`` (tabbed with ``beside``, e.g. the wall's dock); F10 brings it forward."""
-    panel = ShiftReviewPanel(sessions, user=user)
+    panel = ShiftReviewPanel(reads, user=user)
     dock = QDockWidget(panel.windowTitle(), window)
     dock.setObjectName("shiftReviewDock")
     dock.setWidget(panel)

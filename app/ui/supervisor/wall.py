@@ -2,8 +2,10 @@
 
 :class:`SupervisorWall` shows :class:`app.services.supervision.stats.Stats` for the current
 shift (08:00–20:00 or 20:00–08:00, local time), computed by the same
-:func:`app.services.supervision.stats.query_stats` as ``GET /api/v1/stats``, over the
-console's local cache (the journal the sync pulls fills it).  Each refresh
+:func:`app.services.supervision.stats.compute` as ``GET /api/v1/stats``
+(:func:`app.services.supervision.stats.query_stats`), over the
+console's local cache (the journal the sync pulls fills it), read through
+:class:`app.services.supervision.desk_reads.SupervisionReads`.  Each refresh
 runs on Qt's thread pool (:class:`app.ui.shell.background.BackgroundJob`), so the
 window never freezes; refreshes asked while one runs are coalesced.  A
 one-second tick moves the running clocks (oldest wait, P0 timers) between
@@ -21,11 +23,9 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlalchemy.orm import Session, sessionmaker
-
 from app.services.supervision import stats
-from app.services.records.journal_export import JournalFilter, export_csv
-from app.services.supervision.stats_rows import Rows, load_cases, load_rows
+from app.services.supervision.desk_reads import SupervisionReads
+from app.services.supervision.stats_rows import Rows
 from app.ui.shell.background import BackgroundJob
 from app.ui.shell.icons import with_icon
 from app.ui.qt import (
@@ -46,12 +46,12 @@ class SupervisorWall(QWidget):
     updated = Signal(object)
     exported = Signal(str, int)
 
-    def __init__(self, sessions: sessionmaker[Session], parent: QWidget | None = None, *,
+    def __init__(self, reads: SupervisionReads, parent: QWidget | None = None, *,
                  clock: Callable[[], datetime] | None = None, period: tuple[datetime, datetime] | None = None):
         super().__init__(parent)
         self.setObjectName("supervisorWall")
         self.setWindowTitle(self.tr("Mur du superviseur"))
-        self._sessions = sessions
+        self._reads = reads
         self._clock = clock or (lambda: datetime.now(timezone.utc))
         self._fixed_period = period
         self._stats: stats.Stats | None = None
@@ -160,11 +160,10 @@ class SupervisorWall(QWidget):
     def refresh(self) -> None:
         """Reload the shift's rows and recompute, in the background (coalesced with a run in flight)."""
         (start, end), now, (stream, priority) = self.period(), self._clock(), self.filters()
-        sessions = self._sessions
+        reads = self._reads
 
         def job() -> tuple[Rows, stats.Stats]:
-            with sessions() as session:
-                rows = load_rows(session, start, end, now)
+            rows = reads.stats_rows(start, end, now)
             return rows, stats.compute(rows, start, end, now, stream=stream, priority=priority)
 
         self._job.submit(job)
@@ -239,15 +238,10 @@ class SupervisorWall(QWidget):
     def export_to(self, target: Path) -> None:
         """Write the journal of the period, restricted to the filtered cases, to ``target`` (background)."""
         (start, end), (stream, priority) = self.period(), self.filters()
-        sessions, job = self._sessions, self._export_job
+        reads, job = self._reads, self._export_job
 
         def run() -> tuple[str, int]:
-            with sessions() as session:
-                uuids = None
-                if stream or priority:
-                    cases = stats.filter_cases(load_cases(session, start, end), stream=stream, priority=priority)
-                    uuids = frozenset(c.uuid for c in cases)
-                count = export_csv(session, JournalFilter(start, end, case_uuids=uuids), target, progress=job.report)
+            count = reads.export_journal(target, start, end, stream=stream, priority=priority, progress=job.report)
             return str(target), count
 
         self.progress.setValue(0)
@@ -265,12 +259,12 @@ class SupervisorWall(QWidget):
         self.exported.emit(path, count)
 
 
-def attach_wall(window: QMainWindow, sessions: sessionmaker[Session], sync=None, *, user: str = "") -> SupervisorWall:
+def attach_wall(window: QMainWindow, reads: SupervisionReads, sync=None, *, user: str = "") -> SupervisorWall:
     """Dock a wall in ``window`` (F9 brings it forward) and refresh it when the sync pulls journal entries.
 
     The shift review (:mod:`app.ui.supervisor.shift_review`, F10) is docked in a tab beside it; ``user`` signs its reports.
     """
-    wall = SupervisorWall(sessions)
+    wall = SupervisorWall(reads)
     dock = QDockWidget(wall.windowTitle(), window)
     dock.setObjectName("supervisorDock")
     dock.setWidget(wall)
@@ -279,7 +273,7 @@ def attach_wall(window: QMainWindow, sessions: sessionmaker[Session], sync=None,
     focus.setShortcut(QKeySequence("F9"))
     focus.triggered.connect(lambda: (dock.show(), dock.raise_(), wall.stream_box.setFocus()))
     window.addAction(focus)
-    attach_review(window, sessions, dock, user=user)
+    attach_review(window, reads, dock, user=user)
     if sync is not None:
         sync.add_journal_listener(lambda entries: entries and wall.refresh())
     return wall
