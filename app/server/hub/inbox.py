@@ -163,7 +163,8 @@ def record_answer(state: ServerState, body: bytes) -> str | None:
     read = envelope.read_envelope(document)
     referenced, text = _answer_text(read)
     if not referenced:
-        log.info("Hub Santé: %s %s from %s not about a message of ours", read.kind, read.distribution_id, read.sender_id)
+        log.info("Hub Santé: %s %s from %s not about a message of ours",
+                 read.kind, read.distribution_id, read.sender_id)
         return None
     with state.write() as session:
         sent = session.get(CaseEvent, sent_note_uuid(referenced))

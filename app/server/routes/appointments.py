@@ -97,7 +97,7 @@ def _brief(case: Case | None) -> CaseBrief | None:
 
 def _out(session, appt: Appointment, with_candidates: bool) -> AppointmentOut:
     found = appointments.candidates(session, appt) if with_candidates else []
-    cases = appointments.cases_by_uuid(session, {c.case_uuid for c in found} | {appt.case_uuid} - {None})
+    cases = appointments.cases_by_uuid(session, {c.case_uuid for c in found} | {appt.case_uuid} - {None})  # type: ignore[operator]
     return AppointmentOut(
         uuid=appt.uuid, appointment_id=appt.appointment_id, status=appt.status, start=appt.start, end=appt.end,
         booked_at=appt.booked_at, orientation_category=appt.orientation_category,

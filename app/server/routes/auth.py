@@ -50,7 +50,7 @@ def _next_lock(failures: int, now: datetime) -> datetime | None:
 
 
 def _too_many(user: User, now: datetime) -> ApiError:
-    wait = max(1, math.ceil((user.locked_until - now).total_seconds()))
+    wait = max(1, math.ceil((user.locked_until - now).total_seconds()))  # type: ignore[operator]  # locked
     if user.failed_logins >= LOCK_AFTER:
         message = (f"Compte verrouillé après {user.failed_logins} échecs : réessayez dans "
                    f"{math.ceil(wait / 60)} min ou contactez l'administrateur")

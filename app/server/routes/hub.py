@@ -93,7 +93,8 @@ def process_envelope(state: ServerState, document, principal: Principal) -> JSON
 @router.post("/hub/messages", tags=["hub santé"], summary="Recevoir un message Hub Santé (enveloppe EDXL-DE)",
              response_model=HubEnvelopeOut,
              responses={200: {"description": "Enveloppe d'acquittement (RC-REF)"},
-                        400: {"model": HubEnvelopeOut, "description": "Enveloppe d'erreur (RS-ERROR, codes officiels)"}})
+                        400: {"model": HubEnvelopeOut,
+                              "description": "Enveloppe d'erreur (RS-ERROR, codes officiels)"}})
 async def post_hub_message(
     request: Request,
     principal: Principal = Depends(require(permissions.HUB_MESSAGES_POST)),

@@ -86,9 +86,9 @@ def apply_remote(session: Session, entry: JournalEntry) -> None:
         elif entry.kind == "appointment":
             mirror_appointment(session, entry)
         elif entry.kind == "orientation" and session.get(Orientation, entry.uuid) is None:
-            doc = OrientationDoc.model_validate(entry.payload)
-            if session.get(Case, doc.case_uuid) is not None:
-                session.add(orientation_from_doc(doc, author=entry.author, author_role=entry.author_role))
+            orientation = OrientationDoc.model_validate(entry.payload)
+            if session.get(Case, orientation.case_uuid) is not None:
+                session.add(orientation_from_doc(orientation, author=entry.author, author_role=entry.author_role))
     except ValidationError:
         log.warning("journal entry %s (%s): payload not understood, kept as is", entry.seq, entry.kind)
 
