@@ -28,6 +28,8 @@ run: setup
 	$(BIN)/sas console
 
 test: setup
+	$(BIN)/ruff check app
+	$(BIN)/mypy
 	$(BIN)/lint-imports
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Make sure PostgreSQL (127.0.0.1:5432, trust) and RabbitMQ (127.0.0.1:5672) run; install them if missing.
-set -uo pipefail
+set -uo pipefail  # not -e: a failed start is reported below, once both were tried
 export DEBIAN_FRONTEND=noninteractive
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -24,7 +24,10 @@ if ! port_open 5672; then
     fi
     rabbitmq-server -detached || true
 fi
+# The tests need both (in CI a skipped test is a failure): wait for them, and say so loudly if one is missing.
+status=0
 for _ in $(seq 1 30); do port_open 5432 && break; sleep 1; done
-port_open 5432 && echo "ci: PostgreSQL up" || echo "ci: PostgreSQL not reachable (server tests on PostgreSQL will be skipped)"
-port_open 5672 && echo "ci: RabbitMQ up" || echo "ci: RabbitMQ not reachable yet"
-exit 0
+if port_open 5432; then echo "ci: PostgreSQL up"; else echo "ci: PostgreSQL not reachable on 127.0.0.1:5432" >&2; status=1; fi
+for _ in $(seq 1 60); do port_open 5672 && break; sleep 1; done
+if port_open 5672; then echo "ci: RabbitMQ up"; else echo "ci: RabbitMQ not reachable on 127.0.0.1:5672" >&2; status=1; fi
+exit "$status"

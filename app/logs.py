@@ -98,7 +98,7 @@ def _redact_record(record: logging.LogRecord) -> None:
         record.msg, record.args = cleaned, None
     if record.exc_info and record.exc_info[1] is not None and not getattr(record, "_sas_redacted", False):
         record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
-        record._sas_redacted = True  # type: ignore[attr-defined]
+        record._sas_redacted = True
 
 
 class RedactRequestData(logging.Filter):

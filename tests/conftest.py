@@ -6,6 +6,8 @@ import time of this module.
 qt-headless.md: starting and stopping the Qt event loop per test segfaults once a
 web view exists, so async UI code runs on a ``qasync.QEventLoop(already_running=True)``
 laid over pytest-qt's loop, and ``qtbot.waitUntil`` turns the Qt (and so the asyncio) crank.
+
+In CI (``CI=true``) every skip is a failure (:mod:`tests.helpers.ci_skips`).
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ import os
 import tempfile
 
 import pytest
+
+#: ``ci_skips``: in CI (CI=true) a skipped test fails; ``pytester`` for tests/test_ci_skips.py.
+pytest_plugins = ["tests.helpers.ci_skips", "pytester"]
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")

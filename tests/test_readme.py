@@ -6,7 +6,7 @@ from pathlib import Path
 
 from app.services.security import permissions
 
-ROLES = ["ARM", "OSNP", "MRL", "MRU", "SUPERVISEUR", "ADMIN"]
+ROLES = ["ARM", "OSNP", "MRL", "MRU", "SUPERVISEUR", "ADMIN", "HUB"]
 README = Path(__file__).resolve().parent.parent / "README.md"
 
 

@@ -1,7 +1,8 @@
 """Engines, sessions and schema migrations for any SQLAlchemy URL.
 
 :func:`open_database` is the single way the program opens a database: it
-creates the engine (SQLite gets WAL, foreign keys and durable commits; statement parameters are never shown in errors nor logs), and
+creates the engine (SQLite gets WAL, foreign keys and durable commits; statement parameters
+are never shown in errors nor logs), and
 upgrades the schema to the newest Alembic revision.
 
 Supported URLs: ``sqlite:///path`` (embedded server, console cache) and

@@ -43,7 +43,8 @@ from fastapi import FastAPI
 from app import __version__, logs
 from app.models.db import open_database
 from app.server import errors, limits
-from app.server.routes import auth as routes_auth, case_events as routes_case_events, records as routes_records, slots as routes_slots, stats as routes_stats, sync as routes_sync
+from app.server.routes import auth as routes_auth, case_events as routes_case_events, records as routes_records
+from app.server.routes import slots as routes_slots, stats as routes_stats, sync as routes_sync
 from app.server.routes import desk as routes_desk, hub as routes_hub
 from app.server.hub import inbox as hub_inbox
 from app.server.routes import hub_send as routes_hub_send

@@ -110,5 +110,5 @@ from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPdfWriter, QTextDocum
 from PySide6.QtPdf import QPdfDocument  # noqa: E402
 from PySide6.QtWidgets import QDateTimeEdit, QProgressDialog  # noqa: E402
 
-__all__ += ["QDateTime", "QMargins", "QMarginsF", "QRectF", "QSizeF", "QImage", "QPageLayout", "QPageSize", "QPdfWriter",
-            "QTextDocument", "QPdfDocument", "QDateTimeEdit", "QProgressDialog"]
+__all__ += ["QDateTime", "QMargins", "QMarginsF", "QRectF", "QSizeF", "QImage", "QPageLayout", "QPageSize",
+            "QPdfWriter", "QTextDocument", "QPdfDocument", "QDateTimeEdit", "QProgressDialog"]

@@ -11,25 +11,24 @@ import pytest
 from tests.fhir.fake_editor import FakeEditors, FakeEditorServer
 
 ROOT = Path(__file__).resolve().parents[2]
-#: The guide's examples rendered to JSON (shared data; copied beside the clone in CI).
-SHARED_EXAMPLES = ROOT.parent / "shared" / "data" / "fhir-sas" / "examples"
+DATA = ROOT / "tests" / "data" / "fhir-sas"
+#: The guide's examples rendered to JSON (copied from shared/data/fhir-sas/examples, tests/data/README.md).
+EXAMPLES = DATA / "examples"
 #: The shapes written here from the guide's FSH (SOS, slot shared by two CPTS).
-LOCAL_EXAMPLES = Path(__file__).resolve().parent / "data"
-
-
-def example(name: str) -> dict:
-    """An example bundle by file name, from shared data or from ``tests/fhir/data``."""
-    for folder in (LOCAL_EXAMPLES, SHARED_EXAMPLES):
-        if (folder / name).exists():
-            return json.loads((folder / name).read_text(encoding="utf-8"))
-    pytest.skip(f"{name} not found (shared data missing)")
+BUILT = DATA / "built"
 
 
 def example_path(name: str) -> Path:
-    for folder in (LOCAL_EXAMPLES, SHARED_EXAMPLES):
+    """An example file by name, from the guide's rendered examples or the bundles built here; absent fails."""
+    for folder in (BUILT, EXAMPLES):
         if (folder / name).exists():
             return folder / name
-    pytest.skip(f"{name} not found (shared data missing)")
+    raise FileNotFoundError(f"{name} is neither in {EXAMPLES} nor in {BUILT} (see tests/data/README.md)")
+
+
+def example(name: str) -> dict:
+    """An example bundle by file name (see :func:`example_path`)."""
+    return json.loads(example_path(name).read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")

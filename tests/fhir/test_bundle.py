@@ -9,14 +9,12 @@ from datetime import datetime, timezone
 import pytest
 
 from app.services.interop.fhir.bundle import BundleError, parse_bundle
-from tests.fhir.conftest import LOCAL_EXAMPLES, SHARED_EXAMPLES, example
+from tests.fhir.conftest import BUILT, EXAMPLES, example
 
-ALL_BUNDLES = sorted({p.name for folder in (SHARED_EXAMPLES, LOCAL_EXAMPLES) for p in folder.glob("Bundle-*.json")})
+ALL_BUNDLES = sorted({p.name for folder in (EXAMPLES, BUILT) for p in folder.glob("Bundle-*.json")})
 
 
 def test_the_examples_are_there():
-    if not SHARED_EXAMPLES.exists():
-        pytest.skip("shared data missing")
     assert {"Bundle-ExampleBundlePSIndiv.json", "Bundle-ExampleBundleCPTS1.json", "Bundle-ExampleBundleCPTS2.json",
             "Bundle-ExampleBundleAgregateurSOS.json"} <= set(ALL_BUNDLES)
 
@@ -170,11 +168,10 @@ def test_not_a_bundle_is_refused_with_a_french_reason(document, fragment):
 
 
 def test_the_guides_pieces_assembled_in_one_bundle_parse():
-    """The separate Slot/Schedule/Practitioner/… files of shared data, as one bundle (slot 5 is slot 2 again)."""
-    pieces = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(SHARED_EXAMPLES.glob("*.json"))
-              if not p.name.startswith(("Bundle-", "Appointment-"))] if SHARED_EXAMPLES.exists() else []
-    if not pieces:
-        pytest.skip("shared data missing")
+    """The guide's separate Slot/Schedule/Practitioner/… files, as one bundle (slot 5 is slot 2 again)."""
+    pieces = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(EXAMPLES.glob("*.json"))
+              if not p.name.startswith(("Bundle-", "Appointment-"))]
+    assert len(pieces) == 25
     parsed = parse_bundle({"resourceType": "Bundle", "type": "collection",
                            "entry": [{"resource": r} for r in pieces]})
     ids = {s.fhir_id for s in parsed.slots}

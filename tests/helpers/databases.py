@@ -1,4 +1,4 @@
-"""Test databases: a throw-away PostgreSQL database per use, or a skip when there is no server.
+"""Test databases: a throw-away PostgreSQL database per use, or a skip when there is no server (a failure in CI).
 
 CI starts PostgreSQL on 127.0.0.1:5432 with trust authentication for the
 ``postgres`` user (``.ci/services.sh``); :func:`postgres_database` creates a

@@ -22,11 +22,11 @@ import pytest  # noqa: E402
 
 from app.models.db import open_database, sqlite_url  # noqa: E402
 from app.services.intake import form as intake
-from app.services.records.documents import text_problem  # noqa: E402
 from app.services.sync.local_store import LocalStore  # noqa: E402
 from app.ui.case.journal_view import COL_SUMMARY, JournalModel, JournalView  # noqa: E402
 from app.ui.qt import QLineEdit  # noqa: E402
 from tests.hostile.catalogue import SHORT, has_lone_surrogate, sample  # noqa: E402
+from tests.hostile.conftest import refusal  # noqa: E402
 
 #: The UI sample: every short string but lone surrogates (a QString cannot hold them: PySide turns them away).
 UI_STRINGS = [h.text for h in SHORT if not has_lone_surrogate(h.text)]
@@ -86,7 +86,7 @@ def test_intake_fields_keep_the_exact_text_and_save_it(qtbot, panel, store, fiel
         assert shown == _as_qt_keeps_it(text, plain=not isinstance(widget, QLineEdit)), repr(text)
         text = shown
         errors = {e.field: e.message for e in intake.validate(form, communes=panel.communes())}
-        problem = text_problem(text.strip())
+        problem = refusal(text.strip())  # the console strips with Python's str.strip
         if problem is not None:
             assert errors.get(attr, "").startswith("Texte refusé"), repr(text)
             continue

@@ -18,7 +18,7 @@ def _unattached(client, auth) -> list[dict]:
     return response.json()["appointments"]
 
 
-@pytest.mark.parametrize("path", samples("RS-SAS-RDV"), ids=lambda p: getattr(p, "stem", "absent"))
+@pytest.mark.parametrize("path", samples("RS-SAS-RDV"), ids=lambda p: p.stem)
 def test_every_official_sample_is_stored_and_acknowledged(client, auth, post, path):
     payload = sample(path.stem.rsplit("_", 1)[-1])
     sent = wrap(payload)

@@ -1,21 +1,19 @@
-"""Shared helpers of the Hub Santé tests: the official samples in ../shared (skipped when absent)."""
+"""Shared helpers of the Hub Santé tests: the official samples copied in ``tests/data`` (absent is a failure)."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-import pytest
-
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "hub-sante"
-EXAMPLES = SHARED / "examples"
+#: The official Hub Santé samples, copied from shared/data/hub-sante/examples (tests/data/README.md).
+EXAMPLES = Path(__file__).resolve().parents[1] / "data" / "hub-sante" / "examples"
 
 
 def samples(message: str) -> list[Path]:
-    """The official samples of ``message`` (RS-EDA, RS-EDA-MAJ…), or one skipped placeholder."""
+    """The official samples of ``message`` (RS-EDA, RS-EDA-MAJ…); none found stops the collection."""
     found = sorted((EXAMPLES / message).glob("*.json"))
     if not found:
-        return [pytest.param(None, marks=pytest.mark.skip(reason=f"samples absent: {EXAMPLES / message}"))]
+        raise FileNotFoundError(f"no official {message} sample in {EXAMPLES / message} (see tests/data/README.md)")
     return found
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from app.services.records.documents import CaseDoc, OrientationDoc
 from app.services.interop.hub import ack, envelope, rs_eda, rs_eda_import, schemas
-from tests.interop.conftest import SHARED, base_case, load, samples
+from tests.interop.conftest import base_case, load, samples
 
 HUB_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$")
 
@@ -39,7 +39,7 @@ def _case() -> tuple[CaseDoc, list]:
     return doc, [(orientation, "MRL")]
 
 
-@pytest.mark.parametrize("path", samples("RS-EDA"), ids=lambda p: getattr(p, "stem", "absent"))
+@pytest.mark.parametrize("path", samples("RS-EDA"), ids=lambda p: p.stem)
 def test_every_rs_eda_sample_imports_and_reexports_valid(path):
     payload = load(path)["createCaseHealth"]
     imported = rs_eda_import.rs_eda_to_case(payload)
@@ -50,7 +50,7 @@ def test_every_rs_eda_sample_imports_and_reexports_valid(path):
     assert len(exported.get("decision", [])) == len(payload.get("decision", []))
 
 
-@pytest.mark.parametrize("path", samples("RS-EDA-MAJ"), ids=lambda p: getattr(p, "stem", "absent"))
+@pytest.mark.parametrize("path", samples("RS-EDA-MAJ"), ids=lambda p: p.stem)
 def test_every_rs_eda_maj_sample_reads_as_an_update(path):
     payload = load(path)["createCaseHealthUpdate"]
     assert schemas.validate_message({"createCaseHealthUpdate": payload}) == []
@@ -125,9 +125,8 @@ def test_cli_validate_exit_codes(tmp_path: Path):
     assert "INVALIDE" in result.stdout and "createCaseHealth" in result.stdout
 
 
-@pytest.mark.skipif(not (SHARED / "examples" / "RS-EDA").is_dir(), reason="samples absent in ../shared")
 def test_cli_validates_the_official_samples():
-    files = [str(p) for p in sorted((SHARED / "examples" / "RS-EDA").glob("*.json"))]
+    files = [str(p) for p in samples("RS-EDA")]
     assert _sas("hub", "validate", *files).returncode == 0
 
 

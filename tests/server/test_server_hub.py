@@ -23,7 +23,7 @@ def _journal(client, auth) -> list:
     return client.get("/api/v1/journal", headers=auth("SUPERVISEUR")).json()["entries"]
 
 
-@pytest.mark.parametrize("path", samples("RS-EDA"), ids=lambda p: getattr(p, "stem", "absent"))
+@pytest.mark.parametrize("path", samples("RS-EDA"), ids=lambda p: p.stem)
 def test_rs_eda_sample_creates_the_case_once(client, auth, path):
     payload = load(path)["createCaseHealth"]
     sent = _wrap("createCaseHealth", payload)
@@ -41,7 +41,7 @@ def test_rs_eda_sample_creates_the_case_once(client, auth, path):
     assert exported.status_code == 200 and schemas.validate_envelope(exported.json()) == []
 
 
-@pytest.mark.parametrize("path", samples("RS-EDA-MAJ"), ids=lambda p: getattr(p, "stem", "absent"))
+@pytest.mark.parametrize("path", samples("RS-EDA-MAJ"), ids=lambda p: p.stem)
 def test_rs_eda_maj_sample_updates_a_known_case(client, auth, path):
     payload = load(path)["createCaseHealthUpdate"]
     unknown = client.post("/api/v1/hub/messages", json=_wrap("createCaseHealthUpdate", payload), headers=auth("HUB"))

@@ -2,13 +2,15 @@
 
 Covers: push order and pull, offline with back-off, server restart on another
 port, a response lost after the server committed, a 409 kept as rejected,
-expired session, and a round that crashes without killing the loop.
+expired session, and a round that crashes without killing the loop; each on a plain and on an
+encrypted (SQLCipher) console cache.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import secrets
 import uuid
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
@@ -97,9 +99,15 @@ def server(server_url):
         yield srv
 
 
+@pytest.fixture(params=["plain", "encrypted"])
+def cache_key(request) -> bytes | None:
+    """None for a plain console cache; a fresh 256-bit key for the SQLCipher file the desks use."""
+    return secrets.token_bytes(32) if request.param == "encrypted" else None
+
+
 @pytest.fixture
-def store(tmp_path):
-    engine, factory = open_database(sqlite_url(tmp_path / "cache.db"))
+def store(tmp_path, cache_key):
+    engine, factory = open_database(sqlite_url(tmp_path / "cache.db"), key=cache_key)
     yield LocalStore(factory)
     engine.dispose()
 
@@ -120,7 +128,7 @@ def save_case_and_orientation(store: LocalStore) -> tuple[CaseDoc, OrientationDo
 
 
 @pytest.mark.asyncio
-async def test_push_case_then_orientation_and_pull_the_journal(tmp_path, store, client):
+async def test_push_case_then_orientation_and_pull_the_journal(tmp_path, store, client, cache_key):
     case, orientation = save_case_and_orientation(store)
     statuses: list[SyncStatus] = []
     pulled: list[list[dict]] = []
@@ -142,7 +150,7 @@ async def test_push_case_then_orientation_and_pull_the_journal(tmp_path, store, 
 
     # A second round and a reopened cache find nothing new.
     assert (await sync.sync_once()).pulled == 0
-    engine, factory = open_database(sqlite_url(tmp_path / "cache.db"))
+    engine, factory = open_database(sqlite_url(tmp_path / "cache.db"), key=cache_key)
     reopened = LocalStore(factory)
     assert reopened.journal_cursor() == 2
     assert (await SyncService(reopened, client).sync_once()).pulled == 0

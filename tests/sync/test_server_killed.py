@@ -28,7 +28,9 @@ from app.models.db import open_database
 from app.services.sync.api_client import ApiClient
 from app.services.records.documents import PatientDoc
 from app.services.sync.worker import SyncService
-from tests.sync.conftest import PASSWORD, SOAK_BACKENDS, make_case, make_orientation, open_store, scaled, server_facts
+from tests.sync.conftest import (
+    PASSWORD, SOAK_BACKENDS, cache_intact, make_case, make_orientation, open_store, scaled, server_facts,
+)
 
 KILLS = scaled(3, 20)
 
@@ -82,10 +84,10 @@ def check_whole(url: str) -> None:
 
 @pytest.mark.asyncio
 @pytest.mark.parametrize("server_db", SOAK_BACKENDS, indirect=True)
-async def test_server_killed_mid_request_leaves_no_half_written_rows(server_db, tmp_path):
-    store, engine = open_store(tmp_path / "cache.db", durable=False)
+async def test_server_killed_mid_request_leaves_no_half_written_rows(server_db, tmp_path, cache_key):
+    store, engine = open_store(tmp_path / "cache.db", durable=False, key=cache_key)
     written = []
-    for c in range(scaled(20, 100)):
+    for c in range(scaled(20, 100, encrypted=10, key=cache_key)):
         case = make_case().model_copy(update={"patients": [PatientDoc(
             uuid=f"{c:08d}-0000-4000-8000-000000000000", patient_id=f"fr.health.samu670.patient.{c}",
             last_name="Test")]})
@@ -116,4 +118,5 @@ async def test_server_killed_mid_request_leaves_no_half_written_rows(server_db, 
     facts = server_facts(server_db)
     assert store.outbox_count() == 0 and store.rejected_items() == []
     assert facts["orientations"] == set(written) and set(facts["per_uuid"].values()) == {1}
+    cache_intact(engine, cache_key)
     engine.dispose()

@@ -10,7 +10,8 @@
   becomes a note on that case (``Hub Santé : accusé de réception de …`` / ``… refus de …``),
   journalled like any case event, so the regulator sees in the case's history whether
   the neighbouring SAMU took it.  The case is found from the sending note, whose UUID is
-  derived from the sent distributionID (:func:`app.services.regulation.hub_send.sent_note_uuid`), so it survives a restart.
+  derived from the sent distributionID (:func:`app.services.regulation.hub_send.sent_note_uuid`),
+  so it survives a restart.
 
 Note UUIDs derive from distributionIDs: a redelivered ack changes nothing twice.
 """
@@ -126,7 +127,8 @@ def record_answer(state: ServerState, body: bytes) -> str | None:
     read = envelope.read_envelope(document)
     referenced, text = _answer_text(read)
     if not referenced:
-        log.info("Hub Santé: %s %s from %s not about a message of ours", read.kind, read.distribution_id, read.sender_id)
+        log.info("Hub Santé: %s %s from %s not about a message of ours",
+                 read.kind, read.distribution_id, read.sender_id)
         return None
     with state.write() as session:
         case_uuid = hub_send.note_answer(session, HUB_PRINCIPAL, referenced, read.distribution_id, read.sender_id,

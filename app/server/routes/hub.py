@@ -27,14 +27,14 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 from starlette.concurrency import run_in_threadpool
 
-from app.server.deps import Principal, ServerState, audit, get_state, record_access, require
+from app.server.deps import Principal, ServerState, audit, get_state, require
 from app.server import limits
-from app.server.errors import ERROR_RESPONSES, ErrorOut, describe_unexpected, not_found
+from app.server.errors import ERROR_RESPONSES, ErrorOut, describe_unexpected
 from app.server.routes.records import UuidPath
 from app.services.regulation import commands, hub_send
 from app.services.regulation.errors import Refused
 from app.services.security import permissions
-from app.services.interop.hub import ack, envelope, rs_eda, schemas
+from app.services.interop.hub import ack, envelope, schemas
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
@@ -125,10 +125,12 @@ def parse_body(raw: bytes) -> tuple[object, str | None]:
         return None, "Corps de requête : JSON attendu"
 
 
-@router.post(MESSAGES_PATH.removeprefix("/api/v1"), tags=["hub santé"], summary="Recevoir un message Hub Santé (enveloppe EDXL-DE)",
+@router.post(MESSAGES_PATH.removeprefix("/api/v1"), tags=["hub santé"],
+             summary="Recevoir un message Hub Santé (enveloppe EDXL-DE)",
              response_model=HubEnvelopeOut,
              responses={200: {"description": "Enveloppe d'acquittement (RC-REF)"},
-                        400: {"model": HubEnvelopeOut, "description": "Enveloppe d'erreur (RS-ERROR, codes officiels)"}})
+                        400: {"model": HubEnvelopeOut,
+                              "description": "Enveloppe d'erreur (RS-ERROR, codes officiels)"}})
 async def post_hub_message(
     request: Request,
     principal: Principal = Depends(require(permissions.HUB_MESSAGES_POST)),

@@ -81,5 +81,5 @@ def install_seal(app: FastAPI, key_file: str | os.PathLike[str] | None = None,
             yield value
             await run_in_threadpool(_checkpoint, state, seal, "stop")
 
-    app.router.lifespan_context = lifespan  # type: ignore[assignment]
+    app.router.lifespan_context = lifespan
     return seal

@@ -116,8 +116,10 @@ def search(
                       Query(description="Disponible sous (heures après maintenant, répétable)")] = None,
     mode: Annotated[list[Literal["AMB", "HH", "VR"]] | None,
                     Query(description="Cabinet AMB, visite HH, téléconsultation VR (répétable)")] = None,
-    structure: Annotated[list[Literal[STRUCTURES]] | None, Query(description="Type de structure")] = None,
-    profession: Annotated[list[Literal[PROFESSIONS]] | None, Query(description="Profession")] = None,
+    structure: Annotated[list[Literal[STRUCTURES]] | None,  # type: ignore[valid-type]  # Literal of a tuple
+                         Query(description="Type de structure")] = None,
+    profession: Annotated[list[Literal[PROFESSIONS]] | None,  # type: ignore[valid-type]
+                          Query(description="Profession")] = None,
     specialty: Annotated[list[Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{2,8}$")]] | None,
                          Query(description="Spécialité TRE-R38, ex. SM54 (répétable)")] = None,
     sas_only: Annotated[bool, Query(description="Participants au SAS seulement")] = False,

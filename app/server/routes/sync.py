@@ -21,6 +21,7 @@ then needs the permission of its own ``PUT`` route.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends
@@ -38,7 +39,7 @@ router = APIRouter(prefix="/api/v1/sync", tags=["synchronisation"], responses=ER
 #: Most items one request may carry.
 MAX_ITEMS = 500
 
-_ENTITIES = {
+_ENTITIES: dict[str, tuple[type[BaseModel], str, Callable[..., Any]]] = {
     "case": (CaseDoc, permissions.CASES_PUT, commands.open_case),
     "orientation": (OrientationDoc, permissions.ORIENTATIONS_PUT, commands.record_orientation),
 }

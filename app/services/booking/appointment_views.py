@@ -78,7 +78,8 @@ def case_brief(case: Case | None) -> CaseBrief | None:
 
 def appointment_out(session, appt: Appointment, with_candidates: bool) -> AppointmentOut:
     found = appointments.candidates(session, appt) if with_candidates else []
-    cases = appointments.cases_by_uuid(session, {c.case_uuid for c in found} | {appt.case_uuid} - {None})
+    wanted = {c.case_uuid for c in found} | ({appt.case_uuid} if appt.case_uuid else set())
+    cases = appointments.cases_by_uuid(session, wanted)
     return AppointmentOut(
         uuid=appt.uuid, appointment_id=appt.appointment_id, status=appt.status, start=appt.start, end=appt.end,
         booked_at=appt.booked_at, orientation_category=appt.orientation_category,

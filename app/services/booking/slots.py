@@ -107,7 +107,7 @@ def book_slot(session: Session, actor: Actor, slot_id: int, orientation_uuid: st
     taken = session.execute(update(Slot).where(Slot.id == slot_id, Slot.status == "free")
                             .values(status="booked", booked_orientation_uuid=orientation_uuid)
                             .execution_options(synchronize_session=False))
-    if taken.rowcount != 1:
+    if taken.rowcount != 1:  # type: ignore[attr-defined]  # an UPDATE's CursorResult
         raise conflict("Créneau déjà pris", error=SLOT_TAKEN)
     session.expire_all()
     slot, row = session.get(Slot, slot_id), session.get(Orientation, orientation_uuid)

@@ -210,7 +210,7 @@ def verify(session: Session, *, seal: JournalSeal | None | object = _BOUND, batc
     Entries redacted by a retention purge are checked by link and by their purge
     checkpoint instead of by content (see :mod:`app.services.records.journal_redaction`).
     """
-    key: JournalSeal | None = seal_for(session) if seal is _BOUND else seal  # type: ignore[assignment]
+    key: JournalSeal | None = seal_for(session) if seal is _BOUND else seal
     anchors, problems = journal_anchor.load(session, key) if key is not None else ([], [])
     anchored, distinct = {a.seq for a in anchors}, len({(a.seq, a.head) for a in anchors})
     hashes: dict[int, str] = {}

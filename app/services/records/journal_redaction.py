@@ -50,7 +50,8 @@ def digest(pairs: list[tuple[int, str]]) -> str:
 
 @dataclass
 class RedactionCheck:
-    """Walks along :func:`~app.services.records.journal.verify`: collects redacted entries, checks them at their purge."""
+    """Walks along :func:`~app.services.records.journal.verify`: collects redacted entries, checks them at their
+    purge."""
 
     pending: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
 

@@ -64,7 +64,8 @@ def describe(payload: dict) -> str:
     """One French line for the journal: ``Attribution DRM.MRL.MG``, ``Note : …``."""
     kind = payload.get("type")
     if kind == "status":
-        return f"Statut {payload.get('status')}" + (f" ({payload['attribution']})" if payload.get("attribution") else "")
+        attribution = f" ({payload['attribution']})" if payload.get("attribution") else ""
+        return f"Statut {payload.get('status')}{attribution}"
     if kind == "attribution":
         return f"Attribution {payload.get('attribution')}"
     if kind == "routing_override":

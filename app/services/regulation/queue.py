@@ -78,7 +78,8 @@ def waiting(entries: Iterable[QueueEntry]) -> list[QueueEntry]:
 
 
 def urgent_waiting(entries: Iterable[QueueEntry]) -> int:
-    """P0/P1 cases open at once: from :data:`app.services.regulation.routing.URGENT_WAITING_LIMIT` the split is suspended."""
+    """P0/P1 cases open at once: from :data:`app.services.regulation.routing.URGENT_WAITING_LIMIT` the split is
+    suspended."""
     return sum(1 for e in entries if e.priority in ("P0", "P1"))
 
 

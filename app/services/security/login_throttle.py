@@ -127,7 +127,7 @@ def _lock_for(kind: str, failures, now: datetime):
     """SQL expression: the ``locked_until`` after the ``failures``-th attempt."""
     if kind == ADDRESS:
         return case((failures >= ADDRESS_LIMIT, _at(now + ADDRESS_WINDOW)), else_=None)
-    steps = [(failures == n, _at(now + delay_after(n))) for n in range(THROTTLE_AFTER, LOCK_AFTER)]
+    steps = [(failures == n, _at(now + delay_after(n))) for n in range(THROTTLE_AFTER, LOCK_AFTER)]  # type: ignore[operator]
     return case((failures >= LOCK_AFTER, _at(now + timedelta(minutes=LOCK_MINUTES))), *steps, else_=None)
 
 

@@ -286,7 +286,10 @@ class ApiClient:
         return (await self._request("POST", f"{API}/appointments/{uuid}/followed-up")).json()
 
     async def send_case_to_hub(self, case_uuid: str, recipient: str) -> dict:
-        """Hand a case over to another Hub Santé client (``202``): ``{"distributionID", "recipient", "hub_connected"}``."""
+        """Hand a case over to another Hub Santé client (``202``).
+
+        Returns ``{"distributionID", "recipient", "hub_connected"}``.
+        """
         return (await self._request("POST", f"{API}/cases/{case_uuid}/hub/send", json={"recipient": recipient})).json()
 
     async def get_journal(self, after: int, limit: int = 200) -> dict:

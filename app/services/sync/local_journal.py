@@ -86,13 +86,13 @@ def apply_remote(session: Session, entry: JournalEntry) -> None:
         elif entry.kind == "appointment":
             mirror_appointment(session, entry)
         elif entry.kind == "orientation":
-            doc = OrientationDoc.model_validate(entry.payload)
+            decision = OrientationDoc.model_validate(entry.payload)
             row = session.get(Orientation, entry.uuid)
-            if row is None and session.get(Case, doc.case_uuid) is not None:
-                session.add(orientation_from_doc(doc, author=entry.author, author_role=entry.author_role))
-            elif row is not None and doc.version > (row.version or 1) and not _queued(session, entry.uuid):
+            if row is None and session.get(Case, decision.case_uuid) is not None:
+                session.add(orientation_from_doc(decision, author=entry.author, author_role=entry.author_role))
+            elif row is not None and decision.version > (row.version or 1) and not _queued(session, entry.uuid):
                 # A newer version made elsewhere (a booking put the slot on this decision): take it.
-                for name, value in doc.model_dump().items():
+                for name, value in decision.model_dump().items():
                     setattr(row, name, value)
     except ValidationError:
         log.warning("journal entry %s (%s): payload not understood, kept as is", entry.seq, entry.kind)

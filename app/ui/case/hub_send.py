@@ -97,7 +97,7 @@ class HubSendAction(QObject):
 
     def _on_error(self, exc: BaseException) -> None:
         if isinstance(exc, NotFound):
-            text = self.tr("Le serveur n'a pas encore ce dossier (synchronisation en cours) : réessayez dans un instant")
+            text = self.tr("Le serveur n'a pas encore ce dossier (synchronisation en cours) : réessayez dans un instant")  # noqa: E501
         elif isinstance(exc, ApiError) and exc.code == "hub_unavailable":
             text = self.tr("Ce serveur n'est pas relié au Hub Santé : transfert impossible")
         elif isinstance(exc, ApiError):

@@ -88,8 +88,8 @@ def summary(entry: dict) -> str:
     elif kind == "appointment":
         action, status = p.get("action"), p.get("status")
         when = format_slot_time(p["start"]) if p.get("start") else ""
-        parts = [_tr(_APPOINTMENT_ACTIONS.get(action, action or "")), _tr(_APPOINTMENT_STATUS.get(status, status or "")),
-                 p.get("effecteur_name") or "", when]
+        parts = [_tr(_APPOINTMENT_ACTIONS.get(action, action or "")),
+                 _tr(_APPOINTMENT_STATUS.get(status, status or "")), p.get("effecteur_name") or "", when]
     elif kind == "purge":
         parts = [QCoreApplication.translate("JournalModel", "Dossiers antérieurs au %s purgés (durée de conservation)")
                  % (p.get("cutoff") or "?")[:10]]

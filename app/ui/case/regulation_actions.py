@@ -162,7 +162,8 @@ class RegulationActions(QObject):
     @Slot()
     def close_case(self) -> None:
         doctor = self._desk.user.role in decisions.DOCTOR_ROLES
-        codes = [c for c in nomenclatures.codes(nomenclatures.ATTRIBUTION) if decisions.is_non_medical_attribution(c.code)]
+        codes = [c for c in nomenclatures.codes(nomenclatures.ATTRIBUTION)
+                 if decisions.is_non_medical_attribution(c.code)]
         items = ([self.tr("Garder l'attribution actuelle")] if doctor else []) + [c.display for c in codes]
         chosen = Prompt.item(self._w, self.tr("Clôturer le dossier"), self.tr("Attribution de clôture :"), items)
         if chosen is None:

@@ -38,7 +38,8 @@ class PlaceRows(QObject):
                 (self.tr("&Commune"), "commune", self.commune_edit, ())]
 
     def values(self) -> dict:
-        """The rows under their :class:`~app.services.intake.form.IntakeForm` names (typed text if no commune chosen)."""
+        """The rows under their :class:`~app.services.intake.form.IntakeForm` names (typed text if no commune
+        chosen)."""
         commune = self.commune_completer.current
         return {
             "address": self.address_edit.text(),

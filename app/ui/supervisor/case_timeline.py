@@ -1,7 +1,8 @@
 """One case's timeline, opened from the shift review (Entrée on a case): every step, in time order.
 
 :class:`CaseTimelineDialog` reads
-:meth:`app.services.supervision.desk_reads.SupervisionReads.case_timeline` on Qt's thread pool (:class:`app.ui.shell.background.BackgroundJob`) and lists the
+:meth:`app.services.supervision.desk_reads.SupervisionReads.case_timeline` on Qt's thread pool
+(:class:`app.ui.shell.background.BackgroundJob`) and lists the
 items — time, kind, who, what — in a read-only table: the call and the intake,
 routing, notes, slot searches, decisions, bookings, appointment updates and Hub
 Santé messages.  Keyboard: the table has the focus, arrows scroll, Échap closes.

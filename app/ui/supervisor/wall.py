@@ -217,7 +217,8 @@ class SupervisorWall(QWidget):
             return
         elapsed = max(0.0, (self._clock() - result.now).total_seconds())
         oldest = None if result.oldest_wait_s is None else result.oldest_wait_s + elapsed
-        self.tiles["oldest_wait"].set_value(duration(oldest), self.tr("%d dossier(s) en attente") % result.waiting_total,
+        waiting = self.tr("%d dossier(s) en attente") % result.waiting_total
+        self.tiles["oldest_wait"].set_value(duration(oldest), waiting,
                                             "alert" if oldest is not None and oldest > 600 else "")
         timers = [duration(p.running_s + elapsed) for p in result.p0_timers]
         self.tiles["p0"].set_value(str(len(timers)), "  ".join(timers[:6]), "alert" if timers else "")
@@ -262,7 +263,8 @@ class SupervisorWall(QWidget):
 def attach_wall(window: QMainWindow, reads: SupervisionReads, sync=None, *, user: str = "") -> SupervisorWall:
     """Dock a wall in ``window`` (F9 brings it forward) and refresh it when the sync pulls journal entries.
 
-    The shift review (:mod:`app.ui.supervisor.shift_review`, F10) is docked in a tab beside it; ``user`` signs its reports.
+    The shift review (:mod:`app.ui.supervisor.shift_review`, F10) is docked in a tab beside it; ``user`` signs its
+    reports.
     """
     wall = SupervisorWall(reads)
     dock = QDockWidget(wall.windowTitle(), window)

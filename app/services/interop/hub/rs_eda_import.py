@@ -235,5 +235,5 @@ def rs_eda_update(payload: dict, case: CaseDoc) -> CaseUpdate:
             rank += 1
             holder = lenient(CaseDoc, {**case.model_dump(), "patients": [_patient(case.uuid, item, rank)]},
                              required=("uuid", "case_id", "owner", "creation"))
-            patients += holder.patients
+            patients += holder.patients  # type: ignore[attr-defined]  # lenient() returns the CaseDoc asked for
     return CaseUpdate(fields=fields, notes=notes, patients=patients, orientations=orientations(case.uuid, payload))

@@ -5,8 +5,8 @@ to the case afterwards travels as RS-EDA-MAJ, never as a second RS-EDA (the Hub'
 creation is not idempotent: 701 CASE_ALREADY_EXISTS).  The update carries the
 case's *current* state in the fields the RS-EDA-MAJ schema admits — qualification
 ``details`` (status, priority) and risk threats, patients, medical notes and
-decisions (the update schema has no room for the address or the alert) — and the receiver keeps only what it does not have
-yet (new notes, patients and decisions; the latest status and priority), which is
+decisions (the update schema has no room for the address or the alert) — and the receiver keeps only what it
+does not have yet (new notes, patients and decisions; the latest status and priority), which is
 what :mod:`app.services.interop.hub.rs_eda_import` and :mod:`app.server.hub.records` do on
 our side.  So an update is complete on its own, and a lost or replayed one does no
 harm: the next one carries everything again.
