@@ -99,11 +99,13 @@ def test_whole_call_online_then_offline(qtbot, qasync_loop, demo_server, tmp_pat
     qtbot.waitUntil(lambda: "En ligne" in window.status.connection_text(), timeout=10_000)
     journal = _server_journal(demo_server)
     orientations = [e for e in journal if e["kind"] == "orientation"]
-    assert len(orientations) == 2
+    # The booked decision: recorded (v1), then holding its slot after the booking (v2); the advice once.
+    assert sorted((e["payload"]["decision_key"], e["payload"]["version"]) for e in orientations) == [
+        ("CONSEIL", 1), ("CONSULTATION_48H", 1), ("CONSULTATION_48H", 2)]
     assert len({e["uuid"] for e in orientations}) == 2
     booked = [e for e in orientations if e["payload"]["slot_id"] is not None]
     advice = [e for e in orientations if e["payload"]["decision_key"] == "CONSEIL"]
-    assert len(booked) == 1 and len(advice) == 1
+    assert len(booked) == 1 and len(advice) == 1 and booked[0]["payload"]["version"] == 2
     assert sum(1 for e in journal if e["kind"] == "booking") == 1
     assert [e["seq"] for e in journal] == list(range(1, len(journal) + 1))
     assert sum(1 for e in journal if e["kind"] == "case") == 1

@@ -83,7 +83,8 @@ def test_an_arm_cannot_open_a_case_already_closed_by_a_doctor(client, auth, case
 def test_an_osnp_never_writes_a_medical_decision(client, auth, case_body, orientation_body, slot_id):
     case = _case(client, auth, case_body)
     body = orientation_body(case["uuid"], decision_key="CONSULTATION_48H", decision_type="ORIENT", slot_id=slot_id)
-    assert client.put(f"/api/v1/orientations/{body['uuid']}", json=body, headers=auth("OSNP")).status_code == 403
+    response = client.put(f"/api/v1/orientations/{body['uuid']}", json=body, headers=auth("OSNP"))
+    assert response.status_code == (422 if slot_id == 0 else 403)  # slot 0 cannot even exist
 
 
 def test_an_osnp_cannot_overwrite_the_doctors_decision(client, auth, case_body, orientation_body):
@@ -191,3 +192,24 @@ def test_every_read_of_patient_data_is_audited(client, auth, case_body, orientat
         reads = {(a.username, a.action) for a in s.scalars(select(AuditEvent).where(AuditEvent.outcome == "read"))}
     assert {("osnp", "cases.get"), ("mrl", "cases.events.get"), ("superviseur", "orientations.get"),
             ("arm", "journal.list")} <= reads
+
+
+# --- Hub decisions keep their codes --------------------------------------------------------------
+
+def test_a_hub_decision_matching_none_of_ours_keeps_its_codes_and_official_label(client, auth):
+    from app.services.regulation import decisions
+    from tests.interop.conftest import load, samples
+
+    [path] = [p for p in samples("RS-EDA") if p.stem == "RS-EDA-SMUR_DouleurThoracique_PierreLegrand.01"]
+    payload = load(path)["createCaseHealth"]
+    assert payload["decision"][0]["resourceType"] == "SMUR"  # a SMUR of the neighbour, no orientation
+    sent = envelope.build_envelope(PEER, US, "createCaseHealth", payload)
+    assert client.post("/api/v1/hub/messages", json=sent, headers=auth("HUB")).status_code == 200
+    entries = client.get("/api/v1/journal", headers=auth("MRU")).json()["entries"]
+    [decision] = [e["payload"] for e in entries if e["kind"] == "orientation"]
+    assert (decision["decision_key"], decision["decision_type"], decision["resource_type"]) == ("HUB", "INTER", "SMUR")
+    label = decisions.label_of(decision["decision_key"], decision["decision_type"], decision["resource_type"],
+                               decision["orientation_type"])
+    # The official labels (deepest level) of HubSante.typeDecision INTER and HubSante.typeRessource SMUR.
+    assert label == "Intervention — Smur"
+    assert "Visite" not in label

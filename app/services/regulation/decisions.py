@@ -39,10 +39,37 @@ DECISIONS: tuple[DecisionKind, ...] = (
     DecisionKind("PASPLUS", "Pas d'autre action", "PASPLUS", None, None),
 )
 
-BY_KEY = {d.key: d for d in DECISIONS}
+#: A decision received through the Hub Santé that matches no console decision exactly: its own
+#: codes are kept on the orientation and shown by their official labels (:func:`label_of`); it is
+#: never offered on a desk nor shown as another decision.
+HUB_DECISION = DecisionKind("HUB", "Décision reçue du Hub Santé", "", None, None)
+
+BY_KEY = {d.key: d for d in (*DECISIONS, HUB_DECISION)}
 
 #: Decision chosen for a booked slot, by the slot's consultation mode.
 DECISION_FOR_SLOT_MODE = {"AMB": "CONSULTATION_48H", "VR": "TELECONSULTATION", "HH": "VISITE_DOMICILE"}
+
+
+def matching(decision_type: str, resource_type: str | None, orientation_type: str | None) -> str:
+    """The console decision with exactly these Hub codes, else :data:`HUB_DECISION`'s key."""
+    for kind in DECISIONS:
+        if (kind.decision_type, kind.resource_type, kind.orientation_type) == (decision_type, resource_type,
+                                                                               orientation_type):
+            return kind.key
+    return HUB_DECISION.key
+
+
+def label_of(key: str | None, decision_type: str | None = None, resource_type: str | None = None,
+             orientation_type: str | None = None) -> str:
+    """What a user reads for a decision: the console's label, or the Hub codes' official labels."""
+    from app.services.reference import nomenclatures
+
+    if key != HUB_DECISION.key:
+        return BY_KEY[key].label if key in BY_KEY else (key or "")
+    parts = [(nomenclatures.label(name, code) or code).lstrip("#").strip()
+             for name, code in (("typeDecision", decision_type), ("typeRessource", resource_type),
+                                ("typeOrientation", orientation_type)) if code]
+    return " — ".join(parts) or HUB_DECISION.label
 
 
 def get(key: str) -> DecisionKind:

@@ -30,11 +30,11 @@ import app.models as models
 from app.models import Case, CaseEvent, CaseNote, JournalEntry, Orientation
 from app.models.effecteur import SLOT_MODES
 from app.models.journal import AuditEvent
-from app.services.regulation import case_events
+from app.services.regulation import case_events, decisions
+from app.services.regulation.actor import HUB_AUTHOR_PREFIX
 from app.services.security import permissions
 from app.services.interop.hub.rs_eda_import import HUB_AUTHOR
 from app.services.regulation.queue import format_duration
-from app.services.supervision.shift_review import decision_label
 
 #: Kinds of timeline items (French, as shown).
 CALL, INTAKE, ROUTING, STATUS, NOTE, SEARCH, DECISION, BOOKING, APPOINTMENT, HUB = (
@@ -89,9 +89,10 @@ def _event_item(e: CaseEvent) -> TimelineItem:
 
 
 def _orientation_items(o: Orientation) -> list[TimelineItem]:
-    hub = o.author == HUB_AUTHOR
+    hub = o.author == HUB_AUTHOR or o.author.startswith(HUB_AUTHOR_PREFIX)
     who = _who(o.author, o.author_role)
-    text = ("Décision reçue du Hub Santé : " if hub else "Décision : ") + decision_label(o.decision_key)
+    text = ("Décision reçue du Hub Santé : " if hub else "Décision : ") + decisions.label_of(
+        o.decision_key, o.decision_type, o.resource_type, o.orientation_type)
     if o.freetext:
         text += f" — {o.freetext}"
     items = [TimelineItem(o.creation, HUB if hub else DECISION, who, text)]

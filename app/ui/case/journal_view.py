@@ -71,7 +71,7 @@ def summary(entry: dict) -> str:
                  " ".join(x for x in (p.get("priority"), PRIORITY_LABELS.get(p.get("priority"), "")) if x)]
     elif kind == "orientation":
         key = p.get("decision_key")
-        label = decisions.BY_KEY[key].label if key in decisions.BY_KEY else (key or "")
+        label = decisions.label_of(key, p.get("decision_type"), p.get("resource_type"), p.get("orientation_type"))
         when = format_slot_time(p["appointment_start"]) if p.get("appointment_start") else ""
         parts = [label, p.get("effecteur_name") or "", when]
     elif kind == "booking":

@@ -124,17 +124,6 @@ def _notes(case_uuid: str, payload: dict, default_time: str | None) -> list[dict
     return notes
 
 
-def _decision_key(decision_type: str, resource: str | None, orientation: str | None) -> str:
-    """The console decision closest to the Hub codes (the codes themselves are kept as they came)."""
-    candidates = [d for d in decisions.DECISIONS if d.decision_type == decision_type]
-    for test in (lambda d: (d.resource_type, d.orientation_type) == (resource, orientation),
-                 lambda d: d.resource_type == resource, lambda d: True):
-        found = [d for d in candidates if test(d)]
-        if found:
-            return found[0].key
-    return "AMBULANCE" if decision_type == "PMT" else "PASPLUS"
-
-
 def orientations(case_uuid: str, payload: dict) -> list[tuple[OrientationDoc, str]]:
     """The message's decisions as (orientation document, Hub operator role) pairs."""
     found = []
@@ -142,7 +131,8 @@ def orientations(case_uuid: str, payload: dict) -> list[tuple[OrientationDoc, st
         kind, resource, target = item["decisionType"], item.get("resourceType"), item.get("orientationType")
         data = {
             "uuid": _uuid5(case_uuid, "decision", item["creation"], kind, str(resource), str(target)),
-            "case_uuid": case_uuid, "creation": item["creation"], "decision_key": _decision_key(kind, resource, target),
+            "case_uuid": case_uuid, "creation": item["creation"],
+            "decision_key": decisions.matching(kind, resource, target),
             "decision_type": kind, "resource_type": resource, "orientation_type": target,
             "medical_transport": item.get("medicalTransport"),
             "freetext": _strip(_get(item, "destination", "freetext"))}
