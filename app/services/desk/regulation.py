@@ -37,7 +37,7 @@ class Regulation:
 
     # --- the room ----------------------------------------------------------------------------
     def queue(self) -> list[queue.QueueEntry]:
-        return queue.build(self._store.cases(limit=500), self._now())
+        return queue.build(self._store.open_cases(), self._now())
 
     def surge(self) -> SurgeState:
         return self.cases.surge()

@@ -23,6 +23,8 @@ from app.services.regulation.rules import CLOSED_STATUSES
 from app.services.records.documents import CaseDoc
 
 PRIORITY_RANK = {"P0": 0, "P1": 1, "P2": 2, "P3": 3, "NR": 4}
+#: Statuses after which a case no longer waits (closed, or its regulation achieved).
+ENDED_STATUSES = (*CLOSED_STATUSES, "ACHEVE")
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,7 @@ class QueueEntry:
 
 def is_open(case: CaseDoc) -> bool:
     """Still waiting for a decision: not closed and not decided."""
-    return case.status not in CLOSED_STATUSES and case.status != "ACHEVE" and case.decided_at is None
+    return case.status not in ENDED_STATUSES and case.decided_at is None
 
 
 def presented_at(case: CaseDoc) -> datetime:

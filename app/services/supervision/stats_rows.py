@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from app.models import Appointment, Case, CaseEvent, Orientation
 from app.services.regulation.case_events import search_record
+from app.services.regulation.queue import ENDED_STATUSES
 from app.services.regulation.rules import CLOSED_STATUSES
 
 
@@ -116,7 +117,7 @@ def _in(column, start: datetime, end: datetime):
 def _period_cases(start: datetime, end: datetime):
     """Cases presented in ``[start, end)``, plus older ones still open (they still wait)."""
     presented_in = or_(_in(Case.reception, start, end), and_(Case.reception.is_(None), _in(Case.creation, start, end)))
-    still_open = and_(Case.decided_at.is_(None), Case.status.not_in(CLOSED_STATUSES + ("ACHEVE",)),
+    still_open = and_(Case.decided_at.is_(None), Case.status.not_in(ENDED_STATUSES),
                       or_(Case.reception < end, and_(Case.reception.is_(None), Case.creation < end)))
     return or_(presented_in, still_open)
 

@@ -41,10 +41,11 @@ from datetime import datetime
 
 from pydantic import ValidationError
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from app.models import Case, Orientation, OutboxItem, Patient, SyncState
 from app.models.case import CaseNote
+from app.services.regulation import queue
 from app.services.sync import case_store, local_journal
 from app.services.records.documents import (
     CaseDoc, CaseEventDoc, OrientationDoc, SurgeDoc, case_from_doc, case_to_doc, orientation_from_doc,
@@ -195,6 +196,15 @@ class LocalStore:
         """Cases newest first (by creation time)."""
         with self._sessions() as session:
             rows = session.scalars(select(Case).order_by(Case.creation.desc()).limit(limit)).all()
+            return [case_to_doc(c) for c in rows]
+
+    def open_cases(self) -> list[CaseDoc]:
+        """Every case still waiting for a decision, whatever its age (the queue's source, by query)."""
+        with self._sessions() as session:
+            rows = session.scalars(
+                select(Case).where(Case.decided_at.is_(None), Case.status.not_in(queue.ENDED_STATUSES))
+                .options(selectinload(Case.patients), selectinload(Case.notes))
+                .order_by(Case.creation)).all()
             return [case_to_doc(c) for c in rows]
 
     def orientations_for_case(self, case_uuid: str) -> list[OrientationDoc]:
