@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Integer, String, Text, false
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, UUIDStr, new_uuid, utcnow
@@ -22,6 +22,8 @@ CASE_STATUSES = ("PROGRAM", "ACTIF", "ACHEVE", "VALIDE", "CLOTURE", "CLASSE", "A
 
 class Case(Base):
     __tablename__ = "cases"
+    #: The waiting queue's query: not decided, not ended (migration 0006).
+    __table_args__ = (Index("ix_cases_waiting", "decided_at", "status"),)
 
     #: Client-generated UUID: the idempotency key of every write.
     uuid: Mapped[str] = mapped_column(UUIDStr, primary_key=True, default=new_uuid)

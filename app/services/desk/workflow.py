@@ -93,14 +93,16 @@ class Desk:
         if errors:
             raise intake.InvalidIntake(errors)
         now = self._clock()
-        counter = self._store.next_counter(f"case:{now:%Y-%j}")
-        case_id = intake.new_case_id(self._settings.samu_code, now, self._settings.desk_number, counter)
         suggestion = self.regulation.suggestion(form)
-        doc = intake.build_case_doc(
-            form, uuid=new_uuid(), case_id=case_id, owner=self._settings.owner, now=now,
-            author=self.user.username, author_role=self.user.role, suggestion=suggestion,
-        )
-        self._store.save_case(doc, author=self.user.username)
+
+        def build(counter: int) -> CaseDoc:
+            case_id = intake.new_case_id(self._settings.samu_code, now, self._settings.desk_number, counter)
+            return intake.build_case_doc(
+                form, uuid=new_uuid(), case_id=case_id, owner=self._settings.owner, now=now,
+                author=self.user.username, author_role=self.user.role, suggestion=suggestion,
+            )
+
+        doc = self._store.save_new_case(f"case:{now:%Y-%j}", build, author=self.user.username)
         self.current_case = doc
         if form.perimeter and (doc.perimeter, doc.attribution) != (suggestion.perimeter, suggestion.attribution):
             # The override of the suggestion is logged with who and why.

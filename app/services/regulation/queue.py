@@ -25,6 +25,9 @@ from app.services.records.documents import CaseDoc
 PRIORITY_RANK = {"P0": 0, "P1": 1, "P2": 2, "P3": 3, "NR": 4}
 #: Statuses after which a case no longer waits (closed, or its regulation achieved).
 ENDED_STATUSES = (*CLOSED_STATUSES, "ACHEVE")
+#: The case fields the queue reads (a store may hand :func:`build` rows of just these).
+ROW_FIELDS = ("uuid", "case_id", "priority", "perimeter", "attribution", "health_motive_label", "health_motive_code",
+              "city_name", "reception", "creation", "handed_over_at", "accompanied", "status", "decided_at")
 
 
 @dataclass(frozen=True)

@@ -36,12 +36,13 @@ runs it inside its own transactions.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from pydantic import ValidationError
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from app.models import Case, Orientation, OutboxItem, Patient, SyncState
 from app.models.case import CaseNote
@@ -104,6 +105,15 @@ class LocalStore:
         self._sessions = session_factory
 
     # --- local writes (row + outbox, one transaction) -----------------------------------------
+    def save_new_case(self, counter: str, build: Callable[[int], CaseDoc], *, author: str) -> CaseDoc:
+        """Number a new case (``counter``'s next value), build it and store it with its outbox row:
+        one transaction, so one durable commit between the typed call and the saved case."""
+        with self._sessions() as session, session.begin():
+            doc = build(self._next(session, counter))
+            session.add(case_from_doc(doc, created_by=author))
+            self._queue(session, "case", doc.uuid, f"{API}/cases/{doc.uuid}", doc.model_dump(mode="json"))
+        return doc
+
     def save_case(self, doc: CaseDoc, *, author: str) -> None:
         """Insert or update a case and queue its ``PUT`` in the same transaction."""
         with self._sessions() as session, session.begin():
@@ -176,15 +186,19 @@ class LocalStore:
 
     def next_counter(self, name: str) -> int:
         """1, 2, 3… per ``name``, persisted (used for case numbers of this desk)."""
-        key = f"counter:{name}"
         with self._sessions() as session, session.begin():
-            state = session.get(SyncState, key)
-            if state is None:
-                state = SyncState(key=key, value="0")
-                session.add(state)
-            value = int(state.value) + 1
-            state.value = str(value)
-            return value
+            return self._next(session, name)
+
+    @staticmethod
+    def _next(session: Session, name: str) -> int:
+        key = f"counter:{name}"
+        state = session.get(SyncState, key)
+        if state is None:
+            state = SyncState(key=key, value="0")
+            session.add(state)
+        value = int(state.value) + 1
+        state.value = str(value)
+        return value
 
     # --- local reads ----------------------------------------------------------------------
     def get_case(self, uuid: str) -> CaseDoc | None:
@@ -198,14 +212,17 @@ class LocalStore:
             rows = session.scalars(select(Case).order_by(Case.creation.desc()).limit(limit)).all()
             return [case_to_doc(c) for c in rows]
 
-    def open_cases(self) -> list[CaseDoc]:
-        """Every case still waiting for a decision, whatever its age (the queue's source, by query)."""
+    def open_cases(self) -> list:
+        """Every case still waiting for a decision, whatever its age: the queue's rows, by one query.
+
+        Light rows (the case columns :func:`app.services.regulation.queue.build` reads), not whole
+        documents: the queue is refreshed at every keystroke that routes a case.
+        """
         with self._sessions() as session:
-            rows = session.scalars(
-                select(Case).where(Case.decided_at.is_(None), Case.status.not_in(queue.ENDED_STATUSES))
-                .options(selectinload(Case.patients), selectinload(Case.notes))
-                .order_by(Case.creation)).all()
-            return [case_to_doc(c) for c in rows]
+            return list(session.execute(
+                select(*(getattr(Case, name) for name in queue.ROW_FIELDS))
+                .where(Case.decided_at.is_(None), Case.status.not_in(queue.ENDED_STATUSES))
+                .order_by(Case.creation)).all())
 
     def orientations_for_case(self, case_uuid: str) -> list[OrientationDoc]:
         with self._sessions() as session:
