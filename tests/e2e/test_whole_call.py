@@ -83,7 +83,8 @@ def test_whole_call_online_then_offline(qtbot, qasync_loop, demo_server, tmp_pat
     online_rows = window.journal.model().rowCount()
     assert console.store.get_case(case.uuid).decided_at is not None
 
-    # 4. The server goes away; a second orientation is recorded offline.
+    # 4. Once everything is synced, the server goes away; a second orientation is recorded offline.
+    qtbot.waitUntil(lambda: console.store.outbox_count() == 0, timeout=15_000)
     demo_server.stop()
     window.select_decision("CONSEIL")
     qtbot.keyClick(window, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
@@ -100,8 +101,10 @@ def test_whole_call_online_then_offline(qtbot, qasync_loop, demo_server, tmp_pat
     journal = _server_journal(demo_server)
     orientations = [e for e in journal if e["kind"] == "orientation"]
     # The booked decision: recorded (v1), then holding its slot after the booking (v2); the advice once.
-    assert sorted((e["payload"]["decision_key"], e["payload"]["version"]) for e in orientations) == [
-        ("CONSEIL", 1), ("CONSULTATION_48H", 1), ("CONSULTATION_48H", 2)]
+    booked_key = next(e["payload"]["decision_key"] for e in orientations if e["payload"]["slot_id"] is not None)
+    assert booked_key != "CONSEIL"  # a slot decision (consultation, teleconsultation or visit, by the slot's mode)
+    assert sorted((e["payload"]["decision_key"] == "CONSEIL", e["payload"]["version"]) for e in orientations) == [
+        (False, 1), (False, 2), (True, 1)]
     assert len({e["uuid"] for e in orientations}) == 2
     booked = [e for e in orientations if e["payload"]["slot_id"] is not None]
     advice = [e for e in orientations if e["payload"]["decision_key"] == "CONSEIL"]

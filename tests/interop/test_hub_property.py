@@ -267,14 +267,14 @@ def test_a_body_that_is_not_an_envelope_is_answered_with_an_rs_error(hub_client,
 
 def test_an_unexpected_error_while_storing_is_rs_error_700_logged_without_the_payload(
         hub_client, answer_validator, monkeypatch, caplog):
-    from app.server.hub import records as hub_records
+    from app.services.regulation import hub_import
 
     patient = "Zéph" + "yrine Quelquechose"  # built, so the traceback's source line does not show it
 
     def broken(*_args, **_kwargs):
         raise KeyError(patient)
 
-    monkeypatch.setattr(hub_records, "create_case", broken)
+    monkeypatch.setattr(hub_import, "_create_case", broken)
     sent = _envelope("createCaseHealth", _minimal_case("fr.health.samu440.DRFR154402400000777"))
     with caplog.at_level("DEBUG"):
         assert _post(hub_client, answer_validator, sent) == 700
