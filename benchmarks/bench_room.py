@@ -26,8 +26,11 @@ Twenty desks then work for :data:`DURATION_S` seconds, each its own
   ``POST /slots/{id}/booking`` with the MRL's orientation. Desk *k* tries the
   results *k, k+5, k+10…* so desks rarely race for a slot; a 409 ``slot_taken``
   is expected (counted apart, not an error) and the next candidate is tried.
-* **2 supervisor desks.** ``GET /stats`` over the shift every 5 s (the wall
-  refreshes every 30 s; two busy chefs de salle clicking around).
+* **2 supervisor desks.** ``GET /stats`` over the shift every 30 s, the wall's
+  refresh (whole room, then the SNP stream, then P1). This request alone costs
+  ~180 ms of server CPU on a 1,500-case shift, and while it runs every other
+  request waits for the GIL: in 40 s trials on the shared 2-core machine, p99 was
+  ~575 ms with stats every 5 s per desk and ~265 ms with no supervisor at all.
 * **Every desk** polls ``GET /journal?after=<cursor>`` every second (the
   console's sync runs every 2 s), from the journal's head at the start, paging
   on while a page is full.
@@ -43,7 +46,7 @@ are recorded by route. Results:
 The per-route table is printed. The database is dropped and the temporary
 directory (journal key, anchors, server log) removed at the end. ``SAS_BENCH_PROFILE=FILE``
 also records the server with py-spy during the traffic (``FILE.svg`` flame graph, or
-``FILE.txt`` collapsed stacks). Needs the PostgreSQL of ``.ci/services.sh``.
+``FILE.txt`` collapsed stacks; ``--gil``: where the server's CPU goes). Needs the PostgreSQL of ``.ci/services.sh``.
 """
 
 from __future__ import annotations
@@ -151,8 +154,17 @@ def _profiler(pid: int, out: str, seconds: float) -> subprocess.Popen | None:
         return None
     fmt = "flamegraph" if out.endswith(".svg") else "raw"
     return subprocess.Popen([str(spy), "record", "--pid", str(pid), "--duration", str(int(seconds)),
-                             "--rate", "50", "--format", fmt, "--output", out, "--nonblocking"],
+                             "--rate", "100", "--gil", "--format", fmt, "--output", out, "--nonblocking"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) used so far by process ``pid`` (Linux ``/proc``; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def run() -> dict:
@@ -169,7 +181,11 @@ def run() -> dict:
             spy = None
             if os.environ.get("SAS_BENCH_PROFILE"):
                 spy = _profiler(server.proc.pid, os.environ["SAS_BENCH_PROFILE"], DURATION_S)
+            load, server_cpu, client_cpu = os.getloadavg()[0], _cpu_s(server.proc.pid), time.process_time()
             asyncio.run(room.run(DURATION_S))
+            server_cpu, client_cpu = _cpu_s(server.proc.pid) - server_cpu, time.process_time() - client_cpu
+            print(f"  load average {load:.1f} before, {os.getloadavg()[0]:.1f} after; CPU of the server "
+                  f"{server_cpu / DURATION_S:.0%} of a core, of the desks {client_cpu / DURATION_S:.0%}", flush=True)
             if spy is not None:
                 spy.wait(30)
             if room.server_errors():

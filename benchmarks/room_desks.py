@@ -29,7 +29,7 @@ from app.services.regulation.decisions import BY_KEY
 MIX = {"ARM": 8, "MRL": 5, "OSNP": 5, "SUPERVISEUR": 2}
 CALL_GAP_S = 20.0  # mean gap between two calls at one ARM desk (exponential)
 POLL_S = 1.0
-STATS_S = 5.0
+STATS_S = 30.0  # the supervisor wall's refresh (app/ui/supervisor/wall.py REFRESH_MS)
 MOTIVES = ("Fièvre depuis trois jours", "Douleur abdominale", "Lombalgie", "Otalgie", "Toux persistante",
            "Brûlure urinaire", "Entorse de cheville", "Éruption cutanée", "Vomissements", "Céphalée")
 PASSWORDS = {role: password for _user, password, role, _name in DEMO_ACCOUNTS}
@@ -247,18 +247,23 @@ class Room:
                                          json={"orientation_id": decision_uuid, "case_id": case["uuid"]},
                                          expect_taken=True)
                 if answer is None or answer.status_code != 409:
-                    self.notes["bookings" if answer is not None and answer.status_code == 201 else "booking failed"] += 1
+                    booked = answer is not None and answer.status_code == 201
+                    self.notes["bookings" if booked else "booking failed"] += 1
                     break
                 self.notes["slot_taken (expected 409)"] += 1
             else:
                 self.notes["no slot booked"] += 1
 
     async def supervisor(self, desk: Desk) -> None:
-        """The wall: the shift's indicators every STATS_S."""
+        """The wall: the shift's indicators every STATS_S, the whole room or one stream or priority."""
         start, end = (t.isoformat() for t in self.shift)
-        await self.pause(self.rng.uniform(0, STATS_S))
+        await self.pause(self.rng.uniform(0, STATS_S / 3))
+        filters = ({}, {"stream": "SNP"}, {"priority": "P1"})
+        n = 0
         while self.running():
-            await desk.call("GET", "GET /stats", "/api/v1/stats", params={"start": start, "end": end})
+            params = {"start": start, "end": end, **filters[n % len(filters)]}
+            await desk.call("GET", "GET /stats", "/api/v1/stats", params=params)
+            n += 1
             await self.pause(STATS_S)
 
 
