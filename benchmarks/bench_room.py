@@ -16,8 +16,8 @@ Twenty desks then work for :data:`DURATION_S` seconds, each its own
   an address in a commune of the 67 weighted by population), ~3 s later a note
   event, ~2 s later the hand-over to the MRL (``PUT /cases/{uuid}/events/{uuid}``).
 * **5 MRL desks.** Take the handed-over cases in turn: read the case and its
-  events (audited reads), one slot search around the patient (~10 s on the
-  phone), then the decision (``PUT /orientations/{uuid}``), 70 %
+  events (audited reads), 1–3 s later one slot search around the patient, 3–6 s
+  on the phone, then the decision (``PUT /orientations/{uuid}``), 70 %
   ``CONSULTATION_48H`` — passed to the OSNP — and 30 % ``CONSEIL``, closed by
   the MRL (status ``CLOTURE``); each followed by its ``decision`` event.
 * **5 OSNP desks.** Take the slot decisions: read the case, two or three slot
