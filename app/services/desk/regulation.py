@@ -54,7 +54,7 @@ class Regulation:
     def suggestion(self, form: intake.IntakeForm) -> routing.Suggestion:
         """The route for ``form`` given the room: surge switch and P0/P1 cases waiting."""
         form.surge = self.surge().active
-        return form.suggestion(urgent_waiting=queue.urgent_waiting(self.queue()))
+        return form.suggestion(urgent_waiting=self._store.urgent_waiting())
 
     def duplicates(self, form: intake.IntakeForm) -> list[duplicates.Duplicate]:
         phones = []

@@ -25,6 +25,8 @@ from app.services.records.documents import CaseDoc
 PRIORITY_RANK = {"P0": 0, "P1": 1, "P2": 2, "P3": 3, "NR": 4}
 #: Statuses after which a case no longer waits (closed, or its regulation achieved).
 ENDED_STATUSES = (*CLOSED_STATUSES, "ACHEVE")
+#: Priorities that count as urgent waiting (they may suspend the MRU / MRL split).
+URGENT_PRIORITIES = ("P0", "P1")
 #: The case fields the queue reads (a store may hand :func:`build` rows of just these).
 ROW_FIELDS = ("uuid", "case_id", "priority", "perimeter", "attribution", "health_motive_label", "health_motive_code",
               "city_name", "reception", "creation", "handed_over_at", "accompanied", "status", "decided_at")
@@ -85,7 +87,7 @@ def waiting(entries: Iterable[QueueEntry]) -> list[QueueEntry]:
 def urgent_waiting(entries: Iterable[QueueEntry]) -> int:
     """P0/P1 cases open at once: from :data:`app.services.regulation.routing.URGENT_WAITING_LIMIT` the split is
     suspended."""
-    return sum(1 for e in entries if e.priority in ("P0", "P1"))
+    return sum(1 for e in entries if e.priority in URGENT_PRIORITIES)
 
 
 @dataclass(frozen=True)

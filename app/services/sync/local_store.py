@@ -224,6 +224,14 @@ class LocalStore:
                 .where(Case.decided_at.is_(None), Case.status.not_in(queue.ENDED_STATUSES))
                 .order_by(Case.creation)).all())
 
+    def urgent_waiting(self) -> int:
+        """How many P0/P1 cases wait (the routing suggestion's input), by one indexed count."""
+        with self._sessions() as session:
+            return session.scalar(
+                select(func.count()).select_from(Case)
+                .where(Case.decided_at.is_(None), Case.status.not_in(queue.ENDED_STATUSES),
+                       Case.priority.in_(queue.URGENT_PRIORITIES))) or 0
+
     def orientations_for_case(self, case_uuid: str) -> list[OrientationDoc]:
         with self._sessions() as session:
             rows = session.scalars(select(Orientation).where(Orientation.case_uuid == case_uuid)
