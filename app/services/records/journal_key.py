@@ -33,7 +33,6 @@ import hashlib
 import hmac
 import logging
 import os
-import secrets
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +41,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from app import paths
+from app.services.security.secret_files import create_secret_file
 
 log = logging.getLogger(__name__)
 
@@ -71,20 +71,8 @@ def anchor_path(explicit: str | os.PathLike[str] | None = None) -> Path:
 
 
 def _create_key(path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as out:
-        out.write(secrets.token_bytes(KEY_BYTES))
-        out.flush()
-        os.fsync(out.fileno())
-    try:
-        os.link(tmp, path)  # atomic, and never replaces a key another process just wrote
-    except FileExistsError:
-        pass
-    finally:
-        tmp.unlink()
-    log.info("journal key created at %s", path)
+    if create_secret_file(path, KEY_BYTES):
+        log.info("journal key created at %s", path)
 
 
 def journal_identity(engine: Engine) -> str:

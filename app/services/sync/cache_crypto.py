@@ -33,7 +33,6 @@ import hmac
 import logging
 import os
 import re
-import secrets
 import uuid
 from datetime import datetime
 from pathlib import Path
@@ -45,6 +44,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app import paths
 from app.models import OutboxItem
 from app.models.db import open_database, sqlite_url
+from app.services.security.secret_files import create_secret_file
 
 log = logging.getLogger(__name__)
 
@@ -76,20 +76,7 @@ def server_secret_path() -> Path:
 def load_server_secret(path: Path | None = None) -> bytes:
     """The server's cache-key secret, created (32 random bytes, mode 0600) if missing."""
     path = path or server_secret_path()
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as out:
-            out.write(secrets.token_bytes(KEY_BYTES))
-            out.flush()
-            os.fsync(out.fileno())
-        try:
-            os.link(tmp, path)  # atomic, and never replaces a secret another process just wrote
-        except FileExistsError:
-            pass
-        finally:
-            tmp.unlink()
+    if not path.exists() and create_secret_file(path, KEY_BYTES):
         log.info("cache-key secret created at %s", path)
     secret = path.read_bytes()
     if len(secret) < KEY_BYTES:
