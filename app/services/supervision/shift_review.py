@@ -63,10 +63,8 @@ def preset_period(name: str, now: datetime) -> tuple[datetime, datetime]:
 
 
 def decision_label(key: str | None) -> str:
-    if key is None:
-        return ""
-    kind = decisions.BY_KEY.get(key)
-    return kind.label if kind else key
+    """What a user reads for a decision key (:func:`app.services.regulation.decisions.label_of`)."""
+    return decisions.label_of(key)
 
 
 @dataclass(frozen=True, slots=True)
