@@ -22,6 +22,7 @@ from typing import NamedTuple
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
+from app.codes import places
 from app.models import ConsultationSite, Effecteur, Slot, utcnow
 from app.models.db import open_database
 from app.services.reference.communes import Commune, default_index
@@ -194,9 +195,8 @@ def floor_quarter_hour(now: datetime) -> datetime:
 
 def normalize_departement(code: str) -> str:
     """ "67" → "67", "2a" → "2A", "1" → "01"; raises ValueError (in French) when unknown."""
-    dep = str(code).strip().upper()
-    dep = dep.zfill(2) if dep.isdigit() else dep
-    if not default_index().in_departement(dep):
+    dep = places.normalize_departement(code)
+    if dep is None or not default_index().in_departement(dep):
         raise ValueError(f"Département inconnu : « {code} »")
     return dep
 

@@ -13,11 +13,13 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.codes.case_codes import CASE_STATUSES, PERIMETERS
+from app.codes.fields import MAX_LENGTH as L
+from app.codes.priorities import CODES as PRIORITIES
 from app.models.base import Base, UUIDStr, new_uuid, utcnow
 
-PRIORITIES = ("P0", "P1", "P2", "P3", "NR")
-PERIMETERS = ("AMU", "SNP", "PSY", "NEONAT")
-CASE_STATUSES = ("PROGRAM", "ACTIF", "ACHEVE", "VALIDE", "CLOTURE", "CLASSE", "ARCHIVE")
+__all__ = ["CASE_STATUSES", "PERIMETERS", "PRIORITIES", "Case", "CaseDraft", "CaseEvent", "CaseNote", "Patient",
+           "SurgeSwitch"]
 
 
 class Case(Base):
@@ -28,51 +30,51 @@ class Case(Base):
     #: Client-generated UUID: the idempotency key of every write.
     uuid: Mapped[str] = mapped_column(UUIDStr, primary_key=True, default=new_uuid)
     #: Hub ``caseId``: fr.health.samu670.DRFR15670YYDDDNNNNN
-    case_id: Mapped[str] = mapped_column(String(80), unique=True)
+    case_id: Mapped[str] = mapped_column(String(L["case_id"]), unique=True)
     #: Hub ``owner``: the CRRA in charge, fr.health.samu670
-    owner: Mapped[str] = mapped_column(String(64))
+    owner: Mapped[str] = mapped_column(String(L["owner"]))
     creation: Mapped[datetime] = mapped_column(default=utcnow)
     #: ``initialAlert.reception``: when the call was presented to the room.
     reception: Mapped[datetime | None] = mapped_column(default=None)
     #: ``qualification.origin``: 15, 116117, 112...
-    origin: Mapped[str] = mapped_column(String(16), default="15")
+    origin: Mapped[str] = mapped_column(String(L["origin"]), default="15")
     perimeter: Mapped[str | None] = mapped_column(String(8), default=None)
     priority: Mapped[str] = mapped_column(String(2), default="NR")
-    attribution: Mapped[str | None] = mapped_column(String(32), default=None)
+    attribution: Mapped[str | None] = mapped_column(String(L["attribution"]), default=None)
     status: Mapped[str] = mapped_column(String(10), default="ACTIF")
-    health_motive_code: Mapped[str | None] = mapped_column(String(16), default=None)
-    health_motive_label: Mapped[str | None] = mapped_column(String(200), default=None)
-    whats_happen_code: Mapped[str | None] = mapped_column(String(16), default=None)
-    whats_happen_label: Mapped[str | None] = mapped_column(String(200), default=None)
-    location_kind_code: Mapped[str | None] = mapped_column(String(16), default=None)
-    location_kind_label: Mapped[str | None] = mapped_column(String(200), default=None)
+    health_motive_code: Mapped[str | None] = mapped_column(String(L["health_motive_code"]), default=None)
+    health_motive_label: Mapped[str | None] = mapped_column(String(L["health_motive_label"]), default=None)
+    whats_happen_code: Mapped[str | None] = mapped_column(String(L["whats_happen_code"]), default=None)
+    whats_happen_label: Mapped[str | None] = mapped_column(String(L["whats_happen_label"]), default=None)
+    location_kind_code: Mapped[str | None] = mapped_column(String(L["location_kind_code"]), default=None)
+    location_kind_label: Mapped[str | None] = mapped_column(String(L["location_kind_label"]), default=None)
 
     # initialAlert.caller
-    caller_name: Mapped[str | None] = mapped_column(String(200), default=None)
+    caller_name: Mapped[str | None] = mapped_column(String(L["caller_name"]), default=None)
     caller_type: Mapped[str | None] = mapped_column(String(16), default=None)
     #: ``callerContact.detail`` in E.164 (+33...).
-    caller_phone: Mapped[str | None] = mapped_column(String(20), default=None)
+    caller_phone: Mapped[str | None] = mapped_column(String(L["caller_phone"]), default=None)
     #: ``callbackContact.detail``; equal to caller_phone unless told otherwise.
-    callback_phone: Mapped[str | None] = mapped_column(String(20), default=None)
+    callback_phone: Mapped[str | None] = mapped_column(String(L["callback_phone"]), default=None)
     #: ``caller.language``: ISO 639-1 code (fr, en, ar...).
     caller_language: Mapped[str | None] = mapped_column(String(2), default=None)
     #: ``caller.communication``: AUCUNE, MUET, VISION, LANGUE, PANIQUE, HOSTILE, AGITE, AUTRE, IMPOSS.
     caller_communication: Mapped[str | None] = mapped_column(String(10), default=None)
 
     # location
-    address_complete: Mapped[str | None] = mapped_column(String(300), default=None)
-    city_name: Mapped[str | None] = mapped_column(String(120), default=None)
-    city_insee_code: Mapped[str | None] = mapped_column(String(5), default=None)
+    address_complete: Mapped[str | None] = mapped_column(String(L["address_complete"]), default=None)
+    city_name: Mapped[str | None] = mapped_column(String(L["city_name"]), default=None)
+    city_insee_code: Mapped[str | None] = mapped_column(String(L["city_insee_code"]), default=None)
     lat: Mapped[float | None] = mapped_column(Float, default=None)
     lon: Mapped[float | None] = mapped_column(Float, default=None)
     #: ``coord.precision``: VILLE, RUE, ADRESSE, EXACTE, INCONNUE
     coord_precision: Mapped[str | None] = mapped_column(String(10), default=None)
     access_details: Mapped[str | None] = mapped_column(Text, default=None)
     # location.access, split as the Hub writes it
-    access_building: Mapped[str | None] = mapped_column(String(120), default=None)
-    access_floor: Mapped[str | None] = mapped_column(String(16), default=None)
-    access_code: Mapped[str | None] = mapped_column(String(32), default=None)
-    access_intercom: Mapped[str | None] = mapped_column(String(64), default=None)
+    access_building: Mapped[str | None] = mapped_column(String(L["access_building"]), default=None)
+    access_floor: Mapped[str | None] = mapped_column(String(L["access_floor"]), default=None)
+    access_code: Mapped[str | None] = mapped_column(String(L["access_code"]), default=None)
+    access_intercom: Mapped[str | None] = mapped_column(String(L["access_intercom"]), default=None)
     #: ``qualification.riskThreat[]`` codes (R01, R05...).
     risk_threat_codes: Mapped[list | None] = mapped_column(JSON, default=None)
 
@@ -110,17 +112,17 @@ class Patient(Base):
     uuid: Mapped[str] = mapped_column(UUIDStr, primary_key=True, default=new_uuid)
     case_uuid: Mapped[str] = mapped_column(ForeignKey("cases.uuid", ondelete="CASCADE"), index=True)
     #: Hub ``patientId``: {orgId}.patient.{n}
-    patient_id: Mapped[str] = mapped_column(String(120))
+    patient_id: Mapped[str] = mapped_column(String(L["patient_id"]))
     rank: Mapped[int] = mapped_column(Integer, default=1)
-    birth_name: Mapped[str | None] = mapped_column(String(120), default=None)
-    last_name: Mapped[str | None] = mapped_column(String(120), default=None)
-    first_name: Mapped[str | None] = mapped_column(String(120), default=None)
+    birth_name: Mapped[str | None] = mapped_column(String(L["birth_name"]), default=None)
+    last_name: Mapped[str | None] = mapped_column(String(L["last_name"]), default=None)
+    first_name: Mapped[str | None] = mapped_column(String(L["first_name"]), default=None)
     birth_date: Mapped[date | None] = mapped_column(Date, default=None)
     #: ISO 8601 duration in one unit (P45Y, P3M), as the Hub writes it.
     age: Mapped[str | None] = mapped_column(String(8), default=None)
     sex: Mapped[str | None] = mapped_column(String(2), default=None)
-    general_practitioner_name: Mapped[str | None] = mapped_column(String(200), default=None)
-    general_practitioner_rpps: Mapped[str | None] = mapped_column(String(11), default=None)
+    general_practitioner_name: Mapped[str | None] = mapped_column(String(L["general_practitioner_name"]), default=None)
+    general_practitioner_rpps: Mapped[str | None] = mapped_column(String(L["general_practitioner_rpps"]), default=None)
 
     case: Mapped[Case] = relationship(back_populates="patients")
 
@@ -133,8 +135,8 @@ class CaseNote(Base):
     uuid: Mapped[str] = mapped_column(UUIDStr, primary_key=True, default=new_uuid)
     case_uuid: Mapped[str] = mapped_column(ForeignKey("cases.uuid", ondelete="CASCADE"), index=True)
     creation: Mapped[datetime] = mapped_column(default=utcnow)
-    author: Mapped[str] = mapped_column(String(64))
-    author_role: Mapped[str] = mapped_column(String(16))
+    author: Mapped[str] = mapped_column(String(L["author"]))
+    author_role: Mapped[str] = mapped_column(String(L["author_role"]))
     freetext: Mapped[str] = mapped_column(Text)
 
     case: Mapped[Case] = relationship(back_populates="notes")
@@ -155,8 +157,8 @@ class CaseEvent(Base):
     #: status, attribution, note, handover, routing_override, answered
     type: Mapped[str] = mapped_column(String(24))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    author: Mapped[str] = mapped_column(String(64), default="")
-    author_role: Mapped[str] = mapped_column(String(16), default="")
+    author: Mapped[str] = mapped_column(String(L["author"]), default="")
+    author_role: Mapped[str] = mapped_column(String(L["author_role"]), default="")
     payload: Mapped[dict] = mapped_column(JSON, default=dict)
 
     case: Mapped[Case] = relationship(back_populates="events")
@@ -171,8 +173,8 @@ class SurgeSwitch(Base):
     active: Mapped[bool] = mapped_column(Boolean)
     reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    author: Mapped[str] = mapped_column(String(64), default="")
-    author_role: Mapped[str] = mapped_column(String(16), default="")
+    author: Mapped[str] = mapped_column(String(L["author"]), default="")
+    author_role: Mapped[str] = mapped_column(String(L["author_role"]), default="")
 
 
 class CaseDraft(Base):
@@ -181,6 +183,6 @@ class CaseDraft(Base):
     __tablename__ = "case_drafts"
 
     uuid: Mapped[str] = mapped_column(UUIDStr, primary_key=True, default=new_uuid)
-    author: Mapped[str] = mapped_column(String(64), default="")
+    author: Mapped[str] = mapped_column(String(L["author"]), default="")
     saved_at: Mapped[datetime] = mapped_column(default=utcnow)
     form: Mapped[dict] = mapped_column(JSON, default=dict)

@@ -13,19 +13,11 @@ from datetime import datetime
 from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.codes import effecteurs
 from app.models.base import Base, UUIDStr
 
-EFFECTEUR_KINDS = {
-    "MG": "Médecin généraliste",
-    "SOS": "SOS Médecins",
-    "MSP": "Maison de santé pluriprofessionnelle",
-    "CDS": "Centre de santé",
-    "CPTS": "CPTS (communauté professionnelle)",
-    "MMG": "Maison médicale de garde",
-    "PHARM": "Pharmacie de garde",
-    "INF": "Infirmier libéral",
-}
-SLOT_MODES = {"AMB": "Cabinet", "HH": "Visite à domicile", "VR": "Téléconsultation"}
+EFFECTEUR_KINDS = effecteurs.KINDS
+SLOT_MODES = effecteurs.SLOT_MODES
 
 
 class Effecteur(Base):

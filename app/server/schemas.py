@@ -13,6 +13,7 @@ from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from app.codes import effecteurs
 from app.services.records.documents import OrientationDoc, text_problem
 
 
@@ -64,7 +65,7 @@ class MeOut(BaseModel):
 class EffecteurOut(BaseModel):
     id: str
     name: str
-    kind: str = Field(description="MG, SOS, MSP, CDS, PHARM, INF")
+    kind: str = Field(description="Type d'effecteur", json_schema_extra={"enum": list(effecteurs.KIND_CODES)})
     lat: float
     lon: float
     phone: str | None

@@ -8,7 +8,7 @@ import pytest
 
 from app.models.db import open_database, sqlite_url
 from app.services.intake import duplicates, form as intake, patients
-from app.services.reference import nomenclatures
+from app.codes import nomenclatures
 from app.services.regulation import queue, routing
 from app.services.sync.api_client import ApiClient
 from app.services.regulation import rules

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from app.codes.places import departement_of_insee
 from app.services.reference.communes import default_index
-from app.services.search.radius import (
-    FALLBACK_RADIUS_KM, MAX_RADIUS_KM, all_rules, departement_of_insee, rule_for,
-)
+from app.services.search.radius import FALLBACK_RADIUS_KM, MAX_RADIUS_KM, all_rules, rule_for
 
 
 def test_published_anchors_and_density_order():

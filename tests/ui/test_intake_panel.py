@@ -179,3 +179,21 @@ def test_role_without_case_creation_gets_a_read_only_form(panel):
     assert panel.phone_edit.isReadOnly() and not panel.submit_button.isEnabled()
     panel.set_enabled_for_role("ARM")
     assert not panel.phone_edit.isReadOnly() and panel.submit_button.isEnabled()
+
+
+def test_no_field_takes_more_than_the_server_stores(qtbot, panel):
+    """Each text field stops at its database column's length: the ARM cannot type what the server refuses."""
+    from app.models import Case, Patient
+
+    cases, patients = Case.__table__.c, Patient.__table__.c
+    details = panel.details
+    expected = {panel.name_edit: cases.caller_name, panel.address_edit: cases.address_complete,
+                details.building_edit: cases.access_building, details.floor_edit: cases.access_floor,
+                details.code_edit: cases.access_code, details.intercom_edit: cases.access_intercom}
+    for edit, column in expected.items():
+        assert edit.maxLength() == column.type.length, edit.accessibleName()
+    panel.name_edit.setFocus()
+    qtbot.keyClicks(panel.name_edit, "x" * 250)
+    assert len(panel.name_edit.text()) == cases.caller_name.type.length
+    assert panel.patients.last_name.maxLength() == patients.last_name.type.length
+    assert panel.patients.gp_name.maxLength() == patients.general_practitioner_name.type.length

@@ -49,6 +49,7 @@ def _values(**changes) -> dict:
     ("ca_file", "/nulle/part/ca.pem", "Fichier CA introuvable : /nulle/part/ca.pem"),
     ("desk_number", "7", "Numéro de poste invalide"),
     ("departement", "99", "Département invalide"),
+    ("departement", "20", "Département invalide"),
     ("samu_code", "67", "Code SAMU invalide"),
     ("tile_url", "https://tiles.example.fr/tile.png", "URL des tuiles invalide"),
     ("sync_interval_s", "0", "Intervalle de synchronisation hors limites"),

@@ -19,6 +19,8 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request, Response, status
 from pydantic import StringConstraints
+
+from app.codes import effecteurs, places
 from app.services.records.clock import utcnow
 from app.server.deps import Principal, ServerState, get_state, require
 from app.server.errors import ERROR_RESPONSES, ApiError, ErrorOut
@@ -95,7 +97,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 router = APIRouter(prefix="/api/v1/slots", tags=["créneaux"], responses=ERROR_RESPONSES, lifespan=lifespan)
 
-_Kind = Literal["MG", "SOS", "MSP", "CDS", "PHARM", "INF", "CPTS", "MMG"]
+_Kind = Literal[effecteurs.KIND_CODES]  # type: ignore[valid-type]
+_Mode = Literal[effecteurs.SLOT_MODE_CODES]  # type: ignore[valid-type]
 
 
 @router.get("/search", response_model=RankedSearchOut, summary="Rechercher des créneaux libres (classés)")
@@ -114,7 +117,7 @@ def search(
                     Query(description="Types d'effecteur à garder (répétable) ; défaut : tous")] = None,
     window: Annotated[list[Literal["0-4", "4-8", "8-12", "12-24", "24-48", "48-72"]] | None,
                       Query(description="Disponible sous (heures après maintenant, répétable)")] = None,
-    mode: Annotated[list[Literal["AMB", "HH", "VR"]] | None,
+    mode: Annotated[list[_Mode] | None,
                     Query(description="Cabinet AMB, visite HH, téléconsultation VR (répétable)")] = None,
     structure: Annotated[list[Literal[STRUCTURES]] | None,  # type: ignore[valid-type]  # Literal of a tuple
                          Query(description="Type de structure")] = None,
@@ -126,9 +129,9 @@ def search(
     en_sus: Annotated[bool, Query(description="Effecteurs acceptant des patients en sus seulement")] = False,
     practitioner: Annotated[str | None, Query(pattern=r"^\d{11}$",
                                               description="RPPS du médecin traitant (montré en premier)")] = None,
-    insee: Annotated[str | None, Query(pattern=r"^[0-9][0-9AB][0-9]{3}$",
+    insee: Annotated[str | None, Query(pattern=places.INSEE_PATTERN,
                                        description="Commune INSEE du patient (rayon par défaut)")] = None,
-    departement: Annotated[str | None, Query(pattern=r"^(\d{2}|2[AB]|97\d)$",
+    departement: Annotated[str | None, Query(pattern=places.DEPARTEMENT_PATTERN,
                                              description="Département du patient (rayon par défaut)")] = None,
     call_limit: Annotated[int, Query(ge=0, le=500)] = 50,
     principal: Principal = Depends(require(permissions.SLOTS_SEARCH)),

@@ -19,6 +19,7 @@ from typing import Literal
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
+from app.codes import priorities
 from app.services.records.clock import utcnow
 from app.server.deps import Principal, ServerState, get_state, require
 from app.server.errors import ERROR_RESPONSES, invalid
@@ -96,13 +97,17 @@ def _checked(name: str, value: datetime) -> datetime:
     return value
 
 
+StreamCode = Literal[stats.STREAMS]  # type: ignore[valid-type]
+PriorityCode = Literal[priorities.CODES]  # type: ignore[valid-type]
+
+
 @router.get("/stats", response_model=StatsOut, summary="Indicateurs de la salle sur une période",
             response_description="Les indicateurs de la période (mêmes calculs que le mur du superviseur)")
 def get_stats(
     start: datetime = Query(description="Début de la période (inclus), avec fuseau horaire"),
     end: datetime = Query(description="Fin de la période (exclue), avec fuseau horaire"),
-    stream: Literal["AMU", "SNP", "NR"] | None = Query(default=None, description="Filière (NR : non orientée)"),
-    priority: Literal["P0", "P1", "P2", "P3", "NR"] | None = Query(default=None, description="Priorité"),
+    stream: StreamCode | None = Query(default=None, description="Filière (NR : non orientée)"),
+    priority: PriorityCode | None = Query(default=None, description="Priorité"),
     principal: Principal = Depends(require(permissions.STATS_GET)),
     state: ServerState = Depends(get_state),
 ) -> StatsOut:

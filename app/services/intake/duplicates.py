@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from app.services.regulation import queue
 from app.services.records.documents import CaseDoc
-from app.services.reference.nomenclatures import fold
+from app.codes.nomenclatures import fold
 
 WINDOW = timedelta(hours=24)
 _ABBREVIATIONS = {"r": "rue", "av": "avenue", "bd": "boulevard", "bld": "boulevard", "pl": "place",

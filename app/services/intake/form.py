@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 
-from app.services.reference import nomenclatures
+from app.codes import nomenclatures, priorities
+from app.codes.fields import max_length
 from app.services.intake import patients
 from app.services.regulation import routing
 from app.services.records.documents import CaseDoc, NoteDoc, in_france, text_problem
@@ -30,7 +31,9 @@ from app.services.intake.phones import PHONE_INVALID, format_phone, normalize_ph
 FIELD_ORDER = ("caller_phone", "callback_phone", "caller_name", "address", "commune", "motive", "priority",
                "routing", "notes", "caller_language", "location_kind", "whats_happen", "patient_birth_date",
                "patient_age", "patient_sex", "patient_gp_rpps")
-_MAX_LENGTHS = {"caller_name": 200, "address": 300, "notes": 10000}
+#: The free texts of the form and their limits (:mod:`app.codes.fields`, the same as the server's).
+_MAX_LENGTHS = {"caller_name": max_length("caller_name"), "address": max_length("address_complete"),
+                "notes": max_length("freetext")}
 
 
 @dataclass(frozen=True)
@@ -167,9 +170,8 @@ def _sentence_case(text: str) -> str:
     return text[:1].upper() + text[1:].lower()
 
 
-_COLOURS = {"P0": "#d32f2f", "P1": "#f57c00", "P2": "#fbc02d", "P3": "#388e3c", "NR": "#9e9e9e"}
 PRIORITIES: tuple[Priority, ...] = tuple(
-    Priority(c.code, _sentence_case(c.label), c.description, _COLOURS.get(c.code, "#9e9e9e"))
+    Priority(c.code, _sentence_case(c.label), c.description, priorities.colour_of(c.code))
     for c in nomenclatures.codes(nomenclatures.PRIORITY)
 )
 #: ``{"P0": "Urgence vitale", "P1": "Prioritaire", "P2": "Non urgent", "P3": "Différé", "NR": "Non régulé"}``

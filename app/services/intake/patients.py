@@ -14,9 +14,11 @@ import uuid as uuid_mod
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from app.codes import case_codes
 from app.services.records.documents import MAX_AGE_YEARS, PatientDoc, age_years
 
-SEXES = {"M": "Masculin", "F": "Féminin", "O": "Autre", "UN": "Inconnu"}
+#: The official sexes (:data:`app.codes.case_codes.SEXES`) with the words a desk shows.
+SEXES = {code: {"M": "Masculin", "F": "Féminin", "O": "Autre", "UN": "Inconnu"}[code] for code in case_codes.SEXES}
 _AGE_UNITS = {"": "Y", "a": "Y", "an": "Y", "ans": "Y", "m": "M", "mois": "M", "s": "W", "sem": "W",
               "semaine": "W", "semaines": "W", "j": "D", "jour": "D", "jours": "D"}
 

@@ -16,14 +16,16 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from app.codes import case_codes, effecteurs, nomenclatures, places, priorities
+from app.codes.fields import MAX_LENGTH as L
+from app.codes.fields import UUID
 from app.models import Case, CaseNote, Orientation, Patient
 from app.services.regulation import decisions
-from app.services.reference import nomenclatures
 from app.services.records.bounds import Count, InstantInRange, RowId
 
 E164 = re.compile(r"^\+[0-9]{5,18}$")  # ASCII digits: \d would take ٣ or ３
 CASE_ID = re.compile(r"^([a-zA-Z0-9_-]+\.?){4,10}$")
-INSEE = re.compile(r"^[0-9][0-9AB][0-9]{3}$")
+INSEE = re.compile(places.INSEE_PATTERN)
 #: Oldest age the console accepts (years).
 MAX_AGE_YEARS = 120
 #: (lat min, lat max, lon min, lon max) of metropolitan France, Corsica and the overseas départements.
@@ -31,8 +33,11 @@ FRANCE_BOXES = (
     (41.2, 51.2, -5.3, 9.7), (15.8, 16.6, -61.9, -60.9), (14.3, 14.95, -61.3, -60.7), (2.0, 5.9, -54.7, -51.5),
     (-21.5, -20.8, 55.1, 55.9), (-13.1, -12.6, 44.9, 45.4), (17.8, 18.2, -63.2, -62.7), (46.7, 47.2, -56.5, -56.1),
 )
-CaseStatus = Literal["PROGRAM", "ACTIF", "ACHEVE", "VALIDE", "CLOTURE", "CLASSE", "ARCHIVE"]
-Perimeter = Literal["AMU", "SNP", "PSY", "NEONAT"]
+# Each closed list is a Literal of its one source (:mod:`app.codes`), so the OpenAPI declares it as an enum.
+CaseStatus = Literal[case_codes.CASE_STATUSES]  # type: ignore[valid-type]
+Perimeter = Literal[case_codes.PERIMETERS]  # type: ignore[valid-type]
+Priority = Literal[priorities.CODES]  # type: ignore[valid-type]
+SlotMode = Literal[effecteurs.SLOT_MODE_CODES]  # type: ignore[valid-type]
 
 
 def in_france(lat: float, lon: float) -> bool:
@@ -76,8 +81,15 @@ def _matching(pattern: re.Pattern[str], message: str) -> AfterValidator:
     return AfterValidator(check)
 
 
-Attribution = Annotated[str, Field(max_length=32), _known(nomenclatures.ATTRIBUTION, "attribution inconnue")]
-Phone = Annotated[str, _matching(E164, "numéro attendu au format international (+33…)")]
+def _enum(codes: tuple[str, ...]) -> dict:
+    """The schema of a code checked by :func:`_known`: its list as an enum, for clients of ``/openapi.json``."""
+    return {"enum": list(codes)}
+
+
+Attribution = Annotated[str, Field(max_length=L["attribution"], json_schema_extra=_enum(case_codes.ATTRIBUTIONS)),
+                        _known(nomenclatures.ATTRIBUTION, "attribution inconnue")]
+Phone = Annotated[str, Field(max_length=L["caller_phone"]),
+                  _matching(E164, "numéro attendu au format international (+33…)")]
 
 
 #: Control characters no text field takes (C0 but tab, newline, carriage return): PostgreSQL refuses NUL,
@@ -108,17 +120,18 @@ class _Doc(BaseModel):
 
 
 class PatientDoc(_Doc):
-    uuid: str = Field(min_length=1, max_length=36)
-    patient_id: str = Field(min_length=1, max_length=120)
+    uuid: str = Field(min_length=1, max_length=UUID)
+    patient_id: str = Field(min_length=1, max_length=L["patient_id"])
     rank: int = Field(default=1, ge=1, le=99)
-    birth_name: str | None = Field(default=None, max_length=120)
-    last_name: str | None = Field(default=None, max_length=120)
-    first_name: str | None = Field(default=None, max_length=120)
+    birth_name: str | None = Field(default=None, max_length=L["birth_name"])
+    last_name: str | None = Field(default=None, max_length=L["last_name"])
+    first_name: str | None = Field(default=None, max_length=L["first_name"])
     birth_date: date | None = None
-    age: str | None = Field(default=None, pattern=r"^P\d{1,3}[YMWD]$")
-    sex: Literal["M", "F", "O", "UN"] | None = None
-    general_practitioner_name: str | None = Field(default=None, max_length=200)
-    general_practitioner_rpps: str | None = Field(default=None, pattern=r"^\d{11}$")
+    age: str | None = Field(default=None, max_length=L["age"], pattern=r"^P\d{1,3}[YMWD]$")
+    sex: Literal[case_codes.SEXES] | None = None  # type: ignore[valid-type]
+    general_practitioner_name: str | None = Field(default=None, max_length=L["general_practitioner_name"])
+    general_practitioner_rpps: str | None = Field(default=None, max_length=L["general_practitioner_rpps"],
+                                                  pattern=r"^\d{11}$")
 
     @field_validator("birth_date")
     @classmethod
@@ -138,51 +151,55 @@ class PatientDoc(_Doc):
 
 
 class NoteDoc(_Doc):
-    uuid: str = Field(min_length=1, max_length=36)
+    uuid: str = Field(min_length=1, max_length=UUID)
     creation: AwareDatetime
-    author: str = Field(max_length=64)
-    author_role: str = Field(max_length=16)
-    freetext: str = Field(min_length=1, max_length=10000)
+    author: str = Field(max_length=L["author"])
+    author_role: str = Field(max_length=L["author_role"])
+    freetext: str = Field(min_length=1, max_length=L["freetext"])
 
 
 class CaseDoc(_Doc):
-    uuid: str = Field(min_length=1, max_length=36)
-    case_id: Annotated[str, Field(max_length=80),
+    uuid: str = Field(min_length=1, max_length=UUID)
+    case_id: Annotated[str, Field(max_length=L["case_id"]),
                        _matching(CASE_ID, "identifiant de dossier invalide (fr.health.samuNNN.DRFR15…)")]
-    owner: str = Field(pattern=r"^fr\.health\.samu[0-9A-Za-z]{3}$")
+    owner: str = Field(max_length=L["owner"], pattern=r"^fr\.health\.samu[0-9A-Za-z]{3}$")
     creation: AwareDatetime
     reception: AwareDatetime | None = None
-    origin: str = Field(default="15", max_length=16)
-    perimeter: Literal["AMU", "SNP", "PSY", "NEONAT"] | None = None
-    priority: Literal["P0", "P1", "P2", "P3", "NR"] = "NR"
+    origin: str = Field(default="15", max_length=L["origin"])
+    perimeter: Perimeter | None = None
+    priority: Priority = priorities.DEFAULT
     attribution: Attribution | None = None
     status: CaseStatus = "ACTIF"
-    health_motive_code: str | None = Field(default=None, max_length=16, pattern=r"^M\d{2}\.\d{2}(\.\d{2})?$")
-    health_motive_label: str | None = Field(default=None, max_length=200)
-    whats_happen_code: str | None = Field(default=None, max_length=16, pattern=r"^C\d{2}(\.\d{2}){2}$")
-    whats_happen_label: str | None = Field(default=None, max_length=200)
-    location_kind_code: str | None = Field(default=None, max_length=16, pattern=r"^L\d{2}(\.\d{2}){2}$")
-    location_kind_label: str | None = Field(default=None, max_length=200)
-    caller_name: str | None = Field(default=None, max_length=200)
-    caller_type: Annotated[str, Field(max_length=16),
+    health_motive_code: str | None = Field(default=None, max_length=L["health_motive_code"],
+                                             pattern=r"^M\d{2}\.\d{2}(\.\d{2})?$")
+    health_motive_label: str | None = Field(default=None, max_length=L["health_motive_label"])
+    whats_happen_code: str | None = Field(default=None, max_length=L["whats_happen_code"],
+                                            pattern=r"^C\d{2}(\.\d{2}){2}$")
+    whats_happen_label: str | None = Field(default=None, max_length=L["whats_happen_label"])
+    location_kind_code: str | None = Field(default=None, max_length=L["location_kind_code"],
+                                             pattern=r"^L\d{2}(\.\d{2}){2}$")
+    location_kind_label: str | None = Field(default=None, max_length=L["location_kind_label"])
+    caller_name: str | None = Field(default=None, max_length=L["caller_name"])
+    caller_type: Annotated[str, Field(max_length=16, json_schema_extra=_enum(case_codes.CALLER_TYPES)),
                            _known(nomenclatures.CALLER_TYPE, "type d'appelant inconnu")] | None = None
     caller_phone: Phone | None = None
     callback_phone: Phone | None = None
-    address_complete: str | None = Field(default=None, max_length=300)
-    city_name: str | None = Field(default=None, max_length=120)
-    city_insee_code: Annotated[str, _matching(INSEE, "code INSEE invalide")] | None = None
+    address_complete: str | None = Field(default=None, max_length=L["address_complete"])
+    city_name: str | None = Field(default=None, max_length=L["city_name"])
+    city_insee_code: Annotated[str, Field(max_length=L["city_insee_code"],
+                                          json_schema_extra={"pattern": places.INSEE_PATTERN}),
+                               _matching(INSEE, "code INSEE invalide")] | None = None
     lat: float | None = Field(default=None, ge=-90, le=90)
     lon: float | None = Field(default=None, ge=-180, le=180)
-    coord_precision: Literal["VILLE", "RUE", "ADRESSE", "EXACTE", "INCONNUE"] | None = None
-    access_details: str | None = Field(default=None, max_length=2000)
+    coord_precision: Literal[case_codes.COORD_PRECISIONS] | None = None  # type: ignore[valid-type]
+    access_details: str | None = Field(default=None, max_length=L["access_details"])
     # --- added by migration 0002 (all optional: older clients keep working) ---
-    caller_language: str | None = Field(default=None, pattern=r"^[a-z]{2}$")
-    caller_communication: Literal["AUCUNE", "MUET", "VISION", "LANGUE", "PANIQUE", "HOSTILE", "AGITE", "AUTRE",
-                                  "IMPOSS"] | None = None
-    access_building: str | None = Field(default=None, max_length=120)
-    access_floor: str | None = Field(default=None, max_length=16)
-    access_code: str | None = Field(default=None, max_length=32)
-    access_intercom: str | None = Field(default=None, max_length=64)
+    caller_language: str | None = Field(default=None, max_length=L["caller_language"], pattern=r"^[a-z]{2}$")
+    caller_communication: Literal[case_codes.COMMUNICATIONS] | None = None  # type: ignore[valid-type]
+    access_building: str | None = Field(default=None, max_length=L["access_building"])
+    access_floor: str | None = Field(default=None, max_length=L["access_floor"])
+    access_code: str | None = Field(default=None, max_length=L["access_code"])
+    access_intercom: str | None = Field(default=None, max_length=L["access_intercom"])
     risk_threat_codes: list[Annotated[str, Field(pattern=r"^R\d{2}$")]] = Field(default_factory=list, max_length=37)
     answered_at: AwareDatetime | None = None
     handed_over_at: AwareDatetime | None = None
@@ -209,21 +226,21 @@ class CaseDoc(_Doc):
 
 
 class OrientationDoc(_Doc):
-    uuid: str = Field(min_length=1, max_length=36)
-    case_uuid: str = Field(min_length=1, max_length=36)
+    uuid: str = Field(min_length=1, max_length=UUID)
+    case_uuid: str = Field(min_length=1, max_length=UUID)
     creation: AwareDatetime
-    decision_key: str
-    decision_type: Literal["CONSEIL", "PMT", "INTER", "ORIENT", "PASPLUS"]
-    resource_type: str | None = Field(default=None, max_length=24)
-    orientation_type: Literal["URGENCES", "REA-USI", "SANTE", "CABINET", "DOMICILE", "EPHAD", "AUTRE"] | None = None
+    decision_key: str = Field(json_schema_extra={"enum": list(decisions.BY_KEY)})
+    decision_type: Literal[case_codes.DECISION_TYPES]  # type: ignore[valid-type]
+    resource_type: str | None = Field(default=None, max_length=L["resource_type"])
+    orientation_type: Literal[case_codes.ORIENTATION_TYPES] | None = None  # type: ignore[valid-type]
     medical_transport: bool | None = None
     slot_id: RowId | None = None
-    effecteur_id: str | None = Field(default=None, max_length=40)
-    effecteur_name: str | None = Field(default=None, max_length=200)
+    effecteur_id: str | None = Field(default=None, max_length=L["effecteur_id"])
+    effecteur_name: str | None = Field(default=None, max_length=L["effecteur_name"])
     appointment_start: AwareDatetime | None = None
     appointment_end: AwareDatetime | None = None
-    appointment_mode: Literal["AMB", "HH", "VR"] | None = None
-    freetext: str | None = Field(default=None, max_length=10000)
+    appointment_mode: SlotMode | None = None
+    freetext: str | None = Field(default=None, max_length=L["freetext"])
     #: 1 when created; each correction sends the next version (a stale one gets 409 version_conflict).
     version: int = Field(default=1, ge=1, le=1_000_000)
 
@@ -235,7 +252,7 @@ class OrientationDoc(_Doc):
         return v
 
 
-EventType = Literal["status", "attribution", "routing_override", "handover", "note", "decision", "priority", "search"]
+EventType = Literal[case_codes.EVENT_TYPES]  # type: ignore[valid-type]
 #: Fields each event type needs (a missing one is a 422 naming it).
 EVENT_REQUIRES: dict[str, tuple[str, ...]] = {
     "status": ("status",), "attribution": ("attribution",), "routing_override": ("perimeter", "freetext"),
@@ -261,20 +278,20 @@ class SearchRecordDoc(_Doc):
 class CaseEventDoc(_Doc):
     """One change to a case: body of ``PUT /api/v1/cases/{case_uuid}/events/{uuid}``."""
 
-    uuid: str = Field(min_length=1, max_length=36)
-    case_uuid: str = Field(min_length=1, max_length=36)
+    uuid: str = Field(min_length=1, max_length=UUID)
+    case_uuid: str = Field(min_length=1, max_length=UUID)
     created_at: AwareDatetime
     type: EventType
     status: CaseStatus | None = None
     attribution: Attribution | None = None
     perimeter: Perimeter | None = None
-    priority: Literal["P0", "P1", "P2", "P3", "NR"] | None = None
+    priority: Priority | None = None
     #: Hand-over target and whether the ARM stays on the line (P0).
-    to_role: Literal["MRU", "MRL"] | None = None
+    to_role: Literal[case_codes.HANDOVER_ROLES] | None = None  # type: ignore[valid-type]
     accompanied: bool | None = None
-    orientation_uuid: str | None = Field(default=None, max_length=36)
+    orientation_uuid: str | None = Field(default=None, max_length=UUID)
     #: The note's text, or the reason of a routing override.
-    freetext: str | None = Field(default=None, min_length=1, max_length=10000)
+    freetext: str | None = Field(default=None, min_length=1, max_length=L["freetext"])
     #: A ``search`` event's criteria, result count and effecteurs shown.
     search: SearchRecordDoc | None = None
 
@@ -286,10 +303,10 @@ class CaseEventDoc(_Doc):
 class SurgeDoc(_Doc):
     """The room's surge switch turned on or off: body of ``PUT /api/v1/surge/{uuid}``."""
 
-    uuid: str = Field(min_length=1, max_length=36)
+    uuid: str = Field(min_length=1, max_length=UUID)
     created_at: AwareDatetime
     active: bool
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: str = Field(min_length=1, max_length=L["surge_reason"])
 
 
 # --- mapping to and from the SQLAlchemy models -------------------------------------------

@@ -62,7 +62,7 @@ def matching(decision_type: str, resource_type: str | None, orientation_type: st
 def label_of(key: str | None, decision_type: str | None = None, resource_type: str | None = None,
              orientation_type: str | None = None) -> str:
     """What a user reads for a decision: the console's label, or the Hub codes' official labels."""
-    from app.services.reference import nomenclatures
+    from app.codes import nomenclatures
 
     if key != HUB_DECISION.key:
         return BY_KEY[key].label if key in BY_KEY else (key or "")

@@ -19,14 +19,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from app.codes import priorities
 from app.services.regulation.rules import CLOSED_STATUSES
 from app.services.records.documents import CaseDoc
 
-PRIORITY_RANK = {"P0": 0, "P1": 1, "P2": 2, "P3": 3, "NR": 4}
+#: Queue order: the official list's order, P0 first, NR last.
+PRIORITY_RANK = {code: rank for rank, code in enumerate(priorities.CODES)}
 #: Statuses after which a case no longer waits (closed, or its regulation achieved).
 ENDED_STATUSES = (*CLOSED_STATUSES, "ACHEVE")
 #: Priorities that count as urgent waiting (they may suspend the MRU / MRL split).
-URGENT_PRIORITIES = ("P0", "P1")
+URGENT_PRIORITIES = priorities.URGENT
 #: The case fields the queue reads (a store may hand :func:`build` rows of just these).
 ROW_FIELDS = ("uuid", "case_id", "priority", "perimeter", "attribution", "health_motive_label", "health_motive_code",
               "city_name", "reception", "creation", "handed_over_at", "accompanied", "status", "decided_at")

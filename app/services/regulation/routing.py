@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.services.reference import nomenclatures
+from app.codes import nomenclatures
 
 #: P0/P1 cases waiting at once that suspend the MRU/MRL split (PDSA charter: "plusieurs").
 URGENT_WAITING_LIMIT = 2

@@ -37,6 +37,8 @@ CLOSE_REFUSED = ("Un dossier de régulation médicale (DRM) est clos par un méd
                  "l'ARM ne clôt que les attributions DR.* et D.*")
 ROUTING_REFUSED = "Seuls l'ARM et les médecins régulateurs orientent un dossier"
 PRIORITY_REFUSED = "Seuls l'ARM et les médecins régulateurs changent la priorité"
+HUB_DECISION_REFUSED = ("Une décision « reçue du Hub Santé » ne vient que du Hub : "
+                        "choisissez la décision prise parmi celles du poste")
 OSNP_DECISION_REFUSED = ("L'OSNP ne saisit pas de décision médicale : il réserve le créneau "
                          "décidé par le médecin régulateur")
 
@@ -79,6 +81,8 @@ def decision_refusal(actor: Actor, decision_key: str, case_attribution: str | No
     """Why ``actor`` may not record an orientation to ``decision_key`` on a case, or None."""
     if actor.is_hub and actor.hub_sender:
         return None
+    if decision_key == decisions.HUB_DECISION.key:
+        return HUB_DECISION_REFUSED
     role = str(actor.role)
     if role in DOCTOR_ROLES:
         return None

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from app import paths
+from app.codes import places
 
 TABLE_FILE = ("search", "radius_by_departement.csv")
 #: Used for a place whose département is unknown (or outside the table).
@@ -51,21 +52,12 @@ def _table() -> dict[str, RadiusRule]:
         }
 
 
-def departement_of_insee(insee: str | None) -> str | None:
-    """``"67482"`` → ``"67"``, ``"97411"`` → ``"974"``, ``"2A004"`` → ``"2A"``; None if unusable."""
-    code = (insee or "").strip().upper()
-    if len(code) != 5:
-        return None
-    return code[:3] if code.startswith("97") else code[:2]
-
-
 def rule_for(departement: str | None = None, *, insee: str | None = None) -> RadiusRule:
     """The rule of a département (``"75"``, ``"2A"``, ``"974"``) or of the commune ``insee``.
 
     An unknown or missing place gives the fallback rule (15 km, step 5 km).
     """
-    code = (departement or departement_of_insee(insee) or "").strip().upper()
-    code = code.zfill(2) if code.isdigit() and len(code) < 2 else code
+    code = places.normalize_departement(departement) or places.departement_of_insee(insee) or ""
     return _table().get(code) or RadiusRule(code or "?", FALLBACK_RADIUS_KM, FALLBACK_STEP_KM)
 
 

@@ -24,6 +24,7 @@ from html import escape
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.codes import priorities
 from app.models import Case
 from app.services.supervision import stats
 from app.services.regulation.queue import format_duration
@@ -33,7 +34,7 @@ STEPS = 3
 #: Printed width of the hourly chart, in the document's pixels: the text width of an A4 page with the
 #: printer's margins (measured against a 100 % wide table).
 CHART_WIDTH = 520
-PRIORITY_COLUMNS = ("P0", "P1", "P2", "P3", "NR")
+PRIORITY_COLUMNS = priorities.CODES
 
 
 @dataclass(frozen=True)

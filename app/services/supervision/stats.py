@@ -35,10 +35,11 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy.orm import Session
 
+from app.codes import priorities
 from app.services.supervision.stats_rows import ActivityRow, CaseRow, OrientationRow, Rows, SearchRow, load_rows
 
 STREAMS = ("AMU", "SNP", "NR")
-PRIORITIES = ("P0", "P1", "P2", "P3", "NR")
+PRIORITIES = priorities.CODES
 #: QS60 and QS30 thresholds, in seconds.
 ANSWER_60_S = 60.0
 ANSWER_30_S = 30.0

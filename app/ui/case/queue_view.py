@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from app.codes import priorities
 from app.services.regulation import queue
 from app.services.intake.form import PRIORITY_COLOURS
 from app.ui.shell import theme
@@ -63,7 +64,7 @@ class QueueModel(QAbstractTableModel):
             return QColor(PRIORITY_COLOURS.get(e.priority, "#9e9e9e"))
         if role == Qt.ItemDataRole.ForegroundRole and e.priority == "P0":
             return QColor(theme.colour("alert")) if col else QColor("white")
-        if role == Qt.ItemDataRole.FontRole and e.priority in ("P0", "P1"):
+        if role == Qt.ItemDataRole.FontRole and e.priority in priorities.URGENT:
             font = QFont()
             font.setBold(True)
             return font

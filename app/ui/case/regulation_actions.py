@@ -10,7 +10,7 @@ tests replace.
 from __future__ import annotations
 
 from app.services.regulation import decisions, queue
-from app.services.reference import nomenclatures
+from app.codes import nomenclatures
 from app.services.desk.regulation import NotAllowed
 from app.ui.qt import QT_TRANSLATE_NOOP, QInputDialog, QMessageBox, QObject, Qt, QTimer, Slot
 from app.ui.shell.shortcuts import bind_window_shortcuts

@@ -34,7 +34,8 @@ class CallerRows(QObject):
         self.confirm_button.setAccessibleName(self.tr("Confirmer le rappel"))
         self.confirm_state = QLabel(panel)
         self.confirm_state.setAccessibleName(self.tr("État du numéro de rappel"))
-        self.name_edit = line_edit(panel, self.tr("Nom de l'appelant"), self.tr("Nom, qualité (fils, voisin…)"))
+        self.name_edit = line_edit(panel, self.tr("Nom de l'appelant"), self.tr("Nom, qualité (fils, voisin…)"),
+                                   stored_as="caller_name")
         self.callback_row = QHBoxLayout()
         self.callback_row.addWidget(self.callback_edit, 1)
         self.callback_row.addWidget(self.confirm_button)

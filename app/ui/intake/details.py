@@ -2,12 +2,12 @@
 
 Off the standard call's tab path (the section is hidden until Ctrl+Maj+D), so a
 standard call stays short; everything here is optional.  Codes come from the
-official lists (:mod:`app.services.reference.nomenclatures`), found by code or by words.
+official lists (:mod:`app.codes.nomenclatures`), found by code or by words.
 """
 
 from __future__ import annotations
 
-from app.services.reference import nomenclatures as nom
+from app.codes import nomenclatures as nom
 from app.ui.shell.completion import SearchCompleter
 from app.ui.shell.form_rows import add_row, error_label, line_edit, show_messages
 from app.ui.qt import QComboBox, QFormLayout, QGroupBox, QLabel, QLineEdit, QWidget, Signal, Slot
@@ -32,10 +32,13 @@ class DetailsSection(QGroupBox):
         self.caller_type = self._combo(self.tr("Type d'appelant"), nom.CALLER_TYPE)
         self.communication = self._combo(self.tr("Difficulté de communication"), nom.COMMUNICATION)
         self.language_edit = line_edit(self, self.tr("Langue de l'appelant"), self.tr("fr, anglais, arabe…"))
-        self.building_edit = line_edit(self, self.tr("Bâtiment"), self.tr("Bât. B, résidence…"))
-        self.floor_edit = line_edit(self, self.tr("Étage"), self.tr("3"))
-        self.code_edit = line_edit(self, self.tr("Digicode"), self.tr("A1234"))
-        self.intercom_edit = line_edit(self, self.tr("Interphone"), self.tr("Nom sur l'interphone"))
+        self.building_edit = line_edit(self, self.tr("Bâtiment"), self.tr("Bât. B, résidence…"),
+                                       stored_as="access_building")
+        self.floor_edit = line_edit(self, self.tr("Étage"), self.tr("3"), stored_as="access_floor")
+        self.code_edit = line_edit(self, self.tr("Digicode"), self.tr("A1234"),
+                                   stored_as="access_code")
+        self.intercom_edit = line_edit(self, self.tr("Interphone"), self.tr("Nom sur l'interphone"),
+                                       stored_as="access_intercom")
         self.place_edit = line_edit(self, self.tr("Type de lieu"), self.tr("L01… ou mots (domicile, voie publique)"))
         self.facts_edit = line_edit(self, self.tr("Nature des faits"), self.tr("C02… ou mots (chute, accident)"))
         self.risk_edit = line_edit(self, self.tr("Risques"), self.tr("R… ou mots ; Entrée ajoute"))

@@ -30,8 +30,8 @@ class PatientSection(QGroupBox):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setTitle(self.tr("Patients (Ctrl+Maj+P : ajouter)"))
-        self.last_name = line_edit(self, self.tr("Nom du patient"), self.tr("Nom de naissance"))
-        self.first_name = line_edit(self, self.tr("Prénom du patient"), "")
+        self.last_name = line_edit(self, self.tr("Nom du patient"), self.tr("Nom de naissance"), stored_as="last_name")
+        self.first_name = line_edit(self, self.tr("Prénom du patient"), "", stored_as="first_name")
         self.birth_date = line_edit(self, self.tr("Date de naissance"), self.tr("jj/mm/aaaa"))
         self.age = line_edit(self, self.tr("Âge"), self.tr("45, 3 mois, 10 j"))
         self.sex = QComboBox(self)
@@ -39,8 +39,10 @@ class PatientSection(QGroupBox):
         self.sex.addItem("—", "")
         for code, label in patients.SEXES.items():
             self.sex.addItem(f"{code} — {label}", code)
-        self.gp_name = line_edit(self, self.tr("Médecin traitant"), self.tr("Dr …"))
-        self.gp_rpps = line_edit(self, self.tr("RPPS du médecin traitant"), self.tr("11 chiffres"))
+        self.gp_name = line_edit(self, self.tr("Médecin traitant"), self.tr("Dr …"),
+                                 stored_as="general_practitioner_name")
+        self.gp_rpps = line_edit(self, self.tr("RPPS du médecin traitant"), self.tr("11 chiffres"),
+                                 stored_as="general_practitioner_rpps")
         self.add_button = with_icon(QPushButton(self.tr("Ajouter le patient (Ctrl+Maj+P)"), self), "patient-add")
         self.add_button.setAccessibleName(self.tr("Ajouter le patient"))
         self.list = QListWidget(self)

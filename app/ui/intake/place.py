@@ -20,8 +20,9 @@ class PlaceRows(QObject):
         super().__init__(panel)
         self._communes = communes
         self.home_departement = home_departement
-        self.address_edit = line_edit(panel, self.tr("Adresse"), self.tr("Numéro, voie, accès"))
-        self.commune_edit = line_edit(panel, self.tr("Commune"), self.tr("Nom ou code postal"))
+        self.address_edit = line_edit(panel, self.tr("Adresse"), self.tr("Numéro, voie, accès"),
+                                      stored_as="address_complete")
+        self.commune_edit = line_edit(panel, self.tr("Commune"), self.tr("Nom ou code postal"), stored_as="city_name")
         self.commune_completer = SearchCompleter(self.commune_edit, self._search_communes)
 
     def communes(self):

@@ -59,7 +59,12 @@ def run_console(args: Namespace) -> int:
     setup_file_logging()
     cfg = load_settings()
     if getattr(args, "departement", None):
-        cfg.departement = args.departement
+        checked, wrong = settings_mod.check({**cfg.model_dump(), "departement": args.departement})
+        if checked is None:
+            print(f"sas console : --departement « {args.departement} » invalide : {wrong['departement']}",
+                  file=sys.stderr)
+            return 2
+        cfg = checked
 
     import qasync
 

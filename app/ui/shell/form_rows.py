@@ -8,16 +8,20 @@ tight together.
 
 from __future__ import annotations
 
+from app.codes.fields import max_length
 from app.ui.qt import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 ERROR_STYLE = "color: #c62828; font-weight: bold;"
 
 
-def line_edit(parent: QWidget, accessible: str, placeholder: str) -> QLineEdit:
-    """A line edit with its accessible name and placeholder."""
+def line_edit(parent: QWidget, accessible: str, placeholder: str, *, stored_as: str | None = None) -> QLineEdit:
+    """A line edit with its accessible name and placeholder; ``stored_as`` names the stored field whose
+    length (:mod:`app.codes.fields`, the server's limit) caps what can be typed."""
     edit = QLineEdit(parent)
     edit.setAccessibleName(accessible)
     edit.setPlaceholderText(placeholder)
+    if stored_as is not None:
+        edit.setMaxLength(max_length(stored_as))
     return edit
 
 

@@ -20,12 +20,13 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from app import paths
+from app import paths, settings
 from app.ui.qt import PySide6, QApplication, QtCore
 
 log = logging.getLogger(__name__)
 
-LANGUAGES = {"fr": "Français", "en": "English"}
+#: Each language of :data:`app.settings.LANGUAGE_CODES` by its own name (a code without a name fails here).
+LANGUAGES = {code: {"fr": "Français", "en": "English"}[code] for code in settings.LANGUAGE_CODES}
 SOURCE_LANGUAGE = "fr"
 
 #: The translators installed in the running application (kept alive: Qt does not own them).

@@ -13,11 +13,6 @@ CA file, the sync interval and the language at the next start, which
 
 from __future__ import annotations
 
-import dataclasses
-import re
-from pathlib import Path
-from urllib.parse import urlsplit
-
 from app import settings as settings_mod
 from app.settings import Settings
 from app.ui.shell import theme as theme_mod
@@ -31,11 +26,7 @@ from app.ui.qt import (
 #: Settings that only take effect when the console starts again.
 RESTART_FIELDS = ("server_url", "departement", "tile_url", "tile_attribution", "sync_interval_s", "ca_file",
                   "language", "lock_after_min")
-RADIUS_RANGE = (1.0, 100.0)
-SYNC_RANGE = (0.5, 300.0)
-LOCK_RANGE = (1.0, 120.0)
-_DEPARTEMENT = re.compile(r"^(0[1-9]|[1-8]\d|9[0-5]|2[AB]|97[1-6])$")
-_SAMU = re.compile(r"^\d{3}$")
+RADIUS_RANGE, SYNC_RANGE, LOCK_RANGE = settings_mod.RADIUS_RANGE, settings_mod.SYNC_RANGE, settings_mod.LOCK_RANGE
 #: The French message of each wrong field (translated when shown), naming the field first.
 MESSAGES = {
     "server_url": QT_TRANSLATE_NOOP("SettingsDialog", "Adresse du serveur invalide : attendu "
@@ -65,53 +56,35 @@ def _number(text: str) -> float | None:
         return None
 
 
-def _is_url(text: str) -> bool:
-    parts = urlsplit(text)
-    try:
-        parts.port  # noqa: B018 - raises on a bad port
-    except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname)
+#: Fields whose message shows their range.
+_RANGES = {"default_radius_km": RADIUS_RANGE, "sync_interval_s": SYNC_RANGE, "lock_after_min": LOCK_RANGE}
 
 
 def validate(values: dict[str, str]) -> tuple[dict, dict[str, str]]:
-    """Typed settings from the dialog's texts, and a French message for each wrong field."""
+    """Typed settings from the dialog's texts, and a French message for each wrong field.
+
+    The rules are :class:`app.settings.Settings`'s (the same that check the file at start);
+    this only turns texts into values and pydantic's findings into the field's message.
+    """
+    typed: dict = {name: text.strip() for name, text in values.items()}
+    typed["departement"] = typed["departement"].upper()
+    desk = typed["desk_number"]
+    typed["desk_number"] = int(desk) if desk.isdigit() else -1  # empty or not a number: refused
+    for name in _RANGES:
+        typed[name] = _number(values[name])
+    _cfg, wrong = settings_mod.check(typed)
     errors: dict[str, str] = {}
-    typed: dict = {}
-    url = values["server_url"].strip()
-    if url and not _is_url(url):
-        errors["server_url"] = _message("server_url")
-    typed["server_url"] = url.rstrip("/")
-    samu = values["samu_code"].strip()
-    if not _SAMU.match(samu):
-        errors["samu_code"] = _message("samu_code")
-    typed["samu_code"] = samu
-    desk = values["desk_number"].strip()
-    if not (desk.isdigit() and 10 <= int(desk) <= 99):
-        errors["desk_number"] = _message("desk_number")
-    typed["desk_number"] = int(desk) if desk.isdigit() else 0
-    dep = values["departement"].strip().upper()
-    if not _DEPARTEMENT.match(dep):
-        errors["departement"] = _message("departement")
-    typed["departement"] = dep
-    tiles = values["tile_url"].strip()
-    if tiles and not (_is_url(tiles.replace("{", "").replace("}", ""))
-                      and all(k in tiles for k in ("{z}", "{x}", "{y}"))):
-        errors["tile_url"] = _message("tile_url")
-    typed["tile_url"] = tiles
-    typed["tile_attribution"] = values["tile_attribution"].strip()
-    for name, (low, high) in (("default_radius_km", RADIUS_RANGE), ("sync_interval_s", SYNC_RANGE),
-                              ("lock_after_min", LOCK_RANGE)):
-        number = _number(values[name])
-        if number is None or not low <= number <= high:
-            errors[name] = _message(name) % (low, high)
-        typed[name] = number
-    ca = values["ca_file"].strip()
-    if ca and not Path(ca).expanduser().is_file():
-        errors["ca_file"] = _message("ca_file") % ca
-    typed["ca_file"] = ca
-    typed["language"] = values["language"] if values["language"] in LANGUAGES else "fr"
-    typed["theme"] = values["theme"] if values["theme"] in theme_mod.THEME_NAMES else theme_mod.DEFAULT_THEME
+    for name in (n for n in values if n in wrong):
+        if name in _RANGES:
+            errors[name] = _message(name) % _RANGES[name]
+        elif name == "ca_file":
+            errors[name] = _message(name) % typed[name]
+        else:
+            errors[name] = _message(name)
+    if _cfg is not None:
+        typed = {name: getattr(_cfg, name) for name in typed}
+    elif typed["desk_number"] == -1:
+        typed["desk_number"] = 0
     return typed, errors
 
 
@@ -197,7 +170,7 @@ class SettingsDialog(QDialog):
         if errors:
             self.edits[next(n for n in self.edits if n in errors)].setFocus()
             return
-        before = dataclasses.asdict(self._cfg)
+        before = self._cfg.model_dump()
         for name, value in typed.items():
             setattr(self._cfg, name, value)
         settings_mod.save(self._cfg)

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app import settings
 from app.ui.qt import QApplication, QColor, QtGui
 
-THEME_NAMES = ("clair", "sombre", "systeme")
-DEFAULT_THEME = "clair"
+THEME_NAMES = settings.THEME_CODES
+DEFAULT_THEME = settings.Settings.model_fields["theme"].default
 
 
 @dataclass(frozen=True)

@@ -8,13 +8,13 @@ priority column is coloured as in the queue.
 
 from __future__ import annotations
 
+from app.codes import priorities
 from app.services.regulation.queue import format_duration
 from app.services.supervision.shift_review import STATUS_LABELS, ReviewRow, decision_label
 from app.ui.qt import QT_TRANSLATE_NOOP, QColor, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
 from app.ui.shell.table_model import RowCacheModel
 
 UUID_ROLE = Qt.ItemDataRole.UserRole + 1
-PRIORITY_COLOURS = {"P0": "#b71c1c", "P1": "#e65100", "P2": "#f9a825", "P3": "#2e7d32"}
 
 
 def display(row: ReviewRow) -> tuple[str, ...]:
@@ -59,6 +59,6 @@ class ReviewModel(RowCacheModel):
         if role == UUID_ROLE:
             return self._cases[index.row()].uuid
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == 2:
-            colour = PRIORITY_COLOURS.get(self._cases[index.row()].priority)
+            colour = priorities.COLOURS.get(self._cases[index.row()].priority)
             return QColor(colour) if colour else None
         return None

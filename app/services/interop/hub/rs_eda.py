@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.services.reference import nomenclatures
+from app.codes import nomenclatures
 from app.services.records.documents import CaseDoc, NoteDoc, OrientationDoc, PatientDoc
 from app.services.interop.hub import ack, envelope, rs_eda_import
 

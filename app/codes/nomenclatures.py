@@ -23,6 +23,7 @@ _FOLDER = ("hub-sante", "nomenclatures", "latest")
 MOTIVE, FACT, PLACE_KIND, RISK = "motif", "fait", "lieu", "risque"
 ATTRIBUTION, PERIMETER, CALLER_TYPE = "attribution", "filiere", "typeAppelant"
 COMMUNICATION, LANGUAGE, STATUS, PRIORITY, SEX = "communication", "langue", "etat", "priorite", "sexe"
+DECISION_TYPE, ORIENTATION_TYPE, PRECISION = "typeDecision", "typeOrientation", "precision"
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,11 @@ def codes(name: str) -> tuple[Code, ...]:
                             level))
         stack = stack[:level] + [label]
     return tuple(entries)
+
+
+def code_tuple(name: str) -> tuple[str, ...]:
+    """The codes of list ``name`` in the official order: the closed list a field takes."""
+    return tuple(c.code for c in codes(name))
 
 
 @lru_cache(maxsize=None)
