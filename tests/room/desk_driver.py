@@ -1,0 +1,251 @@
+"""One desk of the room test: a whole console in its own process, driven by the keyboard over stdin.
+
+``python -m tests.room.desk_driver --server URL --user NAME --data-dir DIR`` (the
+password from ``SAS_PASSWORD``) logs a real console in — real widgets, its own
+encrypted cache and sync — then reads one JSON command per line on stdin and
+answers one JSON line on stdout, prefixed by ``@@``:
+
+* ``{"op": "key", "key": "F6", "mods": ["ctrl", "shift"]}`` — one key, sent where a real keyboard
+  would send it: the open popup, the modal dialog's focused widget, else the focused widget;
+* ``{"op": "type", "text": "…"}`` — characters, the same way;
+* ``{"op": "texts", "root": NAME}`` — what the window (or the widget with that object name) shows:
+  every visible label, field, button and table, as ``[object name, accessible name, class, text]``;
+* ``{"op": "table", "name": NAME}`` — the visible rows of a table or tree (object or accessible name);
+* ``{"op": "focus"}`` — the focused widget; ``{"op": "dialog"}`` — the modal dialog's text, if any;
+* ``{"op": "screenshot", "path": FILE}``; ``{"op": "wait", "ms": N}``; ``{"op": "quit"}``.
+
+Nothing here calls the console's methods: a desk is used as a person uses it, by keys, and read
+as a person reads it, from what the widgets show.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+import threading
+import traceback
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+
+MODIFIERS = {"ctrl": "ControlModifier", "shift": "ShiftModifier", "alt": "AltModifier"}
+
+
+def _say(payload: dict) -> None:
+    sys.stdout.write("@@" + json.dumps(payload, ensure_ascii=False, default=str) + "\n")
+    sys.stdout.flush()
+
+
+def _widget_text(w) -> str | None:
+    from PySide6.QtWidgets import (
+        QAbstractButton, QAbstractItemView, QComboBox, QLabel, QLineEdit, QPlainTextEdit, QTextEdit,
+    )
+
+    if isinstance(w, QLabel):
+        return w.text()
+    if isinstance(w, QLineEdit):
+        return w.text()
+    if isinstance(w, QComboBox):
+        return w.currentText()
+    if isinstance(w, (QTextEdit, QPlainTextEdit)):
+        return w.toPlainText()
+    if isinstance(w, QAbstractButton):
+        return w.text()
+    if isinstance(w, QAbstractItemView):
+        return "\n".join(" | ".join(row) for row in _rows(w))
+    return None
+
+
+def _rows(view) -> list[list[str]]:
+    model = view.model()
+    if model is None:
+        return []
+    from PySide6.QtCore import QModelIndex
+
+    rows: list[list[str]] = []
+
+    def walk(parent: QModelIndex) -> None:
+        for r in range(model.rowCount(parent)):
+            cells = []
+            for c in range(model.columnCount(parent)):
+                value = model.index(r, c, parent).data()
+                cells.append("" if value is None else str(value))
+            rows.append(cells)
+            first = model.index(r, 0, parent)
+            if hasattr(view, "isExpanded") and view.isExpanded(first):
+                walk(first)
+
+    walk(QModelIndex())
+    return rows
+
+
+def _describe(w) -> dict:
+    return {"name": w.objectName(), "accessible": w.accessibleName(), "class": type(w).__name__,
+            "text": _widget_text(w)}
+
+
+class Driver:
+    def __init__(self, console):
+        self.console = console
+
+    @property
+    def window(self):
+        return self.console.window
+
+    def _target(self):
+        from PySide6.QtWidgets import QApplication
+
+        popup = QApplication.activePopupWidget()
+        if popup is not None:
+            return popup
+        modal = QApplication.activeModalWidget()
+        if modal is not None:
+            return modal.focusWidget() or modal
+        return QApplication.focusWidget() or self.window
+
+    def _find(self, name: str):
+        from PySide6.QtWidgets import QApplication, QWidget
+
+        for top in QApplication.topLevelWidgets():
+            for w in [top, *top.findChildren(QWidget)]:
+                if name in (w.objectName(), w.accessibleName()) and w.isVisible():
+                    return w
+        return None
+
+    def key(self, key: str, mods: list[str] | None = None) -> dict:
+        from PySide6.QtCore import Qt
+        from PySide6.QtTest import QTest
+
+        modifier = Qt.KeyboardModifier.NoModifier
+        for m in mods or []:
+            modifier |= getattr(Qt.KeyboardModifier, MODIFIERS[m])
+        target = self._target()
+        QTest.keyClick(target, getattr(Qt.Key, f"Key_{key}"), modifier)
+        return {"sent_to": _describe(target)["name"] or type(target).__name__}
+
+    def type(self, text: str) -> dict:
+        from PySide6.QtTest import QTest
+
+        for ch in text:
+            QTest.keyClicks(self._target(), ch)
+        return {}
+
+    def texts(self, root: str | None = None) -> dict:
+        from PySide6.QtWidgets import QWidget
+
+        top = self._find(root) if root else self.window
+        if top is None:
+            return {"error": f"no visible widget {root!r}"}
+        found = []
+        for w in top.findChildren(QWidget):
+            if w.isVisible() and _widget_text(w) not in (None, ""):
+                found.append(_describe(w))
+        return {"widgets": found}
+
+    def table(self, name: str) -> dict:
+        view = self._find(name)
+        if view is None:
+            return {"error": f"no visible table {name!r}"}
+        return {"rows": _rows(view)}
+
+    def focus(self) -> dict:
+        from PySide6.QtWidgets import QApplication
+
+        w = QApplication.focusWidget()
+        return {"focus": _describe(w) if w is not None else None}
+
+    def dialog(self) -> dict:
+        from PySide6.QtWidgets import QApplication, QMessageBox
+
+        modal = QApplication.activeModalWidget()
+        if modal is None:
+            return {"dialog": None}
+        text = modal.text() if isinstance(modal, QMessageBox) else modal.windowTitle()
+        return {"dialog": {"title": modal.windowTitle(), "text": text}}
+
+    def screenshot(self, path: str) -> dict:
+        from PySide6.QtWidgets import QApplication
+
+        target = QApplication.activeModalWidget() or self.window
+        return {"ok": bool(self.window.grab().save(path)) and bool(target)}
+
+
+async def _main(args) -> int:
+    from app import paths
+    from app.settings import Settings
+    from app.ui.shell.console import Console
+
+    paths.set_data_dir(args.data_dir)
+    cfg = Settings.model_construct(server_url=args.server, desk_number=args.desk, sync_interval_s=0.5,
+                                   departement=args.departement)
+    console = Console(cfg, args.server)
+    info = await console.login(args.user, os.environ.get("SAS_PASSWORD", ""))
+    if info is None:
+        _say({"ready": False, "error": "login failed"})
+        return 1
+    console.build(info)
+    driver = Driver(console)
+    _say({"ready": True, "role": info.role, "user": info.username})
+
+    loop = asyncio.get_running_loop()
+    lines: asyncio.Queue = asyncio.Queue()
+
+    def read_stdin() -> None:
+        for line in sys.stdin:
+            loop.call_soon_threadsafe(lines.put_nowait, line)
+        loop.call_soon_threadsafe(lines.put_nowait, None)
+
+    threading.Thread(target=read_stdin, daemon=True).start()
+    while True:
+        line = await lines.get()
+        if line is None:
+            break
+        try:
+            command = json.loads(line)
+        except ValueError:
+            _say({"error": "bad json"})
+            continue
+        op = command.pop("op", None)
+        if op == "quit":
+            _say({"bye": True})
+            break
+        if op == "wait":
+            await asyncio.sleep(command.get("ms", 100) / 1000)
+            _say({})
+            continue
+        try:
+            _say(getattr(driver, op)(**command))
+        except Exception as exc:  # noqa: BLE001 - reported to the test, the desk goes on
+            _say({"error": f"{type(exc).__name__}: {exc}", "trace": traceback.format_exc()[-1500:]})
+        await asyncio.sleep(0)
+    await console.close()
+    return 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--server", required=True)
+    parser.add_argument("--user", required=True)
+    parser.add_argument("--data-dir", required=True)
+    parser.add_argument("--desk", type=int, default=11)
+    parser.add_argument("--departement", default="67")
+    args = parser.parse_args()
+
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication(sys.argv[:1])
+    from app.ui.shell import i18n
+
+    i18n.install_translators("fr", app)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    with loop:
+        return loop.run_until_complete(_main(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
