@@ -32,6 +32,11 @@ def _build_parser() -> argparse.ArgumentParser:
                          help="avec --screenshot : le panneau à capturer (appel par défaut)")
     console.add_argument("--user", metavar="NOM", help="se connecter sans dialogue (avec --password)")
     console.add_argument("--password", metavar="MDP", help=argparse.SUPPRESS)
+    console.add_argument("--as", dest="as_user", metavar="NOM",
+                         help="se connecter sans dialogue sous ce compte (mot de passe : variable SAS_PASSWORD)")
+    console.add_argument("--open-case", metavar="DOSSIER",
+                         help="avec --screenshot : ouvrir ce dossier (numéro fr.health.samu…, numéro court ou uuid) "
+                              "comme le rôle l'ouvre depuis sa file, puis capturer")
     console.add_argument("--departement", metavar="CODE", help="département du territoire de démonstration")
     console.add_argument("--self-test", action="store_true",
                          help="auto-test hors ligne (données jetables, serveur embarqué, carte, capture vérifiée) "

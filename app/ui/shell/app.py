@@ -58,6 +58,9 @@ def run_console(args: Namespace) -> int:
     paths.set_data_dir(args.data_dir)
     setup_file_logging()
     cfg = load_settings()
+    if getattr(args, "open_case", None) and not args.screenshot:
+        print("sas console : --open-case va avec --screenshot", file=sys.stderr)
+        return 2
     if getattr(args, "departement", None):
         checked, wrong = settings_mod.check({**cfg.model_dump(), "departement": args.departement})
         if checked is None:
@@ -93,11 +96,15 @@ def run_console(args: Namespace) -> int:
         server = start_embedded_server(cfg, staged=bool(args.screenshot) and panel != "appel")
         server_url = server.url
     console = Console(cfg, server_url, embedded=server is not None)
+    user, password = args.user, args.password
+    if getattr(args, "as_user", None):
+        user, password = args.as_user, password or os.environ.get("SAS_PASSWORD", "")
     try:
         with loop:
             return loop.run_until_complete(
-                console.run(user=args.user, password=args.password, screenshot=args.screenshot,
-                            panel=getattr(args, "panel", None) or "appel")
+                console.run(user=user, password=password, screenshot=args.screenshot,
+                            panel=getattr(args, "panel", None) or "appel",
+                            open_case=getattr(args, "open_case", None))
             )
     finally:
         if server is not None:

@@ -91,7 +91,7 @@ class Console:
         self.ready_after_s: float | None = None
 
     async def run(self, *, user: str | None = None, password: str | None = None,
-                  screenshot: str | None = None, panel: str = "appel") -> int:
+                  screenshot: str | None = None, panel: str = "appel", open_case: str | None = None) -> int:
         try:
             if screenshot and not user and self.embedded:
                 from app.demo.panel_shots import PANELS
@@ -102,6 +102,10 @@ class Console:
                 if info is None:
                     return 1
                 self.build(info)
+                if screenshot and open_case:
+                    from app.ui.shell.case_shot import shoot_case
+
+                    return await shoot_case(self, open_case, Path(screenshot))
                 if screenshot:
                     return await self._take_screenshot(Path(screenshot), panel)
                 if not await self._wait_closed():
