@@ -10,10 +10,12 @@ booking, which need the server by nature.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 from app.models import new_uuid
+from app.services.booking import case_booking, rules as booking_rules
 from app.services.regulation import decisions, rules
 from app.services.regulation.actor import Actor
 from app.services.intake import form as intake
@@ -36,6 +38,19 @@ class NoCaseOpen(Exception):
     """An action needs an open case and there is none."""
 
 
+class BookingRefused(Exception):
+    """A booking the desk refuses before sending anything: ``code`` names the rule, the message is French."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+#: :class:`BookingRefused` codes of the desk's own checks (the others are :mod:`app.services.booking.rules`').
+STALE_RESULTS = "stale_results"
+SLOT_ALREADY_HELD = "slot_already_held"
+
+
 @dataclass(frozen=True)
 class UserInfo:
     username: str
@@ -54,6 +69,8 @@ class SearchOutcome:
     to_call: list[dict] = field(default_factory=list)
     #: The server's explanation when nothing was found (names the wider radius).
     message: str | None = None
+    #: The case these results were searched for: a booking from them is for that case only.
+    case_uuid: str = ""
 
     @property
     def empty_reason(self) -> str:
@@ -70,12 +87,36 @@ class Desk:
         self._settings = settings
         self.user = user
         self._clock = clock or (lambda: datetime.now(timezone.utc))
-        self.current_case: CaseDoc | None = None
+        self._case: CaseDoc | None = None
+        self._search: SearchOutcome | None = None
+        self._case_listeners: list[Callable[[CaseDoc | None], None]] = []
         self.radius_km = settings.default_radius_km
         from app.services.desk.regulation import Regulation
 
         #: Routing, hand-over, notes, closing, surge and the queue (issue 3).
         self.regulation = Regulation(self)
+
+    @property
+    def current_case(self) -> CaseDoc | None:
+        """The case open at this desk (None between calls)."""
+        return self._case
+
+    @current_case.setter
+    def current_case(self, case: CaseDoc | None) -> None:
+        """Open ``case`` (or none); another case drops the search results and tells the listeners.
+
+        A new version of the same case (an event recorded on it) keeps the results.
+        """
+        before = self._case.uuid if self._case is not None else None
+        self._case = case
+        if (case.uuid if case is not None else None) != before:
+            self._search = None
+            for listener in list(self._case_listeners):
+                listener(case)
+
+    def on_case_changed(self, listener: Callable[[CaseDoc | None], None]) -> None:
+        """Call ``listener(case)`` whenever another case (or none) becomes the current one."""
+        self._case_listeners.append(listener)
 
     @property
     def settings(self) -> Settings:
@@ -135,11 +176,21 @@ class Desk:
             case.lat, case.lon, self.radius_km, start=now, end=now + SEARCH_HORIZON, limit=200,
             kinds=filters.kinds or CONSULTATION_KINDS, extra=filters.query_params(self._practitioner(case)),
         )
-        self._record_search(filters, body)
-        return SearchOutcome(body["results"], body["total"], self.radius_km, case.lat, case.lon,
-                             to_call=body.get("to_call", []), message=body.get("message"))
+        self._record_search(case, filters, body)
+        outcome = SearchOutcome(body["results"], body["total"], self.radius_km, case.lat, case.lon,
+                                to_call=body.get("to_call", []), message=body.get("message"), case_uuid=case.uuid)
+        if self._case is not None and self._case.uuid == case.uuid:
+            self._search = outcome  # the case changed while the server answered: these results are not kept
+        return outcome
 
-    def _record_search(self, filters: SearchFilters, body: dict) -> None:
+    def search_results(self) -> SearchOutcome | None:
+        """The last search's results, if they were searched for the current case."""
+        current = self._case
+        if self._search is None or current is None or self._search.case_uuid != current.uuid:
+            return None
+        return self._search
+
+    def _record_search(self, case: CaseDoc, filters: SearchFilters, body: dict) -> None:
         """One ``search`` case event per search (criteria, count, effecteurs shown), synced like the others.
 
         It lets an appointment booked on the SAS platform find this case
@@ -148,9 +199,9 @@ class Desk:
         shown = [r["effecteur"]["id"] for r in [*body.get("results", []), *body.get("to_call", [])]]
         criteria = {"radius_km": self.radius_km, "horizon_h": int(SEARCH_HORIZON.total_seconds() // 3600),
                     "kinds": list(filters.kinds or CONSULTATION_KINDS),
-                    "filters": filters.query_params(self._practitioner(self.current_case))}
+                    "filters": filters.query_params(self._practitioner(case))}
         try:
-            self.regulation.record("search", search={
+            self.regulation.record("search", case=case, search={
                 "criteria": criteria, "result_count": int(body.get("total", 0)),
                 "effecteur_ids": list(dict.fromkeys(shown))[:SEARCH_EFFECTEURS_KEPT]})
         except Exception:  # noqa: BLE001 - the search itself succeeded
@@ -190,27 +241,64 @@ class Desk:
         found = [o for o in self._store.orientations_for_case(case.uuid) if decisions.BY_KEY[o.decision_key].books_slot]
         return max(found, key=lambda o: o.creation) if found else None
 
+    def case_booking(self, case: CaseDoc | None = None) -> OrientationDoc | None:
+        """The booked decision of ``case`` (default: the current one) in this desk's cache, or None."""
+        case = case or self._case
+        return case_booking.active_booking(self._store.orientations_for_case(case.uuid)) if case else None
+
+    def check_booking(self, result: dict, *, rebook: bool = False
+                      ) -> tuple[CaseDoc, OrientationDoc | None, decisions.DecisionKind]:
+        """What booking ``result`` would carry out: (case, its slot decision or None, the decision kind).
+
+        Raises :class:`BookingRefused` (nothing is sent) when the result does not come from a search for
+        the current case, or when the core's booking rules (:mod:`app.services.booking.rules`) refuse it:
+        role, a slot decision of the case (a doctor without one decides by booking), one booking per case.
+        """
+        case = self._require_case()
+        booking = self.case_booking(case)
+        if booking is not None and result.get("slot_id") == booking.slot_id:
+            raise BookingRefused(SLOT_ALREADY_HELD, "Ce créneau est déjà réservé pour ce dossier "
+                                                    f"({case_booking.describe(booking)})")
+        shown = self.search_results()
+        if shown is None or result.get("booked") or all(r.get("slot_id") != result.get("slot_id")
+                                                        for r in shown.results):
+            raise BookingRefused(STALE_RESULTS, "Cette liste de créneaux n'est pas celle du dossier ouvert : "
+                                                "rien n'est envoyé ; attendez la nouvelle recherche (F5)")
+        decision = self.slot_decision(case)
+        kind = decisions.get(decision.decision_key) if decision is not None else self._kind_for(result)
+        key = decision.decision_key if decision is not None else None
+        if key is None and rules.decision_refusal(Actor(self.user.username, self.user.role), kind.key,
+                                                  case.attribution) is None:
+            key = kind.key  # a doctor decides by booking
+        refusal = booking_rules.booking_refusal(
+            self.user.role, decision_key=key, rebook=rebook,
+            booked=case_booking.describe(booking) if booking is not None else None)
+        if refusal is not None:
+            raise BookingRefused(refusal.code, refusal.message)
+        return case, decision, kind
+
+    @staticmethod
+    def _kind_for(result: dict) -> decisions.DecisionKind:
+        """The decision a doctor takes by booking this slot (by its mode; SOS Médecins for their visits)."""
+        kind = decisions.get(decisions.DECISION_FOR_SLOT_MODE.get(result.get("mode") or "", "CONSULTATION_48H"))
+        if (result.get("effecteur") or {}).get("kind") == "SOS" and kind.key == "VISITE_DOMICILE":
+            kind = decisions.get("SOS_MEDECINS")
+        return kind
+
     async def book(self, result: dict, *, rebook: bool = False) -> OrientationDoc:
         """Book the slot of a search result for the case's slot decision (see :mod:`app.services.booking.slots`).
 
-        An OSNP books the decision the MRL took; a doctor without one decides by booking: the
-        decision is recorded (and sent at once, the server needs it) before the slot is booked.
+        Checked first by :meth:`check_booking` (nothing is sent when it refuses).  An OSNP books the
+        decision the MRL took; a doctor without one decides by booking: the decision is sent first
+        (the server needs it; offline, nothing is stored nor sent) and then kept like any other.
+        ``rebook`` replaces the case's booking: the server cancels it and books this slot, in one go.
         """
-        case = self._require_case()
-        decision = self.slot_decision(case)
+        case, decision, kind = self.check_booking(result, rebook=rebook)
         if decision is None:
-            kind = decisions.get(decisions.DECISION_FOR_SLOT_MODE.get(result["mode"], "CONSULTATION_48H"))
-            if result["effecteur"]["kind"] == "SOS" and kind.key == "VISITE_DOMICILE":
-                kind = decisions.get("SOS_MEDECINS")
-            reason = rules.decision_refusal(Actor(self.user.username, self.user.role), kind.key, case.attribution)
-            if reason is not None:
-                from app.services.desk.regulation import NotAllowed
-
-                raise NotAllowed("Aucune décision de consultation du médecin régulateur sur ce dossier : "
-                                 "le médecin décide avant la réservation")
-            decision = self._save_orientation(case, kind)
+            decision = self._new_orientation(case, kind)
             await self._client.put_orientation(decision.model_dump(mode="json"))
-            self._mark_decided(decision)
+            self._store.save_orientation(decision, author=self.user.username, author_role=self.user.role)
+            self._mark_decided(decision, case)
         answer = await self._client.book_slot(result["slot_id"], decision.uuid, case.uuid, rebook=rebook)
         doc = OrientationDoc.model_validate(answer["orientation"])
         self._store.accept_server_orientation(doc)
@@ -244,7 +332,13 @@ class Desk:
 
         ``details`` are the other fields of the orientation (slot, effecteur, free text...).
         """
-        doc = OrientationDoc(
+        doc = self._new_orientation(case, kind, uuid, **details)
+        self._store.save_orientation(doc, author=self.user.username, author_role=self.user.role)
+        return doc
+
+    def _new_orientation(self, case: CaseDoc, kind: decisions.DecisionKind, uuid: str | None = None,
+                         **details: object) -> OrientationDoc:
+        return OrientationDoc(
             uuid=uuid or new_uuid(),
             case_uuid=case.uuid,
             creation=self._clock(),
@@ -255,10 +349,8 @@ class Desk:
             medical_transport=kind.medical_transport,
             **details,
         )
-        self._store.save_orientation(doc, author=self.user.username, author_role=self.user.role)
-        return doc
 
-    def _mark_decided(self, doc: OrientationDoc) -> None:
+    def _mark_decided(self, doc: OrientationDoc, case: CaseDoc | None = None) -> None:
         """Stop the case's decision clock (a ``decision`` event) when a doctor decided."""
         if self.user.role in decisions.DOCTOR_ROLES:
-            self.regulation.record("decision", orientation_uuid=doc.uuid)
+            self.regulation.record("decision", case=case, orientation_uuid=doc.uuid)
