@@ -51,6 +51,7 @@ class SearchActions(QObject):
         self._busy = False
         self._searching: str | None = None  # the case uuid of the search in flight
         self._case_uuid: str | None = None  # the case the list is for
+        self._keep_message = False  # the next search's count must not hide the booking's message
         self.radius_label = QLabel(window)
         self.search_button = with_icon(QPushButton(self.tr("&Rechercher (F5)"), window), "search")
         self.widen_button = with_icon(QPushButton(self.tr("É&largir (Ctrl+E)"), window), "widen")
@@ -153,7 +154,8 @@ class SearchActions(QObject):
             return
         self._busy = True
         self._searching = self._desk.current_case.uuid
-        self._w.status.show_message(self.tr("Recherche en cours…"))
+        if not self._keep_message:
+            self._w.status.show_message(self.tr("Recherche en cours…"))
         spawn(self._search(widen), on_error=self._on_search_error, name="search")
 
     def _case_moved_on(self, searched: str | None) -> bool:
@@ -173,24 +175,29 @@ class SearchActions(QObject):
         if not self._case_moved_on(outcome.case_uuid):
             self._show_results(outcome)
 
-    def _show_results(self, outcome: SearchOutcome, *, select_booking: bool = False) -> None:
-        table, map_view, status = self._w.slot_table, self._w.map_view, self._w.status
+    def _fill_list(self, outcome: SearchOutcome) -> None:
+        """The list: the case's booking first (marked « Réservé », selected), then the free slots."""
+        table = self._w.slot_table
         rows, booked_slot = self.booking.rows_with_booking(outcome.results)
         table.set_empty_text(outcome.empty_reason)
         table.model().set_results(rows, outcome.to_call)
         self._results = table.model().results()  # the booking, slots, then effecteurs to phone
-        map_view.show_patient(outcome.lat, outcome.lon, self._desk.current_case.city_name or "")
-        map_view.show_radius(outcome.radius_km)
-        map_view.show_effecteurs(presentation.effecteur_markers(outcome.results, to_call=outcome.to_call))
-        map_view.fit()
         self.booking.refresh()
         if booked_slot is not None:
             table.select_slot(booked_slot)
         elif rows or outcome.to_call:
             table.selectRow(0)
-        if select_booking:
-            return  # the booking's own message stays
-        if outcome.results or outcome.to_call:
+
+    def _show_results(self, outcome: SearchOutcome) -> None:
+        map_view, status = self._w.map_view, self._w.status
+        self._fill_list(outcome)
+        map_view.show_patient(outcome.lat, outcome.lon, self._desk.current_case.city_name or "")
+        map_view.show_radius(outcome.radius_km)
+        map_view.show_effecteurs(presentation.effecteur_markers(outcome.results, to_call=outcome.to_call))
+        map_view.fit()
+        if self._keep_message:
+            self._keep_message = False
+        elif outcome.results or outcome.to_call:
             status.show_message(self.tr("%d créneaux dans un rayon de %g km") % (outcome.total, outcome.radius_km))
         else:
             status.show_message(outcome.empty_reason, error=True)
@@ -200,9 +207,10 @@ class SearchActions(QObject):
         """A booking was made: the list shows it (marked « Réservé », selected); a re-booking searches again."""
         outcome = self._desk.search_results()
         if outcome is not None:
-            self._show_results(outcome, select_booking=True)
+            self._fill_list(outcome)
         self.booking.refresh()
         if rebooked:
+            self._keep_message = True
             self.start_search()  # the cancelled slot is free again
 
     def _on_search_error(self, exc: BaseException) -> None:

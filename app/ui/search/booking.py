@@ -122,6 +122,7 @@ class BookingActions(QObject):
         if self.confirmation is not None:
             self.confirmation.deleteLater()
             self.confirmation = None
+        self._w.activateWindow()  # the keys go back to the list
         self._w.slot_table.setFocus()
 
     def _confirmed(self, result: dict, rebook: bool, case_uuid: str) -> None:
