@@ -56,7 +56,7 @@ def server(tmp_path):
     digest = hash_password(PASSWORD)
     starts: dict[int, datetime] = {}
     with sessions() as s:
-        for name, role in (("mrl", "MRL"), ("superviseur", "SUPERVISEUR")):
+        for name, role in (("mrl", "MRL"), ("osnp", "OSNP"), ("superviseur", "SUPERVISEUR")):
             s.add(User(username=name, display_name=f"Dr {name}", role=role, password_hash=digest))
         for i, (name, hours) in enumerate(EFFECTEURS):
             s.add(Effecteur(id=f"eff-{i}", kind="MG", name=name, phone="+33388000000", sas_participant=True))
@@ -86,22 +86,35 @@ def _run(qtbot, coro):
 
 
 @pytest.fixture
-def desk(qtbot, qasync_loop, server, tmp_path):
-    """An MRL desk logged in to the server: (window, desk, store)."""
-    engine, factory = open_database(sqlite_url(tmp_path / "desk.db"))
-    client = ApiClient(server.url, timeout=2.0)
-    _run(qtbot, client.login("mrl", PASSWORD))
-    store = LocalStore(factory)
-    made = Desk(store=store, client=client, settings=Settings(desk_number=12),
-                user=UserInfo("mrl", "MRL", "Dr MRL"))
-    window = MainWindow(made, store, MapView())
-    qtbot.addWidget(window)
-    with qtbot.waitActive(window):
-        window.show()
-        window.activateWindow()
-    yield window, made, store
-    _run(qtbot, client.aclose())
-    engine.dispose()
+def make_desk(qtbot, qasync_loop, server, tmp_path):
+    """``make_desk(user, role)``: a desk logged in to the server, (window, desk, store)."""
+    made = []
+
+    def make(user: str, role: str):
+        engine, factory = open_database(sqlite_url(tmp_path / f"{user}.db"))
+        client = ApiClient(server.url, timeout=2.0)
+        _run(qtbot, client.login(user, PASSWORD))
+        store = LocalStore(factory)
+        desk = Desk(store=store, client=client, settings=Settings(desk_number=12),
+                    user=UserInfo(user, role, f"Dr {user}"))
+        window = MainWindow(desk, store, MapView())
+        qtbot.addWidget(window)
+        with qtbot.waitActive(window):
+            window.show()
+            window.activateWindow()
+        made.append((engine, client))
+        return window, desk, store
+
+    yield make
+    for engine, client in made:
+        _run(qtbot, client.aclose())
+        engine.dispose()
+
+
+@pytest.fixture
+def desk(make_desk):
+    """An MRL desk: (window, desk, store)."""
+    return make_desk("mrl", "MRL")
 
 
 def _token(server) -> str:
@@ -280,3 +293,14 @@ def test_rebooking_cancels_the_first_booking_and_frees_its_slot(qtbot, desk, ser
     assert table.current_result()["slot_id"] == second["slot_id"]
     assert table.model().index(0, 0).data() == "✔ Réservé"
     assert "remplacé" in window.status.message()
+
+
+def test_an_osnp_without_the_doctors_decision_is_told_and_sends_nothing(qtbot, make_desk, server):
+    window, desk, store = make_desk("osnp", "OSNP")
+    _open(qtbot, window, desk, _call("06 12 34 56 78", "1 place Kléber"))
+    window.slot_table.setFocus()
+    qtbot.keyClick(window.slot_table, Qt.Key.Key_Return)
+    assert window.search.booking.confirmation is None
+    assert "Aucune décision de consultation du médecin régulateur" in window.status.message()
+    assert "orientation" not in {item.entity for item in store.pending_outbox()}
+    assert _bookings(server) == []

@@ -40,7 +40,7 @@ class BookingActions(QObject):
         super().__init__(window)
         self._w, self._desk, self._search = window, desk, search
         self._in_flight = False
-        #: The confirmation being shown, if any (tests read its text).
+        # The confirmation being shown, if any (tests read its text).
         self.confirmation: BookingConfirmDialog | None = None
         self.book_button = with_icon(QPushButton(self.tr("Ré&server (Entrée)"), window), "book")
         self.rebook_button = QPushButton(self.tr("Re-réser&ver (Ctrl+Maj+B)"), window)
