@@ -18,7 +18,8 @@ import pytest
 
 from app.models import ConsultationSite, Effecteur, Slot, User
 from app.models.db import open_database, sqlite_url
-from app.services.desk.workflow import STALE_RESULTS, BookingRefused, Desk, UserInfo
+from app.services.desk.booking import STALE_RESULTS, BookingRefused
+from app.services.desk.workflow import Desk, UserInfo
 from app.services.intake.form import IntakeForm
 from app.services.intake.patients import PatientForm
 from app.services.security.auth import hash_password

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from app.services.booking import case_booking
 from app.services.desk.regulation import NotAllowed
-from app.services.desk.workflow import BookingRefused, NoCaseOpen
+from app.services.desk.booking import BookingRefused
+from app.services.desk.workflow import NoCaseOpen
 from app.services.security import permissions
 from app.services.sync.api_client import ApiError, Offline, SlotTaken
 from app.ui.qt import QLabel, QObject, QPushButton, Qt, Signal, Slot
