@@ -241,6 +241,11 @@ def test_opening_another_case_clears_the_list_and_disables_booking_until_its_sea
     assert search.args[0] > 0
     assert desk.search_results().case_uuid == other.uuid
     assert window.slot_table.model().rowCount() > 0 and window.search.book_button.isEnabled()
+
+    # A new call (Ctrl+N): no case, no list, nothing to book.
+    qtbot.keyClick(window, Qt.Key.Key_N, CTRL)
+    assert window.slot_table.model().rowCount() == 0 and not window.search.book_button.isEnabled()
+    assert desk.search_results() is None
     assert _bookings(server) == []
 
 
@@ -249,6 +254,13 @@ def test_offline_enter_on_the_old_list_sends_nothing(qtbot, desk, server):
     _open(qtbot, window, desk, _call("06 12 34 56 78", "1 place Kléber"))
     old = window.slot_table.current_result()
     server.stop()
+    # The case's own list, offline: the confirmation is asked, then the desk says booking needs the server.
+    window.slot_table.setFocus()
+    qtbot.keyClick(window.slot_table, Qt.Key.Key_Return)
+    qtbot.keyClick(window.search.booking.confirmation, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "hors ligne" in window.status.message(), timeout=15_000)
+    assert "ne se réserve qu'avec le serveur" in window.status.message()
+    assert "orientation" not in {item.entity for item in store.pending_outbox()}
     with qtbot.waitSignal(window.searchFinished, timeout=15_000) as search:
         desk.open_case(_call("06 98 76 54 32", "3 rue du Dôme"))
     assert search.args == [-1] and "hors ligne" in window.status.message()
