@@ -28,7 +28,7 @@ from app.services.sync.local_store import LocalStore
 from app.services.sync.worker import SyncService
 from app.settings import Settings
 from app.ui.map.view import MapView
-from app.ui.qt import Qt
+from app.ui.qt import QApplication, Qt
 from app.ui.shell.main_window import MainWindow
 from tests.e2e.conftest import ServerProcess, free_port
 
@@ -176,6 +176,7 @@ def _book_with_keys(qtbot, window) -> str:
     qtbot.keyClick(window.slot_table, Qt.Key.Key_Return)
     dialog = window.search.booking.confirmation
     assert dialog is not None and dialog.isVisible()
+    assert QApplication.activeModalWidget() is dialog  # where a keyboard's next key goes
     text = dialog.text()
     with qtbot.waitSignal(window.orientationRecorded, timeout=15_000):
         qtbot.keyClick(dialog, Qt.Key.Key_Return)

@@ -113,7 +113,7 @@ class BookingActions(QObject):
             return
         dialog = BookingConfirmDialog(self._w, patient=case_booking.patient_of(case), result=result,
                                       replaced=case_booking.describe(booking) if rebook and booking else None)
-        dialog.accepted.connect(lambda: self._confirmed(result, rebook, case.uuid))
+        dialog.confirmed.connect(lambda: self._confirmed(result, rebook, case.uuid))
         dialog.finished.connect(self._on_confirmation_closed)
         self.confirmation = dialog
         dialog.open()
