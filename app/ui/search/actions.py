@@ -215,6 +215,7 @@ class SearchActions(QObject):
 
     def _on_search_error(self, exc: BaseException) -> None:
         self._busy = False
+        self._keep_message = False
         if self._case_moved_on(self._searching):
             return
         self.report(exc, self.tr("Recherche impossible"))
