@@ -160,6 +160,10 @@
         <translation>Re-&amp;book (Ctrl+Shift+B)</translation>
     </message>
     <message>
+        <source>Re-réserver le créneau choisi</source>
+        <translation>Re-book the chosen slot</translation>
+    </message>
+    <message>
         <source>Annuler le rendez-vous du dossier et réserver le créneau choisi</source>
         <translation>Cancel the case&apos;s appointment and book the chosen slot</translation>
     </message>

@@ -45,6 +45,7 @@ class BookingActions(QObject):
         self.confirmation: BookingConfirmDialog | None = None
         self.book_button = with_icon(QPushButton(self.tr("Ré&server (Entrée)"), window), "book")
         self.rebook_button = QPushButton(self.tr("Re-réser&ver (Ctrl+Maj+B)"), window)
+        self.rebook_button.setAccessibleName(self.tr("Re-réserver le créneau choisi"))
         self.rebook_button.setToolTip(self.tr("Annuler le rendez-vous du dossier et réserver le créneau choisi"))
         self.rebook_button.clicked.connect(self.rebook_selected)
         self.booking_label = QLabel(window)
