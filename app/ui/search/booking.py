@@ -41,6 +41,7 @@ class BookingActions(QObject):
         super().__init__(window)
         self._w, self._desk, self._search = window, desk, search
         self._in_flight = False
+        self._booked_rows: dict[int, dict] = {}  # slot id → the search row it was booked from (this session)
         # The confirmation being shown, if any (tests read its text).
         self.confirmation: BookingConfirmDialog | None = None
         self.book_button = with_icon(QPushButton(self.tr("Ré&server (Entrée)"), window), "book")
@@ -69,8 +70,10 @@ class BookingActions(QObject):
         booking = self._desk.case_booking() if self._desk.current_case is not None else None
         if booking is None:
             return list(results), None
-        return [case_booking.booking_row(booking), *(r for r in results if r.get("slot_id") != booking.slot_id)], \
-            booking.slot_id
+        seen = self._booked_rows.get(booking.slot_id) or next(
+            (r for r in results if r.get("slot_id") == booking.slot_id), None)
+        row = {**seen, "booked": True} if seen else case_booking.booking_row(booking)
+        return [row, *(r for r in results if r.get("slot_id") != booking.slot_id)], booking.slot_id
 
     # --- Entrée / Ctrl+B, Ctrl+Maj+B ------------------------------------------------------------
     @Slot()
@@ -142,6 +145,7 @@ class BookingActions(QObject):
             doc = await self._desk.book(result, rebook=rebook)
         finally:
             self._in_flight = False
+        self._booked_rows[result["slot_id"]] = result
         text = self.tr("Rendez-vous remplacé (le précédent est annulé) : %s") if rebook \
             else self.tr("Créneau réservé : %s")
         self._say(text % case_booking.describe(doc))
