@@ -150,6 +150,124 @@
     </message>
 </context>
 <context>
+    <name>BookingActions</name>
+    <message>
+        <source>Ré&amp;server (Entrée)</source>
+        <translation>&amp;Book (Enter)</translation>
+    </message>
+    <message>
+        <source>Re-réser&amp;ver (Ctrl+Maj+B)</source>
+        <translation>Re-&amp;book (Ctrl+Shift+B)</translation>
+    </message>
+    <message>
+        <source>Re-réserver le créneau choisi</source>
+        <translation>Re-book the chosen slot</translation>
+    </message>
+    <message>
+        <source>Annuler le rendez-vous du dossier et réserver le créneau choisi</source>
+        <translation>Cancel the case&apos;s appointment and book the chosen slot</translation>
+    </message>
+    <message>
+        <source>✔ Réservé : %s</source>
+        <translation>✔ Booked: %s</translation>
+    </message>
+    <message>
+        <source>Action non autorisée pour le rôle %s</source>
+        <translation>Action not allowed for role %s</translation>
+    </message>
+    <message>
+        <source>Réservation en cours : attendez la réponse du serveur</source>
+        <translation>Booking in progress: wait for the server&apos;s answer</translation>
+    </message>
+    <message>
+        <source>Sélectionnez un créneau dans la liste</source>
+        <translation>Select a slot in the list</translation>
+    </message>
+    <message>
+        <source>Ce dossier n&apos;a pas de rendez-vous à remplacer : Réserver (Entrée)</source>
+        <translation>This case has no appointment to replace: Book (Enter)</translation>
+    </message>
+    <message>
+        <source>Le dossier a changé : rien n&apos;est réservé</source>
+        <translation>The case changed: nothing is booked</translation>
+    </message>
+    <message>
+        <source>Réservation en cours…</source>
+        <translation>Booking…</translation>
+    </message>
+    <message>
+        <source>Rendez-vous remplacé (le précédent est annulé) : %s</source>
+        <translation>Appointment replaced (the previous one is cancelled): %s</translation>
+    </message>
+    <message>
+        <source>Créneau réservé : %s</source>
+        <translation>Slot booked: %s</translation>
+    </message>
+    <message>
+        <source>Créneau déjà pris : la liste est mise à jour</source>
+        <translation>Slot already taken: the list is updated</translation>
+    </message>
+    <message>
+        <source>Réservation impossible hors ligne : un créneau ne se réserve qu&apos;avec le serveur. Rien n&apos;a été envoyé ; réessayez au retour du réseau, ou enregistrez une décision sans créneau (Ctrl+D).</source>
+        <translation>Booking impossible offline: a slot is booked only with the server. Nothing was sent; try again when the network is back, or record a decision without a slot (Ctrl+D).</translation>
+    </message>
+    <message>
+        <source>Réservation impossible : %s</source>
+        <translation>Booking failed: %s</translation>
+    </message>
+    <message>
+        <source>Réservation impossible</source>
+        <translation>Booking failed</translation>
+    </message>
+</context>
+<context>
+    <name>BookingConfirmDialog</name>
+    <message>
+        <source>Réserver le créneau</source>
+        <translation>Book the slot</translation>
+    </message>
+    <message>
+        <source>Réserver pour %s chez %s le %s ?</source>
+        <translation>Book for %s with %s on %s?</translation>
+    </message>
+    <message>
+        <source>Re-réserver : le rendez-vous actuel est annulé</source>
+        <translation>Re-book: the current appointment is cancelled</translation>
+    </message>
+    <message>
+        <source>Re-réserver pour %s chez %s le %s ? Le rendez-vous actuel (%s) sera annulé.</source>
+        <translation>Re-book for %s with %s on %s? The current appointment (%s) will be cancelled.</translation>
+    </message>
+    <message>
+        <source>Entrée confirme, Échap annule</source>
+        <translation>Enter confirms, Esc cancels</translation>
+    </message>
+    <message>
+        <source>Re-réserver (Entrée)</source>
+        <translation>Re-book (Enter)</translation>
+    </message>
+    <message>
+        <source>Réserver (Entrée)</source>
+        <translation>Book (Enter)</translation>
+    </message>
+    <message>
+        <source>Annuler (Échap)</source>
+        <translation>Cancel (Esc)</translation>
+    </message>
+    <message>
+        <source>le patient</source>
+        <translation>the patient</translation>
+    </message>
+    <message>
+        <source>M. %s</source>
+        <translation>Mr %s</translation>
+    </message>
+    <message>
+        <source>Mme %s</source>
+        <translation>Mrs %s</translation>
+    </message>
+</context>
+<context>
     <name>CallOutcomeDialog</name>
     <message>
         <source>Appel en sus des disponibilités</source>
@@ -697,6 +815,7 @@ If the error comes back, copy the debugging information and send it to support.<
     <name>LockScreen</name>
     <message>
         <source>Session verrouillée — %s</source>
+        <extracomment>Window property set while the session is locked (its docks are hidden, not closed by the user).</extracomment>
         <translation>Session locked — %s</translation>
     </message>
     <message>
@@ -1190,10 +1309,6 @@ Attach this call to that case?</translation>
         <translation>&amp;Widen (Ctrl+E)</translation>
     </message>
     <message>
-        <source>Ré&amp;server (Entrée)</source>
-        <translation>&amp;Book (Enter)</translation>
-    </message>
-    <message>
         <source>Décision sans créneau</source>
         <translation>Decision without a slot</translation>
     </message>
@@ -1208,6 +1323,14 @@ Attach this call to that case?</translation>
     <message>
         <source>Action non autorisée pour le rôle %s</source>
         <translation>Action not allowed for role %s</translation>
+    </message>
+    <message>
+        <source>Recherche des créneaux du dossier en cours…</source>
+        <translation>Searching slots for the case…</translation>
+    </message>
+    <message>
+        <source>Ouvrez un dossier puis lancez la recherche (F5).</source>
+        <translation>Open a case, then start the search (F5).</translation>
     </message>
     <message>
         <source>Ouvrez d&apos;abord le dossier (Ctrl+Entrée)</source>
@@ -1232,26 +1355,6 @@ Attach this call to that case?</translation>
     <message>
         <source>Appel non enregistré</source>
         <translation>Call not recorded</translation>
-    </message>
-    <message>
-        <source>Sélectionnez un créneau dans la liste</source>
-        <translation>Select a slot in the list</translation>
-    </message>
-    <message>
-        <source>Réservation en cours…</source>
-        <translation>Booking…</translation>
-    </message>
-    <message>
-        <source>Créneau réservé : %s, %s</source>
-        <translation>Slot booked: %s, %s</translation>
-    </message>
-    <message>
-        <source>Créneau déjà pris : la liste est mise à jour</source>
-        <translation>Slot already taken: the list is updated</translation>
-    </message>
-    <message>
-        <source>Réservation impossible</source>
-        <translation>Booking failed</translation>
     </message>
     <message>
         <source>Décision enregistrée : %s</source>
@@ -1388,6 +1491,7 @@ Attach this call to that case?</translation>
     </message>
     <message>
         <source>Paramètres du poste</source>
+        <extracomment>Fields whose message shows their range.</extracomment>
         <translation>Desk settings</translation>
     </message>
     <message>
@@ -1698,8 +1802,16 @@ Attach this call to that case?</translation>
         <translation>Enter / Ctrl+B</translation>
     </message>
     <message>
-        <source>Réserver le créneau sélectionné</source>
-        <translation>Book the selected slot</translation>
+        <source>Réserver le créneau sélectionné (Entrée confirme, Échap annule)</source>
+        <translation>Book the selected slot (Enter confirms, Esc cancels)</translation>
+    </message>
+    <message>
+        <source>Ctrl+Maj+B</source>
+        <translation>Ctrl+Shift+B</translation>
+    </message>
+    <message>
+        <source>Re-réserver : annuler le rendez-vous du dossier et réserver le créneau choisi</source>
+        <translation>Re-book: cancel the case&apos;s appointment and book the chosen slot</translation>
     </message>
     <message>
         <source>Enregistrer la décision choisie (sans créneau)</source>
@@ -1852,8 +1964,12 @@ Attach this call to that case?</translation>
         <translation>Phone</translation>
     </message>
     <message>
-        <source>☎ à appeler (en sus)</source>
+        <source>✔ Réservé</source>
         <extracomment>Row background by ranking group (light, so the selection stays readable). Role giving the effecteur id of a row (``Qt.UserRole`` gives the slot id).</extracomment>
+        <translation>✔ Booked</translation>
+    </message>
+    <message>
+        <source>☎ à appeler (en sus)</source>
         <translation>☎ to call (extra)</translation>
     </message>
     <message>

@@ -70,10 +70,11 @@ def test_whole_call_online_then_offline(qtbot, qasync_loop, demo_server, tmp_pat
     # 2. The list and the map show the same effecteurs.
     assert window.slot_table.model().rowCount() == len(window.results())
 
-    # 3. Book the selected slot with Enter from the list.
+    # 3. Book the selected slot with Enter from the list, Enter again to confirm.
     window.slot_table.setFocus()
+    qtbot.keyClick(window.slot_table, Qt.Key.Key_Return)
     with qtbot.waitSignal(window.orientationRecorded, timeout=10_000):
-        qtbot.keyClick(window.slot_table, Qt.Key.Key_Return)
+        qtbot.keyClick(window.search.booking.confirmation, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: console.store.outbox_count() == 0, timeout=15_000)
     qtbot.waitUntil(lambda: any(e["kind"] == "orientation" and e["seq"] for e in console.store.journal()),
                     timeout=15_000)

@@ -4,6 +4,7 @@ A booking carries out a decision already taken: it needs an orientation of that
 case whose decision books a slot (consultation within 48 h, teleconsultation, home
 visit, SOS Médecins), taken by a regulating doctor, and a slot that exists and is
 free.  The OSNP books the slot the MRL decided; the doctors may book their own.
+The rules themselves are :mod:`app.services.booking.rules`, which the console asks too.
 The slot is taken by one conditional ``UPDATE … WHERE status='free'`` whose row
 count decides, so two desks racing for it get exactly one booking.  A case has at
 most one active booking: booking again needs ``rebook`` and cancels the previous
@@ -19,20 +20,22 @@ from sqlalchemy.orm import Session
 
 from app.models import Orientation, Slot
 from app.services.records import journal
+from app.services.booking import rules
 from app.services.records.documents import orientation_to_doc
-from app.services.regulation import decisions, storage
+from app.services.regulation import storage
 from app.services.regulation.actor import Actor
 from app.services.regulation.change import ChangeRecord
 from app.services.regulation.errors import conflict, forbidden, invalid, not_found
 from app.services.security import audit, permissions
 
-ALREADY_BOOKED = "already_booked"
+ALREADY_BOOKED = rules.ALREADY_BOOKED
 SLOT_TAKEN = "slot_taken"
 
 
 def _allowed(actor: Actor) -> None:
-    if not permissions.is_allowed(permissions.SLOTS_BOOK, actor.role):
-        raise forbidden("Réservation : réservée à l'OSNP et aux médecins régulateurs")
+    refusal = rules.role_refusal(actor.role)
+    if refusal is not None:
+        raise forbidden(refusal.message)
 
 
 def active_booking(session: Session, case_uuid: str) -> Slot | None:
@@ -45,8 +48,9 @@ def _decision(session: Session, orientation_uuid: str, case_uuid: str) -> Orient
     row = session.get(Orientation, orientation_uuid)
     if row is None or row.case_uuid != case_uuid:
         raise invalid("orientation_id", "aucune décision de ce dossier ne porte cet identifiant")
-    if not decisions.BY_KEY[row.decision_key].books_slot:
-        raise invalid("orientation_id", "cette décision ne se réalise pas par un créneau")
+    refusal = rules.decision_refusal(row.decision_key)
+    if refusal is not None:
+        raise invalid("orientation_id", refusal.message)
     return row
 
 
@@ -98,9 +102,9 @@ def book_slot(session: Session, actor: Actor, slot_id: int, orientation_uuid: st
         audit.log(actor.author, actor.role, permissions.SLOTS_BOOK, slot_id, "taken")
         raise conflict("Créneau déjà pris", error=SLOT_TAKEN)
     previous = active_booking(session, case_uuid)
-    if previous is not None and not rebook:
-        raise conflict(f"Ce dossier a déjà un rendez-vous (créneau {previous.id}) : choisir « Réserver à nouveau » "
-                       f"pour l'annuler et réserver celui-ci", error=ALREADY_BOOKED)
+    refusal = rules.rebooking_refusal(f"créneau {previous.id}" if previous is not None else None, rebook)
+    if refusal is not None:
+        raise conflict(refusal.message, error=refusal.code)
     if previous is not None:
         _free(session, actor, previous)
         session.refresh(row)

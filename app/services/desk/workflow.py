@@ -10,10 +10,12 @@ booking, which need the server by nature.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 from app.models import new_uuid
+from app.services.desk.booking import SLOT_ALREADY_HELD, STALE_RESULTS, BookingRefused, SlotBooking
 from app.services.regulation import decisions, rules
 from app.services.regulation.actor import Actor
 from app.services.intake import form as intake
@@ -24,6 +26,7 @@ from app.services.search.model import SearchFilters
 from app.services.sync.local_store import LocalStore
 from app.settings import Settings
 
+__all__ = ["BookingRefused", "Desk", "NoCaseOpen", "SearchOutcome", "SLOT_ALREADY_HELD", "STALE_RESULTS", "UserInfo"]
 log = logging.getLogger(__name__)
 #: Slot search window: the SAS looks 72 h ahead (domain.md B.9).
 SEARCH_HORIZON = timedelta(hours=72)
@@ -54,6 +57,8 @@ class SearchOutcome:
     to_call: list[dict] = field(default_factory=list)
     #: The server's explanation when nothing was found (names the wider radius).
     message: str | None = None
+    #: The case these results were searched for: a booking from them is for that case only.
+    case_uuid: str = ""
 
     @property
     def empty_reason(self) -> str:
@@ -61,8 +66,8 @@ class SearchOutcome:
                                 "élargissez le rayon (Ctrl+E).")
 
 
-class Desk:
-    """The workflow of one desk for one logged-in user."""
+class Desk(SlotBooking):
+    """The workflow of one desk for one logged-in user (booking: :class:`~app.services.desk.booking.SlotBooking`)."""
 
     def __init__(self, *, store: LocalStore, client: ApiClient, settings: Settings, user: UserInfo, clock=None):
         self._store = store
@@ -70,12 +75,36 @@ class Desk:
         self._settings = settings
         self.user = user
         self._clock = clock or (lambda: datetime.now(timezone.utc))
-        self.current_case: CaseDoc | None = None
+        self._case: CaseDoc | None = None
+        self._search: SearchOutcome | None = None
+        self._case_listeners: list[Callable[[CaseDoc | None], None]] = []
         self.radius_km = settings.default_radius_km
         from app.services.desk.regulation import Regulation
 
         #: Routing, hand-over, notes, closing, surge and the queue (issue 3).
         self.regulation = Regulation(self)
+
+    @property
+    def current_case(self) -> CaseDoc | None:
+        """The case open at this desk (None between calls)."""
+        return self._case
+
+    @current_case.setter
+    def current_case(self, case: CaseDoc | None) -> None:
+        """Open ``case`` (or none); another case drops the search results and tells the listeners.
+
+        A new version of the same case (an event recorded on it) keeps the results.
+        """
+        before = self._case.uuid if self._case is not None else None
+        self._case = case
+        if (case.uuid if case is not None else None) != before:
+            self._search = None
+            for listener in list(self._case_listeners):
+                listener(case)
+
+    def on_case_changed(self, listener: Callable[[CaseDoc | None], None]) -> None:
+        """Call ``listener(case)`` whenever another case (or none) becomes the current one."""
+        self._case_listeners.append(listener)
 
     @property
     def settings(self) -> Settings:
@@ -135,11 +164,21 @@ class Desk:
             case.lat, case.lon, self.radius_km, start=now, end=now + SEARCH_HORIZON, limit=200,
             kinds=filters.kinds or CONSULTATION_KINDS, extra=filters.query_params(self._practitioner(case)),
         )
-        self._record_search(filters, body)
-        return SearchOutcome(body["results"], body["total"], self.radius_km, case.lat, case.lon,
-                             to_call=body.get("to_call", []), message=body.get("message"))
+        self._record_search(case, filters, body)
+        outcome = SearchOutcome(body["results"], body["total"], self.radius_km, case.lat, case.lon,
+                                to_call=body.get("to_call", []), message=body.get("message"), case_uuid=case.uuid)
+        if self._case is not None and self._case.uuid == case.uuid:
+            self._search = outcome  # the case changed while the server answered: these results are not kept
+        return outcome
 
-    def _record_search(self, filters: SearchFilters, body: dict) -> None:
+    def search_results(self) -> SearchOutcome | None:
+        """The last search's results, if they were searched for the current case."""
+        current = self._case
+        if self._search is None or current is None or self._search.case_uuid != current.uuid:
+            return None
+        return self._search
+
+    def _record_search(self, case: CaseDoc, filters: SearchFilters, body: dict) -> None:
         """One ``search`` case event per search (criteria, count, effecteurs shown), synced like the others.
 
         It lets an appointment booked on the SAS platform find this case
@@ -148,9 +187,9 @@ class Desk:
         shown = [r["effecteur"]["id"] for r in [*body.get("results", []), *body.get("to_call", [])]]
         criteria = {"radius_km": self.radius_km, "horizon_h": int(SEARCH_HORIZON.total_seconds() // 3600),
                     "kinds": list(filters.kinds or CONSULTATION_KINDS),
-                    "filters": filters.query_params(self._practitioner(self.current_case))}
+                    "filters": filters.query_params(self._practitioner(case))}
         try:
-            self.regulation.record("search", search={
+            self.regulation.record("search", case=case, search={
                 "criteria": criteria, "result_count": int(body.get("total", 0)),
                 "effecteur_ids": list(dict.fromkeys(shown))[:SEARCH_EFFECTEURS_KEPT]})
         except Exception:  # noqa: BLE001 - the search itself succeeded
@@ -185,46 +224,6 @@ class Desk:
                                    effecteur_name=effecteur.get("name"), freetext=text)
         return text
 
-    def slot_decision(self, case: CaseDoc) -> OrientationDoc | None:
-        """The case's latest decision that is carried out by booking a slot, if any."""
-        found = [o for o in self._store.orientations_for_case(case.uuid) if decisions.BY_KEY[o.decision_key].books_slot]
-        return max(found, key=lambda o: o.creation) if found else None
-
-    async def book(self, result: dict, *, rebook: bool = False) -> OrientationDoc:
-        """Book the slot of a search result for the case's slot decision (see :mod:`app.services.booking.slots`).
-
-        An OSNP books the decision the MRL took; a doctor without one decides by booking: the
-        decision is recorded (and sent at once, the server needs it) before the slot is booked.
-        """
-        case = self._require_case()
-        decision = self.slot_decision(case)
-        if decision is None:
-            kind = decisions.get(decisions.DECISION_FOR_SLOT_MODE.get(result["mode"], "CONSULTATION_48H"))
-            if result["effecteur"]["kind"] == "SOS" and kind.key == "VISITE_DOMICILE":
-                kind = decisions.get("SOS_MEDECINS")
-            reason = rules.decision_refusal(Actor(self.user.username, self.user.role), kind.key, case.attribution)
-            if reason is not None:
-                from app.services.desk.regulation import NotAllowed
-
-                raise NotAllowed("Aucune décision de consultation du médecin régulateur sur ce dossier : "
-                                 "le médecin décide avant la réservation")
-            decision = self._save_orientation(case, kind)
-            await self._client.put_orientation(decision.model_dump(mode="json"))
-            self._mark_decided(decision)
-        answer = await self._client.book_slot(result["slot_id"], decision.uuid, case.uuid, rebook=rebook)
-        doc = OrientationDoc.model_validate(answer["orientation"])
-        self._store.accept_server_orientation(doc)
-        return doc
-
-    async def cancel_booking(self) -> OrientationDoc | None:
-        """Cancel the current case's booking on the server; the decision as it now stands."""
-        case = self._require_case()
-        answer = await self._client.cancel_booking(case.uuid)
-        doc = OrientationDoc.model_validate(answer["orientation"]) if answer.get("orientation") else None
-        if doc is not None:
-            self._store.accept_server_orientation(doc)
-        return doc
-
     def record_decision(self, key: str, freetext: str | None = None) -> OrientationDoc:
         """Record a decision without a booked slot (works offline); only MRU and MRL take medical ones."""
         case = self._require_case()
@@ -244,7 +243,13 @@ class Desk:
 
         ``details`` are the other fields of the orientation (slot, effecteur, free text...).
         """
-        doc = OrientationDoc(
+        doc = self._new_orientation(case, kind, uuid, **details)
+        self._store.save_orientation(doc, author=self.user.username, author_role=self.user.role)
+        return doc
+
+    def _new_orientation(self, case: CaseDoc, kind: decisions.DecisionKind, uuid: str | None = None,
+                         **details: object) -> OrientationDoc:
+        return OrientationDoc(
             uuid=uuid or new_uuid(),
             case_uuid=case.uuid,
             creation=self._clock(),
@@ -255,10 +260,8 @@ class Desk:
             medical_transport=kind.medical_transport,
             **details,
         )
-        self._store.save_orientation(doc, author=self.user.username, author_role=self.user.role)
-        return doc
 
-    def _mark_decided(self, doc: OrientationDoc) -> None:
+    def _mark_decided(self, doc: OrientationDoc, case: CaseDoc | None = None) -> None:
         """Stop the case's decision clock (a ``decision`` event) when a doctor decided."""
         if self.user.role in decisions.DOCTOR_ROLES:
-            self.regulation.record("decision", orientation_uuid=doc.uuid)
+            self.regulation.record("decision", case=case, orientation_uuid=doc.uuid)

@@ -2,9 +2,16 @@
 
 Kept out of :mod:`app.ui.shell.main_window` (which stays a thin shell), like
 :mod:`app.ui.case.regulation_actions`: this object makes the action widgets (the
-window lays them out), runs the searches and bookings in the background
-through the Qt-free :class:`app.services.desk.workflow.Desk`, shows the results in
-the slot list and on the map, and says in the status bar what happened.
+window lays them out), runs the searches in the background through the Qt-free
+:class:`app.services.desk.workflow.Desk`, shows the results in the slot list and on
+the map, and says in the status bar what happened; booking is
+:class:`app.ui.search.booking.BookingActions`.
+
+The slot list belongs to the open case: the desk keeps each search's results with
+the case they were searched for, and tells :meth:`SearchActions.case_changed` when
+another case (or none) is opened — from the intake, the queue, a new call.  The list
+is then emptied, Réserver disabled, and the search run again for the new case;
+results that land for a case no longer open are dropped.
 """
 
 from __future__ import annotations
@@ -14,9 +21,10 @@ import logging
 from app.services.regulation import decisions
 from app.services.security import permissions
 from app.services.search import presentation
-from app.services.sync.api_client import ApiError, Offline, SlotTaken
+from app.services.sync.api_client import ApiError, Offline
 from app.services.desk.workflow import NoCaseOpen, SearchOutcome
 from app.services.desk.regulation import NotAllowed
+from app.ui.search.booking import BookingActions
 from app.ui.search.call_outcome import CallOutcomeDialog
 from app.ui.shell.icons import with_icon
 from app.ui.qt import QComboBox, QHBoxLayout, QLabel, QObject, QPushButton, Signal, Slot
@@ -26,7 +34,7 @@ log = logging.getLogger("app.ui.shell.main_window")  # the window's failures, lo
 
 
 class SearchActions(QObject):
-    """Search (F5), widen (Ctrl+E), book (Entrée / Ctrl+B), phone an effecteur, record a decision (Ctrl+D).
+    """Search (F5), widen (Ctrl+E), book (Entrée / Ctrl+B, Ctrl+Maj+B), phone an effecteur, decide (Ctrl+D).
 
     Signals:
         searchFinished(int): a search ended with this many results (-1 on failure).
@@ -41,10 +49,16 @@ class SearchActions(QObject):
         self._w, self._desk = window, desk
         self._results: list[dict] = []
         self._busy = False
+        self._searching: str | None = None  # the case uuid of the search in flight
+        self._case_uuid: str | None = None  # the case the list is for
+        self._keep_message = False  # the next search's count must not hide the booking's message
         self.radius_label = QLabel(window)
         self.search_button = with_icon(QPushButton(self.tr("&Rechercher (F5)"), window), "search")
         self.widen_button = with_icon(QPushButton(self.tr("É&largir (Ctrl+E)"), window), "widen")
-        self.book_button = with_icon(QPushButton(self.tr("Ré&server (Entrée)"), window), "book")
+        self.booking = BookingActions(window, desk, self)
+        self.book_button = self.booking.book_button
+        self.rebook_button = self.booking.rebook_button
+        self.booking.booked.connect(self._after_orientation)
         self.decision_combo = QComboBox(window)
         self.decision_combo.setAccessibleName(self.tr("Décision sans créneau"))
         for kind in decisions.DECISIONS:
@@ -52,15 +66,17 @@ class SearchActions(QObject):
         self.decision_combo.setCurrentIndex(self.decision_combo.findData("CONSEIL"))
         self.decision_button = with_icon(QPushButton(self.tr("Enregistrer la &décision (Ctrl+D)"), window),
                                          "decision")
+        desk.on_case_changed(self.case_changed)
 
     # --- layout and role -------------------------------------------------------------------
     def action_row(self) -> QHBoxLayout:
-        """Search, widen and the radius on the left; book on the right."""
+        """Search, widen and the radius on the left; the case's booking, book and re-book on the right."""
         row = QHBoxLayout()
         for w in (self.search_button, self.widen_button, self.radius_label):
             row.addWidget(w)
         row.addStretch(1)
-        row.addWidget(self.book_button)
+        for w in (self.booking.booking_label, self.book_button, self.rebook_button):
+            row.addWidget(w)
         return row
 
     def decision_row(self) -> QHBoxLayout:
@@ -74,7 +90,7 @@ class SearchActions(QObject):
         """Offer only what the server lets this role do (it checks again on every request)."""
         rules = [
             ((self.search_button, self.widen_button), permissions.SLOTS_SEARCH),
-            ((self.book_button,), permissions.SLOTS_BOOK),
+            ((self.book_button, self.rebook_button), permissions.SLOTS_BOOK),
             ((self.decision_combo, self.decision_button), permissions.ORIENTATIONS_PUT),
         ]
         for widgets, route in rules:
@@ -83,6 +99,7 @@ class SearchActions(QObject):
                 w.setEnabled(allowed)
                 if not allowed:
                     w.setToolTip(self.tr("Action non autorisée pour le rôle %s") % role)
+        self.booking.refresh()
 
     def _allowed(self, route: str) -> bool:
         if permissions.is_allowed(route, self._desk.user.role):
@@ -97,7 +114,27 @@ class SearchActions(QObject):
 
     def reset(self) -> None:
         """A new call: no results any more."""
+        self.case_changed(None)
+
+    def case_changed(self, case) -> None:
+        """Another case (or none) is open: empty the list, disable Réserver, search again for ``case``.
+
+        The desk calls it (:meth:`Desk.on_case_changed`); calling it again for the same case does nothing.
+        """
+        uuid = case.uuid if case is not None else None
+        if uuid == self._case_uuid:
+            return
+        self._case_uuid = uuid
         self._results = []
+        table = self._w.slot_table
+        table.model().set_results([])
+        table.set_empty_text(self.tr("Recherche des créneaux du dossier en cours…") if case is not None
+                             else self.tr("Ouvrez un dossier puis lancez la recherche (F5)."))
+        self._w.map_view.show_effecteurs([])
+        self._w.map_view.show_radius(None)
+        self.booking.refresh()
+        if case is not None and permissions.is_allowed(permissions.SLOTS_SEARCH, self._desk.user.role):
+            self.start_search()
 
     @Slot()
     def start_search(self) -> None:
@@ -116,8 +153,18 @@ class SearchActions(QObject):
         if self._busy:
             return
         self._busy = True
-        self._w.status.show_message(self.tr("Recherche en cours…"))
+        self._searching = self._desk.current_case.uuid
+        if not self._keep_message:
+            self._w.status.show_message(self.tr("Recherche en cours…"))
         spawn(self._search(widen), on_error=self._on_search_error, name="search")
+
+    def _case_moved_on(self, searched: str | None) -> bool:
+        """True when the case changed while searching for ``searched`` (then the search is run again)."""
+        current = self._desk.current_case
+        if current is None or current.uuid == searched:
+            return current is None and searched is not None
+        self.start_search()
+        return True
 
     async def _search(self, widen: bool) -> None:
         try:
@@ -125,27 +172,53 @@ class SearchActions(QObject):
         finally:
             self._busy = False
             self.update_radius_label()
-        self._show_results(outcome)
+        if not self._case_moved_on(outcome.case_uuid):
+            self._show_results(outcome)
+
+    def _fill_list(self, outcome: SearchOutcome) -> None:
+        """The list: the case's booking first (marked « Réservé », selected), then the free slots."""
+        table = self._w.slot_table
+        rows, booked_slot = self.booking.rows_with_booking(outcome.results)
+        table.set_empty_text(outcome.empty_reason)
+        table.model().set_results(rows, outcome.to_call)
+        self._results = table.model().results()  # the booking, slots, then effecteurs to phone
+        self.booking.refresh()
+        if booked_slot is not None:
+            table.select_slot(booked_slot)
+        elif rows or outcome.to_call:
+            table.selectRow(0)
 
     def _show_results(self, outcome: SearchOutcome) -> None:
-        table, map_view, status = self._w.slot_table, self._w.map_view, self._w.status
-        table.set_empty_text(outcome.empty_reason)
-        table.model().set_results(outcome.results, outcome.to_call)
-        self._results = table.model().results()  # slots, then effecteurs to phone
+        map_view, status = self._w.map_view, self._w.status
+        self._fill_list(outcome)
         map_view.show_patient(outcome.lat, outcome.lon, self._desk.current_case.city_name or "")
         map_view.show_radius(outcome.radius_km)
         map_view.show_effecteurs(presentation.effecteur_markers(outcome.results, to_call=outcome.to_call))
         map_view.fit()
-        if outcome.results or outcome.to_call:
-            table.selectRow(0)
+        if self._keep_message:
+            self._keep_message = False
+        elif outcome.results or outcome.to_call:
             status.show_message(self.tr("%d créneaux dans un rayon de %g km") % (outcome.total, outcome.radius_km))
         else:
             status.show_message(outcome.empty_reason, error=True)
         self.searchFinished.emit(len(outcome.results))
 
+    def show_booking(self, rebooked: bool) -> None:
+        """A booking was made: the list shows it (marked « Réservé », selected); a re-booking searches again."""
+        outcome = self._desk.search_results()
+        if outcome is not None:
+            self._fill_list(outcome)
+        self.booking.refresh()
+        if rebooked:
+            self._keep_message = True
+            self.start_search()  # the cancelled slot is free again
+
     def _on_search_error(self, exc: BaseException) -> None:
         self._busy = False
-        self._report(exc, self.tr("Recherche impossible"))
+        self._keep_message = False
+        if self._case_moved_on(self._searching):
+            return
+        self.report(exc, self.tr("Recherche impossible"))
         self.searchFinished.emit(-1)
 
     def update_radius_label(self) -> None:
@@ -168,40 +241,20 @@ class SearchActions(QObject):
         try:
             text = self._desk.record_call_outcome(effecteur, outcome)
         except Exception as exc:  # noqa: BLE001 (shown to the user, like the other actions)
-            self._report(exc, self.tr("Appel non enregistré"))
+            self.report(exc, self.tr("Appel non enregistré"))
             return
         self._w.status.show_message(text)
         self._w.refresh_journal()
 
     @Slot()
     def book_selected(self) -> None:
-        if not self._allowed(permissions.SLOTS_BOOK):
-            return
-        result = self._w.slot_table.current_result()
-        if result is None:
-            self._w.status.show_message(self.tr("Sélectionnez un créneau dans la liste"), error=True)
-            return
-        if result.get("slot_id") is None:  # an effecteur to phone: no slot to book
-            self.call_effecteur(result)
-            return
-        self._w.status.show_message(self.tr("Réservation en cours…"))
-        spawn(self._book(result), on_error=self._on_book_error, name="book")
+        """Entrée on the list, Ctrl+B: book the selected slot, after a one-key confirmation."""
+        self.booking.book_selected()
 
-    async def _book(self, result: dict) -> None:
-        doc = await self._desk.book(result)
-        self._w.status.show_message(
-            self.tr("Créneau réservé : %s, %s")
-            % (doc.effecteur_name, presentation.format_slot_time(doc.appointment_start))
-        )
-        self._after_orientation(doc.uuid)
-        self.start_search()
-
-    def _on_book_error(self, exc: BaseException) -> None:
-        if isinstance(exc, SlotTaken):
-            self._w.status.show_message(self.tr("Créneau déjà pris : la liste est mise à jour"), error=True)
-            self.start_search()
-            return
-        self._report(exc, self.tr("Réservation impossible"))
+    @Slot()
+    def rebook_selected(self) -> None:
+        """Ctrl+Maj+B: replace the case's booking by the selected slot, after a one-key confirmation."""
+        self.booking.rebook_selected()
 
     def select_decision(self, key: str) -> None:
         """Choose the decision that Ctrl+D will record."""
@@ -221,11 +274,12 @@ class SearchActions(QObject):
         self._w.status.show_message(self.tr("Décision enregistrée : %s") % decisions.get(doc.decision_key).label)
         self._after_orientation(doc.uuid)
 
+    @Slot(str)
     def _after_orientation(self, uuid: str) -> None:
         self._w.refresh_journal()
         self.orientationRecorded.emit(uuid)
 
-    def _report(self, exc: BaseException, what: str) -> None:
+    def report(self, exc: BaseException, what: str) -> None:
         if isinstance(exc, Offline):
             text = self.tr("%s : serveur injoignable (hors ligne)") % what
         elif isinstance(exc, (ApiError, NoCaseOpen)):

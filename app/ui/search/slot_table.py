@@ -63,7 +63,8 @@ class SlotTableModel(RowCacheModel):
         eff = r.get("effecteur") or {}
         start = format_slot_time(r["start"]) + (STALE_MARK if r.get("stale") else "") if r.get("start") else ""
         return (
-            GROUP_LABELS.get(r.get("group") or "", ""),
+            QCoreApplication.translate("SlotTableModel", "✔ Réservé") if r.get("booked")
+            else GROUP_LABELS.get(r.get("group") or "", ""),
             start if r.get("slot_id") is not None
             else QCoreApplication.translate("SlotTableModel", "☎ à appeler (en sus)"),
             eff.get("name") or "",
@@ -103,6 +104,8 @@ class SlotTableModel(RowCacheModel):
             return (result.get("effecteur") or {}).get("id")
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(result)
+        if role == Qt.ItemDataRole.BackgroundRole and result.get("booked"):  # the case's booking
+            return QColor("#c8e6c9")
         if role == Qt.ItemDataRole.BackgroundRole and result.get("group") in _GROUP_COLORS:
             return QColor(_GROUP_COLORS[result["group"]])
         if role == Qt.ItemDataRole.ForegroundRole and col == COL_START and result.get("stale"):
