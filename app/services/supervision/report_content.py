@@ -160,7 +160,7 @@ def report_html(data: ReportData, *, generated_at: datetime, generated_by: str, 
         f"<html><head><style>{STYLE}</style></head><body>",
         f"<h1>Rapport de garde — {escape(data.samu)}</h1>",
         f'<p class="sub">Garde du {_local(s.start)} au {_local(s.end)} — situation à {_local(s.now)} '
-        f"(heure de la salle : {escape(room_time.zone_name())}, {room_time.offset_text(s.start)})</p>",
+        f"(heure de la salle : {escape(room_time.zone_name())})</p>",
         "<h2>Indicateurs</h2>", indicators_html(s),
         "<h2>Appels par heure</h2>",
         f'<p><img src="{escape(chart_src)}" width="{CHART_WIDTH}"></p>',
