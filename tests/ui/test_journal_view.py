@@ -107,3 +107,19 @@ def test_view_title_and_selection_kept_on_refresh(view):
     assert view.model().rowCount() == 4
     assert view.table.currentIndex().row() == 3
     assert view.table.currentIndex().data(Qt.ItemDataRole.UserRole)["uuid"] == "c-1"
+
+
+def test_the_event_column_is_never_squeezed_out_and_fills_a_wide_table(qtbot, view):
+    from app.ui.case.journal_view import MIN_SUMMARY_PX
+
+    view.set_entries(entries())
+    header = view.table.horizontalHeader()
+    view.resize(520, 300)
+    qtbot.waitUntil(lambda: view.table.viewport().width() < 520)
+    assert header.sectionSize(COL_SUMMARY) == 280 == MIN_SUMMARY_PX  # a narrow dock scrolls sideways instead
+    view.resize(1600, 300)
+    qtbot.waitUntil(lambda: header.sectionSize(COL_SUMMARY) > 280)
+    used = sum(header.sectionSize(c) for c in range(view.model().columnCount()))
+    assert used == view.table.viewport().width()
+    tip = view.model().index(1, COL_SUMMARY).data(Qt.ItemDataRole.ToolTipRole)
+    assert "Décision : Consultation en ville sous 48 h — Dr Weber — RDV lun. 24/11 14:30" in tip

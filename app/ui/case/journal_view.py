@@ -9,8 +9,9 @@ row cache of the displayed texts.  Each row names its case (the short number)
 and, where the desk may read it, its patient, and says what happened in French
 (:func:`app.services.records.journal_text.describe`: labels, not codes), at room
 time (:mod:`app.codes.room_time`: the SAMU's zone, whatever the computer's
-clock).  Long texts are elided on the right; every cell's tooltip gives the whole
-row.  Entries waiting in the outbox show "En attente" in amber.
+clock).  The event column keeps a readable width (a narrow dock scrolls sideways
+rather than hide it), long texts are elided, and every cell's tooltip gives the
+whole row.  Entries waiting in the outbox show "En attente" in amber.
 :class:`JournalView` is the titled table and keeps the selected entry across the
 periodic refreshes.
 """
@@ -20,7 +21,7 @@ from __future__ import annotations
 from app.codes import room_time
 from app.services.records import journal_text
 from app.ui.qt import (
-    QAbstractItemView, QColor, QCoreApplication, QHeaderView, QItemSelectionModel, QLabel, QModelIndex,
+    QAbstractItemView, QColor, QCoreApplication, QEvent, QHeaderView, QItemSelectionModel, QLabel, QModelIndex,
     QPersistentModelIndex, QT_TRANSLATE_NOOP, Qt, QTableView, QVBoxLayout, QWidget,
 )
 from app.ui.shell.table_model import RowCacheModel
@@ -43,6 +44,8 @@ _STATE_TEXT = {STATE_SYNCED: QT_TRANSLATE_NOOP("JournalModel", "Synchronisé"),
                STATE_REJECTED: QT_TRANSLATE_NOOP("JournalModel", "Refusé")}
 _STATE_COLOUR = {STATE_PENDING: "#b26a00", STATE_REJECTED: "#c62828"}
 _ROW_TINT = {STATE_PENDING: "#fff4e0", STATE_REJECTED: "#fdecea"}
+#: The event column never gets narrower than this (px): a narrow dock scrolls sideways instead of hiding it.
+MIN_SUMMARY_PX = 280
 #: Role giving the entry's uuid (``Qt.UserRole`` gives the whole entry dict).
 UUID_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -166,15 +169,20 @@ class JournalView(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setTabKeyNavigation(False)
+        # One line per entry, elided on the right; the tooltip gives the whole row.  (Wrapping with rows sized to
+        # their contents made a 300-row refresh about four times slower: measured 1.6 s against 0.4 s.)
         self.table.setWordWrap(False)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)  # the tooltip gives the whole row
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(COL_SUMMARY, QHeaderView.ResizeMode.Stretch)  # État stays visible
-        # A long name must not push the event off the table: the patient column keeps a name's width.
+        # The event takes what the other columns leave, never less than MIN_SUMMARY_PX (see _fit_summary);
+        # a long name must not push it off the table: the patient column keeps a name's width.
+        header.setSectionResizeMode(COL_SUMMARY, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(COL_PATIENT, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(COL_PATIENT, self.table.fontMetrics().horizontalAdvance("Marie-Hélène Dupont") + 16)
+        header.sectionResized.connect(self._on_section_resized)
+        self.table.viewport().installEventFilter(self)
         self.title.setBuddy(self.table)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -184,11 +192,32 @@ class JournalView(QWidget):
     def model(self) -> JournalModel:
         return self._model
 
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_summary()
+        return super().eventFilter(watched, event)
+
+    def _on_section_resized(self, column: int, _old: int, _new: int) -> None:
+        if column != COL_SUMMARY:
+            self._fit_summary()
+
+    def _fit_summary(self) -> None:
+        """Give the event column the width the others leave, at least :data:`MIN_SUMMARY_PX`."""
+        header = self.table.horizontalHeader()
+        others = sum(header.sectionSize(c) for c in range(self._model.columnCount()) if c != COL_SUMMARY)
+        width = max(MIN_SUMMARY_PX, self.table.viewport().width() - others)
+        if header.sectionSize(COL_SUMMARY) != width:
+            header.blockSignals(True)  # no recursion through sectionResized
+            header.resizeSection(COL_SUMMARY, width)
+            header.blockSignals(False)
+            header.viewport().update()
+
     def set_entries(self, entries: list[dict]) -> None:
         """Show these entries, keeping the selected one selected (refreshes are frequent)."""
         current = self.table.currentIndex()
         uuid = current.data(UUID_ROLE) if current.isValid() else None
         self._model.set_entries(entries)
+        self._fit_summary()
         row = self._model.row_of_uuid(uuid) if uuid else None
         if row is not None and self.table.currentIndex().row() != row:
             flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
