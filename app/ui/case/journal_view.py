@@ -182,7 +182,8 @@ class JournalView(QWidget):
         header.setSectionResizeMode(COL_PATIENT, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(COL_PATIENT, self.table.fontMetrics().horizontalAdvance("Marie-Hélène Dupont") + 16)
         header.sectionResized.connect(self._on_section_resized)
-        self.table.viewport().installEventFilter(self)
+        self._viewport = self.table.viewport()
+        self._viewport.installEventFilter(self)
         self.title.setBuddy(self.table)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -193,7 +194,8 @@ class JournalView(QWidget):
         return self._model
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
-        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+        # Compared by reference, no call into Qt: the filter may run while the window is being torn down.
+        if watched is getattr(self, "_viewport", None) and event.type() == QEvent.Type.Resize:
             self._fit_summary()
         return super().eventFilter(watched, event)
 
