@@ -169,3 +169,13 @@ def _no_leftover_room():
     before = room_time.room_departement()
     yield
     assert room_time.room_departement() == before
+
+
+def test_the_slot_list_shows_slot_times_on_the_rooms_clock(machine_tz, room):
+    from app.ui.search.slot_table import SlotTableModel
+
+    model = SlotTableModel()
+    model.set_results([{"slot_id": 1, "start": "2024-03-31T15:30:00+00:00", "mode": "AMB", "distance_km": 2.4,
+                        "group": "sas", "effecteur": {"id": "e1", "name": "Dr Anne Weber", "kind": "MG"}}])
+    cells = [model.index(0, c).data() for c in range(model.columnCount())]
+    assert {"67": "dim. 31/03 17:30", "974": "dim. 31/03 19:30"}[room] in cells
