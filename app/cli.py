@@ -60,6 +60,9 @@ def _build_parser() -> argparse.ArgumentParser:
     server.add_argument("--hub-client-id", metavar="ID", default=os.environ.get("SAS_HUB_CLIENT_ID") or None,
                         help="identifiant Hub Santé de ce SAMU, ex. fr.health.samu670 (ou SAS_HUB_CLIENT_ID)")
 
+    server.add_argument("--departement", metavar="CODE", default=os.environ.get("SAS_DEPARTEMENT") or None,
+                        help="département du SAMU, qui donne l'heure de la salle (ou SAS_DEPARTEMENT ; "
+                             "défaut : celui de --hub-client-id, sinon 67)")
     server.add_argument("--journal-key", metavar="FICHIER", default=None,
                         help="clé du journal, créée (0600) au premier démarrage (défaut : SAS_JOURNAL_KEY_FILE, "
                              "sinon journal-chain.key du dossier de données)")
@@ -93,8 +96,14 @@ def _cmd_server(args: argparse.Namespace) -> int:
     if args.max_body_mb <= 0:
         print("--max-body-mb doit être positif", file=sys.stderr)
         return 2
+    from app.codes import places
+
+    if args.departement and places.normalize_departement(args.departement) is None:
+        print(f"--departement « {args.departement} » : 01 à 95, 2A, 2B ou 971 à 976", file=sys.stderr)
+        return 2
     serve(args.db, host=args.host, port=args.port, tls_cert=args.tls_cert, tls_key=args.tls_key, hub=hub,
-          journal_key=args.journal_key, max_body_bytes=int(args.max_body_mb * 1_000_000))
+          journal_key=args.journal_key, max_body_bytes=int(args.max_body_mb * 1_000_000),
+          departement=args.departement)
     return 0
 
 

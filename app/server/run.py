@@ -26,6 +26,7 @@ import httpx
 import uvicorn
 
 from app import logs
+from app.codes import room_time
 from app.server import limits
 from app.server.app import create_app
 from app.server.hub.broker import HubConfig
@@ -46,13 +47,20 @@ class RedactQueryString(logging.Filter):
 
 def serve(db_url: str, host: str = "127.0.0.1", port: int = 8765, *, tls_cert: str | None = None,
           tls_key: str | None = None, hub: HubConfig | None = None, journal_key: str | None = None,
-          max_body_bytes: int = limits.DEFAULT_MAX_BODY_BYTES) -> None:
+          max_body_bytes: int = limits.DEFAULT_MAX_BODY_BYTES, departement: str | None = None) -> None:
     """Run the server in the foreground until interrupted (``sas server``); HTTPS with a certificate and key.
+
+    ``departement``: the SAMU's département, whose time zone every time the server writes for people
+    and partners is in (:mod:`app.codes.room_time`; Hub messages, FHIR appointments); by default the
+    one of the Hub client id (``fr.health.samu974`` → 974), else 67.
 
     ``hub``: connect to the Hub Santé broker as that client (:mod:`app.server.hub.broker`);
     ``journal_key``: the journal's key file (default: ``SAS_JOURNAL_KEY_FILE`` or the data dir's);
     ``max_body_bytes``: the request body limit (413 beyond).
     """
+    room_time.set_room(departement or room_time.departement_of_owner(hub.client_id if hub else None)
+                       or room_time.DEFAULT_DEPARTEMENT)
+    log.info("room time: département %s, %s", room_time.room_departement(), room_time.zone_name())
     app = create_app(db_url, hub=hub, max_body_bytes=max_body_bytes)
     install_seal(app, journal_key)  # keyed journal, anchored at start and stop (issue 12)
     config = uvicorn.Config(app, host=host, port=port, log_level="info", access_log=True,

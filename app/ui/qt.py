@@ -112,3 +112,8 @@ from PySide6.QtWidgets import QDateTimeEdit, QProgressDialog  # noqa: E402
 
 __all__ += ["QDateTime", "QMargins", "QMarginsF", "QRectF", "QSizeF", "QImage", "QPageLayout", "QPageSize",
             "QPdfWriter", "QTextDocument", "QPdfDocument", "QDateTimeEdit", "QProgressDialog"]
+
+# --- added for room time (issue 13): date pickers show the room's wall clock, not the computer's ----
+from PySide6.QtCore import QDate, QTime, QTimeZone  # noqa: E402
+
+__all__ += ["QDate", "QTime", "QTimeZone"]

@@ -702,16 +702,20 @@ If the error comes back, copy the debugging information and send it to support.<
         <translation>Author</translation>
     </message>
     <message>
-        <source>Résumé</source>
-        <translation>Summary</translation>
-    </message>
-    <message>
         <source>État</source>
         <translation>State</translation>
     </message>
     <message>
         <source>Dossier</source>
         <translation>Case</translation>
+    </message>
+    <message>
+        <source>Patient</source>
+        <translation>Patient</translation>
+    </message>
+    <message>
+        <source>Événement</source>
+        <translation>Event</translation>
     </message>
     <message>
         <source>Orientation</source>
@@ -738,39 +742,6 @@ If the error comes back, copy the debugging information and send it to support.<
         <translation>Purge</translation>
     </message>
     <message>
-        <source>Rendez-vous reçu</source>
-        <extracomment>What happened to a SAS appointment (journal ``appointment`` entries).</extracomment>
-        <translation>Appointment received</translation>
-    </message>
-    <message>
-        <source>Rendez-vous mis à jour</source>
-        <translation>Appointment updated</translation>
-    </message>
-    <message>
-        <source>Rendez-vous rattaché</source>
-        <translation>Appointment attached</translation>
-    </message>
-    <message>
-        <source>Patient rappelé</source>
-        <translation>Patient called back</translation>
-    </message>
-    <message>
-        <source>réservé</source>
-        <translation>booked</translation>
-    </message>
-    <message>
-        <source>honoré</source>
-        <translation>attended</translation>
-    </message>
-    <message>
-        <source>non honoré</source>
-        <translation>missed</translation>
-    </message>
-    <message>
-        <source>annulé</source>
-        <translation>cancelled</translation>
-    </message>
-    <message>
         <source>Synchronisé</source>
         <translation>Synchronised</translation>
     </message>
@@ -782,28 +753,12 @@ If the error comes back, copy the debugging information and send it to support.<
         <source>Refusé</source>
         <translation>Refused</translation>
     </message>
-    <message>
-        <source>Créneau n° %s</source>
-        <extracomment>Role giving the entry&apos;s uuid (``Qt.UserRole`` gives the whole entry dict).</extracomment>
-        <translation>Slot no. %s</translation>
-    </message>
-    <message>
-        <source>Mode afflux activé</source>
-        <translation>Surge mode on</translation>
-    </message>
-    <message>
-        <source>Mode afflux terminé</source>
-        <translation>Surge mode over</translation>
-    </message>
-    <message>
-        <source>Dossiers antérieurs au %s purgés (durée de conservation)</source>
-        <translation>Cases before %s purged (retention period)</translation>
-    </message>
 </context>
 <context>
     <name>JournalView</name>
     <message>
         <source>&amp;Journal des orientations</source>
+        <extracomment>The event column never gets narrower than this (px): a narrow dock scrolls sideways instead of hiding it. Role giving the entry&apos;s uuid (``Qt.UserRole`` gives the whole entry dict).</extracomment>
         <translation>&amp;Orientation journal</translation>
     </message>
     <message>

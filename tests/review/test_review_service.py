@@ -7,8 +7,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import text
 
+from app.codes import room_time
 from app.services.supervision import shift_review as review
-from tests.review.conftest import CASES, END, NOW, START
+from tests.review.conftest import CASES, END, START
 
 
 @pytest.fixture
@@ -75,13 +76,24 @@ def test_undecided_cases_and_combined_filters(rows):
     assert all(r.priority == "P2" and "MRL" in r.roles and "douleur" in r.haystack for r in combined)
 
 
-def test_period_presets():
-    now = datetime(2024, 1, 18, 10, 30).astimezone()
-    start, end = review.preset_period("shift", now)
-    assert (start.hour, end - start) == (8, timedelta(hours=12)) and start <= now < end
-    previous = review.preset_period("previous", now)
-    assert previous == (start - timedelta(hours=12), start)
+def utc(*args) -> datetime:
+    return datetime(*args, tzinfo=timezone.utc)
+
+
+def test_period_presets_are_shifts_and_days_on_the_rooms_clock():
+    paris, reunion = room_time.zone_of("67"), room_time.zone_of("974")
+    now = datetime(2024, 1, 18, 9, 30, tzinfo=timezone.utc)  # 10:30 in Strasbourg, 13:30 in Saint-Denis
+    assert review.preset_period("shift", now, paris) == (utc(2024, 1, 18, 7), utc(2024, 1, 18, 19))
+    assert review.preset_period("previous", now, paris) == (utc(2024, 1, 17, 19), utc(2024, 1, 18, 7))
+    assert review.preset_period("today", now, paris) == (utc(2024, 1, 17, 23), utc(2024, 1, 18, 23))
+    assert review.preset_period("yesterday", now, paris) == (utc(2024, 1, 16, 23), utc(2024, 1, 17, 23))
+    assert review.preset_period("today", now, reunion) == (utc(2024, 1, 17, 20), utc(2024, 1, 18, 20))
+    assert review.preset_period("shift", now, reunion) == (utc(2024, 1, 18, 4), utc(2024, 1, 18, 16))
     assert review.preset_period("last_hour", now) == (now - timedelta(hours=1), now)
+    # The day clocks go forward in Paris is 23 hours long; the night shift across it 11 hours.
+    spring = datetime(2024, 3, 31, 12, 0, tzinfo=timezone.utc)
+    assert review.preset_period("today", spring, paris) == (utc(2024, 3, 30, 23), utc(2024, 3, 31, 22))
+    assert review.preset_period("previous", spring, paris) == (utc(2024, 3, 30, 19), utc(2024, 3, 31, 6))
 
 
 def test_chain_status_is_ok_then_names_the_first_tampered_entry(shift):

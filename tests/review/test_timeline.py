@@ -24,8 +24,8 @@ def test_the_timeline_tells_the_whole_case_in_order(shift, told_case):
     assert texts[2] == "Dossier ouvert : P2, SNP, Fièvre, Sélestat"
     assert items[2].who == "arm1 (ARM)"
     assert texts.count("Note : Enfant de 4 ans, 39,5 °C") == 1  # the note's event and its note row are one step
-    assert "Filière SNP au lieu de la suggestion : Appel du médecin traitant" in texts
-    assert "Transmis au MRL" in texts
+    assert "Filière Soins Non Programmés (SNP) au lieu de la suggestion : Appel du médecin traitant" in texts
+    assert "Transmis au médecin régulateur libéral (MRL)" in texts
     searches = [i for i in items if i.kind == timeline.SEARCH]
     assert [s.text for s in searches] == ["Recherche sans résultat — rayon 10 km",
                                           "Recherche de créneaux : 4 résultat(s) — rayon 20 km"]

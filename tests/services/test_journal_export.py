@@ -61,10 +61,13 @@ def test_filters_by_kind_author_text_and_cases(sessions, tmp_path):
         assert none == []
 
 
-def test_lines_summarise_the_entry_and_keep_the_whole_payload(sessions, tmp_path):
+def test_lines_say_what_happened_in_french_and_name_the_case(sessions, tmp_path):
     with sessions() as session:
         journal_export.export_csv(session, JournalFilter(START, END, kinds=frozenset({"case_event"})),
                                   tmp_path / "e.csv")
+        numbers = {e.uuid: e.payload["case_id"].rsplit(".", 1)[-1] for e in
+                   journal_export.select_entries(session, JournalFilter(START, END, kinds=frozenset({"case"})))}
     rows = read(tmp_path / "e.csv")[1:]
-    assert rows and all(r[2] == "case_event" and r[7].startswith("Transmis au") for r in rows)
-    assert all('"type":"handover"' in r[8] for r in rows)
+    assert rows and all(r[2] == "Suivi" and r[6].startswith("Transmis au médecin régulateur") for r in rows)
+    assert all(r[5] in numbers.values() and r[5].startswith("DRFR15") for r in rows)
+    assert not any("{" in cell for r in rows for cell in r)  # no raw JSON

@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta, timezone
 
+import pytest
+
+from app.codes import room_time
 from app.services.supervision import stats
 from app.services.supervision.stats_rows import ActivityRow, CaseRow, OrientationRow, Rows
 
@@ -130,12 +133,20 @@ def test_stats_serialise_to_json_with_iso_times_and_ratios():
     assert data["hours"][0]["calls"] == 1 and data["empty_searches"] is None
 
 
-def test_current_shift_is_day_or_night_in_local_time():
-    local = datetime(2024, 1, 18, 9, 30).astimezone()
-    assert stats.current_shift(local) == (local.replace(hour=8, minute=0), local.replace(hour=20, minute=0))
-    late = datetime(2024, 1, 18, 3, 0).astimezone()
-    start, end = stats.current_shift(late)
-    assert (start.day, start.hour, end.day, end.hour) == (17, 20, 18, 8)
+def utc(*args) -> datetime:
+    return datetime(*args, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize(("dep", "now", "shift"), [
+    ("67", utc(2024, 1, 18, 8, 30), (utc(2024, 1, 18, 7), utc(2024, 1, 18, 19))),      # 09:30 in Strasbourg
+    ("67", utc(2024, 1, 18, 2, 0), (utc(2024, 1, 17, 19), utc(2024, 1, 18, 7))),       # 03:00: last night's
+    ("67", utc(2024, 3, 30, 23, 0), (utc(2024, 3, 30, 19), utc(2024, 3, 31, 6))),      # spring forward: 11 h
+    ("974", utc(2024, 1, 18, 5, 0), (utc(2024, 1, 18, 4), utc(2024, 1, 18, 16))),      # 09:00 in Saint-Denis
+    ("974", utc(2024, 1, 18, 3, 59), (utc(2024, 1, 17, 16), utc(2024, 1, 18, 4))),     # 07:59 there
+])
+def test_current_shift_is_day_or_night_on_the_rooms_clock(dep, now, shift):
+    assert stats.current_shift(now, room_time.zone_of(dep)) == shift
+    assert stats.current_shift(now.astimezone(room_time.zone_of("973")), room_time.zone_of(dep)) == shift
 
 
 def test_nearest_rank_quantile():

@@ -11,7 +11,7 @@ from datetime import datetime, timezone  # noqa: E402
 import pytest  # noqa: E402
 
 from app.ui.case.journal_view import (  # noqa: E402
-    COL_AUTHOR, COL_KIND, COL_STATE, COL_SUMMARY, COL_TIME, JournalModel, JournalView,
+    COL_AUTHOR, COL_CASE, COL_KIND, COL_STATE, COL_SUMMARY, COL_TIME, JournalModel, JournalView,
 )
 from app.ui.qt import QColor, Qt  # noqa: E402
 
@@ -48,13 +48,15 @@ def test_columns_and_summaries():
     model = JournalModel()
     model.set_entries(entries())
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
-    assert headers == ["Heure", "Type", "Auteur", "Résumé", "État"]
+    assert headers == ["Heure", "Dossier", "Patient", "Type", "Événement", "Auteur", "État"]
     assert [model.index(r, COL_KIND).data() for r in range(4)] == ["Orientation", "Orientation", "Réservation",
                                                                    "Dossier"]
-    assert model.index(0, COL_SUMMARY).data() == "Conseil médical"
-    assert model.index(1, COL_SUMMARY).data() == "Consultation en ville sous 48 h — Dr Weber — lun. 24/11 14:30"
-    assert model.index(2, COL_SUMMARY).data() == "Créneau n° 12 — lun. 24/11 14:30"
-    assert model.index(3, COL_SUMMARY).data() == "DRFR1567024018420007 — Douleur thoracique — P2 Non urgent"
+    assert model.index(0, COL_SUMMARY).data() == "Décision : Conseil médical"
+    assert model.index(1, COL_SUMMARY).data() == ("Décision : Consultation en ville sous 48 h — Dr Weber — "
+                                                  "RDV lun. 24/11 14:30")
+    assert model.index(2, COL_SUMMARY).data() == "Créneau réservé n° 12 — lun. 24/11 14:30"
+    assert model.index(3, COL_SUMMARY).data() == "Dossier ouvert — Douleur thoracique — P2 Non urgent"
+    assert model.index(3, COL_CASE).data() == "DRFR1567024018420007"
     assert model.index(3, COL_AUTHOR).data() == "arm1 (ARM)"
     assert model.index(3, COL_TIME).data() in ("14:00", "24/11 14:00")  # Paris time, date when not today
     assert "24/11/2025 14:00:00" == model.index(3, COL_TIME).data(Qt.ItemDataRole.ToolTipRole)
@@ -105,3 +107,19 @@ def test_view_title_and_selection_kept_on_refresh(view):
     assert view.model().rowCount() == 4
     assert view.table.currentIndex().row() == 3
     assert view.table.currentIndex().data(Qt.ItemDataRole.UserRole)["uuid"] == "c-1"
+
+
+def test_the_event_column_is_never_squeezed_out_and_fills_a_wide_table(qtbot, view):
+    from app.ui.case.journal_view import MIN_SUMMARY_PX
+
+    view.set_entries(entries())
+    header = view.table.horizontalHeader()
+    view.resize(520, 300)
+    qtbot.waitUntil(lambda: view.table.viewport().width() < 520)
+    assert header.sectionSize(COL_SUMMARY) == 280 == MIN_SUMMARY_PX  # a narrow dock scrolls sideways instead
+    view.resize(1600, 300)
+    qtbot.waitUntil(lambda: header.sectionSize(COL_SUMMARY) > 280)
+    used = sum(header.sectionSize(c) for c in range(view.model().columnCount()))
+    assert used == view.table.viewport().width()
+    tip = view.model().index(1, COL_SUMMARY).data(Qt.ItemDataRole.ToolTipRole)
+    assert "Décision : Consultation en ville sous 48 h — Dr Weber — RDV lun. 24/11 14:30" in tip

@@ -90,8 +90,12 @@ def test_export_writes_the_filtered_journal_with_progress(qtbot, wall, tmp_path)
     path, count = blocker.args
     with open(path, encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.reader(fh, delimiter=";"))
-    assert rows[0][:3] == ["seq", "horodatage", "type"]
+    assert rows[0][:3] == ["n°", "horodatage", "type"]
     assert len(rows) == count + 1 and count > 120
+    # Every line about a case names it, whatever its kind; times carry the room's offset (Paris in January).
+    assert {r[2] for r in rows[1:]} >= {"Dossier", "Suivi"}
+    assert all(r[5].startswith("DRFR15") for r in rows[1:] if r[2] != "Afflux")
+    assert all(r[1].endswith("+01:00") for r in rows[1:])
     assert seen[-1] == (count, count)
     assert not wall.progress.isVisible()
 

@@ -40,6 +40,7 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from app.models.journal import AuditEvent
+from app.codes import room_time
 from app.services.records.journal_key import JournalSeal, b64
 
 log = logging.getLogger(__name__)
@@ -61,7 +62,7 @@ class Anchor:
 
     def when(self) -> str:
         try:
-            return datetime.fromisoformat(self.at).astimezone(timezone.utc).strftime("%d/%m/%Y %H:%M:%S UTC")
+            return room_time.full(self.at)  # the room's clock (issue 13)
         except ValueError:
             return self.at
 

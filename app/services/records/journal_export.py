@@ -7,8 +7,15 @@ entry, calling ``progress(done, total)`` as it goes so a window can show a
 progress bar and stay responsive.  :func:`export_csv` does both.
 
 The file is UTF-8 with a BOM and ``;`` separators, so a French spreadsheet
-opens it as columns.  Payloads are summarised (case id, priority, stream,
-decision) and also written whole as JSON for audits.  Plain Python, no Qt.
+opens it as columns.  Every line is readable as is: the time is room time with
+its offset (``2024-01-18T08:00:05+01:00``, :mod:`app.codes.room_time`), the
+kind and what happened are French labels
+(:func:`app.services.records.journal_text.describe`: « Consultation en ville
+sous 48 h », not ``CONSULTATION_48H``), and every line about a case — case,
+orientation, booking, follow-up, appointment — carries the case number, found
+through the journal's case entries (:func:`app.services.records.case_refs.lookup`).
+No raw JSON: the entry's ``uuid`` and ``seq`` lead back to it for an audit.
+Plain Python, no Qt.
 """
 
 from __future__ import annotations
@@ -17,18 +24,20 @@ import csv
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.codes import room_time
 from app.models import JournalEntry
+from app.services.records import case_refs, journal_text
 
 #: ``progress(done, total)``; may be None.
 Progress = Callable[[int, int], None] | None
 
-HEADER = ["seq", "horodatage", "type", "auteur", "rôle", "uuid", "dossier", "résumé", "contenu"]
+HEADER = ["n°", "horodatage", "type", "auteur", "rôle", "dossier", "événement", "uuid"]
 #: How many entries between two progress calls.
 PROGRESS_EVERY = 200
 
@@ -48,11 +57,9 @@ class JournalFilter:
 
 
 def case_uuid_of(entry: JournalEntry) -> str:
-    """The case an entry is about: its own uuid for a case, the payload's ``case_uuid`` otherwise."""
-    if entry.kind == "case":
-        return entry.uuid
-    payload = entry.payload or {}
-    return str(payload.get("case_uuid") or entry.uuid)
+    """The case an entry is about (:func:`app.services.records.journal_text.case_uuid_of`); the entry's own uuid for
+    room-wide entries."""
+    return journal_text.case_uuid_of(entry.kind, entry.uuid, entry.payload) or entry.uuid
 
 
 def matches(entry: JournalEntry, flt: JournalFilter) -> bool:
@@ -79,33 +86,21 @@ def select_entries(session: Session, flt: JournalFilter) -> list[JournalEntry]:
     return [e for e in rows if matches(e, flt)]
 
 
-def summary(entry: JournalEntry) -> str:
-    """A short French description of what the entry records."""
-    p = entry.payload or {}
-    if entry.kind == "case":
-        return " ".join(x for x in (p.get("priority"), p.get("perimeter"), p.get("health_motive_label")) if x)
-    if entry.kind == "orientation":
-        booked = f" — RDV {p['appointment_start']}" if p.get("appointment_start") else ""
-        return f"Décision {p.get('decision_key', '')}{booked}"
-    if entry.kind == "case_event":
-        from app.services.regulation.case_events import describe
-
-        return describe(p)
-    if entry.kind == "surge":
-        return "Mode afflux activé" if p.get("active") else "Mode afflux désactivé"
-    return ""
+def row(entry: JournalEntry, refs: dict[str, case_refs.CaseRef], zone: tzinfo | None = None) -> list[str]:
+    """One CSV line: number, room time with offset, French kind, author, role, case number, what happened, uuid."""
+    ref = refs.get(journal_text.case_uuid_of(entry.kind, entry.uuid, entry.payload) or "")
+    return [str(entry.seq), room_time.stamp(entry.created_at, zone),
+            journal_text.KIND_LABELS.get(entry.kind, entry.kind), entry.author, entry.author_role,
+            ref.number if ref else "", journal_text.describe(entry.kind, entry.payload, zone), entry.uuid]
 
 
-def row(entry: JournalEntry) -> list[str]:
-    p = entry.payload or {}
-    return [str(entry.seq), entry.created_at.isoformat(), entry.kind, entry.author, entry.author_role, entry.uuid,
-            str(p.get("case_id") or ""), summary(entry),
-            json.dumps(p, ensure_ascii=False, sort_keys=True, separators=(",", ":"))]
+def write_csv(entries: Iterable[JournalEntry], target: Path, *, refs: dict[str, case_refs.CaseRef] | None = None,
+              total: int | None = None, progress: Progress = None, zone: tzinfo | None = None) -> int:
+    """Write ``entries`` to ``target`` (atomically: a temporary file renamed at the end); returns the count.
 
-
-def write_csv(entries: Iterable[JournalEntry], target: Path, *, total: int | None = None,
-              progress: Progress = None) -> int:
-    """Write ``entries`` to ``target`` (atomically: a temporary file renamed at the end); returns the count."""
+    ``refs``: the cases the entries are about (:func:`app.services.records.case_refs.lookup`); ``zone``: the
+    room's zone (this process's room by default)."""
+    refs = refs or {}
     entries = list(entries) if total is None else entries
     total = len(entries) if total is None else total
     tmp = target.with_name(target.name + ".part")
@@ -114,7 +109,7 @@ def write_csv(entries: Iterable[JournalEntry], target: Path, *, total: int | Non
         writer = csv.writer(fh, delimiter=";")
         writer.writerow(HEADER)
         for entry in entries:
-            writer.writerow(row(entry))
+            writer.writerow(row(entry, refs, zone))
             done += 1
             if progress is not None and done % PROGRESS_EVERY == 0:
                 progress(done, total)
@@ -124,7 +119,9 @@ def write_csv(entries: Iterable[JournalEntry], target: Path, *, total: int | Non
     return done
 
 
-def export_csv(session: Session, flt: JournalFilter, target: Path, *, progress: Progress = None) -> int:
+def export_csv(session: Session, flt: JournalFilter, target: Path, *, progress: Progress = None,
+               zone: tzinfo | None = None) -> int:
     """Select the filtered journal from ``session`` and write it to ``target``; returns the count."""
     entries = select_entries(session, flt)
-    return write_csv(entries, target, total=len(entries), progress=progress)
+    refs = case_refs.lookup(session, (journal_text.case_uuid_of(e.kind, e.uuid, e.payload) for e in entries))
+    return write_csv(entries, target, refs=refs, total=len(entries), progress=progress, zone=zone)

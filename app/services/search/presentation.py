@@ -6,29 +6,26 @@ the map markers and the slot table are built from the same list and agree.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from zoneinfo import ZoneInfo
+from datetime import datetime, timezone, tzinfo
 
+from app.codes import room_time
 from app.models import EFFECTEUR_KINDS, SLOT_MODES
 from app.services.intake.form import format_phone
 
-PARIS = ZoneInfo("Europe/Paris")
 #: Kinds the models do not list yet (structures of the national search filters).
 #: Ranking group of the API (``group``) → French label.
 GROUP_LABELS = {"medecin_traitant": "Médecin traitant", "sas": "SAS", "autres": "Autres",
                 "a_appeler": "À appeler"}
 STALE_MARK = " ⚠ ancien"
-_DAYS = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
 
 
 def parse_time(value: str | datetime) -> datetime:
     return value if isinstance(value, datetime) else datetime.fromisoformat(value)
 
 
-def format_slot_time(value: str | datetime) -> str:
-    """``lun. 24/11 14:30`` in the room's local time (Europe/Paris)."""
-    t = parse_time(value).astimezone(PARIS)
-    return f"{_DAYS[t.weekday()]} {t:%d/%m %H:%M}"
+def format_slot_time(value: str | datetime, zone: tzinfo | None = None) -> str:
+    """``lun. 24/11 14:30`` in room time (the SAMU's zone, :mod:`app.codes.room_time`), whatever the computer's."""
+    return room_time.slot_time(value, zone)
 
 
 def freshness_class(soonest: datetime | None, now: datetime) -> str:

@@ -24,7 +24,7 @@ from html import escape
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.codes import priorities
+from app.codes import priorities, room_time
 from app.models import Case
 from app.services.supervision import stats
 from app.services.regulation.queue import format_duration
@@ -94,7 +94,8 @@ def _of(share: stats.Share | None) -> str:
 
 
 def _local(t: datetime) -> str:
-    return f"{t.astimezone():%d/%m/%Y %H:%M}"
+    """``18/01/2024 08:00``: room time (the SAMU's zone), whatever the computer's clock."""
+    return room_time.date_clock(t)
 
 
 def _row(*cells: str, head: bool = False, numeric_from: int = 99, shade: bool = False,
@@ -158,12 +159,13 @@ def report_html(data: ReportData, *, generated_at: datetime, generated_by: str, 
     return "".join([
         f"<html><head><style>{STYLE}</style></head><body>",
         f"<h1>Rapport de garde — {escape(data.samu)}</h1>",
-        f'<p class="sub">Garde du {_local(s.start)} au {_local(s.end)} — situation à {_local(s.now)}</p>',
+        f'<p class="sub">Garde du {_local(s.start)} au {_local(s.end)} — situation à {_local(s.now)} '
+        f"(heure de la salle : {escape(room_time.zone_name())})</p>",
         "<h2>Indicateurs</h2>", indicators_html(s),
         "<h2>Appels par heure</h2>",
         f'<p><img src="{escape(chart_src)}" width="{CHART_WIDTH}"></p>',
         '<p class="note">Barres grises : appels présentés ; barres vertes : décrochés en 60 s ou moins. '
-        "Heures locales de début de tranche.</p>",
+        "Heure de la salle au début de chaque tranche.</p>",
         "<h2 style=\"page-break-before: always\">Délai jusqu'au médecin, par priorité</h2>", doctor_html(s),
         "<h2>Dossiers par décision et priorité</h2>", decisions_html(data.rows),
         "<h2>Intégrité du journal</h2>",

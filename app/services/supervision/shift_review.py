@@ -21,24 +21,25 @@ import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from app.codes import room_time
 from app.models import Case, CaseEvent, CaseNote, JournalEntry, Orientation, Patient
 from app.services.regulation import decisions
-from app.services.records import journal
+from app.services.records import journal, journal_text
 from app.services.supervision import stats
 from app.services.supervision.stats_rows import IN_CHUNK
 
-#: Case statuses as the review shows them (Hub Santé ``status`` codes → French).
-STATUS_LABELS = {"PROGRAM": "Programmé", "ACTIF": "En cours", "ACHEVE": "Achevé", "VALIDE": "Validé",
-                 "CLOTURE": "Clôturé", "CLASSE": "Classé sans suite", "ARCHIVE": "Archivé"}
+#: Case statuses as the review shows them (Hub Santé ``status`` codes → French; one list with the journal's).
+STATUS_LABELS = journal_text.STATUS_LABELS
 #: ``decision`` filter value for cases without any decision yet.
 NO_DECISION = "AUCUNE"
-#: Period presets of the review, in the order the panel offers them.
-PRESETS = {"shift": "Cette garde", "previous": "Garde précédente", "last_hour": "Dernière heure"}
+#: Period presets of the review, in the order the panel offers them (shifts and days on the room's clock).
+PRESETS = {"shift": "Cette garde", "previous": "Garde précédente", "today": "Aujourd'hui", "yesterday": "Hier",
+           "last_hour": "Dernière heure"}
 
 
 #: Combining diacritical marks, left apart by the NFKD decomposition (é → e + U+0301).
@@ -50,13 +51,17 @@ def fold(text: str) -> str:
     return _COMBINING.sub("", unicodedata.normalize("NFKD", text)).casefold()
 
 
-def preset_period(name: str, now: datetime) -> tuple[datetime, datetime]:
-    """``[start, end)`` of a preset: the shift holding ``now``, the one before it, or the last hour."""
+def preset_period(name: str, now: datetime, zone: tzinfo | None = None) -> tuple[datetime, datetime]:
+    """``[start, end)`` in UTC of a preset: the shift holding ``now``, the one before it, the room's day
+    (midnight to midnight on the room's clock, ``zone`` or the room's), the day before, or the last hour."""
     if name == "last_hour":
         return now - timedelta(hours=1), now
-    start, end = stats.current_shift(now)
+    if name in ("today", "yesterday"):
+        day = room_time.room_today(now, zone) - timedelta(days=1 if name == "yesterday" else 0)
+        return room_time.day_bounds(day, zone)
+    start, end = stats.current_shift(now, zone)
     if name == "previous":
-        return start - (end - start), start
+        return stats.current_shift(start - timedelta(seconds=1), zone)
     if name == "shift":
         return start, end
     raise ValueError(f"unknown period preset {name!r}")

@@ -18,7 +18,9 @@
 * **empty searches** — share of the slot searches recorded in the period
   (``search`` case events) that found nothing, over the period and over the
   last hour before ``now`` (None with a note when no search was recorded);
-* **per hour** — calls presented, answered, and answered within 60 s / 30 s.
+* **per hour** — calls presented, answered, and answered within 60 s / 30 s, by the
+  room's hours (:mod:`app.codes.room_time`: a SAMU 974 counts La Réunion hours
+  whatever the server's clock).
 
 :func:`query_stats` is the one function that reads a database session.
 Plain Python, no Qt.
@@ -31,11 +33,11 @@ import statistics
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
-from datetime import datetime, time, timedelta
+from datetime import datetime, time, timedelta, tzinfo
 
 from sqlalchemy.orm import Session
 
-from app.codes import priorities
+from app.codes import priorities, room_time
 from app.services.supervision.stats_rows import ActivityRow, CaseRow, OrientationRow, Rows, SearchRow, load_rows
 
 STREAMS = ("AMU", "SNP", "NR")
@@ -45,7 +47,7 @@ ANSWER_60_S = 60.0
 ANSWER_30_S = 30.0
 #: Longest period the indicators are computed over (hour buckets stay few).
 MAX_PERIOD = timedelta(days=31)
-#: The room's shifts, local time: day 08:00–20:00, night 20:00–08:00.
+#: The room's shifts, room time: day 08:00–20:00, night 20:00–08:00.
 DAY_SHIFT_START, NIGHT_SHIFT_START = time(8), time(20)
 
 NOTE_NO_APPOINTMENTS = "Aucune donnée de suivi des rendez-vous (RS-SAS-RDV) pour l'instant : taux à 0."
@@ -169,24 +171,30 @@ def filter_cases(cases: Iterable[CaseRow], *, stream: str | None = None, priorit
     return [c for c in cases if (stream is None or c.stream == stream) and (priority is None or c.priority == priority)]
 
 
-def hour_floor(t: datetime) -> datetime:
-    return t.replace(minute=0, second=0, microsecond=0)
+def current_shift(now: datetime, zone: tzinfo | None = None) -> tuple[datetime, datetime]:
+    """The shift ``now`` falls in, 08:00–20:00 or 20:00–08:00 on the room's clock, as UTC times.
+
+    A night across a DST change lasts 11 or 13 hours: the shift ends at 08:00 on the room's clock.
+    """
+    local = room_time.to_room(now, zone)
+    day, at = local.date(), datetime.combine
+    if local.time() < DAY_SHIFT_START:
+        start, end = at(day - timedelta(days=1), NIGHT_SHIFT_START), at(day, DAY_SHIFT_START)
+    elif local.time() < NIGHT_SHIFT_START:
+        start, end = at(day, DAY_SHIFT_START), at(day, NIGHT_SHIFT_START)
+    else:
+        start, end = at(day, NIGHT_SHIFT_START), at(day + timedelta(days=1), DAY_SHIFT_START)
+    return room_time.at_room_time(start, zone), room_time.at_room_time(end, zone)
 
 
-def current_shift(now: datetime) -> tuple[datetime, datetime]:
-    """The shift ``now`` falls in, as aware local times: 08:00–20:00 or 20:00–08:00."""
-    local = now.astimezone()
-    day = local.replace(hour=DAY_SHIFT_START.hour, minute=0, second=0, microsecond=0)
-    night = local.replace(hour=NIGHT_SHIFT_START.hour, minute=0, second=0, microsecond=0)
-    if day <= local < night:
-        return day, night
-    start = night if local >= night else night - timedelta(days=1)
-    return start, start + timedelta(hours=12)
+def hour_buckets(cases: Iterable[CaseRow], start: datetime, end: datetime,
+                 zone: tzinfo | None = None) -> list[HourBucket]:
+    """Calls and answers per room hour, from the hour holding ``start`` to the one before ``end``.
 
-
-def hour_buckets(cases: Iterable[CaseRow], start: datetime, end: datetime) -> list[HourBucket]:
-    """Calls and answers per hour, from the hour holding ``start`` to the one before ``end``."""
-    first = hour_floor(start)
+    Bucket starts are UTC instants one hour apart (a fall-back night has its 02h twice, a
+    spring-forward night none); :func:`app.codes.room_time.hour_label` names them.
+    """
+    first = room_time.hour_floor(start, zone)
     n = max(1, math.ceil((end - first).total_seconds() / 3600))
     counts = [[0, 0, 0, 0] for _ in range(n)]
     for c in cases:
@@ -220,8 +228,9 @@ def in_hand(open_cases: list[CaseRow], activity: Iterable[ActivityRow]) -> list[
 
 # --- the computation ---------------------------------------------------------------------------
 def compute(rows: Rows, start: datetime, end: datetime, now: datetime, *, stream: str | None = None,
-            priority: str | None = None) -> Stats:
-    """Every indicator of ``[start, end)`` judged at ``now``, over the cases of ``stream``/``priority``."""
+            priority: str | None = None, zone: tzinfo | None = None) -> Stats:
+    """Every indicator of ``[start, end)`` judged at ``now``, over the cases of ``stream``/``priority``;
+    hours are the room's (``zone``, the room's by default)."""
     cases = filter_cases(rows.cases, stream=stream, priority=priority)
     in_period = [c for c in cases if start <= c.presented < end]
     kept = {c.uuid for c in in_period}
@@ -258,7 +267,7 @@ def compute(rows: Rows, start: datetime, end: datetime, now: datetime, *, stream
         time_to_doctor={p: durations(v) for p, v in to_doctor.items()},
         snp_booked=snp_booked_share(in_period, rows.orientations),
         no_show_rate=no_show, cancellation_rate=cancelled, empty_searches=empty,
-        hours=hour_buckets(in_period, start, end),
+        hours=hour_buckets(in_period, start, end, zone),
         notes=notes, empty_searches_last_hour=empty_last_hour,
     )
 
@@ -287,6 +296,6 @@ def snp_booked_share(cases: Iterable[CaseRow], orientations: Iterable[Orientatio
 
 
 def query_stats(session: Session, start: datetime, end: datetime, now: datetime, *, stream: str | None = None,
-                priority: str | None = None) -> Stats:
+                priority: str | None = None, zone: tzinfo | None = None) -> Stats:
     """Load the period's rows from ``session`` and :func:`compute` them."""
-    return compute(load_rows(session, start, end, now), start, end, now, stream=stream, priority=priority)
+    return compute(load_rows(session, start, end, now), start, end, now, stream=stream, priority=priority, zone=zone)

@@ -15,7 +15,8 @@ a console's cache):
 * the **Hub Santé messages**: decisions received from the Hub (author
   ``hub-sante``) and, on the server, the audited RS-EDA / RS-EDA-MAJ receipts.
 
-Each item is a :class:`TimelineItem` ``(at, kind, who, text)``.  Plain Python, no Qt.
+Each item is a :class:`TimelineItem` ``(at, kind, who, text)``; times in the texts are room
+time (:mod:`app.codes.room_time`), whatever the computer's clock.  Plain Python, no Qt.
 """
 
 from __future__ import annotations
@@ -24,12 +25,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import inspect, select
+
+from app.codes import room_time
 from sqlalchemy.orm import Session
 
 import app.models as models
 from app.models import Case, CaseEvent, CaseNote, JournalEntry, Orientation
 from app.models.effecteur import SLOT_MODES
 from app.models.journal import AuditEvent
+from app.services.records import journal_text
 from app.services.regulation import case_events, decisions
 from app.services.regulation.actor import HUB_AUTHOR_PREFIX
 from app.services.security import permissions
@@ -63,7 +67,9 @@ def _who(author: str | None, role: str | None) -> str:
 
 
 def _when(t: datetime) -> str:
-    return f"{t.astimezone():%d/%m à %H:%M}"
+    """``18/01 à 14:30`` on the room's clock."""
+    local = room_time.to_room(t)
+    return f"{local:%d/%m} à {local:%H:%M}"
 
 
 def search_text(payload: dict) -> str:
@@ -80,7 +86,7 @@ def _event_item(e: CaseEvent) -> TimelineItem:
     p = e.payload or {}
     kind = {"search": SEARCH, "note": NOTE, "status": STATUS, "priority": STATUS, "decision": DECISION}.get(
         e.type, ROUTING)
-    text = search_text(p) if e.type == "search" else case_events.describe({**p, "type": e.type})
+    text = search_text(p) if e.type == "search" else journal_text.event_text({**p, "type": e.type})
     if e.type == "answered":
         kind, text = CALL, "Appel décroché"
     if p.get("freetext") == "Mise à jour reçue du Hub Santé":

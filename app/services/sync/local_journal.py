@@ -11,7 +11,8 @@ these functions inside them:
   :func:`app.services.sync.case_store.apply_remote`, and mirrors SAS appointments
   (:func:`mirror_appointment`) so the wall's no-show rate is the server's;
 * :func:`journal_rows` lists outbox items first (pending or rejected), then
-  the pulled entries, each part newest first.
+  the pulled entries, each part newest first, each naming its case and patient
+  (:func:`app.services.records.case_refs.annotate`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import Appointment, Case, JournalEntry, Orientation, OutboxItem, SyncState, utcnow
+from app.services.records import case_refs
 from app.services.sync import case_store
 from app.services.records.documents import CaseDoc, OrientationDoc, case_from_doc, orientation_from_doc
 
@@ -152,4 +154,4 @@ def journal_rows(session: Session, limit: int) -> list[dict]:
     if left > 0:
         pulled = session.scalars(select(JournalEntry).order_by(JournalEntry.seq.desc()).limit(left)).all()
         rows.extend(entry_dict(e) for e in pulled)
-    return rows
+    return case_refs.annotate(session, rows)  # each row names its case and patient (issue 13)

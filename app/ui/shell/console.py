@@ -20,6 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from app import paths
+from app.codes import room_time
 from app.startup import process_age_s
 
 from app.services.sync import cache_crypto
@@ -73,6 +74,7 @@ class Console:
 
     def __init__(self, cfg: Settings, server_url: str, *, embedded: bool = False):
         self.cfg = cfg
+        room_time.set_room(cfg.departement)  # every time shown is the room's, whatever the computer's clock
         self.embedded = embedded
         #: The offline cache, opened after login with the server's key (None before, and after logout).
         self.store: LocalStore | None = None

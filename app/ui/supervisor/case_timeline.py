@@ -5,11 +5,13 @@
 (:class:`app.ui.shell.background.BackgroundJob`) and lists the
 items — time, kind, who, what — in a read-only table: the call and the intake,
 routing, notes, slot searches, decisions, bookings, appointment updates and Hub
-Santé messages.  Keyboard: the table has the focus, arrows scroll, Échap closes.
+Santé messages, at room time (:mod:`app.codes.room_time`).  Keyboard: the table has
+the focus, arrows scroll, Échap closes.
 """
 
 from __future__ import annotations
 
+from app.codes import room_time
 from app.services.supervision.desk_reads import SupervisionReads
 from app.services.supervision.timeline import TimelineItem
 from app.ui.shell.background import BackgroundJob
@@ -75,7 +77,7 @@ class CaseTimelineDialog(QDialog):
         self._items = items
         self.model.setRowCount(0)
         for item in items:
-            cells = [QStandardItem(f"{item.at.astimezone():%d/%m %H:%M:%S}"), QStandardItem(item.kind),
+            cells = [QStandardItem(room_time.day_clock_seconds(item.at)), QStandardItem(item.kind),
                      QStandardItem(item.who), QStandardItem(item.text)]
             if item.kind in KIND_COLOURS:
                 cells[1].setForeground(QColor(KIND_COLOURS[item.kind]))

@@ -3,12 +3,12 @@
 :class:`ReviewModel` adapts the filtered rows (a list owned by the panel) and
 computes each row's texts once per change.  The case's UUID is under
 :data:`UUID_ROLE` so the panel opens the timeline of the current row; the
-priority column is coloured as in the queue.
+priority column is coloured as in the queue; times are room time (:mod:`app.codes.room_time`).
 """
 
 from __future__ import annotations
 
-from app.codes import priorities
+from app.codes import priorities, room_time
 from app.services.regulation.queue import format_duration
 from app.services.supervision.shift_review import STATUS_LABELS, ReviewRow, decision_label
 from app.ui.qt import QT_TRANSLATE_NOOP, QColor, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
@@ -22,7 +22,7 @@ def display(row: ReviewRow) -> tuple[str, ...]:
     decision = decision_label(row.decision) if row.decision else "—"
     if row.booked:
         decision = QCoreApplication.translate("ReviewModel", "%s (RDV)") % decision
-    return (f"{row.presented.astimezone():%d/%m %H:%M}", row.case_id.rsplit(".", 1)[-1], row.priority, row.stream,
+    return (room_time.day_clock(row.presented), row.case_id.rsplit(".", 1)[-1], row.priority, row.stream,
             row.motive, row.patient, row.city, format_duration(row.answered_s), decision,
             STATUS_LABELS.get(row.status, row.status), ", ".join(row.operators))
 

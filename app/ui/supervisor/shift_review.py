@@ -11,7 +11,9 @@ Keyboard: Alt+letters reach the boxes (Pé&riode, &Rôle, &Opérateur, Pr&iorit�
 &Décision, S&tatut, Re&chercher), arrows walk the table, Entrée opens the case's
 timeline (:class:`app.ui.supervisor.case_timeline.CaseTimelineDialog`), Ctrl+P writes the
 PDF shift report (:class:`app.ui.supervisor.shift_report.ShiftReportAction`), Ctrl+R
-reloads.  :func:`attach_review` docks the panel next to the supervisor wall
+reloads.  Every time shown (the date pickers, the table, the presets' bounds) is
+room time (:mod:`app.codes.room_time`): the pickers hold the room's wall clock,
+whatever the computer's zone.  :func:`attach_review` docks the panel next to the supervisor wall
 (F10 brings it forward).
 """
 
@@ -21,6 +23,7 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
+from app.codes import room_time
 from app.services.supervision import shift_review as review
 from app.services.supervision.desk_reads import SupervisionReads
 from app.services.supervision.stats import PRIORITIES
@@ -28,9 +31,9 @@ from app.ui.shell.background import BackgroundJob
 from app.ui.supervisor.case_timeline import CaseTimelineDialog
 from app.ui.shell.icons import with_icon
 from app.ui.qt import (
-    QAbstractItemView, QAction, QComboBox, QDateTime, QDateTimeEdit, QDockWidget, QFileDialog, QHBoxLayout,
-    QHeaderView, QKeySequence, QLabel, QLineEdit, QMainWindow, QPushButton, Qt, QTableView, QTimer, QVBoxLayout,
-    QWidget, Signal,
+    QAbstractItemView, QAction, QComboBox, QDate, QDateTime, QDateTimeEdit, QDockWidget, QFileDialog, QHBoxLayout,
+    QHeaderView, QKeySequence, QLabel, QLineEdit, QMainWindow, QPushButton, Qt, QTableView, QTime, QTimer,
+    QTimeZone, QVBoxLayout, QWidget, Signal,
 )
 from app.ui.supervisor.review_model import ReviewModel
 from app.ui.supervisor.shift_report import ShiftReportAction
@@ -38,6 +41,21 @@ from app.ui.supervisor.shift_report import ShiftReportAction
 DEBOUNCE_MS = 250
 BADGE_STYLE = {True: "background: #e8f5e9; color: #1b5e20;", False: "background: #ffebee; color: #b71c1c;",
                None: "background: #eceff1; color: #455a64;"}
+
+
+def show_time(edit: QDateTimeEdit, value: datetime) -> None:
+    """Show ``value`` in ``edit`` as the room's wall clock (the edit counts in UTC, so the computer's zone never
+    shifts or refuses an hour)."""
+    local = room_time.wall_clock(value)
+    edit.setTimeZone(QTimeZone.utc())
+    edit.setDateTime(QDateTime(QDate(local.year, local.month, local.day), QTime(local.hour, local.minute),
+                               QTimeZone.utc()))
+
+
+def picked_time(edit: QDateTimeEdit) -> datetime:
+    """The instant (UTC) of the room's wall-clock time ``edit`` shows."""
+    d, t = edit.dateTime().date(), edit.dateTime().time()
+    return room_time.at_room_time(datetime(d.year(), d.month(), d.day(), t.hour(), t.minute()))
 
 
 class ShiftReviewPanel(QWidget):
@@ -227,16 +245,15 @@ class ShiftReviewPanel(QWidget):
         self.set_period(*review.preset_period(key, self._clock()))
 
     def _on_dates_edited(self) -> None:
-        start = self.from_edit.dateTime().toPython().astimezone()
-        end = self.to_edit.dateTime().toPython().astimezone()
+        start, end = picked_time(self.from_edit), picked_time(self.to_edit)
         if end > start and (start, end) != self._period:
             self.set_period(start, end)
 
     def set_period(self, start: datetime, end: datetime) -> None:
         """Review ``[start, end)`` (reloads)."""
         self._period = (start, end)
-        self.from_edit.setDateTime(QDateTime(start.astimezone().replace(tzinfo=None)))
-        self.to_edit.setDateTime(QDateTime(end.astimezone().replace(tzinfo=None)))
+        show_time(self.from_edit, start)
+        show_time(self.to_edit, end)
         self.reload()
 
     # --- timeline and report -------------------------------------------------------------------------
@@ -254,7 +271,7 @@ class ShiftReviewPanel(QWidget):
 
     def choose_report(self) -> None:
         start, _end = self._period
-        suggested = str(Path.home() / f"rapport-de-garde-{start.astimezone():%Y%m%d-%H%M}.pdf")
+        suggested = str(Path.home() / f"rapport-de-garde-{room_time.file_stamp(start)}.pdf")
         path, _filter = QFileDialog.getSaveFileName(self, self.tr("Rapport de garde (PDF)"), suggested,
                                                     self.tr("Documents PDF (*.pdf)"))
         if path:

@@ -7,12 +7,15 @@ reads "Décrochés < 60 s : 75 %, 3 sur 4".  ``level`` colours the value:
 ``ok``, ``warn`` or ``alert``.
 
 :class:`ShiftChart` shows, per hour of the shift, the calls presented and
-those answered within 60 s (two bar sets on one hour axis, local time).
+those answered within 60 s (two bar sets on one hour axis, room time: the SAMU's
+zone, whatever the computer's clock; the hour a fall-back night lives twice is
+labelled ``02h`` then ``02h (2)``).
 Formatting helpers are Qt-free on purpose (percentages, durations).
 """
 
 from __future__ import annotations
 
+from app.codes import room_time
 from app.services.regulation.queue import format_duration
 from app.services.supervision.stats import HourBucket, Share
 from app.ui.qt import (
@@ -43,6 +46,15 @@ def qs60_level(share: Share) -> str:
     if share.ratio is None:
         return ""
     return "ok" if share.ratio >= 0.99 else "warn" if share.ratio >= 0.80 else "alert"
+
+
+def hour_labels(hours: list[HourBucket]) -> list[str]:
+    """``08h``, ``09h``… on the room's clock; a repeated hour (DST fall-back) gets `` (2)`` (axis labels are unique)."""
+    labels: list[str] = []
+    for h in hours:
+        label = room_time.hour_label(h.start)
+        labels.append(label if label not in labels else f"{label} ({labels.count(label) + 1})")
+    return labels
 
 
 class Tile(QFrame):
@@ -110,7 +122,7 @@ class ShiftChart(QChartView):
         chart.removeAllSeries()
         for axis in chart.axes():
             chart.removeAxis(axis)
-        self._categories = [f"{h.start.astimezone():%H}h" for h in hours]
+        self._categories = hour_labels(hours)
         self._totals = ([h.calls for h in hours], [h.answered_60 for h in hours])
         series = QBarSeries()
         for label, values, colour in zip(self._labels, self._totals, ("#90a4ae", "#2e7d32"), strict=True):

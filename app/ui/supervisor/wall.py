@@ -1,7 +1,8 @@
 """The chef de salle's live wall: queue, answer times, time to a doctor, SNP outcome, the shift chart.
 
 :class:`SupervisorWall` shows :class:`app.services.supervision.stats.Stats` for the current
-shift (08:00–20:00 or 20:00–08:00, local time), computed by the same
+shift (08:00–20:00 or 20:00–08:00 on the room's clock: every time shown is room time,
+:mod:`app.codes.room_time`), computed by the same
 :func:`app.services.supervision.stats.compute` as ``GET /api/v1/stats``
 (:func:`app.services.supervision.stats.query_stats`), over the
 console's local cache (the journal the sync pulls fills it), read through
@@ -23,6 +24,7 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
+from app.codes import room_time
 from app.services.supervision import stats
 from app.services.supervision.desk_reads import SupervisionReads
 from app.services.supervision.stats_rows import Rows
@@ -201,10 +203,9 @@ class SupervisorWall(QWidget):
         self.follow_up.setText(self.tr("Non présentés : %.0f %% — annulations : %.0f %%. %s")
                                % (result.no_show_rate * 100, result.cancellation_rate * 100,
                                   result.notes.get("no_show", "")))
-        start, end = result.start.astimezone(), result.end.astimezone()
         self.period_label.setText(self.tr("Garde du %s au %s — %d appel(s)")
-                                  % (f"{start:%d/%m %H:%M}", f"{end:%d/%m %H:%M}", result.calls))
-        self.status_label.setText(self.tr("Mis à jour à %s") % f"{result.now.astimezone():%H:%M:%S}")
+                                  % (room_time.day_clock(result.start), room_time.day_clock(result.end), result.calls))
+        self.status_label.setText(self.tr("Mis à jour à %s") % room_time.clock_seconds(result.now))
         self.updated.emit(result)
 
     def _share_detail(self, share: stats.Share) -> str:
@@ -230,7 +231,7 @@ class SupervisorWall(QWidget):
     # --- export ---------------------------------------------------------------------------------
     def choose_export(self) -> None:
         start, _end = self.period()
-        suggested = str(Path.home() / f"journal-{start.astimezone():%Y%m%d-%H%M}.csv")
+        suggested = str(Path.home() / f"journal-{room_time.file_stamp(start)}.csv")
         path, _filter = QFileDialog.getSaveFileName(self, self.tr("Exporter le journal"), suggested,
                                                     self.tr("Fichiers CSV (*.csv)"))
         if path:

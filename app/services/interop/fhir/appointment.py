@@ -4,18 +4,18 @@ The appointment names its editor-side identifier (system + UUID), the effecteur
 (IDNPS participant, or ``needs-action`` without actor for an SOS association whose
 doctor is not known yet) and the regulator in the ``FrAppointmentOperator``
 extension (IDNPS, or INTRN under the SAS OID for a regulator without national id).
-Times carry an explicit Europe/Paris offset.
+Times carry an explicit offset: room time, the SAMU's zone (:mod:`app.codes.room_time`;
+``+01:00``/``+02:00`` in metropolitan France, ``+04:00`` for SAMU 974).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
+from app.codes import room_time
 from app.services.interop.fhir import codes
 
-PARIS = ZoneInfo("Europe/Paris")
 STATUSES = ("booked", "fulfilled", "noshow", "cancelled", "pending")
 
 
@@ -34,10 +34,11 @@ class AppointmentRequest:
     created: datetime | None = None
 
 
-def _instant(value: datetime) -> str:
+def instant(value: datetime) -> str:
+    """A FHIR instant in room time with its offset; a naive time is refused (French message)."""
     if value.tzinfo is None:
         raise ValueError("heure sans fuseau horaire")
-    return value.astimezone(PARIS).isoformat(timespec="seconds")
+    return room_time.stamp(value)
 
 
 def _idnps(value: str) -> dict:
@@ -58,11 +59,11 @@ def build_appointment(request: AppointmentRequest) -> dict:
         "meta": {"profile": ["http://sas.fr/fhir/StructureDefinition/FrAppointmentSAS"]},
         "identifier": [{"system": request.identifier_system, "value": request.identifier_value}],
         "status": request.status,
-        "start": _instant(request.start),
-        "end": _instant(request.end),
+        "start": instant(request.start),
+        "end": instant(request.end),
     }
     if request.created is not None:
-        resource["created"] = _instant(request.created)
+        resource["created"] = instant(request.created)
     if request.regulator_id:
         identifier = (_idnps(request.regulator_id) if request.regulator_is_national else {
             "type": {"coding": [{"system": codes.SYSTEM_ID_TYPE, "code": "INTRN"}]},

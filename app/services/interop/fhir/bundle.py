@@ -10,7 +10,7 @@ whatever its ``search.mode``.
 Tolerant by design: unknown extensions and elements are ignored, duplicate entries are
 read once, references may be relative, absolute or contained, a missing Practitioner
 falls back to the PractitionerRole's or the Schedule's logical identifier, a time
-without offset is read as Europe/Paris.  What cannot be used is skipped with a French
+without offset is read as room time (:mod:`app.codes.room_time`).  What cannot be used is skipped with a French
 warning naming the slot; only a document that is not a Bundle at all raises
 :class:`BundleError`.
 """
@@ -18,14 +18,12 @@ warning naming the slot; only a document that is not a Bundle at all raises
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
+from app.codes import room_time
 from app.services.interop.fhir import codes
 from app.services.interop.fhir.model import AgendaEffecteur, AgendaPlace, AgendaSlot, Cpts, ParsedBundle
 from app.services.interop.fhir.places import locate
 from app.services.interop.fhir.references import ResourceIndex, identifier_of
-
-PARIS = ZoneInfo("Europe/Paris")
 
 
 class BundleError(ValueError):
@@ -41,7 +39,7 @@ def parse_instant(value: object) -> tuple[datetime | None, bool]:
     except ValueError:
         return None, False
     if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=PARIS), False
+        return parsed.replace(tzinfo=room_time.room_zone()), False  # the editor's clock is the room's
     return parsed, True
 
 

@@ -28,7 +28,7 @@ import httpx
 
 from app.services.reference.communes import default_index
 from app.services.interop.fhir import codes
-from app.services.interop.fhir.appointment import PARIS, AppointmentRequest, build_appointment
+from app.services.interop.fhir.appointment import AppointmentRequest, build_appointment, instant
 from app.services.interop.fhir.bundle import outcome_text, parse_bundle
 from app.services.interop.fhir.model import AgendaSlot, ParsedBundle
 
@@ -100,12 +100,6 @@ class FhirRequestError(Exception):
         self.status_code = status_code
 
 
-def _instant(value: datetime) -> str:
-    if value.tzinfo is None:
-        raise ValueError("heure sans fuseau horaire")
-    return value.astimezone(PARIS).isoformat(timespec="seconds")
-
-
 def batches(values: list[str], size: int) -> list[list[str]]:
     """``values`` without duplicates, in order, cut into lists of at most ``size``."""
     unique = list(dict.fromkeys(values))
@@ -161,7 +155,7 @@ class AgendaClient:
                            end: datetime) -> SearchResult:
         """Free slots of these practitioners (RPPS, or prefixed IDNPS) between ``start`` and ``end``."""
         prefixed = [codes.practitioner_id(i)[0] for i in identifiers]
-        window = [("start", f"ge{_instant(start)}"), ("start", f"le{_instant(end)}"), ("status", "free")]
+        window = [("start", f"ge{instant(start)}"), ("start", f"le{instant(end)}"), ("status", "free")]
 
         def params(editor: Editor, batch: list[str]) -> list[tuple[str, str]]:
             found = [("_include", "Slot:schedule"), ("_include:iterate", "Schedule:actor"), *window,
@@ -181,8 +175,8 @@ class AgendaClient:
         def params(_editor: Editor, batch: list[str]) -> list[tuple[str, str]]:
             return [("_revinclude", "Slot:schedule"), ("_include", "Schedule:actor:Location"),
                     ("_include:iterate", "Location:organization"),
-                    ("_has:Slot:schedule:start", f"ge{_instant(start)}"),
-                    ("_has:Slot:schedule:start", f"le{_instant(end)}"), ("_has:Slot:schedule:status", "free"),
+                    ("_has:Slot:schedule:start", f"ge{instant(start)}"),
+                    ("_has:Slot:schedule:start", f"le{instant(end)}"), ("_has:Slot:schedule:status", "free"),
                     ("actor:Location.organization.identifier", ",".join(f"{codes.OID_IDNST}|{i}" for i in batch))]
 
         return await self._search(editors, "Schedule", batches(ids, self.sos_batch_size), params)

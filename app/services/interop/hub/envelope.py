@@ -12,10 +12,12 @@ What the Hub Santé dispatcher expects (domain.md B.7):
   ``kind``, ``status``) next to the use-case object; an Error carries no RC-DE header.
 
 Times: the RS/RC-DE patterns want ``YYYY-MM-DDThh:mm:ss±hh:mm`` — seconds, an explicit
-offset, never ``Z`` and no fraction.  :func:`hub_time` writes the room's local time
-(Europe/Paris, ``+01:00`` / ``+02:00``) as every official sample does; should the
-time-zone database be missing, it writes UTC as ``-00:00``, the form the RC-DE
-``sentAt`` description asks for UTC.
+offset, never ``Z`` and no fraction.  :func:`hub_time` writes room time — the SAMU's
+zone from its département (:mod:`app.codes.room_time`): ``+01:00`` / ``+02:00`` for a
+metropolitan SAMU, as every official sample does, ``+04:00`` for SAMU 974 — so a
+time in a message reads as the sending room's clock, and the offset keeps the
+instant exact for any receiver.  Should the time-zone database be missing, the
+room's standard offset is used.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from app.codes import room_time
 from app.services.interop.hub import schemas
 
 HUB_SCHEME = "hubex"
@@ -33,22 +36,10 @@ KINDS = ("Report", "Update", "Cancel", "Ack", "Error")
 #: The Hub's default message lifetime (queue TTL, 86 400 s).
 DEFAULT_TTL = timedelta(days=1)
 
-try:
-    from zoneinfo import ZoneInfo
-
-    ROOM_ZONE: Any = ZoneInfo("Europe/Paris")
-except Exception:  # pragma: no cover - no tz database on this machine
-    ROOM_ZONE = None
-
 
 def hub_time(value: datetime | None = None) -> str:
-    """``value`` (now by default; naive = UTC) as a Hub time, seconds and explicit offset."""
-    value = value or datetime.now(timezone.utc)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    if ROOM_ZONE is None:  # pragma: no cover
-        return value.astimezone(timezone.utc).replace(tzinfo=None).isoformat(timespec="seconds") + "-00:00"
-    return value.astimezone(ROOM_ZONE).isoformat(timespec="seconds")
+    """``value`` (now by default; naive = UTC) as a Hub time in room time, seconds and explicit offset."""
+    return room_time.stamp(value or datetime.now(timezone.utc))
 
 
 def parse_hub_time(text: str) -> datetime:
