@@ -30,13 +30,14 @@ from app.services.intake.form import FieldError, IntakeForm
 from app.ui.shell.form_rows import add_row, error_label
 from app.ui.intake.caller import CallerRows
 from app.ui.intake.errors import FieldErrors
+from app.ui.intake.layout import case_banner, scrolled
 from app.ui.intake.place import PlaceRows
 from app.ui.intake.qualification import QualificationRows
 from app.ui.intake.secondary import SecondarySection
 from app.ui.shell.icons import with_icon
 from app.ui.qt import (
-    QApplication, QFormLayout, QFrame, QKeySequence, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QShortcut, Qt,
-    QtWidgets, QTimer, QVBoxLayout, QWidget, Signal, Slot,
+    QApplication, QFormLayout, QKeySequence, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QShortcut, Qt, QTimer,
+    QVBoxLayout, QWidget, Signal, Slot,
 )
 
 _PANEL_CSS = ("*[invalid=\"true\"] { border: 2px solid #c62828; border-radius: 3px; }"
@@ -81,12 +82,7 @@ class IntakePanel(QWidget):
 
     # --- construction ---------------------------------------------------------------------
     def _build(self, communes, home_departement: str | None) -> None:
-        self.case_label = QLabel(self)
-        self.case_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
-                                                | Qt.TextInteractionFlag.TextSelectableByKeyboard)
-        self.case_label.setStyleSheet("background: #e8f5e9; color: #1b5e20; padding: 6px; font-weight: bold;")
-        self.case_label.setAccessibleName(self.tr("Dossier ouvert"))
-        self.case_label.hide()
+        self.case_label = case_banner(self)
         self.caller = CallerRows(self)
         self.place = PlaceRows(self, communes=communes, home_departement=home_departement)
         self.qualification = QualificationRows(self)
@@ -130,17 +126,7 @@ class IntakePanel(QWidget):
         for widget in (self.general_error, self.submit_button, self.details_button, self.extra):
             layout.addWidget(widget)
         layout.addStretch(1)
-        # The form scrolls inside the panel: the details (Ctrl+Maj+D) never grow the window beyond the screen.
-        self.scroll_area = QtWidgets.QScrollArea(self)
-        self.scroll_area.setObjectName("intakeScroll")
-        self.scroll_area.setWidgetResizable(True)
-        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.scroll_area.setWidget(body)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(self.scroll_area)
+        self.scroll_area = scrolled(self, body)  # the details (Ctrl+Maj+D) never grow the window
         order = [self.phone_edit, self.callback_edit, self.name_edit, self.address_edit, self.commune_edit,
                  self.motive_edit, self.priority_combo, self.routing_row.combo, self.routing_row.reason_edit,
                  self.notes_edit]

@@ -1,0 +1,36 @@
+"""Layout pieces of the intake panel: the opened case's banner, and the scroll area the form lives in.
+
+The form scrolls inside the panel, so showing the details (Ctrl+Maj+D) or a
+small screen never grows the window beyond the screen; the scroll area itself
+is no tab stop (Tab goes from field to field, :meth:`IntakePanel._build`).
+"""
+
+from __future__ import annotations
+
+from app.ui.qt import QFrame, QLabel, Qt, QtWidgets, QVBoxLayout, QWidget
+
+
+def case_banner(panel: QWidget) -> QLabel:
+    """The hidden green banner naming the case once it is opened (selectable, by mouse or keyboard)."""
+    label = QLabel(panel)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                  | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+    label.setStyleSheet("background: #e8f5e9; color: #1b5e20; padding: 6px; font-weight: bold;")
+    label.setAccessibleName(panel.tr("Dossier ouvert"))
+    label.hide()
+    return label
+
+
+def scrolled(panel: QWidget, body: QWidget) -> QtWidgets.QScrollArea:
+    """Put ``body`` in a frameless, vertical-only scroll area filling ``panel``; returns the area."""
+    area = QtWidgets.QScrollArea(panel)
+    area.setObjectName("intakeScroll")
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    area.setWidget(body)
+    outer = QVBoxLayout(panel)
+    outer.setContentsMargins(0, 0, 0, 0)
+    outer.addWidget(area)
+    return area
