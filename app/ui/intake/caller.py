@@ -5,18 +5,20 @@ one; it must be confirmed (Entrée in the field, Ctrl+K or the button), and any
 change takes the confirmation back.  A hidden number (« numéro masqué »:
 Ctrl+Maj+M, or a word such as « masqué » typed in the phone field) leaves the
 phone empty and makes the callback number required.  Each number is checked
-as soon as its field is left (:attr:`CallerRows.fieldLeft`).  The widgets belong to the
+as soon as its field is left (:attr:`CallerRows.on_left`).  The widgets belong to the
 :class:`app.ui.intake.panel.IntakePanel`, which lays them out in its one form
 (so every label lines up) and exposes them under the same names.
 """
 
 from __future__ import annotations
 
+import sys
+
 from app.services.intake import form as intake
 from app.services.intake import phones
 from app.ui.shell.form_rows import line_edit
 from app.ui.shell.icons import with_icon
-from app.ui.qt import QCheckBox, QEvent, QHBoxLayout, QLabel, QObject, QPushButton, Qt, QWidget, Signal, Slot
+from app.ui.qt import QApplication, QCheckBox, QHBoxLayout, QLabel, QObject, QPushButton, Qt, QWidget, Signal, Slot
 
 
 class CallerRows(QObject):
@@ -24,14 +26,16 @@ class CallerRows(QObject):
 
     Signals:
         callbackRefused(str): confirming refused the callback number; carries the French error.
-        fieldLeft(str): the ARM left a number's field ("caller_phone" or "callback_phone"): check it now.
     """
 
     callbackRefused = Signal(str)
-    fieldLeft = Signal(str)
 
     def __init__(self, panel: QWidget):
         super().__init__(panel)
+        #: Called with "caller_phone" or "callback_phone" when the ARM leaves that field for another (the panel
+        #: checks it).  A plain callback, not a signal: a signal emitted from a focusChanged slot made PySide
+        #: crash at interpreter exit in the UI tests.
+        self.on_left = lambda name: None
         self._custom = False  # the callback number was typed, it no longer follows the caller's phone
         self.phone_edit = line_edit(panel, self.tr("Téléphone de l'appelant"),
                                     self.tr("06 12 34 56 78, ou « masqué » (Ctrl+Maj+M)"))
@@ -58,11 +62,10 @@ class CallerRows(QObject):
         self.callback_edit.textEdited.connect(self._on_callback_edited)
         self.callback_edit.returnPressed.connect(self._on_callback_return)
         self.hidden_check.toggled.connect(self._on_hidden_toggled)
-        # Focus-out rather than editingFinished: Qt 6 emits that one only when the text changed, and an empty
-        # callback number passed by is exactly what a hidden caller's call must be told about.
-        self._left = {self.phone_edit: "caller_phone", self.callback_edit: "callback_phone"}
-        for edit in self._left:
-            edit.installEventFilter(self)
+        # The focus moving on rather than editingFinished: Qt 6 emits that one only when the text changed, and
+        # an empty callback number passed by is exactly what a hidden caller's call must be told about.  A signal
+        # rather than an event filter: no Python override runs while the widgets are torn down at exit.
+        QApplication.instance().focusChanged.connect(self._on_focus_changed)
 
     def rows(self) -> list[tuple]:
         """(label, error name, field, what stands in the field's place) of each row, for the panel's form."""
@@ -141,15 +144,17 @@ class CallerRows(QObject):
             self.callback_edit.setText("" if intake.is_hidden_number(text) else text)
             self._set_confirmed(False)
 
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)
-        """A number's field left for another field (not for a popup or another window): check it."""
-        if event.type() == QEvent.Type.FocusOut and watched in self._left and event.reason() not in (
-                Qt.FocusReason.PopupFocusReason, Qt.FocusReason.ActiveWindowFocusReason):
-            if watched is self.phone_edit and intake.is_hidden_number(self.phone_edit.text()) \
-                    and not self.phone_edit.isReadOnly():
-                self.set_hidden(True)  # « masqué » typed: the same as Ctrl+Maj+M
-            self.fieldLeft.emit(self._left[watched])
-        return False
+    @Slot(QWidget, QWidget)
+    def _on_focus_changed(self, old: QWidget | None, new: QWidget | None) -> None:
+        """A number's field left for another widget (not for no widget: another window took the keys)."""
+        if new is None or QApplication.closingDown() or sys.is_finalizing():
+            return  # no check while the application, or Python itself, shuts down
+        if not (old is self.phone_edit or old is self.callback_edit):
+            return
+        if old is self.phone_edit and intake.is_hidden_number(self.phone_edit.text()) \
+                and not self.phone_edit.isReadOnly():
+            self.set_hidden(True)  # « masqué » typed: the same as Ctrl+Maj+M
+        self.on_left("caller_phone" if old is self.phone_edit else "callback_phone")
 
     @Slot(bool)
     def _on_hidden_toggled(self, hidden: bool) -> None:

@@ -148,7 +148,7 @@ class IntakePanel(QWidget):
         self.routing_row.changed.connect(self._on_field_changed)
         self.submit_button.clicked.connect(self.submit)
         self.caller.callbackRefused.connect(self._on_callback_refused)
-        self.caller.fieldLeft.connect(self._on_field_left)
+        self.caller.on_left = self._on_field_left
         for completer in (self.commune_completer, self.motive_completer):
             completer.chosen.connect(self._on_field_changed)
         for edit in self._line_edits():
