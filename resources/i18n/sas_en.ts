@@ -175,8 +175,16 @@
         <translation>Caller&apos;s phone</translation>
     </message>
     <message>
-        <source>06 12 34 56 78</source>
-        <translation>06 12 34 56 78</translation>
+        <source>06 12 34 56 78, ou « masqué » (Ctrl+Maj+M)</source>
+        <translation>06 12 34 56 78, or “hidden” (Ctrl+Shift+M)</translation>
+    </message>
+    <message>
+        <source>Numéro masqué (Ctrl+Maj+M)</source>
+        <translation>Hidden number (Ctrl+Shift+M)</translation>
+    </message>
+    <message>
+        <source>Numéro de l&apos;appelant masqué</source>
+        <translation>Caller&apos;s number hidden</translation>
     </message>
     <message>
         <source>Numéro de rappel</source>
@@ -219,8 +227,16 @@
         <translation>Caller&apos;s &amp;name</translation>
     </message>
     <message>
+        <source>Numéro masqué (Ctrl+Maj+M pour le saisir)</source>
+        <translation>Hidden number (Ctrl+Shift+M to type it)</translation>
+    </message>
+    <message>
         <source>✔ Rappel confirmé</source>
         <translation>✔ Callback confirmed</translation>
+    </message>
+    <message>
+        <source>⚠ Numéro masqué : numéro de rappel obligatoire (Entrée ou Ctrl+K)</source>
+        <translation>⚠ Hidden number: a callback number is required (Enter or Ctrl+K)</translation>
     </message>
     <message>
         <source>⚠ Rappel non confirmé (Entrée ou Ctrl+K)</source>

@@ -32,9 +32,9 @@ class CallerRows(QObject):
 
     def __init__(self, panel: QWidget):
         super().__init__(panel)
-        #: Called with "caller_phone" or "callback_phone" when the ARM leaves that field for another (the panel
-        #: checks it).  A plain callback, not a signal: a signal emitted from a focusChanged slot made PySide
-        #: crash at interpreter exit in the UI tests.
+        # Called with "caller_phone" or "callback_phone" when the ARM leaves that field for another (the panel
+        # checks it).  A plain callback, not a signal: a signal emitted from a focusChanged slot made PySide
+        # crash at interpreter exit in the UI tests.
         self.on_left = lambda name: None
         self._custom = False  # the callback number was typed, it no longer follows the caller's phone
         self.phone_edit = line_edit(panel, self.tr("Téléphone de l'appelant"),

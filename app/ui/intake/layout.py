@@ -7,7 +7,7 @@ is no tab stop (Tab goes from field to field, :meth:`IntakePanel._build`).
 
 from __future__ import annotations
 
-from app.ui.qt import QFrame, QLabel, Qt, QtWidgets, QVBoxLayout, QWidget
+from app.ui.qt import QCoreApplication, QFrame, QLabel, Qt, QtWidgets, QVBoxLayout, QWidget
 
 
 def case_banner(panel: QWidget) -> QLabel:
@@ -16,7 +16,7 @@ def case_banner(panel: QWidget) -> QLabel:
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
                                   | Qt.TextInteractionFlag.TextSelectableByKeyboard)
     label.setStyleSheet("background: #e8f5e9; color: #1b5e20; padding: 6px; font-weight: bold;")
-    label.setAccessibleName(panel.tr("Dossier ouvert"))
+    label.setAccessibleName(QCoreApplication.translate("IntakePanel", "Dossier ouvert"))
     label.hide()
     return label
 

@@ -27,8 +27,9 @@ from app.services.supervision.stats import PRIORITIES
 from app.ui.shell.background import BackgroundJob
 from app.ui.supervisor.case_timeline import CaseTimelineDialog
 from app.ui.shell.icons import with_icon
+from app.ui.shell.file_dialogs import save_file_name
 from app.ui.qt import (
-    QAbstractItemView, QAction, QComboBox, QDateTime, QDateTimeEdit, QDockWidget, QFileDialog, QHBoxLayout,
+    QAbstractItemView, QAction, QComboBox, QDateTime, QDateTimeEdit, QDockWidget, QHBoxLayout,
     QHeaderView, QKeySequence, QLabel, QLineEdit, QMainWindow, QPushButton, Qt, QTableView, QTimer, QVBoxLayout,
     QWidget, Signal,
 )
@@ -255,8 +256,7 @@ class ShiftReviewPanel(QWidget):
     def choose_report(self) -> None:
         start, _end = self._period
         suggested = str(Path.home() / f"rapport-de-garde-{start.astimezone():%Y%m%d-%H%M}.pdf")
-        path, _filter = QFileDialog.getSaveFileName(self, self.tr("Rapport de garde (PDF)"), suggested,
-                                                    self.tr("Documents PDF (*.pdf)"))
+        path = save_file_name(self, self.tr("Rapport de garde (PDF)"), suggested, self.tr("Documents PDF (*.pdf)"))
         if path:
             self.write_report(Path(path))
 
