@@ -1678,8 +1678,16 @@ Attach this call to that case?</translation>
         <translation>Open the case</translation>
     </message>
     <message>
-        <source>Confirmer le numéro de rappel</source>
-        <translation>Confirm the callback number</translation>
+        <source>Confirmer (rappel, commune ou motif proposé) et passer au champ suivant</source>
+        <translation>Confirm (callback number, proposed commune or motive) and go to the next field</translation>
+    </message>
+    <message>
+        <source>Ctrl+Maj+M</source>
+        <translation>Ctrl+Shift+M</translation>
+    </message>
+    <message>
+        <source>Numéro de l&apos;appelant masqué (le numéro de rappel devient obligatoire)</source>
+        <translation>Caller&apos;s number hidden (the callback number becomes required)</translation>
     </message>
     <message>
         <source>Rechercher des créneaux autour du patient</source>
