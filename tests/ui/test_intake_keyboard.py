@@ -238,3 +238,16 @@ def test_details_scroll_inside_the_panel_and_the_window_keeps_its_size(qtbot):
     qtbot.keyClick(_focus(), Qt.Key.Key_D, CTRL | SHIFT)
     QApplication.processEvents()
     assert not panel.details.isVisible() and window.size() == before
+
+
+def test_a_draft_of_a_hidden_caller_comes_back_hidden_with_its_callback_number(qtbot, panel):
+    kb = Keyboard(qtbot)
+    kb.key(Qt.Key.Key_M, CTRL | SHIFT)
+    kb.type("0388112233")
+    with qtbot.waitSignal(panel.draftRequested, timeout=2000) as saved:
+        kb.key(Qt.Key.Key_S, CTRL)
+    panel.clear()
+    assert not panel.hidden_check.isChecked() and panel.callback_edit.text() == ""
+    panel.load_form(saved.args[0])
+    assert panel.hidden_check.isChecked() and panel.phone_edit.text() == ""
+    assert panel.callback_edit.text() == "0388112233"
