@@ -278,7 +278,7 @@ class IntakePanel(QWidget):
                     self.focusNextChild()
                 return
         self.caller.confirm()
-        if self.caller.is_confirmed() and focus in (self.phone_edit, self.callback_edit):
+        if self.caller.is_confirmed() and (focus is self.phone_edit or focus is self.callback_edit):
             self.name_edit.setFocus(Qt.FocusReason.TabFocusReason)
 
     # --- private slots ----------------------------------------------------------------------------
