@@ -251,3 +251,14 @@ def test_a_draft_of_a_hidden_caller_comes_back_hidden_with_its_callback_number(q
     panel.load_form(saved.args[0])
     assert panel.hidden_check.isChecked() and panel.phone_edit.text() == ""
     assert panel.callback_edit.text() == "0388112233"
+
+
+def test_tab_through_the_details_and_patients_never_stops_on_a_button(qtbot, panel):
+    from app.ui.qt import QtWidgets
+
+    qtbot.keyClick(panel.phone_edit, Qt.Key.Key_D, CTRL | SHIFT)
+    assert _focus() is panel.details.caller_type
+    seen = _tab_through(qtbot, panel, Qt.Key.Key_Tab, steps=40)
+    buttons = [w.text() for w in seen if isinstance(w, QtWidgets.QAbstractButton)]
+    assert buttons == []
+    assert panel.patients.last_name in seen and panel.patients.gp_rpps in seen  # the patients are reached
