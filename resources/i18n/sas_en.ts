@@ -179,6 +179,10 @@
         <translation>06 12 34 56 78, or “hidden” (Ctrl+Shift+M)</translation>
     </message>
     <message>
+        <source>Masqué</source>
+        <translation>Hidden</translation>
+    </message>
+    <message>
         <source>Numéro masqué (Ctrl+Maj+M)</source>
         <translation>Hidden number (Ctrl+Shift+M)</translation>
     </message>

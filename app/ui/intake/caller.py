@@ -39,7 +39,8 @@ class CallerRows(QObject):
         self._custom = False  # the callback number was typed, it no longer follows the caller's phone
         self.phone_edit = line_edit(panel, self.tr("Téléphone de l'appelant"),
                                     self.tr("06 12 34 56 78, ou « masqué » (Ctrl+Maj+M)"))
-        self.hidden_check = QCheckBox(self.tr("Numéro masqué (Ctrl+Maj+M)"), panel)
+        self.hidden_check = QCheckBox(self.tr("Masqué"), panel)
+        self.hidden_check.setToolTip(self.tr("Numéro masqué (Ctrl+Maj+M)"))
         self.hidden_check.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a key, not a tab stop
         self.hidden_check.setAccessibleName(self.tr("Numéro de l'appelant masqué"))
         self.callback_edit = line_edit(panel, self.tr("Numéro de rappel"), self.tr("Entrée : confirmer le rappel"))

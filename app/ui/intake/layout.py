@@ -7,7 +7,7 @@ is no tab stop (Tab goes from field to field, :meth:`IntakePanel._build`).
 
 from __future__ import annotations
 
-from app.ui.qt import QCoreApplication, QFrame, QLabel, Qt, QtWidgets, QVBoxLayout, QWidget
+from app.ui.qt import QCoreApplication, QFrame, QLabel, QSize, Qt, QtWidgets, QVBoxLayout, QWidget
 
 
 def case_banner(panel: QWidget) -> QLabel:
@@ -16,14 +16,26 @@ def case_banner(panel: QWidget) -> QLabel:
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
                                   | Qt.TextInteractionFlag.TextSelectableByKeyboard)
     label.setStyleSheet("background: #e8f5e9; color: #1b5e20; padding: 6px; font-weight: bold;")
+    label.setWordWrap(True)  # a long case number never widens the form
     label.setAccessibleName(QCoreApplication.translate("IntakePanel", "Dossier ouvert"))
     label.hide()
     return label
 
 
-def scrolled(panel: QWidget, body: QWidget) -> QtWidgets.QScrollArea:
-    """Put ``body`` in a frameless, vertical-only scroll area filling ``panel``; returns the area."""
-    area = QtWidgets.QScrollArea(panel)
+class FormScroll(QtWidgets.QScrollArea):
+    """A frameless scroll area for a form: it scrolls up and down only, and is never narrower than the form
+    (its minimum width follows the form's, whatever styles, fonts or a banner shown later make it)."""
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        body = self.widget()
+        width = body.minimumSizeHint().width() if body is not None else 0
+        return QSize(width + self.verticalScrollBar().sizeHint().width() + 2 * self.frameWidth(),
+                     super().minimumSizeHint().height())
+
+
+def scrolled(panel: QWidget, body: QWidget) -> FormScroll:
+    """Put ``body`` in a :class:`FormScroll` filling ``panel``; returns the area."""
+    area = FormScroll(panel)
     area.setObjectName("intakeScroll")
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)

@@ -215,6 +215,7 @@ class IntakePanel(QWidget):
         self.case_label.setText(self.tr("Dossier %s ouvert — Ctrl+N : nouvel appel") % short)
         self.case_label.setToolTip(case_id)
         self.case_label.show()
+        self.scroll_area.updateGeometry()  # the form's width may have changed
         self._set_read_only(True)
 
     def set_enabled_for_role(self, role: str) -> None:
