@@ -17,3 +17,5 @@ mkdir -p resources/i18n
 "$BIN/pyside6-lrelease" -silent "$TS" -qm "$QM"
 untranslated=$(grep -c 'type="unfinished"' "$TS" || true)
 echo "$TS: $(grep -c '<source>' "$TS") strings, $untranslated untranslated; $QM compiled."
+# Qt's own strings that qtbase_fr.qm leaves in English (file dialog labels): translated by hand, compiled here.
+"$BIN/pyside6-lrelease" -silent resources/i18n/qtbase_fr_extra.ts -qm resources/i18n/qtbase_fr_extra.qm

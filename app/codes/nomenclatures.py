@@ -6,6 +6,13 @@ level of the hierarchy) and ``description`` / ``commentaire``.  A row's label is
 deepest non-empty label; its *path* is the labels of the rows above it in the
 hierarchy (``Détresse vitale`` for ``M01.01``), so a search by words finds a code
 by its group too.  Codes are compared without dots and case (``m0306`` finds ``M03.06``).
+
+A search by words also reads each row's official description, which lists the
+synonyms the list itself gives (``toux``, ``asthme``, ``dyspnée`` under ``M03.12
+Gêne respiratoire``), and :data:`EVERYDAY_WORDS`, the callers' words the lists
+never write (``thorax`` for ``thoracique``, ``ventre`` for ``abdominale``).
+Words are compared without accents or case, each typed word as the start of a
+word (``fiev`` finds ``Fièvre``); little words (``au``, ``de``…) are skipped.
 """
 
 from __future__ import annotations
@@ -109,10 +116,59 @@ def is_known(name: str, code: str | None) -> bool:
     return get(name, code) is not None
 
 
+#: Callers' words the official lists do not write, each with the word of the official label it means
+#: (folded: lower case, no accents).  Typed words are matched as starts of these words too.
+EVERYDAY_WORDS: dict[str, tuple[str, ...]] = {
+    "thorax": ("thoracique",), "poitrine": ("thoracique",), "torse": ("thoracique",),
+    "ventre": ("abdominale",), "abdomen": ("abdominale",), "estomac": ("abdominale", "digestif"),
+    "mal": ("douleur", "cephalee"), "douloureux": ("douleur",), "tete": ("cephalee",), "crane": ("cephalee",),
+    "temperature": ("fievre",), "fievreux": ("fievre",), "infection": ("infectieux",),
+    "respirer": ("respiratoire",), "respire": ("respiratoire",), "essouffle": ("respiratoire",),
+    "etouffe": ("respiratoire",), "souffle": ("respiratoire",),
+    "coeur": ("cardiaque", "cardio"), "tension": ("hypertension",),
+    "tombe": ("chute",), "tombee": ("chute",), "sang": ("saignements", "hemorragie"), "saigne": ("saignements",),
+    "vomit": ("vomissement",), "vomi": ("vomissement",), "nausee": ("digestif",),
+    "brule": ("brulure",), "fracture": ("traumatisme",), "blesse": ("blessure", "traumatisme"),
+    "alcool": ("ethylique", "ivresse"), "ivre": ("ivresse",), "saoul": ("ivresse",),
+    "suicide": ("suicidaire",), "deprime": ("depressive",), "angoisse": ("anxiete",), "panique": ("anxiete",),
+    "enceinte": ("grossesse", "obstetrique"), "accouche": ("accouchement",), "perte": ("accouchement",),
+    "mort": ("deces",), "decede": ("deces",), "allergie": ("allergique",), "crise": ("epilepsie", "convulsions"),
+    "evanoui": ("perte", "syncope"), "evanouissement": ("syncope",), "paralysie": ("avc",),
+}
+#: Little words skipped in a search by words.
+_LITTLE_WORDS = frozenset("a au aux d de des du en et l la le les un une sur par pour avec sans il elle est j je "
+                          "ma mon sa son se ses qui".split())
+
+
+@lru_cache(maxsize=None)
+def _words(name: str) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Each code's folded words: (label and path, official description)."""
+    return {c.code: (tuple(fold(" ".join((c.label,) + c.path))), tuple(fold(c.description))) for c in codes(name)}
+
+
+def _meanings(word: str) -> tuple[str, ...]:
+    """The typed word and the official words it may mean (:data:`EVERYDAY_WORDS` entries it starts)."""
+    extra = [m for key, means in EVERYDAY_WORDS.items() if len(word) >= 3 and key.startswith(word) for m in means]
+    return (word, *extra)
+
+
+def _word_score(words: list[str], label: tuple[str, ...], description: tuple[str, ...]) -> int | None:
+    """None if a typed word matches nowhere; else how many matched only in the description (fewer is better)."""
+    in_description = 0
+    for word in words:
+        meanings = _meanings(word)
+        if any(t.startswith(m) for m in meanings for t in label):
+            continue
+        if not any(t.startswith(m) for m in meanings for t in description):
+            return None
+        in_description += 1
+    return in_description
+
+
 def search(name: str, text: str, limit: int | None = None, *, entries: tuple[Code, ...] | None = None) -> list[Code]:
-    """Entries whose code starts with ``text`` (dots and case ignored) first, then those whose
-    label or path contain every typed word (as word prefixes), best (label starts with the first
-    word) first."""
+    """Entries whose code starts with ``text`` (dots and case ignored) first, then those where every typed
+    word starts a word of the label, the path or the description (or means one, :data:`EVERYDAY_WORDS`):
+    label matches before description matches, and those whose label starts with the first word first."""
     entries = codes(name) if entries is None else entries
     compact = _compact(text)
     if not compact:
@@ -121,12 +177,19 @@ def search(name: str, text: str, limit: int | None = None, *, entries: tuple[Cod
     prefixes = {compact} | ({letter.upper() + compact} if compact.isdigit() and letter else set())
     found = [c for c in entries if any(_compact(c.code).startswith(p) for p in prefixes)]
     if not (compact.isdigit() or re.fullmatch(r"[A-Z]\d[\d.]*", compact)):
-        words = fold(text)
+        typed = fold(text)
+        words = [w for w in typed if w not in _LITTLE_WORDS] or typed
         seen = {c.code for c in found}
-        by_words = [c for c in entries if c.code not in seen and words and all(
-            any(t.startswith(w) for t in fold(" ".join((c.label,) + c.path))) for w in words)]
-        by_words.sort(key=lambda c: not (fold(c.label) or [""])[0].startswith(words[0]))
-        found += by_words
+        index = _words(name)
+        scored = []
+        for position, c in enumerate(entries):
+            label, description = index.get(c.code) or (tuple(fold(" ".join((c.label,) + c.path))), ())
+            score = None if c.code in seen or not words else _word_score(words, label, description)
+            if score is not None:
+                first = fold(c.label)[:1]
+                starts = bool(first) and any(first[0].startswith(m) for m in _meanings(words[0]))
+                scored.append((score, not starts, position, c))
+        found += [c for *_key, c in sorted(scored, key=lambda item: item[:3])]
     return found[:limit] if limit else found
 
 

@@ -293,8 +293,20 @@
         <translation>Caller&apos;s phone</translation>
     </message>
     <message>
-        <source>06 12 34 56 78</source>
-        <translation>06 12 34 56 78</translation>
+        <source>06 12 34 56 78, ou « masqué » (Ctrl+Maj+M)</source>
+        <translation>06 12 34 56 78, or “hidden” (Ctrl+Shift+M)</translation>
+    </message>
+    <message>
+        <source>Masqué</source>
+        <translation>Hidden</translation>
+    </message>
+    <message>
+        <source>Numéro masqué (Ctrl+Maj+M)</source>
+        <translation>Hidden number (Ctrl+Shift+M)</translation>
+    </message>
+    <message>
+        <source>Numéro de l&apos;appelant masqué</source>
+        <translation>Caller&apos;s number hidden</translation>
     </message>
     <message>
         <source>Numéro de rappel</source>
@@ -337,8 +349,16 @@
         <translation>Caller&apos;s &amp;name</translation>
     </message>
     <message>
+        <source>Numéro masqué (Ctrl+Maj+M pour le saisir)</source>
+        <translation>Hidden number (Ctrl+Shift+M to type it)</translation>
+    </message>
+    <message>
         <source>✔ Rappel confirmé</source>
         <translation>✔ Callback confirmed</translation>
+    </message>
+    <message>
+        <source>⚠ Numéro masqué : numéro de rappel obligatoire (Entrée ou Ctrl+K)</source>
+        <translation>⚠ Hidden number: a callback number is required (Enter or Ctrl+K)</translation>
     </message>
     <message>
         <source>⚠ Rappel non confirmé (Entrée ou Ctrl+K)</source>
@@ -1721,8 +1741,16 @@ Attach this call to that case?</translation>
         <translation>Open the case</translation>
     </message>
     <message>
-        <source>Confirmer le numéro de rappel</source>
-        <translation>Confirm the callback number</translation>
+        <source>Confirmer (rappel, commune ou motif proposé) et passer au champ suivant</source>
+        <translation>Confirm (callback number, proposed commune or motive) and go to the next field</translation>
+    </message>
+    <message>
+        <source>Ctrl+Maj+M</source>
+        <translation>Ctrl+Shift+M</translation>
+    </message>
+    <message>
+        <source>Numéro de l&apos;appelant masqué (le numéro de rappel devient obligatoire)</source>
+        <translation>Caller&apos;s number hidden (the callback number becomes required)</translation>
     </message>
     <message>
         <source>Rechercher des créneaux autour du patient</source>

@@ -43,7 +43,7 @@ def test_invalid_phone_shows_error_focuses_field_and_keeps_input(qtbot, panel):
     with qtbot.assertNotEmitted(panel.caseSubmitted):
         kb.key(Qt.Key.Key_Return, CTRL)
     error = panel.findChild(QLabel, "error_caller_phone")
-    assert error.isVisible() and error.text() == "Numéro de téléphone invalide"
+    assert error.isVisible() and error.text().startswith("Téléphone de l'appelant invalide")
     assert QApplication.focusWidget() is panel.phone_edit
     assert panel.phone_edit.property("invalid") is True
     assert panel.findChild(QLabel, "error_motive").text() == "Motif de recours obligatoire"
@@ -87,7 +87,7 @@ def test_callback_is_prefilled_confirmed_and_unconfirmed_on_change(qtbot, panel)
     kb.type("123")
     kb.key(Qt.Key.Key_K, CTRL)
     assert not panel.is_callback_confirmed()
-    assert panel.findChild(QLabel, "error_callback_phone").text() == "Numéro de téléphone invalide"
+    assert panel.findChild(QLabel, "error_callback_phone").text().startswith("Numéro de rappel invalide")
 
 
 def test_commune_by_postal_code_and_edit_forgets_the_choice(qtbot, panel):

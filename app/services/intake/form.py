@@ -6,7 +6,9 @@ tab order, so the first error is the first field to fix) and
 :func:`build_case_doc` turns a valid form into the wire document.  The official
 code lists come from the shipped Hub Santé nomenclatures (``HubSante.motif.csv``,
 ``HubSante.priorite.csv``).  Phone numbers are normalised to E.164 by
-:mod:`app.services.intake.phones`.  The secondary section (caller language, access
+:mod:`app.services.intake.phones`.  A hidden number (« numéro masqué »: the
+flag, or a word such as ``masqué`` or ``inconnu`` typed in the caller's phone)
+is no caller phone at all, and then the callback number is required.  The secondary section (caller language, access
 details, kind of place, facts, risks, patients) and the route (suggested by
 :mod:`app.services.regulation.routing`, overridden only with a reason) ride on the same form.
 """
@@ -21,11 +23,13 @@ from functools import lru_cache
 
 from app.codes import nomenclatures, priorities
 from app.codes.fields import max_length
-from app.services.intake import patients
+from app.services.intake import patients, phones
 from app.services.regulation import routing
 from app.services.records.documents import CaseDoc, NoteDoc, in_france, text_problem
 from app.services.intake.patients import PatientForm
-from app.services.intake.phones import PHONE_INVALID, format_phone, normalize_phone  # noqa: F401 (re-exported)
+from app.services.intake.phones import (  # noqa: F401 (re-exported)
+    PHONE_INVALID, format_phone, is_hidden_number, normalize_phone,
+)
 
 #: Form fields in the ARM's interview (and tab) order; errors come back in this order.
 FIELD_ORDER = ("caller_phone", "callback_phone", "caller_name", "address", "commune", "motive", "priority",
@@ -57,6 +61,8 @@ class IntakeForm:
     """The intake form as typed by the ARM (raw text; normalised by :func:`build_case_doc`)."""
 
     caller_phone: str = ""
+    #: The network did not give the caller's number (« numéro masqué »); the callback number is then required.
+    caller_hidden: bool = False
     callback_phone: str = ""
     callback_confirmed: bool = False
     caller_name: str = ""
@@ -101,6 +107,10 @@ class IntakeForm:
                                location_kind_code=self.location_kind_code or None,
                                caller_type=self.caller_type or None, surge=self.surge,
                                urgent_waiting=urgent_waiting)
+
+    def is_caller_hidden(self) -> bool:
+        """Whether the caller's number is hidden (the flag, or a word like « masqué » typed instead)."""
+        return self.caller_hidden or is_hidden_number(self.caller_phone)
 
     def is_override(self) -> bool:
         return bool(self.perimeter and self.suggested_perimeter) and (
@@ -187,13 +197,7 @@ def validate(form: IntakeForm, *, communes=None) -> list[FieldError]:
 
     ``communes`` is a :class:`app.services.reference.communes.CommuneIndex` (default: the shipped one).
     """
-    errors: dict[str, str] = {}
-    if not form.caller_phone.strip():
-        errors["caller_phone"] = "Numéro de l'appelant obligatoire"
-    else:
-        _check_phone(form.caller_phone, "caller_phone", errors)
-    if form.callback_phone.strip():
-        _check_phone(form.callback_phone, "callback_phone", errors)
+    errors: dict[str, str] = phone_errors(form)
     for name, limit in _MAX_LENGTHS.items():
         if len(getattr(form, name).strip()) > limit:
             errors[name] = f"Texte trop long ({limit} caractères au plus)"
@@ -230,11 +234,19 @@ def validate(form: IntakeForm, *, communes=None) -> list[FieldError]:
     return [FieldError(f, errors[f]) for f in FIELD_ORDER if f in errors]
 
 
-def _check_phone(text: str, field: str, errors: dict[str, str]) -> None:
-    try:
-        normalize_phone(text)
-    except ValueError:
-        errors[field] = PHONE_INVALID
+# --- phones ------------------------------------------------------------------------------------
+
+def phone_errors(form: IntakeForm) -> dict[str, str]:
+    """The problems of the caller's phone and the callback number (:func:`phones.check`)."""
+    return phones.check(form.caller_phone, form.callback_phone, hidden=form.caller_hidden)
+
+
+def error_on_leaving(form: IntakeForm, field: str) -> str | None:
+    """The error to show as soon as the ARM leaves ``field`` ("caller_phone" or "callback_phone"): a number
+    that is not one, or a callback number missing for a hidden caller; an empty caller's phone waits for the
+    submit (tabbing past it is not an error yet)."""
+    message = phone_errors(form).get(field)
+    return None if message == phones.CALLER_PHONE_REQUIRED else message
 
 
 def _commune(form: IntakeForm, communes):
@@ -250,8 +262,8 @@ def build_case_doc(form: IntakeForm, *, uuid: str, case_id: str, owner: str, now
                    suggestion: routing.Suggestion | None = None) -> CaseDoc:
     """The case document of a valid form; raises :class:`InvalidIntake` otherwise.
 
-    The callback number defaults to the caller's; the place is the commune's
-    centre (precision ``VILLE``) unless the form carries its own coordinates.
+    The callback number defaults to the caller's (a hidden caller has none: ``caller_phone`` is
+    None); the place is the commune's centre (precision ``VILLE``) unless the form carries its own coordinates.
     The route is the form's, else the ``suggestion`` (default: the rules on the
     form alone); a P0 is marked accompanied.
     """
@@ -261,7 +273,7 @@ def build_case_doc(form: IntakeForm, *, uuid: str, case_id: str, owner: str, now
     if errors:
         raise InvalidIntake(errors)
     commune = _commune(form, communes)
-    caller = normalize_phone(form.caller_phone)
+    caller = None if form.is_caller_hidden() else normalize_phone(form.caller_phone)
     if form.lat is not None and form.lon is not None:
         lat, lon = form.lat, form.lon
         same = (lat, lon) == (commune.lat, commune.lon)

@@ -1,15 +1,19 @@
 """The call-intake form, in the order of the ARM's interview, keyboard first.
 
-Caller phone → callback number (pre-filled, confirmed with Entrée or Ctrl+K) →
-caller name → address → commune (completion over the communes table, by name
-or postal code) → motive (by code or words) → priority (keys 0–3, N) → notes;
-the route (stream suggested by the rules, overriding it asks why) → notes;
-Ctrl+Entrée opens the case.  Caller details, access, qualification codes and
-patients live in a secondary section (Ctrl+Maj+D) off the standard tab path;
-Ctrl+S keeps the form as a draft.  Errors show in French under their field and clear
-as the field is fixed; nothing typed is ever cleared by a failed submit.  The
-panel only emits :class:`app.services.intake.form.IntakeForm`; storage and case ids
-are the main window's business.
+Caller phone (or « numéro masqué », Ctrl+Maj+M) → callback number (pre-filled,
+confirmed with Entrée or Ctrl+K) → caller name → address → commune (completion
+over the communes table, by name or postal code) → motive (by code or words) →
+priority (keys 0–3, N) → the route (stream suggested by the rules, overriding
+it asks why) → notes; Ctrl+Entrée opens the case.  Ctrl+K confirms the current
+choice (the callback number, or the highlighted commune or motive) and moves
+on.  Tab stops on fields only, never on a button (buttons keep their keys).
+Caller details, access, qualification codes and patients live in a secondary
+section (Ctrl+Maj+D) off the standard tab path; the form scrolls inside the
+panel rather than grow the window.  Ctrl+S keeps the form as a draft.  Errors
+show in French under their field (a number's as soon as its field is left)
+and clear as the field is fixed; nothing typed is ever cleared by a failed
+submit.  The panel only emits :class:`app.services.intake.form.IntakeForm`;
+storage and case ids are the main window's business.
 
 The rows come from their sections (:mod:`app.ui.intake.caller`, :mod:`.intake_place`,
 :mod:`.intake_qualification`, :mod:`.intake_secondary`); the panel lays them out in
@@ -26,13 +30,14 @@ from app.services.intake.form import FieldError, IntakeForm
 from app.ui.shell.form_rows import add_row, error_label
 from app.ui.intake.caller import CallerRows
 from app.ui.intake.errors import FieldErrors
+from app.ui.intake.layout import case_banner, scrolled
 from app.ui.intake.place import PlaceRows
 from app.ui.intake.qualification import QualificationRows
 from app.ui.intake.secondary import SecondarySection
 from app.ui.shell.icons import with_icon
 from app.ui.qt import (
-    QFormLayout, QKeySequence, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QShortcut, Qt, QTimer, QVBoxLayout,
-    QWidget, Signal, Slot,
+    QApplication, QFormLayout, QKeySequence, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QShortcut, Qt, QTimer,
+    QVBoxLayout, QWidget, Signal, Slot,
 )
 
 _PANEL_CSS = ("*[invalid=\"true\"] { border: 2px solid #c62828; border-radius: 3px; }"
@@ -77,12 +82,7 @@ class IntakePanel(QWidget):
 
     # --- construction ---------------------------------------------------------------------
     def _build(self, communes, home_departement: str | None) -> None:
-        self.case_label = QLabel(self)
-        self.case_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
-                                                | Qt.TextInteractionFlag.TextSelectableByKeyboard)
-        self.case_label.setStyleSheet("background: #e8f5e9; color: #1b5e20; padding: 6px; font-weight: bold;")
-        self.case_label.setAccessibleName(self.tr("Dossier ouvert"))
-        self.case_label.hide()
+        self.case_label = case_banner(self)
         self.caller = CallerRows(self)
         self.place = PlaceRows(self, communes=communes, home_departement=home_departement)
         self.qualification = QualificationRows(self)
@@ -90,6 +90,7 @@ class IntakePanel(QWidget):
         self.phone_edit, self.callback_edit, self.name_edit = (
             self.caller.phone_edit, self.caller.callback_edit, self.caller.name_edit)
         self.confirm_button, self.confirm_state = self.caller.confirm_button, self.caller.confirm_state
+        self.hidden_check = self.caller.hidden_check
         self.address_edit, self.commune_edit = self.place.address_edit, self.place.commune_edit
         self.commune_completer = self.place.commune_completer
         self.motive_edit, self.motive_completer = self.qualification.motive_edit, self.qualification.motive_completer
@@ -100,6 +101,7 @@ class IntakePanel(QWidget):
         self.notes_edit.setFixedHeight(90)
         self.submit_button = with_icon(QPushButton(self.tr("Ou&vrir le dossier (Ctrl+Entrée)"), self), "open-case")
         self.submit_button.setAccessibleName(self.tr("Ouvrir le dossier"))
+        self.submit_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Ctrl+Entrée or Alt+V: never a tab stop
         self.general_error = self._error_label("general")
         self.secondary = SecondarySection(self)
         self.details, self.patients = self.secondary.details, self.secondary.patients
@@ -117,17 +119,17 @@ class IntakePanel(QWidget):
         form = QFormLayout()
         for text, name, field, instead in rows:  # one form, so that every label lines up
             add_row(form, self, text, *(instead or (field,)), labels[name], buddy=field)
-        layout = QVBoxLayout(self)
+        body = QWidget(self)
+        layout = QVBoxLayout(body)
         layout.addWidget(self.case_label)
         layout.addLayout(form)
-        layout.addWidget(self.general_error)
-        layout.addWidget(self.submit_button)
-        layout.addWidget(self.details_button)
-        layout.addWidget(self.extra)
+        for widget in (self.general_error, self.submit_button, self.details_button, self.extra):
+            layout.addWidget(widget)
         layout.addStretch(1)
-        order = [self.phone_edit, self.callback_edit, self.confirm_button, self.name_edit, self.address_edit,
-                 self.commune_edit, self.motive_edit, self.priority_combo, self.routing_row.combo,
-                 self.routing_row.reason_edit, self.notes_edit, self.submit_button]
+        self.scroll_area = scrolled(self, body)  # the details (Ctrl+Maj+D) never grow the window
+        order = [self.phone_edit, self.callback_edit, self.name_edit, self.address_edit, self.commune_edit,
+                 self.motive_edit, self.priority_combo, self.routing_row.combo, self.routing_row.reason_edit,
+                 self.notes_edit]
         for first, second in zip(order, order[1:]):
             self.setTabOrder(first, second)
 
@@ -137,8 +139,8 @@ class IntakePanel(QWidget):
     def _connect(self) -> None:
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, self.submit, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        for keys, slot in (("Ctrl+K", self.confirm_callback), ("Ctrl+Shift+D", self.toggle_details),
-                           ("Ctrl+S", self.request_draft)):
+        for keys, slot in (("Ctrl+K", self.confirm_current), ("Ctrl+Shift+D", self.toggle_details),
+                           ("Ctrl+S", self.request_draft), ("Ctrl+Shift+M", self.caller.toggle_hidden)):
             QShortcut(QKeySequence(keys), self, slot, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         for signal in (self.priority_combo.currentIndexChanged, self.motive_completer.chosen,
                        self.motive_completer.edited, self.details.changed):
@@ -146,6 +148,7 @@ class IntakePanel(QWidget):
         self.routing_row.changed.connect(self._on_field_changed)
         self.submit_button.clicked.connect(self.submit)
         self.caller.callbackRefused.connect(self._on_callback_refused)
+        self.caller.on_left = self._on_field_left
         for completer in (self.commune_completer, self.motive_completer):
             completer.chosen.connect(self._on_field_changed)
         for edit in self._line_edits():
@@ -212,6 +215,7 @@ class IntakePanel(QWidget):
         self.case_label.setText(self.tr("Dossier %s ouvert — Ctrl+N : nouvel appel") % short)
         self.case_label.setToolTip(case_id)
         self.case_label.show()
+        self.scroll_area.updateGeometry()  # the form's width may have changed
         self._set_read_only(True)
 
     def set_enabled_for_role(self, role: str) -> None:
@@ -237,6 +241,8 @@ class IntakePanel(QWidget):
     @Slot()
     def toggle_details(self) -> None:
         self.secondary.toggle()
+        if self.details_button.isChecked():
+            self.scroll_area.ensureWidgetVisible(self.details.caller_type)
 
     @Slot()
     def request_draft(self) -> None:
@@ -249,6 +255,7 @@ class IntakePanel(QWidget):
                   motive=form.motive_code or form.motive_label, priority=form.priority, notes=form.notes)
         if form.callback_phone != form.caller_phone:
             self.caller.set_callback(form.callback_phone)
+        self.caller.set_hidden(form.is_caller_hidden())
         self.secondary.load(form)
         self._reception = form.reception
 
@@ -257,13 +264,35 @@ class IntakePanel(QWidget):
 
     @Slot()
     def confirm_callback(self) -> None:
-        """Confirm the callback number (Ctrl+K); an invalid number shows its error instead."""
+        """Confirm the callback number; an invalid number shows its error instead."""
         self.caller.confirm()
+
+    @Slot()
+    def confirm_current(self) -> None:
+        """Ctrl+K: in the commune or the motive, take the highlighted proposal; elsewhere confirm the callback
+        number.  Confirmed, the focus moves to the next field (from either number: the caller's name)."""
+        focus = QApplication.focusWidget()
+        for edit, completer in ((self.commune_edit, self.commune_completer), (self.motive_edit,
+                                                                              self.motive_completer)):
+            if focus is edit:
+                if completer.take_highlighted():
+                    self.focusNextChild()
+                return
+        self.caller.confirm()
+        if self.caller.is_confirmed() and (focus is self.phone_edit or focus is self.callback_edit):
+            self.name_edit.setFocus(Qt.FocusReason.TabFocusReason)
 
     # --- private slots ----------------------------------------------------------------------------
     @Slot(str)
     def _on_callback_refused(self, message: str) -> None:
         self.field_errors.set("callback_phone", message)
+
+    @Slot(str)
+    def _on_field_left(self, name: str) -> None:
+        """A number's field was left: show its problem now (the rule is the form's), the keys go on."""
+        message = intake.error_on_leaving(self.form(), name)
+        if message is not None:
+            self.field_errors.set(name, message)
 
     @Slot()
     def _on_field_changed(self) -> None:
@@ -295,5 +324,5 @@ class IntakePanel(QWidget):
         self.priority_combo.set_read_only(read_only)
         self.routing_row.set_read_only(read_only)
         self.secondary.set_read_only(read_only)
-        for widget in (self.confirm_button, self.submit_button):
-            widget.setEnabled(not read_only)
+        self.caller.set_read_only(read_only)
+        self.submit_button.setEnabled(not read_only)

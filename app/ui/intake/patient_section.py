@@ -45,6 +45,7 @@ class PatientSection(QGroupBox):
                                  stored_as="general_practitioner_rpps")
         self.add_button = with_icon(QPushButton(self.tr("Ajouter le patient (Ctrl+Maj+P)"), self), "patient-add")
         self.add_button.setAccessibleName(self.tr("Ajouter le patient"))
+        self.add_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Ctrl+Maj+P: never a tab stop
         self.list = QListWidget(self)
         self.list.setAccessibleName(self.tr("Patients ajoutés"))
         self.list.setMaximumHeight(70)

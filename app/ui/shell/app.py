@@ -12,6 +12,7 @@ import asyncio
 import logging
 import os
 import random
+import signal
 import sys
 from argparse import Namespace
 
@@ -50,6 +51,23 @@ def load_settings() -> settings_mod.Settings:
         settings_mod.save(cfg)
         log.info("this desk is number %d", cfg.desk_number)
     return cfg
+
+
+def install_stop_signals(loop: asyncio.AbstractEventLoop, stop) -> list[int]:
+    """SIGTERM and SIGINT call ``stop`` on the event loop (the console logs out and exits with 0).
+
+    ``loop.add_signal_handler`` wakes the qasync loop through its self-pipe, so the
+    signal is handled at once even while Qt waits for events; where the loop has
+    none (Windows), a plain handler posts ``stop`` to the loop.  Returns the signals bound.
+    """
+    bound = []
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        try:
+            loop.add_signal_handler(sig, stop)
+        except (NotImplementedError, RuntimeError, ValueError):
+            signal.signal(sig, lambda *_: loop.call_soon_threadsafe(stop))
+        bound.append(int(sig))
+    return bound
 
 
 def run_console(args: Namespace) -> int:
@@ -99,6 +117,7 @@ def run_console(args: Namespace) -> int:
     user, password = args.user, args.password
     if getattr(args, "as_user", None):
         user, password = args.as_user, password or os.environ.get("SAS_PASSWORD", "")
+    install_stop_signals(loop, console.request_stop)
     try:
         with loop:
             return loop.run_until_complete(

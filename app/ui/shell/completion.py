@@ -56,6 +56,20 @@ class SearchCompleter(QObject):
         self.current = None
         self._set_items([])
 
+    def take_highlighted(self) -> bool:
+        """Take the proposal highlighted in the popup (else the best one, if none is taken yet); whether one is
+        taken now.  Ctrl+K: confirm the choice and move on."""
+        row = None
+        if self.popup().isVisible():
+            index = self.popup().currentIndex()
+            row = index.data(Qt.ItemDataRole.UserRole) if index.isValid() else None
+            self.popup().hide()
+        if row is None and self.current is None and self._items:
+            row = 0
+        if row is not None and 0 <= row < len(self._items):
+            self._take(row)
+        return self.current is not None
+
     def choose_best(self, text: str) -> bool:
         """Take the best proposal for ``text`` without showing the popup (pre-filled calls)."""
         self._items = self._search(text) if text.strip() else []

@@ -91,6 +91,8 @@ class Console:
         self.sync: SyncService | None = None
         #: Process age when the window was first usable (map loaded): the cold-start measure.
         self.ready_after_s: float | None = None
+        self._stopping = False  # SIGTERM/SIGINT: log out, then end the run with 0
+        self._stop_task: asyncio.Task | None = None
 
     async def run(self, *, user: str | None = None, password: str | None = None,
                   screenshot: str | None = None, panel: str = "appel", open_case: str | None = None) -> int:
@@ -101,6 +103,10 @@ class Console:
                 user, password = PANELS.get(panel, SCREENSHOT_ACCOUNT)
             while True:
                 info = await (self.login(user, password or "") if user else self._login_dialog())
+                if self._stopping:  # SIGTERM while logging in: the token just issued is revoked too
+                    if info is not None:
+                        await self.logout()
+                    return 0
                 if info is None:
                     return 1
                 self.build(info)
@@ -110,7 +116,12 @@ class Console:
                     return await shoot_case(self, open_case, Path(screenshot))
                 if screenshot:
                     return await self._take_screenshot(Path(screenshot), panel)
-                if not await self._wait_closed():
+                ended = await self._wait_closed()
+                if self._stopping:
+                    if self._stop_task is not None:
+                        await self._stop_task  # the logout's end: token revoked before the client closes
+                    return 0
+                if not ended:
                     return 0
                 user = password = None  # logged out: the next user logs in with the dialog
         finally:
@@ -207,6 +218,19 @@ class Console:
             log.info("logout: the server did not revoke the token (it expires by itself)")
         self.client.token = None
         log.info("logged out")
+
+    def request_stop(self) -> None:
+        """SIGTERM or SIGINT (:func:`app.ui.shell.app.install_stop_signals`): log out as « Changer d'utilisateur »
+        does (layout saved, cache closed, token revoked), then :meth:`run` returns 0 instead of asking for the
+        next user.  Before any login, the login dialog is closed."""
+        if self._stopping:
+            return
+        self._stopping = True
+        log.info("stop requested: logging out and closing")
+        if self.window is not None:
+            self._stop_task = spawn(self.logout(), name="stop")
+        else:
+            QApplication.closeAllWindows()  # the login dialog: rejected, run() ends
 
     async def _teardown(self) -> None:
         if self.lock is not None:

@@ -4,8 +4,10 @@ The source strings are French, the language of the rooms; ``resources/i18n/sas_e
 carries the English ones (``scripts/update_translations.sh`` extracts the
 strings with ``pyside6-lupdate`` and compiles them with ``pyside6-lrelease``).
 :func:`install_translators` runs once at start-up, before any widget exists,
-for the ``language`` setting: in French only Qt's ``qtbase_fr`` is needed, in
-English Qt's ``qtbase_en`` and ``sas_en``.  Changing the language takes effect
+for the ``language`` setting: in French Qt's ``qtbase_fr`` and our
+``qtbase_fr_extra`` (the few strings of Qt's file dialog that ``qtbase_fr``
+leaves in English, « Look in », « Files of type »), in English Qt's
+``qtbase_en`` and ``sas_en``.  Changing the language takes effect
 at the next start (the widgets read their texts when they are built).
 
 Strings are marked so that ``pyside6-lupdate`` finds them: ``self.tr("…")`` in a
@@ -68,6 +70,8 @@ def install_translators(language: str, app: QApplication | None = None) -> list[
     wanted = [(qt_translations_dir(), f"qtbase_{language}")]
     if language != SOURCE_LANGUAGE:
         wanted.append((translations_dir(), f"sas_{language}"))
+    else:  # installed last, so asked first: it answers only what qtbase_fr lacks
+        wanted.append((translations_dir(), "qtbase_fr_extra"))
     loaded = []
     for directory, name in wanted:
         translator = _load(directory, name)

@@ -30,8 +30,9 @@ from app.services.supervision.stats import PRIORITIES
 from app.ui.shell.background import BackgroundJob
 from app.ui.supervisor.case_timeline import CaseTimelineDialog
 from app.ui.shell.icons import with_icon
+from app.ui.shell.file_dialogs import save_file_name
 from app.ui.qt import (
-    QAbstractItemView, QAction, QComboBox, QDate, QDateTime, QDateTimeEdit, QDockWidget, QFileDialog, QHBoxLayout,
+    QAbstractItemView, QAction, QComboBox, QDate, QDateTime, QDateTimeEdit, QDockWidget, QHBoxLayout,
     QHeaderView, QKeySequence, QLabel, QLineEdit, QMainWindow, QPushButton, Qt, QTableView, QTime, QTimer,
     QTimeZone, QVBoxLayout, QWidget, Signal,
 )
@@ -272,8 +273,7 @@ class ShiftReviewPanel(QWidget):
     def choose_report(self) -> None:
         start, _end = self._period
         suggested = str(Path.home() / f"rapport-de-garde-{room_time.file_stamp(start)}.pdf")
-        path, _filter = QFileDialog.getSaveFileName(self, self.tr("Rapport de garde (PDF)"), suggested,
-                                                    self.tr("Documents PDF (*.pdf)"))
+        path = save_file_name(self, self.tr("Rapport de garde (PDF)"), suggested, self.tr("Documents PDF (*.pdf)"))
         if path:
             self.write_report(Path(path))
 

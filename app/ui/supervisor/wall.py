@@ -30,8 +30,9 @@ from app.services.supervision.desk_reads import SupervisionReads
 from app.services.supervision.stats_rows import Rows
 from app.ui.shell.background import BackgroundJob
 from app.ui.shell.icons import with_icon
+from app.ui.shell.file_dialogs import save_file_name
 from app.ui.qt import (
-    QAction, QComboBox, QDockWidget, QFileDialog, QGridLayout, QHBoxLayout, QKeySequence, QLabel, QListWidget,
+    QAction, QComboBox, QDockWidget, QGridLayout, QHBoxLayout, QKeySequence, QLabel, QListWidget,
     QMainWindow, QProgressBar, QPushButton, Qt, QTimer, QVBoxLayout, QWidget, Signal,
 )
 from app.ui.supervisor.shift_review import attach_review
@@ -232,8 +233,7 @@ class SupervisorWall(QWidget):
     def choose_export(self) -> None:
         start, _end = self.period()
         suggested = str(Path.home() / f"journal-{room_time.file_stamp(start)}.csv")
-        path, _filter = QFileDialog.getSaveFileName(self, self.tr("Exporter le journal"), suggested,
-                                                    self.tr("Fichiers CSV (*.csv)"))
+        path = save_file_name(self, self.tr("Exporter le journal"), suggested, self.tr("Fichiers CSV (*.csv)"))
         if path:
             self.export_to(Path(path))
 

@@ -98,16 +98,20 @@ def _location(doc: CaseDoc) -> dict:
 
 
 def _initial_alert(doc: CaseDoc) -> dict | None:
-    if not doc.caller_phone:
+    # A hidden caller's number (no caller_phone): the schema requires a callerContact, so the callback
+    # number, the only way to reach the caller, stands in for it and the caller's freetext says why.
+    reach = doc.caller_phone or doc.callback_phone
+    if not reach:
         return None
     caller: dict[str, Any] = {
-        "callerContact": {"channel": "PERSONNE", "type": "TEL", "detail": doc.caller_phone},
+        "callerContact": {"channel": "PERSONNE", "type": "TEL", "detail": reach},
+        "freetext": None if doc.caller_phone else "Numéro de l'appelant masqué",
         "language": doc.caller_language,
         "type": doc.caller_type,
         "communication": doc.caller_communication,
         "detailedName": {"complete": doc.caller_name} if doc.caller_name else None,
     }
-    if doc.callback_phone and doc.callback_phone != doc.caller_phone:
+    if doc.callback_phone and doc.callback_phone != reach:
         caller["callbackContact"] = {"channel": "PERSONNE", "type": "TEL", "detail": doc.callback_phone}
     return {"reception": envelope.hub_time(doc.reception or doc.creation), "caller": caller}
 
