@@ -37,6 +37,15 @@ def find_account(session: Session, username: str) -> Account | None:
     return Account(user.username, user.role, user.display_name, user.password_hash, user.active, user.id)
 
 
+def actor_of(session: Session, username: str) -> Actor | None:
+    """The active account ``username`` as the actor of a command (the CLI's ``--by``), or None."""
+    account = find_account(session, username)
+    if account is None or not account.active:
+        return None
+    return Actor(user_id=account.user_id, username=account.username, role=account.role,
+                 display_name=account.display_name)
+
+
 def issue_token(session: Session, account: Account, now: datetime, desk_id: str | None) -> tuple[str, datetime]:
     """A new bearer token for ``account`` (and its expiry); the desk's older tokens of that user end."""
     token, digest = auth.new_token()
