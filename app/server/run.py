@@ -47,6 +47,11 @@ class RedactQueryString(logging.Filter):
         return True
 
 
+#: Seconds an idle keep-alive connection stays open.  Longer than any client keeps one for reuse
+#: (httpx: 5 s, load balancers: 60 s): with equal timeouts, a client reusing a connection just as
+#: the server closes it gets "server disconnected" instead of an answer.
+KEEP_ALIVE_S = 65
+
 #: How long a thread may hold the GIL while another waits for it (CPython's default is 5 ms).
 GIL_SWITCH_S = 0.001
 
@@ -86,7 +91,7 @@ def serve(db_url: str, host: str = "127.0.0.1", port: int = 8765, *, tls_cert: s
     app = create_app(db_url, hub=hub, max_body_bytes=max_body_bytes)
     install_seal(app, journal_key)  # keyed journal, anchored at start and stop (issue 12)
     config = uvicorn.Config(app, host=host, port=port, log_level="info", access_log=True,
-                            ssl_certfile=tls_cert, ssl_keyfile=tls_key)
+                            ssl_certfile=tls_cert, ssl_keyfile=tls_key, timeout_keep_alive=KEEP_ALIVE_S)
     _server_process()
     log.info("SAS server on %s://%s:%d (API documentation at /docs)", scheme, host, port)
     uvicorn.Server(config).run()
@@ -118,7 +123,8 @@ def serve_workers(db_url: str, host: str, port: int, *, workers: int, tls_cert: 
                                          "max_body_bytes": max_body_bytes,
                                          "log_level": logging.getLogger().getEffectiveLevel()})
     uvicorn.run("app.server.run:worker_app", factory=True, workers=workers, host=host, port=port,
-                log_level="info", access_log=True, ssl_certfile=tls_cert, ssl_keyfile=tls_key)
+                log_level="info", access_log=True, ssl_certfile=tls_cert, ssl_keyfile=tls_key,
+                timeout_keep_alive=KEEP_ALIVE_S)
 
 
 def worker_app():
@@ -181,7 +187,8 @@ class EmbeddedServer:
         self.port = sock.getsockname()[1]
         # log_config=None: leave the host program's logging alone, just quiet uvicorn.
         config = uvicorn.Config(app, log_config=None, log_level="warning", access_log=False,
-                                timeout_graceful_shutdown=5, ssl_certfile=self.tls_cert, ssl_keyfile=self.tls_key)
+                                timeout_graceful_shutdown=5, ssl_certfile=self.tls_cert, ssl_keyfile=self.tls_key,
+                                timeout_keep_alive=KEEP_ALIVE_S)
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._run, args=(sock,), name="sas-embedded-server", daemon=True)
         self._thread.start()
