@@ -125,3 +125,15 @@ def test_two_worker_processes_share_the_rules_of_one_server(two_workers, passwor
     assert sorted(e["uuid"] for e in entries if e["kind"] == "case") == sorted(b["uuid"] for b in bodies)
     seqs = [e["seq"] for e in entries]
     assert seqs == list(range(seqs[0], seqs[0] + len(seqs)))
+
+
+@pytest.mark.parametrize("extra, message", [
+    (["--workers", "0"], "--workers doit être entre 1 et 64"),
+    (["--workers", "2", "--hub-url", "amqp://localhost/sas", "--hub-client-id", "fr.health.samu670"],
+     "--workers > 1 : la connexion au Hub Santé (--hub-url) demande un seul processus"),
+], ids=["zero", "with-hub"])
+def test_workers_the_server_cannot_run_are_refused_in_french(tmp_path, capsys, extra, message):
+    from app import cli
+
+    assert cli.main(["server", "--db", sqlite_url(tmp_path / "s.db"), *extra]) == 2
+    assert capsys.readouterr().err.strip() == message
