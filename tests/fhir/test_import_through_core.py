@@ -54,7 +54,8 @@ def test_an_import_by_a_named_administrator_is_audited_with_what_it_changed(db, 
     assert "Créneaux : 4 ajouté(s)" in capsys.readouterr().out
     assert cli.main(["fhir", "import", BUNDLE, "--db", url, "--editeur", "editeur-a", "--by", "admin"]) == 0
     assert _counts(sessions) == (4, 2)
-    assert _audit(sessions) == [("admin", "ADMIN", "editeur-a", "+4 ~0 =0"), ("admin", "ADMIN", "editeur-a", "+0 ~0 =4")]
+    assert _audit(sessions) == [("admin", "ADMIN", "editeur-a", "+4 ~0 =0"),
+                                ("admin", "ADMIN", "editeur-a", "+0 ~0 =4")]
 
 
 def test_without_by_the_technical_administrator_of_the_machine_imports(db):
