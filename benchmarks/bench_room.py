@@ -75,7 +75,7 @@ from benchmarks.room_desks import Room, summarise  # noqa: E402
 from tests.helpers.databases import postgres_database, postgres_unavailable  # noqa: E402
 
 DURATION_S = float(os.environ.get("SAS_BENCH_ROOM_S", "75"))  # shorter for a trial run
-WORKERS = int(os.environ.get("SAS_BENCH_ROOM_WORKERS", "1"))
+WORKERS = int(os.environ.get("SAS_BENCH_ROOM_WORKERS", "1"))  # server processes
 SHIFT_CASES = 1500
 SHIFT_SO_FAR = timedelta(hours=10)
 
