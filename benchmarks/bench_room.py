@@ -1,8 +1,8 @@
 """The whole API under a busy regulation room: 20 desks on a PostgreSQL server (issue 12, item 9).
 
 A real server process (``python -m app server``, one uvicorn worker, access log
-on, as deployed; ``SAS_BENCH_ROOM_WORKERS=2`` runs ``--workers 2`` instead, which
-on the shared 2-core machine was slower, not faster) on a fresh PostgreSQL
+on, as deployed; ``SAS_BENCH_ROOM_WORKERS=2`` runs ``--workers 2`` instead: on the
+shared, loaded 2-core machine neither was clearly faster side by side) on a fresh PostgreSQL
 database holding the demo territory of
 the Bas-Rhin (67), the demo accounts and a day shift already 10 hours in
 (:func:`app.demo.shift.fill_shift`, 1,500 cases: a big SAMU's day so far).
