@@ -1,10 +1,13 @@
 """The ``sas fhir`` commands: SAS FHIR agenda bundles (issue 6, part 6).
 
-* ``sas fhir import FILE --db URL [--editeur NOM]`` reads a searchset Bundle (a slot
-  search result of an agenda editor: individual PS, CPTS or SOS Médecins), stores its
-  free slots with their effecteurs and places, and prints in French what was added or
-  updated.  Exit 0; exit 1 with a message naming the problem when the file cannot be
-  read as a Bundle.
+* ``sas fhir import FILE --db URL [--editeur NOM] [--by COMPTE]`` reads a searchset Bundle
+  (a slot search result of an agenda editor: individual PS, CPTS or SOS Médecins), stores
+  its free slots with their effecteurs and places through the regulation core's
+  :func:`~app.services.regulation.commands.import_agenda_slots` (role checked, audited),
+  and prints in French what was added or updated.  The act is made for ``--by``'s account
+  or the command line's technical administrator (:mod:`app.cli_actor`).  Exit 0; exit 1
+  with a message naming the problem when the file cannot be read as a Bundle, the
+  account is unknown, or its role may not import.
 
 Only counts and reasons are printed, never the practitioners' identifiers.
 """
@@ -26,6 +29,9 @@ def add_parser(sub) -> None:
     imp.add_argument("--db", metavar="URL", required=True, help="URL SQLAlchemy de la base")
     imp.add_argument("--editeur", metavar="NOM", default="fhir",
                      help="nom de l'éditeur, source des créneaux (défaut : fhir)")
+    imp.add_argument("--by", metavar="COMPTE", default=None,
+                     help="compte de la base au nom duquel importer (rôle ADMIN) ; défaut : l'administrateur "
+                          "technique cli:<utilisateur du système>")
 
 
 def _load(name: str):
@@ -54,16 +60,27 @@ def _import(args: argparse.Namespace) -> int:
     if error:
         print(error, file=sys.stderr)
         return 1
+    from app import cli_actor
     from app.models.db import open_database
-    from app.services.interop.fhir.importer import import_slots
+    from app.services.regulation import commands
+    from app.services.regulation.errors import Refused
 
     engine, sessions = open_database(args.db)
     try:
         with sessions() as session:
-            counts = import_slots(session, parsed.slots, source=args.editeur)
+            actor, why = cli_actor.resolve(session, args.by)
+            if actor is None:
+                print(f"Import refusé : {why}", file=sys.stderr)
+                return 1
+            try:
+                change = commands.import_agenda_slots(session, actor, parsed.slots, source=args.editeur)
+            except Refused as exc:
+                print(f"Import refusé : {exc.message}", file=sys.stderr)
+                return 1
             session.commit()
     finally:
         engine.dispose()
+    counts = change.document
     print(f"{args.file} : {len(parsed.slots)} créneau(x) libre(s) lu(s) dans le Bundle.")
     print(counts.describe())
     for warning in parsed.warnings:

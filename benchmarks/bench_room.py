@@ -1,7 +1,9 @@
 """The whole API under a busy regulation room: 20 desks on a PostgreSQL server (issue 12, item 9).
 
 A real server process (``python -m app server``, one uvicorn worker, access log
-on, as deployed) on a fresh PostgreSQL database holding the demo territory of
+on, as deployed; ``SAS_BENCH_ROOM_WORKERS=2`` runs ``--workers 2`` instead: on the
+shared, loaded 2-core machine neither was clearly faster side by side) on a fresh PostgreSQL
+database holding the demo territory of
 the Bas-Rhin (67), the demo accounts and a day shift already 10 hours in
 (:func:`app.demo.shift.fill_shift`, 1,500 cases: a big SAMU's day so far).
 Twenty desks then work for :data:`DURATION_S` seconds, each its own
@@ -28,9 +30,11 @@ Twenty desks then work for :data:`DURATION_S` seconds, each its own
   is expected (counted apart, not an error) and the next candidate is tried.
 * **2 supervisor desks.** ``GET /stats`` over the shift every 30 s, the wall's
   refresh (whole room, then the SNP stream, then P1). This request alone costs
-  ~180 ms of server CPU on a 1,500-case shift, and while it runs every other
-  request waits for the GIL: in 40 s trials on the shared 2-core machine, p99 was
-  ~575 ms with stats every 5 s per desk and ~265 ms with no supervisor at all.
+  ~180 ms of server CPU on a 1,500-case shift before issue 12's last stop (about
+  50 ms since the stats read their rows without per-value conversions), and while
+  it runs the other requests of its process wait for the GIL: in 40 s trials on the
+  shared 2-core machine, with one worker, p99 was ~575 ms with stats every 5 s per
+  desk and ~265 ms with no supervisor at all.
 * **Every desk** polls ``GET /journal?after=<cursor>`` every second (the
   console's sync runs every 2 s), from the journal's head at the start, paging
   on while a page is full.
@@ -71,6 +75,7 @@ from benchmarks.room_desks import Room, summarise  # noqa: E402
 from tests.helpers.databases import postgres_database, postgres_unavailable  # noqa: E402
 
 DURATION_S = float(os.environ.get("SAS_BENCH_ROOM_S", "75"))  # shorter for a trial run
+WORKERS = int(os.environ.get("SAS_BENCH_ROOM_WORKERS", "1"))  # server processes
 SHIFT_CASES = 1500
 SHIFT_SO_FAR = timedelta(hours=10)
 
@@ -116,7 +121,8 @@ class ServerProcess:
         self.log = open(self.tmp / "server.log", "wb")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "app", "server", "--db", self.url, "--port", str(self.port),
-             "--journal-key", str(self.tmp / "journal.key")], env=env, stdout=self.log, stderr=subprocess.STDOUT)
+             "--journal-key", str(self.tmp / "journal.key"), "--workers", str(WORKERS)],
+            env=env, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 60
         with httpx.Client(trust_env=False, timeout=2) as http:
             while time.monotonic() < deadline:
@@ -153,18 +159,20 @@ def _profiler(pid: int, out: str, seconds: float) -> subprocess.Popen | None:
         print(f"  (no {spy}: no profile)")
         return None
     fmt = "flamegraph" if out.endswith(".svg") else "raw"
-    return subprocess.Popen([str(spy), "record", "--pid", str(pid), "--duration", str(int(seconds)),
+    return subprocess.Popen([str(spy), "record", "--pid", str(pid), "--duration", str(int(seconds)), "--subprocesses",
                              "--rate", "100", "--gil", "--format", fmt, "--output", out, "--nonblocking"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def _cpu_s(pid: int) -> float:
-    """CPU seconds (user + system) used so far by process ``pid`` (Linux ``/proc``; 0 elsewhere)."""
+    """CPU seconds (user + system) used so far by process ``pid`` and its live children (Linux ``/proc``)."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
     except OSError:
         return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return own + sum(_cpu_s(int(child)) for child in children)
 
 
 def run() -> dict:

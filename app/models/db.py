@@ -99,6 +99,10 @@ def make_engine(url: str, *, key: bytes | None = None, **kwargs) -> Engine:
         event.listen(engine, "connect", _on_sqlite_connect)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
+    if url.startswith("postgresql"):
+        # Sessions in UTC: times come back with datetime.timezone.utc, which UTCDateTime passes on
+        # for a tenth of the cost of converting a zoneinfo time (issue 12, item 9: the stats read thousands).
+        kwargs.setdefault("connect_args", {"options": "-c TimeZone=UTC"})
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 40)
     return create_engine(url, **kwargs)

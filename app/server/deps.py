@@ -12,22 +12,25 @@ permission in its signature.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from fastapi import Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 
-from app.models import AuthToken, User, utcnow
+from app.models import utcnow
 from app.models.journal import AuditEvent
 from app.server.errors import forbidden, unauthorized
 from app.services.records import journal
 from app.services.security import permissions
+from app.services.security.sessions import check_token
 from app.services.regulation.actor import Actor
 from app.services.security.auth import token_hash
+from app.services.security.token_cache import TokenCache
 
 log = logging.getLogger(__name__)
 #: "Who did what" log: user, role, route and object uuid — never patient data.
@@ -44,6 +47,8 @@ class ServerState:
 
     engine: Engine
     sessions: sessionmaker[Session]
+    #: Tokens this process verified a moment ago (revocation elsewhere honoured within its TTL).
+    tokens: TokenCache = field(default_factory=TokenCache.from_env)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -70,50 +75,58 @@ class ServerState:
                 raise
 
 
-def get_state(request: Request) -> ServerState:
+async def get_state(request: Request) -> ServerState:
     return request.app.state.sas
 
 
 _bearer = HTTPBearer(auto_error=False, description="Jeton obtenu par POST /api/v1/auth/login")
 
 
-def get_principal(
+def _checked_token(state: ServerState, digest: str) -> Principal:
+    """The database's answer for ``digest`` (run in the thread pool), remembered by the token cache."""
+    with state.read() as session:
+        check = check_token(session, digest, utcnow())
+    if check.actor is None:
+        raise unauthorized(check.refusal)
+    state.tokens.put(digest, check.actor, check.expires_at)
+    return check.actor
+
+
+async def get_principal(
     state: ServerState = Depends(get_state),
     credentials: HTTPAuthorizationCredentials | None = Security(_bearer),
 ) -> Principal:
-    """Resolve ``Authorization: Bearer <token>`` to its user, or answer 401."""
+    """Resolve ``Authorization: Bearer <token>`` to its user, or answer 401.
+
+    A token this process verified less than ``SAS_TOKEN_CACHE_S`` seconds ago is taken from
+    the token cache (:mod:`app.services.security.token_cache`) without leaving the event
+    loop; otherwise the database is read in the thread pool.
+    """
     if credentials is None or not credentials.credentials:
         raise unauthorized()
-    with state.read() as session:
-        row = session.execute(
-            select(AuthToken.expires_at, AuthToken.revoked_at, User)
-            .join(User, User.id == AuthToken.user_id)
-            .where(AuthToken.token_hash == token_hash(credentials.credentials))
-        ).first()
-    if row is None:
-        raise unauthorized("Jeton inconnu : reconnectez-vous")
-    expires_at, revoked_at, user = row
-    if revoked_at is not None:
-        raise unauthorized("Session fermée (déconnexion ou nouvelle connexion sur ce poste) : reconnectez-vous")
-    if expires_at <= utcnow():
-        raise unauthorized("Session expirée : reconnectez-vous")
-    if not user.active:
-        raise unauthorized("Compte désactivé")
-    return Principal(user_id=user.id, username=user.username, role=user.role, display_name=user.display_name)
+    digest = token_hash(credentials.credentials)
+    cached = state.tokens.get(digest, utcnow())
+    if cached is not None:
+        return cached
+    return await run_in_threadpool(_checked_token, state, digest)
 
 
-def bearer_token_hash(credentials: HTTPAuthorizationCredentials | None = Security(_bearer)) -> str:
+async def bearer_token_hash(credentials: HTTPAuthorizationCredentials | None = Security(_bearer)) -> str:
     """The stored hash of this request's bearer token (after :func:`get_principal` accepted it)."""
     if credentials is None or not credentials.credentials:
         raise unauthorized()
     return token_hash(credentials.credentials)
 
 
-def require(route: str) -> Callable[..., Principal]:
-    """A dependency admitting only the roles :data:`permissions.PERMISSIONS` allows on ``route``."""
+def require(route: str) -> Callable[..., Awaitable[Principal]]:
+    """A dependency admitting only the roles :data:`permissions.PERMISSIONS` allows on ``route``.
+
+    It is a coroutine, like :func:`get_principal` and :func:`get_state`: FastAPI runs plain
+    ``def`` dependencies in its thread pool, and each hop costs a thread switch per request.
+    """
     allowed = permissions.PERMISSIONS[route]  # KeyError at import time for a typo
 
-    def dependency(request: Request, principal: Principal = Depends(get_principal)) -> Principal:
+    async def dependency(request: Request, principal: Principal = Depends(get_principal)) -> Principal:
         if principal.role not in allowed:
             audit_log.info("%s (%s) refused %s %s", principal.username, principal.role,
                            request.method, request.url.path)

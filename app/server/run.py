@@ -16,9 +16,12 @@ coordinates; no log line shows SQL parameters or request bodies (:func:`app.logs
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import socket
 import ssl
+import sys
 import threading
 import time
 
@@ -45,9 +48,32 @@ class RedactQueryString(logging.Filter):
         return True
 
 
+#: Seconds an idle keep-alive connection stays open.  Longer than any client keeps one for reuse
+#: (httpx: 5 s, load balancers: 60 s): with equal timeouts, a client reusing a connection just as
+#: the server closes it gets "server disconnected" instead of an answer.
+KEEP_ALIVE_S = 65
+
+#: How long a thread may hold the GIL while another waits for it (CPython's default is 5 ms).
+GIL_SWITCH_S = 0.001
+
+
+def _server_process() -> None:
+    """What a server process sets before it serves: log filters, and a short GIL switch interval.
+
+    Each request's thread takes the GIL again after every database round trip; while a
+    CPU-bound request (the stats) runs, each of those waits up to the switch interval, and a
+    write holds the journal lock through a dozen of them.  1 ms instead of 5 ms keeps those
+    waits short, for a little more switching in the CPU-bound request.
+    """
+    sys.setswitchinterval(GIL_SWITCH_S)
+    logging.getLogger("uvicorn.access").addFilter(RedactQueryString())
+    logs.install_redaction()  # again: uvicorn's logging configuration has just created its handlers
+
+
 def serve(db_url: str, host: str = "127.0.0.1", port: int = 8765, *, tls_cert: str | None = None,
           tls_key: str | None = None, hub: HubConfig | None = None, journal_key: str | None = None,
-          max_body_bytes: int = limits.DEFAULT_MAX_BODY_BYTES, departement: str | None = None) -> None:
+          max_body_bytes: int = limits.DEFAULT_MAX_BODY_BYTES, departement: str | None = None,
+          workers: int = 1) -> None:
     """Run the server in the foreground until interrupted (``sas server``); HTTPS with a certificate and key.
 
     ``departement``: the SAMU's département, whose time zone every time the server writes for people
@@ -56,20 +82,72 @@ def serve(db_url: str, host: str = "127.0.0.1", port: int = 8765, *, tls_cert: s
 
     ``hub``: connect to the Hub Santé broker as that client (:mod:`app.server.hub.broker`);
     ``journal_key``: the journal's key file (default: ``SAS_JOURNAL_KEY_FILE`` or the data dir's);
-    ``max_body_bytes``: the request body limit (413 beyond).
+    ``max_body_bytes``: the request body limit (413 beyond); ``workers``: server processes sharing
+    the port (see :func:`serve_workers`).
     """
     room_time.set_room(departement or room_time.departement_of_owner(hub.client_id if hub else None)
                        or room_time.DEFAULT_DEPARTEMENT)
     log.info("room time: département %s, %s", room_time.room_departement(), room_time.zone_name())
+    scheme = "https" if tls_cert else "http"
+    if workers > 1:
+        if hub is not None:
+            raise ValueError("--workers > 1 : la connexion au Hub Santé (--hub-url) demande un seul processus")
+        log.info("SAS server on %s://%s:%d, %d worker processes (API documentation at /docs)",
+                 scheme, host, port, workers)
+        serve_workers(db_url, host, port, workers=workers, tls_cert=tls_cert, tls_key=tls_key,
+                      journal_key=journal_key, max_body_bytes=max_body_bytes)
+        return
     app = create_app(db_url, hub=hub, max_body_bytes=max_body_bytes)
     install_seal(app, journal_key)  # keyed journal, anchored at start and stop (issue 12)
     config = uvicorn.Config(app, host=host, port=port, log_level="info", access_log=True,
-                            ssl_certfile=tls_cert, ssl_keyfile=tls_key)
-    logging.getLogger("uvicorn.access").addFilter(RedactQueryString())
-    logs.install_redaction()  # again: uvicorn's logging configuration has just created its handlers
-    scheme = "https" if tls_cert else "http"
+                            ssl_certfile=tls_cert, ssl_keyfile=tls_key, timeout_keep_alive=KEEP_ALIVE_S)
+    _server_process()
     log.info("SAS server on %s://%s:%d (API documentation at /docs)", scheme, host, port)
     uvicorn.Server(config).run()
+
+
+#: How ``sas server --workers N`` hands its options to each worker process (JSON).
+WORKER_ENV = "SAS_SERVER_WORKER"
+
+
+def serve_workers(db_url: str, host: str, port: int, *, workers: int, tls_cert: str | None = None,
+                  tls_key: str | None = None, journal_key: str | None = None,
+                  max_body_bytes: int = limits.DEFAULT_MAX_BODY_BYTES) -> None:
+    """``workers`` server processes on one port (uvicorn's supervisor), all over ``db_url``.
+
+    The server is stateless over its database (design.md, "Scale-out"): the journal lock, the
+    login throttle and token revocation live in the database; each process has its own slot
+    index (checked against the database at each search) and its own token cache (a revocation
+    made by another process is honoured within ``SAS_TOKEN_CACHE_S``).  Before the workers
+    start, this process migrates the schema and creates the journal key, so they never race
+    to do either.
+    """
+    from app.models.db import open_database
+    from app.services.records import journal_key as journal_keys
+
+    engine, _sessions = open_database(db_url)
+    engine.dispose()
+    journal_keys.load_seal(journal_key, create=True)
+    os.environ[WORKER_ENV] = json.dumps({"db_url": db_url, "journal_key": journal_key,
+                                         "departement": room_time.room_departement(),
+                                         "max_body_bytes": max_body_bytes,
+                                         "log_level": logging.getLogger().getEffectiveLevel()})
+    uvicorn.run("app.server.run:worker_app", factory=True, workers=workers, host=host, port=port,
+                log_level="info", access_log=True, ssl_certfile=tls_cert, ssl_keyfile=tls_key,
+                timeout_keep_alive=KEEP_ALIVE_S)
+
+
+def worker_app():
+    """The app of one worker process of :func:`serve_workers` (uvicorn calls it in each process)."""
+    options = json.loads(os.environ[WORKER_ENV])
+    room_time.set_room(options.get("departement") or room_time.DEFAULT_DEPARTEMENT)
+    # A spawned process: the logging of ``sas`` (app.cli.main) is set up again, as in the parent.
+    logging.basicConfig(level=options.get("log_level", logging.INFO),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = create_app(options["db_url"], max_body_bytes=options["max_body_bytes"])
+    install_seal(app, options["journal_key"])
+    _server_process()
+    return app
 
 
 class EmbeddedServer:
@@ -120,7 +198,8 @@ class EmbeddedServer:
         self.port = sock.getsockname()[1]
         # log_config=None: leave the host program's logging alone, just quiet uvicorn.
         config = uvicorn.Config(app, log_config=None, log_level="warning", access_log=False,
-                                timeout_graceful_shutdown=5, ssl_certfile=self.tls_cert, ssl_keyfile=self.tls_key)
+                                timeout_graceful_shutdown=5, ssl_certfile=self.tls_cert, ssl_keyfile=self.tls_key,
+                                timeout_keep_alive=KEEP_ALIVE_S)
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._run, args=(sock,), name="sas-embedded-server", daemon=True)
         self._thread.start()

@@ -88,6 +88,7 @@ def login(body: LoginIn, request: Request, state: ServerState = Depends(get_stat
     with state.write(journal_lock=False) as session:
         login_throttle.succeeded(session, user.username, address, now)
         token, expires_at = sessions.issue_token(session, user, now, body.desk_id)
+    state.tokens.forget_user(user.user_id)  # the desk's older tokens just ended: not from the cache either
     log.info("%s (%s) logged in", user.username, user.role)
     return LoginOut(
         access_token=token,
@@ -109,6 +110,7 @@ def logout(principal: Principal = Depends(require(permissions.AUTH_LOGOUT)),
     """Revoke the bearer token of this request: any later use of it gets 401."""
     with state.write(journal_lock=False) as session:
         sessions.revoke_token(session, digest, login_throttle.clock())
+    state.tokens.forget(digest)
     log.info("%s (%s) logged out", principal.username, principal.role)
     return Response(status_code=204)
 

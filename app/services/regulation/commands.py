@@ -19,6 +19,7 @@ record a decision                  :func:`record_orientation`
 switch the surge mode              :func:`switch_surge`
 book a slot / cancel a booking     :func:`book_slot` / :func:`cancel_booking`
 attach an appointment, call back   :func:`attach_appointment` / :func:`follow_up_appointment`
+load an editor's free slots        :func:`import_agenda_slots` (``sas fhir import``)
 import a Hub Santé message         :func:`import_hub_message`
 read a case, its events, journal   :func:`read_case`, :func:`case_events`, :func:`journal_page`
 =================================  ==============================================
@@ -26,6 +27,7 @@ read a case, its events, journal   :func:`read_case`, :func:`case_events`, :func
 
 from __future__ import annotations
 
+from app.services.booking.agenda_import import import_agenda_slots
 from app.services.booking.appointment_acts import attach_appointment, follow_up_appointment
 from app.services.booking.slots import book_slot, cancel_booking
 from app.services.regulation.case_acts import apply_event, switch_surge
@@ -36,5 +38,5 @@ from app.services.regulation.reads import case_events, journal_page, read_case, 
 __all__ = [
     "open_case", "apply_event", "record_orientation", "switch_surge", "book_slot", "cancel_booking",
     "attach_appointment", "follow_up_appointment", "import_hub_message", "read_case", "read_orientation",
-    "case_events", "journal_page",
+    "case_events", "journal_page", "import_agenda_slots",
 ]

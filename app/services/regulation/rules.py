@@ -92,3 +92,13 @@ def decision_refusal(actor: Actor, decision_key: str, case_attribution: str | No
     if role in ("ARM", "OSNP"):
         return None
     return DECISION_REFUSED
+
+
+#: Roles that load an agenda editor's free slots (``sas fhir import``): the technical administrator.
+AGENDA_IMPORT_ROLES = frozenset({"ADMIN"})
+AGENDA_IMPORT_REFUSED = "Import des agendas : réservé à l'administrateur technique (ADMIN)"
+
+
+def agenda_import_refusal(actor: Actor) -> str | None:
+    """Why ``actor`` may not load editors' slots into the server's search, or None."""
+    return None if actor.role in AGENDA_IMPORT_ROLES else AGENDA_IMPORT_REFUSED

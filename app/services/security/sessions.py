@@ -14,6 +14,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from app.models import AuthToken, User
+from app.services.regulation.actor import Actor
 from app.services.security import auth
 
 
@@ -36,6 +37,15 @@ def find_account(session: Session, username: str) -> Account | None:
     return Account(user.username, user.role, user.display_name, user.password_hash, user.active, user.id)
 
 
+def actor_of(session: Session, username: str) -> Actor | None:
+    """The active account ``username`` as the actor of a command (the CLI's ``--by``), or None."""
+    account = find_account(session, username)
+    if account is None or not account.active:
+        return None
+    return Actor(user_id=account.user_id, username=account.username, role=account.role,
+                 display_name=account.display_name)
+
+
 def issue_token(session: Session, account: Account, now: datetime, desk_id: str | None) -> tuple[str, datetime]:
     """A new bearer token for ``account`` (and its expiry); the desk's older tokens of that user end."""
     token, digest = auth.new_token()
@@ -55,3 +65,33 @@ def revoke_token(session: Session, digest: str, now: datetime) -> None:
     """Revoke the token whose hash is ``digest``: any later use of it gets 401."""
     session.execute(update(AuthToken).where(AuthToken.token_hash == digest, AuthToken.revoked_at.is_(None))
                     .values(revoked_at=now).execution_options(synchronize_session=False))
+
+
+@dataclass(frozen=True)
+class TokenCheck:
+    """What the database says of a bearer token: its actor and expiry, or why it is refused (French)."""
+
+    actor: Actor | None
+    expires_at: datetime | None
+    refusal: str | None = None
+
+
+def check_token(session: Session, digest: str, now: datetime) -> TokenCheck:
+    """The actor of the token whose hash is ``digest``, or the French reason it is refused at ``now``."""
+    row = session.execute(
+        select(AuthToken.expires_at, AuthToken.revoked_at, User.id, User.username, User.role, User.display_name,
+               User.active)
+        .join(User, User.id == AuthToken.user_id)
+        .where(AuthToken.token_hash == digest)
+    ).first()
+    if row is None:
+        return TokenCheck(None, None, "Jeton inconnu : reconnectez-vous")
+    if row.revoked_at is not None:
+        return TokenCheck(None, None, "Session fermée (déconnexion ou nouvelle connexion sur ce poste) : "
+                                      "reconnectez-vous")
+    if row.expires_at <= now:
+        return TokenCheck(None, None, "Session expirée : reconnectez-vous")
+    if not row.active:
+        return TokenCheck(None, None, "Compte désactivé")
+    actor = Actor(user_id=row.id, username=row.username, role=row.role, display_name=row.display_name)
+    return TokenCheck(actor, row.expires_at)

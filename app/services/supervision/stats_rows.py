@@ -20,12 +20,13 @@ Plain Python and SQLAlchemy, no Qt.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import DateTime, and_, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from app.models import Appointment, Case, CaseEvent, Orientation
+from app.models.base import UTCDateTime
 from app.services.regulation.case_events import search_record
 from app.services.regulation.queue import ENDED_STATUSES
 from app.services.regulation.rules import CLOSED_STATUSES
@@ -127,14 +128,36 @@ def _core(session: Session, stmt) -> list:
     return session.connection().execute(stmt).all()
 
 
+def _plain_times(session: Session, *columns):
+    """``columns`` with their times read as the driver gives them, and the function that makes them aware.
+
+    On PostgreSQL (``timestamptz``) the driver already returns aware times, so the per-value
+    :class:`~app.models.base.UTCDateTime` conversion is skipped (it is most of the cost of
+    reading a 5,000-case shift); SQLite stores naive UTC, which :func:`_utc` marks as such.
+    """
+    aware = session.get_bind().dialect.name == "postgresql"
+    plain = [type_coerce(c, DateTime(timezone=True)).label(c.key) if isinstance(c.type, UTCDateTime) else c
+             for c in columns]
+    return plain, (_same if aware else _utc)
+
+
+def _same(value):
+    return value
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    return value if value is None or value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
+
+
 def load_cases(session: Session, start: datetime, end: datetime) -> list[CaseRow]:
     """Cases presented in ``[start, end)``, plus older ones still open (they still wait)."""
-    rows = _core(session, select(*_CASE_COLUMNS).where(_period_cases(start, end)))
+    columns, t = _plain_times(session, *_CASE_COLUMNS)
+    rows = _core(session, select(*columns).where(_period_cases(start, end)))
     return [
-        CaseRow(uuid=r.uuid, case_id=r.case_id, presented=r.reception or r.creation, priority=r.priority,
-                perimeter=r.perimeter, status=r.status, answered_at=r.answered_at, handed_over_at=r.handed_over_at,
-                decided_at=r.decided_at, accompanied=bool(r.accompanied), created_by=r.created_by or "")
-        for r in rows
+        CaseRow(uuid, case_id, t(reception or creation), priority, perimeter, status, t(answered), t(handed_over),
+                t(decided), bool(accompanied), created_by or "")
+        for (uuid, case_id, reception, creation, priority, perimeter, status, answered, handed_over, decided,
+             accompanied, created_by) in rows
     ]
 
 
@@ -153,41 +176,45 @@ def load_orientations(session: Session, start: datetime, end: datetime) -> list[
     to the case: through the orientation they matched, or, attached without one, as a row of
     their own (decision ``RDV_SAS``, booked).
     """
-    stmt = (select(Orientation.case_uuid, Orientation.creation, Orientation.decision_key, Orientation.slot_id,
-                   Orientation.appointment_start, Appointment.status)
+    columns, t = _plain_times(session, Orientation.case_uuid, Orientation.creation, Orientation.decision_key,
+                              Orientation.slot_id, Orientation.appointment_start, Appointment.status)
+    stmt = (select(*columns)
             .join(Case, Case.uuid == Orientation.case_uuid)
             .outerjoin(Appointment, Appointment.orientation_uuid == Orientation.uuid)
             .where(_period_cases(start, end)))
     rows = [
-        OrientationRow(case_uuid=r.case_uuid, created=r.creation, decision_key=r.decision_key,
-                       booked=r.slot_id is not None or r.appointment_start is not None or r.status is not None,
-                       appointment_status=r.status)
-        for r in _core(session, stmt)
+        OrientationRow(case_uuid, t(created), decision_key,
+                       slot_id is not None or appointment_start is not None or status is not None, status)
+        for case_uuid, created, decision_key, slot_id, appointment_start, status in _core(session, stmt)
     ]
-    alone = (select(Appointment.case_uuid, Appointment.booked_at, Appointment.status)
+    columns, t = _plain_times(session, Appointment.case_uuid, Appointment.booked_at, Appointment.status)
+    alone = (select(*columns)
              .join(Case, Case.uuid == Appointment.case_uuid)
              .where(Appointment.orientation_uuid.is_(None), _period_cases(start, end)))
-    rows.extend(OrientationRow(case_uuid=r.case_uuid, created=r.booked_at, decision_key="RDV_SAS", booked=True,
-                               appointment_status=r.status) for r in _core(session, alone))
+    rows.extend(OrientationRow(case_uuid, t(booked_at), "RDV_SAS", True, status)
+                for case_uuid, booked_at, status in _core(session, alone))
     return rows
 
 
 def load_activity(session: Session, open_uuids: set[str]) -> list[ActivityRow]:
     """Case events of the open cases (who last acted on each)."""
-    stmt = select(CaseEvent.case_uuid, CaseEvent.author, CaseEvent.author_role, CaseEvent.created_at)
-    return [ActivityRow(r.case_uuid, r.author, r.author_role, r.created_at)
-            for r in _chunked(session, stmt, CaseEvent.case_uuid, open_uuids)]
+    columns, t = _plain_times(session, CaseEvent.case_uuid, CaseEvent.author, CaseEvent.author_role,
+                              CaseEvent.created_at)
+    return [ActivityRow(case_uuid, author, role, t(at))
+            for case_uuid, author, role, at in _chunked(session, select(*columns), CaseEvent.case_uuid, open_uuids)]
 
 
 def load_searches(session: Session, start: datetime, end: datetime) -> list[SearchRow]:
     """Slot searches (``search`` case events) recorded in ``[start, end)``; ``results`` is their count."""
-    stmt = (select(CaseEvent.case_uuid, CaseEvent.created_at, CaseEvent.payload)
-            .where(CaseEvent.type == "search", _in(CaseEvent.created_at, start, end)))
+    # Only the search record's count leaves the database, not the event's whole payload (its effecteur list).
+    count = CaseEvent.payload["search"]["result_count"].label("result_count")
+    columns, t = _plain_times(session, CaseEvent.case_uuid, CaseEvent.created_at, count)
+    stmt = select(*columns).where(CaseEvent.type == "search", _in(CaseEvent.created_at, start, end))
     rows = []
-    for r in _core(session, stmt):
-        results, _criteria = search_record(r.payload)
+    for case_uuid, at, result_count in _core(session, stmt):
+        results, _criteria = search_record({"search": {"result_count": result_count}})
         if results is not None:  # a search whose count was not recorded says nothing about empty answers
-            rows.append(SearchRow(r.case_uuid, r.created_at, results))
+            rows.append(SearchRow(case_uuid, t(at), results))
     return rows
 
 
