@@ -26,7 +26,7 @@ import httpx
 import uvicorn
 
 from app import logs
-from app.server import limits
+from app.server import limits, live
 from app.server.app import create_app
 from app.server.hub.broker import HubConfig
 from app.server.routes.journal import install_seal
@@ -61,7 +61,7 @@ def serve(db_url: str, host: str = "127.0.0.1", port: int = 8765, *, tls_cert: s
     logs.install_redaction()  # again: uvicorn's logging configuration has just created its handlers
     scheme = "https" if tls_cert else "http"
     log.info("SAS server on %s://%s:%d (API documentation at /docs)", scheme, host, port)
-    uvicorn.Server(config).run()
+    live.Server(config).run()  # ends the event streams first when stopping
 
 
 class EmbeddedServer:
@@ -113,7 +113,7 @@ class EmbeddedServer:
         # log_config=None: leave the host program's logging alone, just quiet uvicorn.
         config = uvicorn.Config(app, log_config=None, log_level="warning", access_log=False,
                                 timeout_graceful_shutdown=5, ssl_certfile=self.tls_cert, ssl_keyfile=self.tls_key)
-        self._server = uvicorn.Server(config)
+        self._server = live.Server(config)
         self._thread = threading.Thread(target=self._run, args=(sock,), name="sas-embedded-server", daemon=True)
         self._thread.start()
         try:
