@@ -13,7 +13,7 @@ import asyncio
 import json
 import time
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import aclosing, asynccontextmanager
 
 import httpx
 import pytest
@@ -39,24 +39,28 @@ class Events:
 
     async def read(self) -> None:
         text = ""
-        async for chunk in self.response.aiter_text():
-            text += chunk
-            while "\n\n" in text:
-                block, text = text.split("\n\n", 1)
-                fields: dict[str, str] = {}
-                for line in block.split("\n"):
-                    if line.startswith(":"):
-                        self.comments.append(line)
-                    elif ": " in line:
-                        name, value = line.split(": ", 1)
-                        fields[name] = value
-                if fields.get("event") == "journal":
-                    entry = json.loads(fields["data"])
-                    assert fields["id"] == str(entry["seq"])
-                    self.received.append((time.perf_counter(), entry))
-                elif fields.get("event") == "end":
-                    self.ended = json.loads(fields["data"])["reason"]
-                self._changed.set()
+        async with aclosing(self.response.aiter_text()) as chunks:
+            async for chunk in chunks:
+                text += chunk
+                while "\n\n" in text:
+                    block, text = text.split("\n\n", 1)
+                    self._block(block)
+
+    def _block(self, block: str) -> None:
+        fields: dict[str, str] = {}
+        for line in block.split("\n"):
+            if line.startswith(":"):
+                self.comments.append(line)
+            elif ": " in line:
+                name, value = line.split(": ", 1)
+                fields[name] = value
+        if fields.get("event") == "journal":
+            entry = json.loads(fields["data"])
+            assert fields["id"] == str(entry["seq"])
+            self.received.append((time.perf_counter(), entry))
+        elif fields.get("event") == "end":
+            self.ended = json.loads(fields["data"])["reason"]
+        self._changed.set()
 
     async def until(self, predicate, timeout: float) -> None:
         deadline = time.perf_counter() + timeout

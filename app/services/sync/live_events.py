@@ -169,20 +169,19 @@ class LiveEvents:
             async with self.client.event_stream(self._cursor()) as response:
                 self._set_up(True)
                 parser = SseParser()
+                ended = "closed"
+                # Read to the end, never break out: a generator of httpx left suspended would be closed later by
+                # the garbage collector, outside this task.  The server closes the stream after its ``end``.
                 async for chunk in response.aiter_text():
                     entries: list[dict] = []
                     for event in parser.feed(chunk):
-                        if event.event == "journal":
+                        if event.event == "journal" and ended == "closed":
                             entries.append(_entry(event.data))
                         elif event.event == "end":
-                            if entries:
-                                self._deliver(entries)
-                            return _reason(event.data)
+                            ended = _reason(event.data)
                     if entries:
                         self._deliver(entries)
-                    if self._stopping:
-                        return "stopped"
-                return "closed"
+                return ended
         except Unauthorized:
             return "token"
         except (ApiError, StreamError) as exc:

@@ -108,6 +108,7 @@ class SyncService:
         self.live = LiveEvents(client, store.journal_cursor, self.take_live_entries, on_change=self._on_live_change,
                                backoff_base=backoff_base, backoff_max=backoff_max) if live else None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._live_task: asyncio.Task | None = None
         sessions = store.session_factory
         self._unwatch = watch_outbox(sessions, self._on_local_write) if isinstance(sessions, sessionmaker) else None
 
@@ -321,9 +322,17 @@ class SyncService:
             self._unwatch()
         if self.live is not None:
             self.live.stop()
+        if self._live_task is not None and not self._live_task.done() and not self._live_task.cancelling():
+            self._live_task.cancel()  # now, not after the round in flight: the stream holds a connection
         if self._task is not None and self._in_round and not self._task.done():
             self._cancel_requested = True
             self._task.cancel()
+
+    async def live_closed(self, timeout: float = 3.0) -> None:
+        """After :meth:`stop`: wait until the live stream has closed its connection (before closing the client)."""
+        task = self._live_task
+        if task is not None and not task.done():
+            await asyncio.wait([task], timeout=timeout)
 
     async def run(self) -> None:
         """Sync rounds until :meth:`stop` (which is final); never raises on a failed round."""
@@ -331,6 +340,7 @@ class SyncService:
         self._task, self._cancel_requested = task, False
         self._loop = asyncio.get_running_loop()
         live = asyncio.create_task(self.live.run(), name="sync-live") if self.live is not None else None
+        self._live_task = live
         try:
             while not self._stopping:
                 self._in_round = True
@@ -356,8 +366,10 @@ class SyncService:
             self._task = None
             if live is not None:
                 self.live.stop()
-                live.cancel()
+                if not live.done() and not live.cancelling():  # cancelled twice, its connection would not close
+                    live.cancel()
                 await asyncio.gather(live, return_exceptions=True)
+                self._live_task = None
 
     async def _wait(self, delay: float) -> None:
         try:

@@ -335,5 +335,6 @@ class Console:
         """Stop the sync, close the HTTP client, then the window and the cache (and its key)."""
         if self.sync is not None:
             self.sync.stop()
+            await self.sync.live_closed()  # its stream's connection closes in its own task, before the client
         await self.client.aclose()  # before the window closes: the last window closed stops the loop
         await self._teardown()
