@@ -224,3 +224,22 @@ async def test_a_change_on_a_second_server_process_reaches_a_stream_on_the_first
     finally:
         second.stop()
         first.stop()
+
+
+@pytest.mark.asyncio
+async def test_streams_woken_by_one_commit_each_get_their_roles_view_and_audit_row(server, token_for, case_body,
+                                                                                  sessions):
+    tokens = {role: token_for(role) for role in ("MRL", "SUPERVISEUR", "ADMIN", "OSNP")}
+    async with (stream(server.url, tokens["MRL"]) as mrl, stream(server.url, tokens["SUPERVISEUR"]) as chef,
+                stream(server.url, tokens["ADMIN"]) as admin, stream(server.url, tokens["OSNP"]) as osnp):
+        await asyncio.sleep(0.3)
+        put_case(server.url, token_for("ARM"), case_body(caller_name="Lucie Témoin"))
+        for events in (mrl, chef, admin, osnp):
+            await events.until(lambda events=events: events.received, timeout=5)
+    for events in (mrl, chef, osnp):
+        assert events.entries()[0]["payload"]["caller_name"] == "Lucie Témoin"
+    assert "Lucie" not in json.dumps(admin.entries()) and admin.entries()[0]["seq"] == mrl.entries()[0]["seq"]
+    with sessions() as s:
+        rows = s.execute(select(AuditEvent.username, AuditEvent.object_uuid)
+                         .where(AuditEvent.action == "journal.list")).all()
+    assert sorted(rows) == [("mrl", "1-1"), ("osnp", "1-1"), ("superviseur", "1-1")]

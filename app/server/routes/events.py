@@ -28,6 +28,8 @@ one page (:data:`PAGE`) of entries in memory and reads the next only once the pr
 **Audit.**  Every batch of entries sent to a role that reads patient data writes one audit row,
 as a journal page does (``journal.list``, the range of ``seq`` sent, in the transaction that
 reads them): per batch, not per entry, and nothing is ever sent that was not audited.  The
+streams woken by one commit share that transaction (:meth:`app.server.live.JournalFeed.read_together`),
+each with its own read and its own row.  The
 opening and the end of each stream are logged in the audit log (who, from which ``seq``, how it
 ended), without a row.
 """
@@ -36,7 +38,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Request
@@ -90,9 +92,10 @@ class _Stream:
         self.after, self.first = after, after
         self.stop_at = None if max_seconds is None else time.monotonic() + max_seconds
 
-    def _page(self) -> list[dict]:
+    def _read_all(self, after: int, principals: Sequence[Principal]) -> list[list[dict]]:
+        """The page after ``after`` for each of ``principals`` (redacted and audited each), in one transaction."""
         with self.state.write(journal_lock=False) as session:
-            return commands.journal_page(session, self.principal, after=self.after, limit=PAGE)
+            return [commands.journal_page(session, p, after=after, limit=PAGE) for p in principals]
 
     def _token_holds(self) -> bool:
         try:
@@ -110,7 +113,7 @@ class _Stream:
             beat = check = time.monotonic()
             while True:
                 if self.feed.head > self.after and sub.ended is None:
-                    entries = await run_in_threadpool(self._page)
+                    entries = await self.feed.read_together(self.after, self.principal, self._read_all)
                     if entries:
                         self.after = entries[-1]["seq"]
                         beat = time.monotonic()
