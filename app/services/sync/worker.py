@@ -23,7 +23,7 @@ service watches the cache's commits and wakes on any that queued or changed an
 outbox item, so a desk's write leaves at once whichever screen made it.  After
 a failed round it waits an exponential back-off with full jitter, reset on success.
 
-**Live journal (issue 13).**  While :meth:`SyncService.run` runs it also follows
+**Live journal (issue 13).**  From its first successful round on, :meth:`SyncService.run` also follows
 ``GET /api/v1/events`` (:class:`~app.services.sync.live_events.LiveEvents`),
 resumed at the journal cursor: each batch of entries it brings is stored at once
 by :meth:`SyncService.take_live_entries` — the same ``store_journal`` as a pulled
@@ -339,8 +339,7 @@ class SyncService:
         task = asyncio.current_task()
         self._task, self._cancel_requested = task, False
         self._loop = asyncio.get_running_loop()
-        live = asyncio.create_task(self.live.run(), name="sync-live") if self.live is not None else None
-        self._live_task = live
+        live: asyncio.Task | None = None
         try:
             while not self._stopping:
                 self._in_round = True
@@ -353,6 +352,9 @@ class SyncService:
                 finally:
                     self._in_round = False
                 self.failures = 0 if ok else self.failures + 1
+                if live is None and self.live is not None and ok:
+                    # After a round that pulled: the stream starts at the head, not with the backlog.
+                    live = self._live_task = asyncio.create_task(self.live.run(), name="sync-live")
                 steady = self.live_interval if self.live is not None and self.live.up else self.interval
                 delay = steady if ok else backoff_delay(self.failures, self.backoff_base, self.backoff_max, self._rng)
                 self.last_delay = delay
