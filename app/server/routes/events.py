@@ -112,6 +112,10 @@ class _Stream:
             yield "retry: 1000\n: flux du journal\n\n"
             beat = check = time.monotonic()
             while True:
+                if sub.ended is None and time.monotonic() - check >= TOKEN_CHECK_S:  # also while entries flow
+                    check = time.monotonic()
+                    if not await run_in_threadpool(self._token_holds):
+                        sub.ended = "token"
                 if self.feed.head > self.after and sub.ended is None:
                     entries = await self.feed.read_together(self.after, self.principal, self._read_all)
                     if entries:
@@ -121,10 +125,6 @@ class _Stream:
                         continue
                     await asyncio.sleep(self.feed.poll_s)  # a head not visible to this read yet
                 now = time.monotonic()
-                if sub.ended is None and now - check >= TOKEN_CHECK_S:
-                    check = now
-                    if not await run_in_threadpool(self._token_holds):
-                        sub.ended = "token"
                 if sub.ended is None and self.stop_at is not None and now >= self.stop_at:
                     sub.ended = "max_seconds"
                 if sub.ended is not None:
