@@ -31,11 +31,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import uvicorn
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
-from app.models import JournalEntry
+from app.models import AuthToken, JournalEntry, User, utcnow
 from app.services.records import journal
 
 log = logging.getLogger(__name__)
@@ -204,6 +204,19 @@ def install(app, sessions: sessionmaker[Session]) -> JournalFeed:
     watch_commits(sessions, feed.committed)
     app.state.live = feed
     return feed
+
+
+def token_holds(sessions: sessionmaker[Session], digest: str) -> bool:
+    """Whether the token of hash ``digest`` still opens a session: known, not revoked, not expired, account active.
+
+    Read from the database each time (never from a cache), so a stream ends soon after a logout
+    or a new login on its desk made in any server process.
+    """
+    with sessions() as session:
+        row = session.execute(select(AuthToken.expires_at, AuthToken.revoked_at, User.active)
+                              .join(User, User.id == AuthToken.user_id)
+                              .where(AuthToken.token_hash == digest)).first()
+    return row is not None and row.revoked_at is None and row.expires_at > utcnow() and bool(row.active)
 
 
 def close_streams(app) -> None:

@@ -14,6 +14,7 @@ import json
 import time
 from collections.abc import AsyncIterator
 from contextlib import aclosing, asynccontextmanager
+from datetime import timedelta
 
 import httpx
 import pytest
@@ -189,6 +190,14 @@ async def test_a_revoked_token_ends_the_stream(server, token_for):
                             trust_env=False)
         assert logout.status_code in (200, 204)
         await events.until(lambda: events.ended, timeout=10)
+    assert events.ended == "token"
+
+
+@both
+@pytest.mark.asyncio
+async def test_an_expired_token_ends_the_stream(server, token_for):
+    async with stream(server.url, token_for("MRL", expires_in=timedelta(seconds=2))) as events:
+        await events.until(lambda: events.ended, timeout=12)
     assert events.ended == "token"
 
 

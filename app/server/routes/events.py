@@ -19,7 +19,8 @@ The stream opens with ``retry: 1000`` and a comment; a comment (``: ping``) foll
 an ``end`` event whose data names the reason — ``shutdown`` (the server process stops: reconnect,
 another process may answer), ``token`` (the token was revoked, expired or its account disabled:
 log in again), ``replaced`` (a newer stream of the same token) or ``max_seconds`` — then closes.
-The token is checked again every :data:`TOKEN_CHECK_S`.
+The token is checked again in the database every :data:`TOKEN_CHECK_S` (:func:`app.server.live.token_holds`,
+never from a cache).
 
 New entries are found as :mod:`app.server.live` says: at once for commits of this process, within
 a quarter of a second for those of other processes on the same database.  A stream holds at most
@@ -43,12 +44,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import StreamingResponse
-from fastapi.security import HTTPAuthorizationCredentials
 from starlette.concurrency import run_in_threadpool
 
-from app.server.deps import Principal, ServerState, audit, bearer_token_hash, get_principal, get_state, require
-from app.server.errors import ERROR_RESPONSES, ApiError, invalid
-from app.server.live import JournalFeed, Subscription
+from app.server.deps import Principal, ServerState, audit, bearer_token_hash, get_state, require
+from app.server.errors import ERROR_RESPONSES, invalid
+from app.server.live import JournalFeed, Subscription, token_holds
 from app.server.schemas import JournalEntryOut
 from app.services.records import journal
 from app.services.regulation import commands
@@ -86,9 +86,9 @@ def _end(reason: str) -> str:
 class _Stream:
     """One client's stream: its cursor, its user, its token, its subscription to the feed."""
 
-    def __init__(self, state: ServerState, feed: JournalFeed, principal: Principal,
-                 credentials: HTTPAuthorizationCredentials, after: int, max_seconds: float | None):
-        self.state, self.feed, self.principal, self.credentials = state, feed, principal, credentials
+    def __init__(self, state: ServerState, feed: JournalFeed, principal: Principal, token: str, after: int,
+                 max_seconds: float | None):
+        self.state, self.feed, self.principal, self.token = state, feed, principal, token
         self.after, self.first = after, after
         self.stop_at = None if max_seconds is None else time.monotonic() + max_seconds
 
@@ -97,16 +97,9 @@ class _Stream:
         with self.state.write(journal_lock=False) as session:
             return [commands.journal_page(session, p, after=after, limit=PAGE) for p in principals]
 
-    def _token_holds(self) -> bool:
-        try:
-            get_principal(self.state, self.credentials)
-        except ApiError:
-            return False
-        return True
-
-    async def events(self, token: str) -> AsyncIterator[str]:
+    async def events(self) -> AsyncIterator[str]:
         reason = "?"
-        sub: Subscription = await self.feed.subscribe(token)
+        sub: Subscription = await self.feed.subscribe(self.token)
         audit(self.principal, permissions.EVENTS_STREAM, self.after, "open")
         try:
             yield "retry: 1000\n: flux du journal\n\n"
@@ -114,7 +107,7 @@ class _Stream:
             while True:
                 if sub.ended is None and time.monotonic() - check >= TOKEN_CHECK_S:  # also while entries flow
                     check = time.monotonic()
-                    if not await run_in_threadpool(self._token_holds):
+                    if not await run_in_threadpool(token_holds, self.state.sessions, self.token):
                         sub.ended = "token"
                 if self.feed.head > self.after and sub.ended is None:
                     entries = await self.feed.read_together(self.after, self.principal, self._read_all)
@@ -163,10 +156,8 @@ async def stream_events(
     if after is None:
         after = await run_in_threadpool(_head, state)
     feed: JournalFeed = request.app.state.live
-    credentials = HTTPAuthorizationCredentials(scheme="Bearer", credentials=request.headers["authorization"]
-                                               .split(" ", 1)[1].strip())
-    stream = _Stream(state, feed, principal, credentials, after, max_seconds)
-    return StreamingResponse(stream.events(token), media_type=MEDIA_TYPE,
+    stream = _Stream(state, feed, principal, token, after, max_seconds)
+    return StreamingResponse(stream.events(), media_type=MEDIA_TYPE,
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
 
