@@ -220,10 +220,18 @@ def token_holds(sessions: sessionmaker[Session], digest: str) -> bool:
 
 
 def close_streams(app) -> None:
-    """End the event streams of ``app`` (if it has any): what a stopping server does first."""
-    feed = getattr(app.state, "live", None)
-    if isinstance(feed, JournalFeed):
-        feed.close()
+    """End the event streams of ``app`` (if it has any): what a stopping server does first.
+
+    ``app`` may be wrapped in middleware (uvicorn's ``loaded_app``): the feed is looked for down the chain.
+    """
+    for _ in range(16):
+        feed = getattr(getattr(app, "state", None), "live", None)
+        if isinstance(feed, JournalFeed):
+            feed.close()
+            return
+        app = getattr(app, "app", None)
+        if app is None:
+            return
 
 
 class Server(uvicorn.Server):
@@ -234,7 +242,5 @@ class Server(uvicorn.Server):
     """
 
     async def shutdown(self, sockets=None) -> None:
-        app = self.config.app
-        if hasattr(app, "state"):
-            close_streams(app)
+        close_streams(getattr(self.config, "loaded_app", None) or self.config.app)
         await super().shutdown(sockets)

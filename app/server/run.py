@@ -55,8 +55,9 @@ def serve(db_url: str, host: str = "127.0.0.1", port: int = 8765, *, tls_cert: s
     """
     app = create_app(db_url, hub=hub, max_body_bytes=max_body_bytes)
     install_seal(app, journal_key)  # keyed journal, anchored at start and stop (issue 12)
+    # A graceful stop that still waited for a response after 10 s cancels it (live.Server ends the streams first).
     config = uvicorn.Config(app, host=host, port=port, log_level="info", access_log=True,
-                            ssl_certfile=tls_cert, ssl_keyfile=tls_key)
+                            ssl_certfile=tls_cert, ssl_keyfile=tls_key, timeout_graceful_shutdown=10)
     logging.getLogger("uvicorn.access").addFilter(RedactQueryString())
     logs.install_redaction()  # again: uvicorn's logging configuration has just created its handlers
     scheme = "https" if tls_cert else "http"

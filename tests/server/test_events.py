@@ -213,6 +213,22 @@ async def test_a_stopping_server_ends_its_streams_at_once(db_url, users, token_f
     assert events.ended == "shutdown" and stopped < 3.0
 
 
+@pytest.mark.asyncio
+async def test_a_sas_server_process_told_to_stop_ends_its_streams_and_exits(db_url, users, token_for, tmp_path):
+    proc = ServerProcess(db_url, free_port(), tmp_path / "server.log")
+    proc.start()
+    try:
+        async with stream(proc.url, token_for("MRL")) as events:
+            await asyncio.sleep(0.3)
+            t0 = time.perf_counter()
+            await asyncio.to_thread(proc.stop)  # SIGTERM, as a service manager does
+            stopped = time.perf_counter() - t0
+            await events.until(lambda: events.ended, timeout=5)
+    finally:
+        proc.stop()
+    assert events.ended == "shutdown" and stopped < 5.0
+
+
 @pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
 @pytest.mark.asyncio
 async def test_a_change_on_a_second_server_process_reaches_a_stream_on_the_first(db_url, users, token_for,
