@@ -17,6 +17,7 @@ schema), installs the structured error handlers and mounts the routers:
 ``GET  /api/v1/cases/{case_uuid}/events``    a case's changes
 ``PUT  /api/v1/surge/{uuid}``                the surge switch (idempotent)
 ``GET  /api/v1/journal``                     the shared journal by cursor
+``GET  /api/v1/events``                      the journal pushed live (server-sent events)
 ``POST /api/v1/sync/batch``                  many outbox items in one transaction
 ``GET  /api/v1/stats``                       supervisor indicators of a period
 ``GET  /api/v1/journal/verify``              whether the journal's hash chain holds
@@ -42,14 +43,14 @@ from fastapi import FastAPI
 
 from app import __version__, logs
 from app.models.db import open_database
-from app.server import errors, limits
+from app.server import errors, limits, live
 from app.server.routes import auth as routes_auth, case_events as routes_case_events, records as routes_records
 from app.server.routes import slots as routes_slots, stats as routes_stats, sync as routes_sync
 from app.server.routes import desk as routes_desk, hub as routes_hub
 from app.server.hub import inbox as hub_inbox
 from app.server.routes import hub_send as routes_hub_send
 from app.server.hub.broker import HubConfig
-from app.server.routes import journal as routes_journal
+from app.server.routes import events as routes_events, journal as routes_journal
 from app.server.routes import appointments as routes_appointments
 from app.server.routes import admin as routes_admin
 from app.server.deps import ServerState
@@ -78,11 +79,13 @@ def create_app(db_url: str, hub: HubConfig | None = None, *,
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         async with hub_inbox.connected(_app, hub):
             yield
+        live.close_streams(_app)
         engine.dispose()
         log.info("server stopped, database closed")
 
     app = FastAPI(title=TITLE, description=DESCRIPTION, version=__version__, lifespan=lifespan)
     app.state.sas = ServerState(engine=engine, sessions=sessions)
+    live.install(app, sessions)  # app.state.live: wakes GET /api/v1/events on each journal commit
     errors.install(app)
     # Last added is outermost: the limits run first, then unexpected errors are contained.
     app.add_middleware(errors.ContainErrors)
@@ -94,7 +97,7 @@ def create_app(db_url: str, hub: HubConfig | None = None, *,
         return HealthOut()
 
     for module in (routes_auth, routes_slots, routes_records, routes_case_events, routes_sync, routes_stats, routes_hub,
-                   routes_journal):
+                   routes_journal, routes_events):
         app.include_router(module.router)
     app.include_router(routes_desk.router)
     app.include_router(routes_appointments.router)

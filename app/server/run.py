@@ -30,7 +30,7 @@ import uvicorn
 
 from app import logs
 from app.codes import room_time
-from app.server import limits
+from app.server import limits, live
 from app.server.app import create_app
 from app.server.hub.broker import HubConfig
 from app.server.routes.journal import install_seal
@@ -99,11 +99,13 @@ def serve(db_url: str, host: str = "127.0.0.1", port: int = 8765, *, tls_cert: s
         return
     app = create_app(db_url, hub=hub, max_body_bytes=max_body_bytes)
     install_seal(app, journal_key)  # keyed journal, anchored at start and stop (issue 12)
+    # A graceful stop that still waited for a response after 10 s cancels it (live.Server ends the streams first).
     config = uvicorn.Config(app, host=host, port=port, log_level="info", access_log=True,
-                            ssl_certfile=tls_cert, ssl_keyfile=tls_key, timeout_keep_alive=KEEP_ALIVE_S)
+                            ssl_certfile=tls_cert, ssl_keyfile=tls_key, timeout_keep_alive=KEEP_ALIVE_S,
+                            timeout_graceful_shutdown=10)
     _server_process()
     log.info("SAS server on %s://%s:%d (API documentation at /docs)", scheme, host, port)
-    uvicorn.Server(config).run()
+    live.Server(config).run()  # ends the event streams first when stopping
 
 
 #: How ``sas server --workers N`` hands its options to each worker process (JSON).
@@ -134,7 +136,7 @@ def serve_workers(db_url: str, host: str, port: int, *, workers: int, tls_cert: 
                                          "log_level": logging.getLogger().getEffectiveLevel()})
     uvicorn.run("app.server.run:worker_app", factory=True, workers=workers, host=host, port=port,
                 log_level="info", access_log=True, ssl_certfile=tls_cert, ssl_keyfile=tls_key,
-                timeout_keep_alive=KEEP_ALIVE_S)
+                timeout_keep_alive=KEEP_ALIVE_S, timeout_graceful_shutdown=10)
 
 
 def worker_app():
@@ -200,7 +202,7 @@ class EmbeddedServer:
         config = uvicorn.Config(app, log_config=None, log_level="warning", access_log=False,
                                 timeout_graceful_shutdown=5, ssl_certfile=self.tls_cert, ssl_keyfile=self.tls_key,
                                 timeout_keep_alive=KEEP_ALIVE_S)
-        self._server = uvicorn.Server(config)
+        self._server = live.Server(config)
         self._thread = threading.Thread(target=self._run, args=(sock,), name="sas-embedded-server", daemon=True)
         self._thread.start()
         try:

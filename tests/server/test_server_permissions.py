@@ -28,6 +28,7 @@ def _request(route: str, case_body, orientation_body) -> tuple[str, str, dict | 
         permissions.ORIENTATIONS_PUT: ("PUT", f"/api/v1/orientations/{u}", orientation_body(str(uuid.uuid4()), uuid=u)),
         permissions.ORIENTATIONS_GET: ("GET", f"/api/v1/orientations/{u}", None),
         permissions.JOURNAL_LIST: ("GET", "/api/v1/journal", None),
+        permissions.EVENTS_STREAM: ("GET", "/api/v1/events?max_seconds=0", None),  # the backlog, then the end
         permissions.CASE_EVENTS_PUT: ("PUT", f"/api/v1/cases/{u}/events/{u}",
                                       {"uuid": u, "case_uuid": u, "created_at": "2024-01-18T10:20:00+01:00",
                                        "type": "note", "freetext": "Rappel du fils"}),
@@ -71,6 +72,7 @@ def test_table_matches_the_agreed_contract():
         "orientations.put": {"OSNP", "MRL", "MRU"},
         "orientations.get": {"ARM", "OSNP", "MRL", "MRU", "SUPERVISEUR"},
         "journal.list": set(ROLES) - {"HUB"},
+        "events.stream": set(ROLES) - {"HUB"},
         "cases.events.put": {"ARM", "OSNP", "MRL", "MRU"},
         "cases.events.get": {"ARM", "OSNP", "MRL", "MRU", "SUPERVISEUR"},
         "surge.put": {"MRL", "MRU", "SUPERVISEUR"},
@@ -91,7 +93,8 @@ def test_table_matches_the_agreed_contract():
     assert {route: set(roles) for route, roles in permissions.PERMISSIONS.items()} == expected
     assert permissions.is_allowed("slots.book", "OSNP") and not permissions.is_allowed("slots.book", "ARM")
     assert permissions.routes_for("SUPERVISEUR") == ["auth.me", "auth.logout", "cases.get", "orientations.get", "cases.events.get",
-                                                     "surge.put", "journal.list", "stats.get", "journal.verify",
+                                                     "surge.put", "journal.list", "events.stream", "stats.get",
+                                                     "journal.verify",
                                                      "hub.rs_eda.get", "appointments.list",
                                                      "desk.cache_key"]
     assert permissions.as_table()[3] == ("slots.book", "POST /api/v1/slots/{slot_id}/booking", ["OSNP", "MRL", "MRU"])

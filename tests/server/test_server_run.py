@@ -19,6 +19,7 @@ EXPECTED_ROUTES = {
     ("post", "/api/v1/auth/login"),
     ("get", "/api/v1/auth/me"),
     ("post", "/api/v1/auth/logout"),
+    ("get", "/api/v1/events"),
     ("post", "/api/v1/admin/users/{username}/unlock"),
     ("get", "/api/v1/slots/search"),
     ("post", "/api/v1/slots/{slot_id}/booking"),
@@ -54,6 +55,8 @@ def test_openapi_lists_every_route_with_response_models(client):
         success = op["responses"].get("201") or op["responses"].get("200") or op["responses"].get("202")
         if success is None:  # logout: 204, no body
             assert "204" in op["responses"], (method, path)
+        elif path == "/api/v1/events":  # server-sent events, not JSON
+            assert "text/event-stream" in success["content"], (method, path)
         else:
             assert "$ref" in success["content"]["application/json"]["schema"], (method, path)
         if path.startswith("/api/v1") and path != "/api/v1/auth/login":

@@ -19,6 +19,9 @@ def test_api_never_answers_500(app, auth, add_slot):
     add_slot()
     headers = auth("MRL")
     operations = [result.ok() for result in schemathesis.openapi.from_asgi("/openapi.json", app).get_all_operations()]
+    # GET /api/v1/events is an endless stream (an in-process call would never return); its inputs are
+    # checked in tests/server/test_events.py.
+    operations = [op for op in operations if op.path != "/api/v1/events"]
     assert len(operations) >= 10
     failures: list[str] = []
     for operation in operations:

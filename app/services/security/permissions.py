@@ -45,6 +45,7 @@ CASE_EVENTS_PUT = "cases.events.put"
 CASE_EVENTS_GET = "cases.events.get"
 SURGE_PUT = "surge.put"
 JOURNAL_LIST = "journal.list"
+EVENTS_STREAM = "events.stream"
 SYNC_BATCH = "sync.batch"
 HUB_MESSAGES_POST = "hub.messages.post"
 HUB_RS_EDA_GET = "hub.rs_eda.get"
@@ -74,6 +75,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     CASE_EVENTS_GET: frozenset({_A, _O, _L, _U, _S}),
     SURGE_PUT: frozenset({_L, _U, _S}),
     JOURNAL_LIST: PEOPLE,
+    EVENTS_STREAM: PEOPLE,  # the journal, pushed: the same readers
     # Each item of a batch is then checked against its own PUT route.
     SYNC_BATCH: frozenset({_A, _O, _L, _U}),
     STATS_GET: frozenset({_S, _D}),
@@ -105,6 +107,7 @@ ROUTE_LABELS: dict[str, str] = {
     CASE_EVENTS_GET: "Consulter l'historique d'un dossier",
     SURGE_PUT: "Basculer le mode afflux",
     JOURNAL_LIST: "Lire le journal partagé",
+    EVENTS_STREAM: "Suivre le journal partagé en direct (server-sent events)",
     SYNC_BATCH: "Envoyer la file d'attente du poste (dossiers, orientations) par lots",
     STATS_GET: "Lire les indicateurs de la salle (file, délais, QS60)",
     JOURNAL_VERIFY: "Vérifier la chaîne de hachage du journal",
@@ -133,6 +136,7 @@ ROUTE_PATHS: dict[str, str] = {
     CASE_EVENTS_GET: "GET /api/v1/cases/{case_uuid}/events",
     SURGE_PUT: "PUT /api/v1/surge/{uuid}",
     JOURNAL_LIST: "GET /api/v1/journal",
+    EVENTS_STREAM: "GET /api/v1/events",
     SYNC_BATCH: "POST /api/v1/sync/batch",
     STATS_GET: "GET /api/v1/stats",
     JOURNAL_VERIFY: "GET /api/v1/journal/verify",

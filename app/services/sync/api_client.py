@@ -20,7 +20,8 @@ The bearer token and the password are never logged, and neither are bodies
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 
 import logging
 import ssl
@@ -295,6 +296,27 @@ class ApiClient:
     async def get_journal(self, after: int, limit: int = 200) -> dict:
         """Journal entries with ``seq > after``: ``{"entries": [...], "next_after": n}``."""
         return (await self._request("GET", f"{API}/journal", params={"after": after, "limit": limit})).json()
+
+    @asynccontextmanager
+    async def event_stream(self, last_event_id: int, *, read_timeout: float = 45.0) -> AsyncIterator[httpx.Response]:
+        """``GET /events`` resumed after ``last_event_id``: the open response, to read as text (server-sent events).
+
+        ``read_timeout`` bounds the silence between two chunks (the server sends a comment every 15 s).
+        A refusal raises its :class:`ApiError` at once; a transport failure, now or while reading, :class:`Offline`.
+        """
+        headers = {"Accept": "text/event-stream", "Last-Event-ID": str(last_event_id)}
+        if self._token:
+            headers["Authorization"] = f"Bearer {self._token}"
+        timeout = httpx.Timeout(self._http.timeout.connect or 10.0, read=read_timeout)
+        try:
+            async with self._http.stream("GET", f"{API}/events", headers=headers, timeout=timeout) as response:
+                if response.status_code >= 400:
+                    await response.aread()
+                    raise _error_for(response)
+                yield response
+        except httpx.TransportError as exc:
+            log.info("GET %s/events: stream lost (%s)", API, type(exc).__name__)
+            raise Offline() from exc
 
     async def cache_key(self, desk: str) -> bytes:
         """This desk's 256-bit offline-cache key (``GET /desk/cache-key``); kept in memory only."""

@@ -8,6 +8,11 @@ window, stops the sync and closes the cache
 key), then shows the login dialog again.  The console reaches the cache only
 through that services object: it holds no engine and opens no session.
 
+A desk is complete on its first paint (issue 13): after login, :meth:`Console.start` runs
+the first sync round — push what waited, pull the journal — for at most
+:data:`FIRST_SYNC_S` seconds before the window is built and shown (offline, or slower
+than that, the window shows the cache and the sync goes on behind it).
+
 Kept apart from :mod:`app.ui.shell.app` so that tests can drive a whole console
 against a real server inside one process and one Qt application.
 """
@@ -48,6 +53,9 @@ _HASHING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sas-hash")
 async def _off_loop(fn, *args):
     return await asyncio.get_running_loop().run_in_executor(_HASHING, fn, *args)
 
+
+#: The longest wait for the first sync round before the window shows (the cache is shown after it).
+FIRST_SYNC_S = 3.0
 
 #: The demo account a screenshot of the embedded default logs in with.
 SCREENSHOT_ACCOUNT = ("mrl", "mrl-demo")
@@ -109,7 +117,7 @@ class Console:
                     return 0
                 if info is None:
                     return 1
-                self.build(info)
+                await self.start(info)
                 if screenshot and open_case:
                     from app.ui.shell.case_shot import shoot_case
 
@@ -254,14 +262,27 @@ class Console:
             self.cache = None
 
     # --- the running console -------------------------------------------------------------------
+    async def start(self, info: UserInfo, *, first_sync_s: float = FIRST_SYNC_S) -> bool:
+        """Sync once (at most ``first_sync_s`` seconds), then :meth:`build`; whether that round completed."""
+        self.sync = SyncService(self.store, self.client, interval=self.cfg.sync_interval_s)
+        try:
+            done = (await asyncio.wait_for(self.sync.sync_once(), first_sync_s)).ok
+        except TimeoutError:
+            done = False
+        log.info("first sync round %s; journal at %d", "done" if done else "not finished (cache shown)",
+                 self.store.journal_cursor())
+        self.build(info)
+        return done
+
     def build(self, info: UserInfo) -> None:
-        """Build the desk, the window and the sync service for the logged-in user."""
+        """Build the desk, the window and the sync service (unless :meth:`start` made it) for the logged-in user."""
         self.desk = Desk(store=self.store, client=self.client, settings=self.cfg, user=info)
         map_view = MapView(tile_url=self.cfg.tile_url, tile_attribution=self.cfg.tile_attribution)
         self.window = MainWindow(self.desk, self.store, map_view)
-        self.sync = SyncService(self.store, self.client, interval=self.cfg.sync_interval_s)
+        if self.sync is None:
+            self.sync = SyncService(self.store, self.client, interval=self.cfg.sync_interval_s)
         self.sync.add_listener(self._on_sync_status)
-        self.sync.add_journal_listener(lambda _entries: self.window.refresh_journal())
+        self.sync.add_journal_listener(self._on_journal_entries)
         self.window.orientationRecorded.connect(lambda _uuid: self.sync.wake())
         self.window.intake.caseSubmitted.connect(lambda _form: self.sync.wake())
         self.window.map_view.ready.connect(self._on_map_ready)
@@ -273,9 +294,17 @@ class Console:
                                 self._verify_unlock)
         self.lock.switchUserRequested.connect(lambda: spawn(self.logout(), name="logout"))
         QApplication.instance().setQuitOnLastWindowClosed(True)
+        self._on_sync_status(self.sync.status)  # what the first round found, before any change
         self.window.show()
         self.window.intake.focus_first()
         self._sync_task = spawn(self.sync.run(), name="sync")
+
+    def _on_journal_entries(self, _entries: list[dict]) -> None:
+        """Entries from other desks were stored (live or pulled): the journal and the queue show them now."""
+        if self.window is None:
+            return
+        self.window.refresh_journal()
+        self.window.regulation.refresh()
 
     def _on_map_ready(self) -> None:
         if self.ready_after_s is None:
@@ -336,5 +365,6 @@ class Console:
         """Stop the sync, close the HTTP client, then the window and the cache (and its key)."""
         if self.sync is not None:
             self.sync.stop()
+            await self.sync.live_closed()  # its stream's connection closes in its own task, before the client
         await self.client.aclose()  # before the window closes: the last window closed stops the loop
         await self._teardown()

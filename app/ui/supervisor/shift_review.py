@@ -40,6 +40,8 @@ from app.ui.supervisor.review_model import ReviewModel
 from app.ui.supervisor.shift_report import ShiftReportAction
 
 DEBOUNCE_MS = 250
+#: Live reloads (the sync stored journal entries) come at most this often.
+LIVE_RELOAD_MS = 1000
 BADGE_STYLE = {True: "background: #e8f5e9; color: #1b5e20;", False: "background: #ffebee; color: #b71c1c;",
                None: "background: #eceff1; color: #455a64;"}
 
@@ -88,6 +90,7 @@ class ShiftReviewPanel(QWidget):
         self.report.written.connect(self._on_report_written)
         self.report.failed.connect(lambda message: self.count_label.setText(self.tr("Rapport : %s") % message))
         self._debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS, timeout=self.apply_filters)
+        self._live_reload = QTimer(self, singleShot=True, interval=LIVE_RELOAD_MS, timeout=self.reload)
         self._build()
         self.set_period(*self._period)
 
@@ -191,6 +194,11 @@ class ShiftReviewPanel(QWidget):
         self._load_job.submit(lambda: reads.review_rows(start, end))
         self._chain_job.submit(reads.chain_status)
 
+    def reload_soon(self) -> None:
+        """Reload within :data:`LIVE_RELOAD_MS` (the journal moved); a burst of changes makes one reload."""
+        if not self._live_reload.isActive():
+            self._live_reload.start()
+
     def current_filter(self) -> review.ReviewFilter:
         start, end = self._period
         return review.ReviewFilter(start, end, role=self.role_box.currentData(),
@@ -200,11 +208,13 @@ class ShiftReviewPanel(QWidget):
 
     def apply_filters(self) -> None:
         self._debounce.stop()
+        current = self.model.case_at(self.table.currentIndex().row())
+        selected = current.uuid if current is not None else None
         shown = review.apply_filter(self._rows, self.current_filter())
         self.model.set_rows(shown)
         self.count_label.setText(self.tr("%d dossier(s) sur %d") % (len(shown), len(self._rows)))
-        if shown:
-            self.table.selectRow(0)
+        if shown:  # the case the supervisor was on stays selected through a live reload
+            self.table.selectRow(next((i for i, row in enumerate(shown) if row.uuid == selected), 0))
         self.filtered.emit(len(shown))
 
     def _on_loaded(self, rows: list[review.ReviewRow]) -> None:

@@ -276,7 +276,7 @@ def attach_wall(window: QMainWindow, reads: SupervisionReads, sync=None, *, user
     focus.setShortcut(QKeySequence("F9"))
     focus.triggered.connect(lambda: (dock.show(), dock.raise_(), wall.stream_box.setFocus()))
     window.addAction(focus)
-    attach_review(window, reads, dock, user=user)
+    review = attach_review(window, reads, dock, user=user)
     if sync is not None:
-        sync.add_journal_listener(lambda entries: entries and wall.refresh())
+        sync.add_journal_listener(lambda entries: entries and (wall.refresh(), review.reload_soon()))
     return wall
