@@ -75,7 +75,8 @@ class Regulation:
             raise ValueError(f"champ manquant : {', '.join(doc.missing_fields())}")
         user = self._desk.user
         reason = rules.event_refusal(Actor(user.username, user.role), event_type=doc.type, status=doc.status,
-                                     attribution=doc.attribution, case_attribution=case.attribution)
+                                     attribution=doc.attribution, case_attribution=case.attribution,
+                                     case_status=case.status)
         if reason:
             raise NotAllowed(reason)
         self._store.save_case_event(doc, author=user.username, author_role=user.role)
@@ -96,6 +97,19 @@ class Regulation:
 
     def add_note(self, text: str) -> CaseEventDoc:
         return self.record("note", freetext=text)
+
+    def take_charge(self, case: CaseDoc | None = None, *, taking_over: str | None = None) -> CaseEventDoc:
+        """Take the case in charge (it shows as « pris en charge par » this user on every desk).
+
+        ``taking_over``: the display name of the user who held it, said in the event (a journalled take-over).
+        """
+        reason = f"reprise du dossier de {taking_over}" if taking_over else None
+        return self.record("take_charge", case=case, holder_name=self._desk.user.display_name or
+                           self._desk.user.username, freetext=reason)
+
+    def release(self, case: CaseDoc | None = None) -> CaseEventDoc:
+        """Give the case back to the room (nobody holds it)."""
+        return self.record("release", case=case)
 
     def close(self, attribution: str | None = None, status: str = "CLOTURE") -> CaseEventDoc:
         return self.record("status", status=status, attribution=attribution)
