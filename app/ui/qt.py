@@ -112,3 +112,8 @@ from PySide6.QtWidgets import QDateTimeEdit, QProgressDialog  # noqa: E402
 
 __all__ += ["QDateTime", "QMargins", "QMarginsF", "QRectF", "QSizeF", "QImage", "QPageLayout", "QPageSize",
             "QPdfWriter", "QTextDocument", "QPdfDocument", "QDateTimeEdit", "QProgressDialog"]
+
+# --- added for the case view and the per-role workspaces (issue 13) ----------------------------------
+from PySide6.QtWidgets import QScrollArea, QStackedWidget  # noqa: E402
+
+__all__ += ["QScrollArea", "QStackedWidget"]

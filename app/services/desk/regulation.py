@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from app.models import new_uuid
-from app.services.regulation import rules, queue, routing
+from app.services.regulation import case_view, rules, queue, routing
 from app.services.intake import duplicates, form as intake
 from app.services.sync.case_store import CaseStore, SurgeState
 from app.services.records.documents import CaseDoc, CaseEventDoc, SurgeDoc
@@ -38,6 +38,25 @@ class Regulation:
     # --- the room ----------------------------------------------------------------------------
     def queue(self) -> list[queue.QueueEntry]:
         return queue.build(self._store.open_cases(), self._now())
+
+    def worklist(self) -> list[queue.QueueEntry]:
+        """The OSNP's worklist: decided cases whose slot is still to book."""
+        return queue.worklist(self._store.booking_worklist(), self._now())
+
+    def case_view(self, uuid: str) -> case_view.CaseView | None:
+        """Everything known about one case, as the case view shows it to this user (None: unknown case)."""
+        case = self._store.get_case(uuid)
+        if case is None:
+            return None
+        held = self._store.case_holder(uuid)
+        phones = [p for p in (case.caller_phone, case.callback_phone) if p]
+        earlier = duplicates.find(self._store.cases(limit=1000), phones=phones, address=case.address_complete,
+                                  insee=case.city_insee_code, now=self._now(), exclude=case.uuid)
+        user = self._desk.user
+        holder = case_view.Holder(*held) if held else None
+        orientations = self._store.orientations_for_case(uuid)
+        return case_view.build(case, events=self.cases.events(uuid), orientations=orientations,
+                               holder=holder, earlier=earlier, role=user.role, username=user.username, now=self._now())
 
     def surge(self) -> SurgeState:
         return self.cases.surge()

@@ -89,6 +89,20 @@ def build(cases: Iterable[CaseDoc], now: datetime) -> list[QueueEntry]:
     return entries
 
 
+def worklist(rows: Iterable, now: datetime) -> list[QueueEntry]:
+    """The OSNP's worklist (decided cases waiting for a booking) as queue entries, in the order given."""
+    return [
+        QueueEntry(
+            uuid=c.uuid, case_id=c.case_id, priority=c.priority, perimeter=c.perimeter, attribution=c.attribution,
+            motive=c.health_motive_label or c.health_motive_code or "", place=c.city_name or "",
+            presented=presented_at(c), handed_over=c.handed_over_at, accompanied=False,
+            waiting_s=max(0.0, (now - presented_at(c)).total_seconds()),
+            holder=c.holder, holder_name=c.holder_name, held_since=c.held_since,
+        )
+        for c in rows
+    ]
+
+
 def waiting(entries: Iterable[QueueEntry]) -> list[QueueEntry]:
     """The entries parked in the queue (P0 and accompanied hand-overs excluded)."""
     return [e for e in entries if not e.accompanied]

@@ -46,7 +46,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.models import Case, Orientation, OutboxItem, Patient, SyncState
 from app.models.case import CaseNote
-from app.services.regulation import queue
+from app.services.regulation import decisions, queue
 from app.services.sync import case_store, local_journal
 from app.services.records.documents import (
     CaseDoc, CaseEventDoc, OrientationDoc, SurgeDoc, case_from_doc, case_to_doc, orientation_from_doc,
@@ -223,6 +223,31 @@ class LocalStore:
                 select(*(getattr(Case, name) for name in queue.ROW_FIELDS))
                 .where(Case.decided_at.is_(None), Case.status.not_in(queue.ENDED_STATUSES))
                 .order_by(Case.creation)).all())
+
+    def case_holder(self, uuid: str) -> tuple[str, str, datetime | None] | None:
+        """Who has the case in hand (username, display name, since when), or None."""
+        with self._sessions() as session:
+            row = session.execute(select(Case.holder, Case.holder_name, Case.held_since)
+                                  .where(Case.uuid == uuid)).first()
+            return (row.holder, row.holder_name or row.holder, row.held_since) if row and row.holder else None
+
+    def booking_worklist(self) -> list:
+        """The OSNP's worklist: decided cases, not ended, whose latest decision books a slot that is not booked.
+
+        Queue rows (:data:`app.services.regulation.queue.ROW_FIELDS`) with ``decision_key``, oldest decision first.
+        """
+        slot_keys = [d.key for d in decisions.DECISIONS if d.books_slot]
+        with self._sessions() as session:
+            latest = (select(Orientation.case_uuid, func.max(Orientation.creation).label("at"))
+                      .group_by(Orientation.case_uuid).subquery())
+            rows = session.execute(
+                select(*(getattr(Case, name) for name in queue.ROW_FIELDS), Orientation.decision_key)
+                .join(Orientation, Orientation.case_uuid == Case.uuid)
+                .join(latest, (latest.c.case_uuid == Orientation.case_uuid) & (latest.c.at == Orientation.creation))
+                .where(Case.decided_at.is_not(None), Case.status.not_in(queue.ENDED_STATUSES),
+                       Orientation.decision_key.in_(slot_keys), Orientation.slot_id.is_(None))
+                .order_by(Case.decided_at)).all()
+            return list(rows)
 
     def urgent_waiting(self) -> int:
         """How many P0/P1 cases wait (the routing suggestion's input), by one indexed count."""

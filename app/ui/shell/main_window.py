@@ -1,4 +1,14 @@
-"""The console's main window: intake on the left, map and slots in the middle, journal on the right.
+"""The console's main window: one workspace per role, each role's layout saved.
+
+* ARM: the intake form on the left (the case view when a case is opened from the
+  queue; Ctrl+N back to a new call), map and slots in the middle, queue and journal docked.
+* MRU / MRL: the case view on the left (Ctrl+N: the intake, for a call taken at the
+  desk), map, slots and the decision row in the middle, queue and journal docked.
+* OSNP: as the doctors, with the worklist of decided cases waiting for a booking
+  docked before the queue, and the SAS appointments (F7).
+* SUPERVISEUR / ADMIN: the case view in the middle, queue and journal docked, the
+  wall and the review added by the console (F9, F10); no intake form, map or slot
+  list (their objects exist, unshown, for the code that still names them).
 
 A thin shell: it lays out the panels, wires their signals in one place
 (:meth:`MainWindow._connect_signals`) and forwards user actions to the
@@ -19,6 +29,7 @@ from app.services.intake.form import InvalidIntake
 from app.services.sync.local_store import LocalStore
 from app.ui.intake.panel import IntakePanel
 from app.ui.case.appointments_view import appointments_dock
+from app.ui.case.case_view import CaseViewWidget
 from app.ui.case.journal_view import JournalView
 from app.ui.shell.layouts import WindowLayouts, add_dock
 from app.ui.map.view import MapView
@@ -27,7 +38,7 @@ from app.ui.case.hub_send import SHORTCUTS as HUB_SEND_SHORTCUTS
 from app.ui.case.hub_send import HubSendAction
 from app.ui.case.regulation_actions import SHORTCUTS as REGULATION_SHORTCUTS
 from app.ui.case.regulation_actions import RegulationActions
-from app.ui.qt import QMainWindow, QMessageBox, QSplitter, Qt, QVBoxLayout, QWidget, Signal, Slot
+from app.ui.qt import QMainWindow, QMessageBox, QSplitter, QStackedWidget, Qt, QVBoxLayout, QWidget, Signal, Slot
 from app.ui.search.actions import SearchActions
 from app.ui.search.bar import SearchBar
 from app.ui.shell.shortcuts import HELP_SHORTCUT, WINDOW_SHORTCUTS, bind_window_shortcuts, sheet_html
@@ -37,6 +48,13 @@ from app.ui.shell.window_menus import WindowMenus
 
 #: (keys, French description) of every window-wide shortcut, as the F1 sheet lists them.
 SHORTCUTS = [*WINDOW_SHORTCUTS, *REGULATION_SHORTCUTS, *HUB_SEND_SHORTCUTS, HELP_SHORTCUT]
+#: The workspace of each role (see the module docstring).
+WORKSPACES = {"ARM": "arm", "MRU": "doctor", "MRL": "doctor", "OSNP": "osnp", "SUPERVISEUR": "supervisor",
+              "ADMIN": "supervisor"}
+
+
+def workspace_of(role: str) -> str:
+    return WORKSPACES.get(str(role), "supervisor")
 
 
 class MainWindow(QMainWindow):
@@ -57,6 +75,8 @@ class MainWindow(QMainWindow):
         self._store = store
         self.setWindowTitle(self.tr("Console de régulation SAS — %s") % desk.user.display_name)
         self.resize(1600, 960)
+        self.workspace = workspace_of(desk.user.role)
+        self._shown = False
 
         self.intake = IntakePanel(self, home_departement=desk.settings.departement)
         self.intake.set_enabled_for_role(desk.user.role)
@@ -65,6 +85,8 @@ class MainWindow(QMainWindow):
         self.search_bar = SearchBar(self)
         self.journal = JournalView(self)
         self.queue_view = QueueView(self)
+        self.worklist_view = QueueView(self, worklist=True) if self.workspace == "osnp" else None
+        self.case_view = CaseViewWidget(self)
         self.status = ConsoleStatusBar(desk.user, self)
         self.setStatusBar(self.status)
         self.search = SearchActions(self, desk)  # makes the buttons around the slot list
@@ -76,7 +98,7 @@ class MainWindow(QMainWindow):
         self._install_shortcuts()
         self._connect_signals()
         self.appointments_dock = appointments_dock(self, desk)  # SAS appointments worklists, F7
-        self.regulation = RegulationActions(self, desk, self.queue_view)
+        self.regulation = RegulationActions(self, desk, self.queue_view, self.worklist_view)
         self.hub_send = HubSendAction(self, desk)  # Ctrl+Maj+H: the case to a neighbouring SAMU
         self.search.update_radius_label()
         self.refresh_journal()
@@ -85,39 +107,75 @@ class MainWindow(QMainWindow):
     def _build_layout(self) -> None:
         actions = self.search.action_row()
         decision_row = self.search.decision_row()
+        self._initial_sizes = None
+        self.left_stack = None
+        if self.workspace == "supervisor":
+            # No intake form, map or slot list: their widgets stay in a container that is never shown
+            # (the map page still loads, so what waits for its readiness does not wait forever).
+            unused = QWidget(self)
+            unused.setObjectName("unusedPanels")
+            unused_layout = QVBoxLayout(unused)
+            unused_layout.addLayout(actions)
+            for widget in (self.intake, self.search_bar, self.map_view, self.slot_table):
+                unused_layout.addWidget(widget)
+            unused_layout.addLayout(decision_row)
+            unused.hide()
+            self.setCentralWidget(self.case_view)
+        else:
+            middle_split = QSplitter(Qt.Orientation.Vertical, self)
+            middle_split.setObjectName("mapSlotsSplitter")
+            middle_split.addWidget(self.map_view)
+            middle_split.addWidget(self.slot_table)
+            middle_split.setSizes([560, 320])
+            middle = QWidget(self)
+            mid_layout = QVBoxLayout(middle)
+            mid_layout.setContentsMargins(0, 0, 0, 0)
+            mid_layout.addLayout(actions)
+            mid_layout.addWidget(self.search_bar)
+            mid_layout.addWidget(middle_split, 1)
+            mid_layout.addLayout(decision_row)
+            self.left_stack = QStackedWidget(self)
+            self.left_stack.setObjectName("casePane")
+            self.left_stack.addWidget(self.intake)
+            self.left_stack.addWidget(self.case_view)
+            self.left_stack.setCurrentWidget(self.intake if self.workspace == "arm" else self.case_view)
+            split = QSplitter(Qt.Orientation.Horizontal, self)
+            split.setObjectName("mainSplitter")
+            split.addWidget(self.left_stack)
+            split.addWidget(middle)
+            split.setStretchFactor(1, 1)
+            self._split = split
+            self._initial_sizes = [430, 720]
+            self.setCentralWidget(split)
+            self.setTabOrder(self.slot_table, self.search.book_button)
+        self.docks = []
+        if self.worklist_view is not None:
+            self.docks.append(add_dock(self, "worklistDock", self.tr("À réserver"), self.worklist_view))
+        self.docks += [add_dock(self, "queueDock", self.tr("File d'attente"), self.queue_view),
+                       add_dock(self, "journalDock", self.tr("Journal partagé"), self.journal)]
+        if self.worklist_view is not None:
+            self.tabifyDockWidget(self.docks[0], self.docks[1])
+            self.docks[0].raise_()
 
-        middle_split = QSplitter(Qt.Orientation.Vertical, self)
-        middle_split.setObjectName("mapSlotsSplitter")
-        middle_split.addWidget(self.map_view)
-        middle_split.addWidget(self.slot_table)
-        middle_split.setSizes([560, 320])
-        middle = QWidget(self)
-        mid_layout = QVBoxLayout(middle)
-        mid_layout.setContentsMargins(0, 0, 0, 0)
-        mid_layout.addLayout(actions)
-        mid_layout.addWidget(self.search_bar)
-        mid_layout.addWidget(middle_split, 1)
-        mid_layout.addLayout(decision_row)
+    def show_case_page(self) -> None:
+        """The case view in front (a case opened from a queue or a worklist)."""
+        if self.left_stack is not None:
+            self.left_stack.setCurrentWidget(self.case_view)
 
-        split = QSplitter(Qt.Orientation.Horizontal, self)
-        split.setObjectName("mainSplitter")
-        split.addWidget(self.intake)
-        split.addWidget(middle)
-        split.setStretchFactor(1, 1)
-        self.docks = [add_dock(self, "queueDock", self.tr("File d'attente"), self.queue_view),
-                      add_dock(self, "journalDock", self.tr("Journal partagé"), self.journal)]
-        self._split = split
-        self._initial_sizes = [390, 760]
-        self.setCentralWidget(split)
-        self.setTabOrder(self.slot_table, self.search.book_button)
+    def show_intake_page(self) -> None:
+        """The intake form in front (a new call)."""
+        if self.left_stack is not None:
+            self.left_stack.setCurrentWidget(self.intake)
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().showEvent(event)
-        if self._initial_sizes:  # sizes only hold once the splitter has its real width
-            self._split.setSizes(self._initial_sizes)
-            self._initial_sizes = None
-            self.resizeDocks(self.docks, [450, 450], Qt.Orientation.Horizontal)
-            self.resizeDocks(self.docks, [300, 600], Qt.Orientation.Vertical)
+        if not self._shown:  # sizes only hold once the splitter has its real width
+            self._shown = True
+            if self._initial_sizes:
+                self._split.setSizes(self._initial_sizes)
+            side = [d for d in self.docks if d.objectName() != "worklistDock"]
+            self.resizeDocks(side, [560] * len(side), Qt.Orientation.Horizontal)
+            self.resizeDocks(side, [360, 540], Qt.Orientation.Vertical)
             self.layouts.first_show()
 
     def _install_shortcuts(self) -> None:
@@ -149,13 +207,18 @@ class MainWindow(QMainWindow):
     # --- case ----------------------------------------------------------------------------
     @Slot()
     def new_call(self) -> None:
+        if self.workspace == "supervisor":
+            self.status.show_message(self.tr("Le chef de salle ne saisit pas d'appel"), error=True)
+            return
         self._desk.current_case = None
+        self.show_intake_page()
         self.search.reset()
         self.slot_table.model().set_results([])
         self.search_bar.reset()
         self.map_view.clear()
         self.intake.clear()
         self.intake.focus_first()
+        self.regulation.show_current()
         self.status.show_message(self.tr("Nouvel appel"))
 
     @Slot(object)
@@ -174,6 +237,7 @@ class MainWindow(QMainWindow):
         self.status.show_message(self.tr("Dossier %s ouvert") % doc.case_id)
         self.map_view.show_patient(doc.lat, doc.lon, doc.city_name or "")
         self.refresh_journal()
+        self.regulation.show_current()
         self.start_search()
 
     # --- search, booking and decisions (:class:`SearchActions`) --------------------------------
@@ -228,6 +292,9 @@ class MainWindow(QMainWindow):
     def refresh_journal(self) -> None:
         self.journal.set_entries(self._store.journal(limit=300))
         self.status.set_pending(self._store.outbox_count())
+        regulation = getattr(self, "regulation", None)
+        if regulation is not None:  # what other desks did (a case taken, handed over) shows in the queue at once
+            regulation.refresh()
 
     @Slot()
     def show_shortcuts(self) -> None:
