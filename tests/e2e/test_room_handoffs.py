@@ -38,7 +38,7 @@ pytestmark = pytest.mark.e2e
 CTRL, SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
 #: The demo accounts' display names (app/demo/names.py), written out.
 MRL_NAME, MRU_NAME = "Dr Claire Muller (MRL)", "Dr Antoine Lefèvre (MRU)"
-ACCOUNTS = {"arm": "arm-demo", "mrl": "mrl-demo", "mru": "mru-demo", "superviseur": "superviseur-demo"}
+ACCOUNTS = {"arm": "arm-demo", "mrl": "mrl-demo", "mru": "mru-demo", "osnp": "osnp-demo", "superviseur": "superviseur-demo"}
 STATE_COLUMN = 6
 
 
@@ -199,3 +199,41 @@ def test_the_supervisor_has_no_intake_form_map_or_slot_list(room):
     for widget in (window.intake, window.map_view, window.slot_table):
         assert not widget.isVisible()
     assert not window.case_view.buttons["take_charge"].isEnabled()
+
+
+def test_a_decided_case_waits_in_the_osnps_worklist_and_reads_decided(room, monkeypatch):
+    arm = room("arm")
+    arm.window.intake.fill(caller_phone="06 11 22 33 44", caller_name="M. Weber", address="3 place Kléber",
+                           commune="Strasbourg", motive="M03.14", priority="P3", notes="Toux depuis 5 jours.")
+    arm.window.intake.confirm_callback()
+    monkeypatch.setattr(Prompt, "choose", classmethod(lambda cls, *a: 1))
+    arm.window.intake.submit()
+    case = arm.desk.current_case
+    arm.key(Qt.Key.Key_T, CTRL)
+    arm.sync_once()
+    mrl = room("mrl")
+    mrl.sync_once()
+    _open_from_queue(mrl)
+    mrl.window.select_decision("CONSULTATION_48H")
+    with mrl.qtbot.waitSignal(mrl.window.orientationRecorded, timeout=10_000):
+        mrl.key(Qt.Key.Key_D, CTRL)
+    assert mrl.window.case_view.status.text() == "Statut : Décidé : Consultation en ville sous 48 h — créneau à réserver"
+    mrl.sync_once()
+
+    osnp = room("osnp")
+    osnp.sync_once()
+    worklist = osnp.window.worklist_view
+    assert worklist.model().row_of(case.uuid) == 0
+    assert osnp.window.appointments_dock is not None and osnp.window.appointments_dock.isVisible()
+    osnp.key(Qt.Key.Key_F6)  # the worklist is in front: F6 goes there, Entrée opens its first row
+    assert worklist.table.hasFocus()
+    osnp.key(Qt.Key.Key_Return)
+    view = osnp.window.case_view
+    assert osnp.desk.current_case.uuid == case.uuid
+    assert view.fields["caller"].text().startswith("M. Weber") and view.fields["address"].text() == "3 place Kléber"
+    assert view.status.text() == "Statut : Décidé : Consultation en ville sous 48 h — créneau à réserver"
+    assert view.holder.text().startswith("Pris en charge par Karim Benali (OSNP) depuis ")
+    assert worklist.model().index(0, STATE_COLUMN).data() == "pris en charge par Karim Benali (OSNP)"
+    # The OSNP never closes a doctor's case: the button says why.
+    close = view.buttons["close"]
+    assert not close.isEnabled() and "médecin régulateur" in close.toolTip()

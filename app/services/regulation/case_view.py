@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from app.codes import nomenclatures
 from app.services.intake.duplicates import Duplicate
@@ -29,6 +30,8 @@ STATUS_LABELS = {"CLOTURE": "Clôturé", "CLASSE": "Classé sans suite", "ARCHIV
 #: The acts the case view offers, and the event type whose rule decides each.
 ACTS = {"priority": "priority", "note": "note", "handover": "handover", "close": "status",
         "take_charge": "take_charge", "release": "release"}
+#: The room's time zone for what the case view shows (until room time is derived from the SAMU's département).
+ROOM_ZONE = ZoneInfo("Europe/Paris")
 NOTE_REFUSED = "Seuls les rôles qui traitent le dossier y ajoutent une note"
 CLOSED_CASE = "Dossier clôturé"
 
@@ -130,8 +133,14 @@ def refusals(role: str, username: str, case: CaseDoc, holder: Holder | None) -> 
     return out
 
 
-def _hm(t: datetime | None) -> str:
-    return t.astimezone().strftime("%H:%M:%S") if t is not None else "—"
+def room_time(t: datetime | None, seconds: bool = True) -> str:
+    """``14:05:09`` (or ``14:05``) in the room's time zone; ``—`` for no time."""
+    if t is None:
+        return "—"
+    return t.astimezone(ROOM_ZONE).strftime("%H:%M:%S" if seconds else "%H:%M")
+
+
+_hm = room_time
 
 
 def _patient(p) -> str:

@@ -15,9 +15,9 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from app.services.regulation import queue
-from app.services.regulation.case_view import CaseView
+from app.services.regulation.case_view import CaseView, room_time
 from app.ui.qt import (
-    QFormLayout, QGroupBox, QHBoxLayout, QLabel, QListWidget, QPushButton, QScrollArea, Qt, QTimer, QVBoxLayout,
+    QFormLayout, QGridLayout, QGroupBox, QLabel, QListWidget, QPushButton, QScrollArea, Qt, QTimer, QVBoxLayout,
     QWidget, Signal, Slot,
 )
 
@@ -50,6 +50,7 @@ class CaseViewWidget(QScrollArea):
         super().__init__(parent)
         self.setObjectName("caseView")
         self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # texts wrap, never scroll sideways
         self._clock = clock or (lambda: datetime.now(timezone.utc))
         self.view: CaseView | None = None
         self.read_only_reason: str | None = None
@@ -102,7 +103,7 @@ class CaseViewWidget(QScrollArea):
         events_layout.addWidget(self.events)
         layout.addWidget(events_box)
 
-        row = QHBoxLayout()
+        grid = QGridLayout()
         self.buttons: dict[str, QPushButton] = {}
         for act, text in BUTTONS:
             button = QPushButton(self.tr(text), body)
@@ -110,13 +111,9 @@ class CaseViewWidget(QScrollArea):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys reach the acts; Tab never stops on a button
             button.clicked.connect(lambda _checked=False, a=act: self.actRequested.emit(a))
             self.buttons[act] = button
-        for act in ("take_charge", "release", "priority"):
-            row.addWidget(self.buttons[act])
-        layout.addLayout(row)
-        row2 = QHBoxLayout()
-        for act in ("note", "handover", "close"):
-            row2.addWidget(self.buttons[act])
-        layout.addLayout(row2)
+        for n, (act, _text) in enumerate(BUTTONS):
+            grid.addWidget(self.buttons[act], n // 2, n % 2)
+        layout.addLayout(grid)
         layout.addStretch(1)
         self.setWidget(body)
         self._timer = QTimer(self)
@@ -139,26 +136,26 @@ class CaseViewWidget(QScrollArea):
             self.holder.clear()
             for button in self.buttons.values():
                 button.setEnabled(False)
-                button.setToolTip(self.tr("Aucun dossier ouvert"))
+                button.hide()
             return
         self.title.setText(self.tr("Dossier %s — %s") % (view.case_id.rsplit(".", 1)[-1], view.priority))
         self.setToolTip(view.case_id)
         self.status.setText(self.tr("Statut : %s") % view.status)
         if view.holder is not None:
-            since = view.holder.since.astimezone().strftime("%H:%M") if view.holder.since else "?"
+            since = room_time(view.holder.since, seconds=False)
             self.holder.setText(self.tr("Pris en charge par %s depuis %s") % (view.holder.name, since))
         else:
             self.holder.setText(self.tr("Personne n'a ce dossier en charge"))
         for name in self.fields:
             self.fields[name].setText(getattr(view, name) or "—")
-        self.clocks.setText("   ".join(
-            f"{c.name} : {c.at.astimezone():%H:%M:%S} (+{c.delay})" if c.at is not None else f"{c.name} : —"
-            for c in view.clocks))
+        self.clocks.setText("\n".join(
+            f"{c.name} : {room_time(c.at)}" + (f" (+{c.delay})" if n else "") if c.at is not None else f"{c.name} : —"
+            for n, c in enumerate(view.clocks)))
         self.sections["notes"].setText("\n".join(view.notes) or self.tr("Aucune note"))
         self.sections["patients"].setText("\n".join(view.patients) or self.tr("Aucun patient saisi"))
         self.sections["earlier"].setText("\n".join(view.earlier) or self.tr("Aucun"))
         for at, text in view.events:
-            self.events.addItem(f"{at.astimezone():%H:%M:%S}  {text}")
+            self.events.addItem(f"{room_time(at)}  {text}")
         if view.events:
             self.events.scrollToBottom()
         for act, button in self.buttons.items():
@@ -167,6 +164,7 @@ class CaseViewWidget(QScrollArea):
                 reason = read_only_reason
             button.setEnabled(reason is None)
             button.setToolTip(reason or "")
+            button.show()
         self._tick()
 
     @Slot()

@@ -30,6 +30,8 @@ COLUMNS = (QT_TRANSLATE_NOOP("QueueModel", "Prio."), QT_TRANSLATE_NOOP("QueueMod
            QT_TRANSLATE_NOOP("QueueModel", "État"))
 #: The column that takes the width left (the motive can be long).
 MOTIVE_COLUMN = 4
+#: The state column: « à transmettre », « pris en charge par … ».
+STATE_COLUMN = 6
 
 
 class QueueModel(QAbstractTableModel):
@@ -122,8 +124,15 @@ class QueueView(QWidget):
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(MOTIVE_COLUMN, QHeaderView.ResizeMode.Stretch)  # the long texts share the rest
-        header.setMinimumSectionSize(48)
+        # What a desk reads first: priority, wait, then the state (who has the case) — shown third, the model's
+        # column order unchanged.  The long texts wrap on two lines in set widths; the last column takes the rest.
+        header.moveSection(STATE_COLUMN, 2)
+        for column, width in ((STATE_COLUMN, 175), (MOTIVE_COLUMN, 130)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, width)
+        header.setStretchLastSection(True)
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.summary)

@@ -9,7 +9,7 @@ tests replace.
 
 from __future__ import annotations
 
-from app.services.regulation import decisions, queue, rules
+from app.services.regulation import case_view, decisions, queue, rules
 from app.codes import nomenclatures, priorities
 from app.services.desk.regulation import NotAllowed
 from app.ui.qt import QT_TRANSLATE_NOOP, QInputDialog, QMessageBox, QObject, Qt, QTimer, Slot
@@ -265,7 +265,7 @@ class RegulationActions(QObject):
         take = rules.may_take_charge(me.role) and view.refusals.get("take_charge") is None
         taking_over = None
         if take and view.held_by_other(me.username):
-            since = view.holder.since.astimezone().strftime("%H:%M") if view.holder.since else "?"
+            since = case_view.room_time(view.holder.since, seconds=False)
             text = self.tr("Dossier pris en charge par %s depuis %s — le reprendre ?") % (view.holder.name, since)
             choice = Prompt.choose(self._w, self.tr("Dossier déjà pris en charge"), text,
                                    [self.tr("&Consulter sans le prendre"), self.tr("&Reprendre le dossier")])

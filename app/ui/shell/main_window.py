@@ -38,7 +38,9 @@ from app.ui.case.hub_send import SHORTCUTS as HUB_SEND_SHORTCUTS
 from app.ui.case.hub_send import HubSendAction
 from app.ui.case.regulation_actions import SHORTCUTS as REGULATION_SHORTCUTS
 from app.ui.case.regulation_actions import RegulationActions
-from app.ui.qt import QMainWindow, QMessageBox, QSplitter, QStackedWidget, Qt, QVBoxLayout, QWidget, Signal, Slot
+from app.ui.qt import (
+    QMainWindow, QMessageBox, QSplitter, QStackedWidget, Qt, QTimer, QVBoxLayout, QWidget, Signal, Slot,
+)
 from app.ui.search.actions import SearchActions
 from app.ui.search.bar import SearchBar
 from app.ui.shell.shortcuts import HELP_SHORTCUT, WINDOW_SHORTCUTS, bind_window_shortcuts, sheet_html
@@ -98,6 +100,8 @@ class MainWindow(QMainWindow):
         self._install_shortcuts()
         self._connect_signals()
         self.appointments_dock = appointments_dock(self, desk)  # SAS appointments worklists, F7
+        if self.workspace == "osnp" and self.appointments_dock is not None:
+            self.appointments_dock.show()  # part of the OSNP's workspace (its lists are read at first show)
         self.regulation = RegulationActions(self, desk, self.queue_view, self.worklist_view)
         self.hub_send = HubSendAction(self, desk)  # Ctrl+Maj+H: the case to a neighbouring SAMU
         self.search.update_radius_label()
@@ -145,7 +149,7 @@ class MainWindow(QMainWindow):
             split.addWidget(middle)
             split.setStretchFactor(1, 1)
             self._split = split
-            self._initial_sizes = [430, 720]
+            self._initial_sizes = [400, 660]
             self.setCentralWidget(split)
             self.setTabOrder(self.slot_table, self.search.book_button)
         self.docks = []
@@ -177,6 +181,8 @@ class MainWindow(QMainWindow):
             self.resizeDocks(side, [560] * len(side), Qt.Orientation.Horizontal)
             self.resizeDocks(side, [360, 540], Qt.Orientation.Vertical)
             self.layouts.first_show()
+            if self.workspace == "osnp" and self.appointments_dock is not None and self.appointments_dock.isVisible():
+                QTimer.singleShot(0, self.appointments_dock.widget().refresh)
 
     def _install_shortcuts(self) -> None:
         bind_window_shortcuts(self, [
