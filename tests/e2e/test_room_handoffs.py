@@ -38,7 +38,9 @@ pytestmark = pytest.mark.e2e
 CTRL, SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
 #: The demo accounts' display names (app/demo/names.py), written out.
 MRL_NAME, MRU_NAME = "Dr Claire Muller (MRL)", "Dr Antoine Lefèvre (MRU)"
-ACCOUNTS = {"arm": "arm-demo", "mrl": "mrl-demo", "mru": "mru-demo", "osnp": "osnp-demo", "superviseur": "superviseur-demo"}
+ACCOUNTS = {"arm": "arm-demo", "mrl": "mrl-demo", "mru": "mru-demo", "osnp": "osnp-demo",
+            "superviseur": "superviseur-demo"}
+DECIDED = "Statut : Décidé : Consultation en ville sous 48 h — créneau à réserver"
 STATE_COLUMN = 6
 
 
@@ -217,7 +219,7 @@ def test_a_decided_case_waits_in_the_osnps_worklist_and_reads_decided(room, monk
     mrl.window.select_decision("CONSULTATION_48H")
     with mrl.qtbot.waitSignal(mrl.window.orientationRecorded, timeout=10_000):
         mrl.key(Qt.Key.Key_D, CTRL)
-    assert mrl.window.case_view.status.text() == "Statut : Décidé : Consultation en ville sous 48 h — créneau à réserver"
+    assert mrl.window.case_view.status.text() == DECIDED
     mrl.sync_once()
 
     osnp = room("osnp")
@@ -231,7 +233,7 @@ def test_a_decided_case_waits_in_the_osnps_worklist_and_reads_decided(room, monk
     view = osnp.window.case_view
     assert osnp.desk.current_case.uuid == case.uuid
     assert view.fields["caller"].text().startswith("M. Weber") and view.fields["address"].text() == "3 place Kléber"
-    assert view.status.text() == "Statut : Décidé : Consultation en ville sous 48 h — créneau à réserver"
+    assert view.status.text() == DECIDED
     assert view.holder.text().startswith("Pris en charge par Karim Benali (OSNP) depuis ")
     assert worklist.model().index(0, STATE_COLUMN).data() == "pris en charge par Karim Benali (OSNP)"
     # The OSNP never closes a doctor's case: the button says why.
