@@ -17,14 +17,17 @@ from datetime import datetime, timezone
 from app.services.regulation import queue
 from app.services.regulation.case_view import CaseView, room_time
 from app.ui.qt import (
-    QFormLayout, QGridLayout, QGroupBox, QLabel, QListWidget, QPushButton, QScrollArea, Qt, QTimer, QVBoxLayout,
-    QWidget, Signal, Slot,
+    QT_TRANSLATE_NOOP, QFormLayout, QGridLayout, QGroupBox, QLabel, QListWidget, QPushButton, QScrollArea, Qt, QTimer,
+    QVBoxLayout, QWidget, Signal, Slot,
 )
 
 #: (act, French button text, key) of the buttons, in their order.
-BUTTONS = (("take_charge", "Prendre en charge (Ctrl+Maj+G)"), ("release", "Libérer (Ctrl+Maj+U)"),
-           ("priority", "Priorité… (Ctrl+Maj+O)"), ("note", "Note… (Ctrl+Maj+N)"),
-           ("handover", "Transmettre (Ctrl+T)"), ("close", "Clôturer… (Ctrl+Maj+W)"))
+BUTTONS = (("take_charge", QT_TRANSLATE_NOOP("CaseViewWidget", "Prendre en charge (Ctrl+Maj+G)")),
+           ("release", QT_TRANSLATE_NOOP("CaseViewWidget", "Libérer (Ctrl+Maj+U)")),
+           ("priority", QT_TRANSLATE_NOOP("CaseViewWidget", "Priorité… (Ctrl+Maj+O)")),
+           ("note", QT_TRANSLATE_NOOP("CaseViewWidget", "Note… (Ctrl+Maj+N)")),
+           ("handover", QT_TRANSLATE_NOOP("CaseViewWidget", "Transmettre (Ctrl+T)")),
+           ("close", QT_TRANSLATE_NOOP("CaseViewWidget", "Clôturer… (Ctrl+Maj+W)")))
 
 
 def _label(parent: QWidget, name: str) -> QLabel:

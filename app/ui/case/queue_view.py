@@ -175,7 +175,7 @@ class QueueView(QWidget):
             self.table.setCurrentIndex(self._model.index(0, 0))
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)
-        if watched is self.table:
+        if watched is getattr(self, "table", None):  # getattr: Qt may still send events during teardown
             if event.type() == QEvent.Type.FocusIn:
                 self.select_first()
             elif event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) \
