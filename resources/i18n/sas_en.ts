@@ -404,10 +404,6 @@ F6: the queue (Enter opens the case); Ctrl+N: new call.</translation>
         <source>Décidé en %s</source>
         <translation>Decided in %s</translation>
     </message>
-    <message>
-        <source>Durée jusqu&apos;à la fin : %s</source>
-        <translation>Duration until the end: %s</translation>
-    </message>
 </context>
 <context>
     <name>ConsoleStatusBar</name>

@@ -189,12 +189,13 @@ def build(case: CaseDoc, *, events: Iterable[CaseEventDoc], orientations: Iterab
     motive = " ".join(x for x in (case.health_motive_label or "", f"({case.health_motive_code})"
                                   if case.health_motive_code else "") if x) or "—"
     route = " — ".join(x for x in (case.perimeter or "", case.attribution or "") if x) or "—"
-    timeline = [(e.created_at, case_events.describe(e.model_dump(mode="json", exclude_none=True)))
-                for e in events if e.type != "note"]
-    timeline += [(n.creation, f"Note ({n.author_role}) : {n.freetext}") for n in case.notes]
+    # Notes first: the intake's note is written with the case, before any event of the same instant.
+    timeline = [(n.creation, f"Note ({n.author_role}) : {n.freetext}") for n in case.notes]
+    timeline += [(e.created_at, case_events.describe(e.model_dump(mode="json", exclude_none=True)))
+                 for e in events if e.type != "note"]
     timeline += [(o.creation, _orientation_line(o)) for o in orientations]
     timeline.sort(key=lambda item: item[0])
-    earlier_lines = [f"{d.case.case_id.rsplit('.', 1)[-1]} du {d.case.creation.astimezone():%d/%m %H:%M} — "
+    earlier_lines = [f"{d.case.case_id.rsplit('.', 1)[-1]} du {d.case.creation.astimezone(ROOM_ZONE):%d/%m %H:%M} — "
                      f"{d.case.health_motive_label or 'motif non précisé'} ({', '.join(d.reasons)})" for d in earlier]
     return CaseView(
         uuid=case.uuid, case_id=case.case_id, status=status_label(case, orientations), caller=caller,

@@ -177,12 +177,11 @@ class CaseViewWidget(QScrollArea):
             self.waiting.clear()
             return
         decided = view.clocks[-1].at
-        end = decided if decided is not None else self._clock()
-        seconds = (end - view.presented).total_seconds()
         if view.running:
-            text = self.tr("En attente depuis %s")
+            seconds = (self._clock() - view.presented).total_seconds()
+            self.waiting.setText(self.tr("En attente depuis %s") % queue.format_duration(seconds))
         elif decided is not None:
-            text = self.tr("Décidé en %s")
+            seconds = (decided - view.presented).total_seconds()
+            self.waiting.setText(self.tr("Décidé en %s") % queue.format_duration(seconds))
         else:
-            text = self.tr("Durée jusqu'à la fin : %s")
-        self.waiting.setText(text % queue.format_duration(seconds))
+            self.waiting.clear()  # ended without a decision: no clock runs
