@@ -222,10 +222,13 @@ def test_a_decided_case_waits_in_the_osnps_worklist_and_reads_decided(room, monk
     assert mrl.window.case_view.status.text() == DECIDED
     mrl.sync_once()
 
+    assert mrl.window.case_view.holder.text() == "Personne n'a ce dossier en charge"  # the decision released it
     osnp = room("osnp")
     osnp.sync_once()
     worklist = osnp.window.worklist_view
     assert worklist.model().row_of(case.uuid) == 0
+    assert worklist.model().index(0, STATE_COLUMN).data() == "décidé, créneau à réserver"
+    monkeypatch.setattr(Prompt, "choose", classmethod(lambda cls, *a: pytest.fail(f"nobody holds it: {a}")))
     assert osnp.window.appointments_dock is not None and osnp.window.appointments_dock.isVisible()
     osnp.key(Qt.Key.Key_F6)  # the worklist is in front: F6 goes there, Entrée opens its first row
     assert worklist.table.hasFocus()

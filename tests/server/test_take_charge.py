@@ -97,8 +97,8 @@ def test_a_closed_case_is_not_taken(client, auth, case, sessions, path):
 
 
 @pytest.mark.parametrize("ending", [{"type": "handover", "to_role": "MRL"}, {"type": "release"},
-                                    {"type": "status", "status": "CLOTURE"}])
-def test_hand_over_release_and_close_free_the_case(client, auth, case, sessions, ending):
+                                    {"type": "decision"}, {"type": "status", "status": "CLOTURE"}])
+def test_hand_over_release_decision_and_close_free_the_case(client, auth, case, sessions, ending):
     assert _put(client, auth, "MRL", _event(case["uuid"], "take_charge")).status_code == 201
     assert _holder(sessions, case["uuid"]) == ("mrl", "Agent MRL")
     kind = ending.pop("type")

@@ -16,7 +16,8 @@ cache, so a desk refuses at once what the server would refuse.
   the priority; the chef de salle and the doctors switch the surge mode.
 * A doctor (MRU, MRL) or an OSNP takes a case in charge ("prise en charge") when
   opening it, and releases it; never on a closed case.  Taking a case another
-  user holds is a take-over, journalled like any event.
+  user holds is a take-over, journalled like any event.  A hand-over, a decision
+  and a closing release it too.
 * What a neighbouring SAMU sent through the Hub Santé was decided there: its
   content is stored as that SAMU's (see :mod:`app.services.regulation.actor`),
   and only the Hub connector's account may post it.
@@ -36,8 +37,9 @@ DOCTOR_ROLES = decisions.DOCTOR_ROLES
 SURGE_ROLES = frozenset({"MRU", "MRL", "SUPERVISEUR"})
 #: Roles that take a case in charge (and release it): the regulating doctors and the OSNP.
 TAKE_CHARGE_ROLES = frozenset({"MRU", "MRL", "OSNP"})
-#: Events that end a prise en charge (besides ``release``): the case goes on to someone else, or ends.
-RELEASING_EVENTS = ("handover", "release")
+#: Events that end a prise en charge (besides a closing): released, handed over, or decided (the doctor's part
+#: is done; a slot to book goes to the OSNP's worklist, free for the OSNP to take).
+RELEASING_EVENTS = ("handover", "release", "decision")
 
 DECISION_REFUSED = "Décision médicale : réservée aux médecins régulateurs (MRU, MRL)"
 CLOSE_REFUSED = ("Un dossier de régulation médicale (DRM) est clos par un médecin régulateur ; "

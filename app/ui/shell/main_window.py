@@ -180,6 +180,8 @@ class MainWindow(QMainWindow):
             side = [d for d in self.docks if d.objectName() != "worklistDock"]
             self.resizeDocks(side, [560] * len(side), Qt.Orientation.Horizontal)
             self.resizeDocks(side, [360, 540], Qt.Orientation.Vertical)
+            if self.workspace == "osnp" and self.appointments_dock is not None:  # under the map, not half the window
+                self.resizeDocks([self.appointments_dock], [240], Qt.Orientation.Vertical)
             self.layouts.first_show()
             if self.workspace == "osnp" and self.appointments_dock is not None and self.appointments_dock.isVisible():
                 QTimer.singleShot(0, self.appointments_dock.widget().refresh)
