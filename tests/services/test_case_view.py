@@ -111,3 +111,18 @@ def test_a_decided_case_is_never_en_cours_and_waits_in_the_worklist_until_booked
     assert view.status == "Décidé : Consultation en ville sous 48 h — rendez-vous réservé"
     assert view.events[-1][1] == "Décision : Consultation en ville sous 48 h — rendez-vous Dr Hoarau à 13:15"
     assert mrl.regulation.worklist() == []
+
+
+def test_the_holder_follows_the_events_times_whatever_order_they_arrive_in(desks):
+    make, store, clock = desks
+    arm = make("arm", "ARM", "Camille (ARM)")
+    case = _open(arm)
+    mrl, mru = make("mrl", "MRL", "Dr Claire Muller"), make("mru", "MRU", "Dr Antoine Lefèvre")
+    mrl.current_case = mru.current_case = store.get_case(case.uuid)
+    clock["now"] = NOW + timedelta(minutes=5)
+    mrl.regulation.take_charge()  # the later take, applied first (this desk's own)
+    clock["now"] = NOW + timedelta(minutes=4)
+    mru.regulation.take_charge()  # an earlier take pulled afterwards: it does not win
+    clock["now"] = NOW + timedelta(minutes=3)
+    mru.regulation.release()  # an earlier release neither
+    assert store.case_holder(case.uuid) == ("mrl", "Dr Claire Muller", NOW + timedelta(minutes=5))
