@@ -305,6 +305,12 @@ F6 : la file d&apos;attente (Entrée ouvre le dossier) ; Ctrl+N : nouvel appel.<
 F6: the queue (Enter opens the case); Ctrl+N: new call.</translation>
     </message>
     <message>
+        <source>Aucun dossier ouvert.
+F6 : la file d&apos;attente (Entrée ouvre le dossier).</source>
+        <translation>No case open.
+F6: the queue (Enter opens the case).</translation>
+    </message>
+    <message>
         <source>Appel</source>
         <translation>Call</translation>
     </message>
@@ -912,6 +918,10 @@ If the error comes back, copy the debugging information and send it to support.<
     <message>
         <source>Journal partagé</source>
         <translation>Shared journal</translation>
+    </message>
+    <message>
+        <source>Dossier</source>
+        <translation>Case</translation>
     </message>
     <message>
         <source>Le chef de salle ne saisit pas d&apos;appel</source>

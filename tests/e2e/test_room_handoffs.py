@@ -194,13 +194,28 @@ def test_the_arms_case_reaches_the_doctors_case_view_and_the_holder_shows(room, 
     assert arm.queue_state(case.uuid) is None  # closed: out of the queue
 
 
-def test_the_supervisor_has_no_intake_form_map_or_slot_list(room):
+def test_the_supervisor_has_no_intake_form_map_or_slot_list(room, monkeypatch):
+    arm = room("arm")
+    arm.window.intake.fill(caller_phone="06 55 44 33 22", caller_name="Mme Klein", address="1 rue du Dôme",
+                           commune="Strasbourg", motive="M03.14", priority="P3")
+    arm.window.intake.confirm_callback()
+    monkeypatch.setattr(Prompt, "choose", classmethod(lambda cls, *a: 1))
+    arm.window.intake.submit()
+    arm.sync_once()
     chief = room("superviseur")
     window = chief.window
-    assert window.workspace == "supervisor" and window.centralWidget() is window.case_view
+    assert window.workspace == "supervisor" and window.centralWidget() is window.queue_view
     for widget in (window.intake, window.map_view, window.slot_table):
         assert not widget.isVisible()
-    assert not window.case_view.buttons["take_charge"].isEnabled()
+    chief.sync_once()
+    _open_from_queue(chief)  # the chef de salle reads a case, never takes it
+    view = window.case_view
+    assert view.isVisible() and view.title.text().startswith("Dossier ")
+    take = view.buttons["take_charge"]
+    assert not take.isEnabled()
+    assert take.toolTip() == "Seuls les médecins régulateurs et l'OSNP prennent un dossier en charge"
+    assert view.fields["caller"].text().startswith("Mme Klein")
+    assert chief.queue_state(chief.desk.current_case.uuid) == "à transmettre"  # nobody took it
 
 
 def test_a_decided_case_waits_in_the_osnps_worklist_and_reads_decided(room, monkeypatch):

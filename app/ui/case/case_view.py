@@ -49,7 +49,7 @@ class CaseViewWidget(QScrollArea):
 
     actRequested = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None, clock=None):
+    def __init__(self, parent: QWidget | None = None, clock=None, *, takes_calls: bool = True):
         super().__init__(parent)
         self.setObjectName("caseView")
         self.setWidgetResizable(True)
@@ -66,7 +66,8 @@ class CaseViewWidget(QScrollArea):
         self.holder = _label(body, "case_holder")
         self.placeholder = _label(body, "case_placeholder")
         self.placeholder.setText(self.tr("Aucun dossier ouvert.\nF6 : la file d'attente (Entrée ouvre le dossier) ; "
-                                         "Ctrl+N : nouvel appel."))
+                                         "Ctrl+N : nouvel appel.") if takes_calls else
+                                 self.tr("Aucun dossier ouvert.\nF6 : la file d'attente (Entrée ouvre le dossier)."))
         for widget in (self.title, self.status, self.holder, self.placeholder):
             layout.addWidget(widget)
 

@@ -6,9 +6,9 @@
   desk), map, slots and the decision row in the middle, queue and journal docked.
 * OSNP: as the doctors, with the worklist of decided cases waiting for a booking
   docked before the queue, and the SAS appointments (F7).
-* SUPERVISEUR / ADMIN: the case view in the middle, queue and journal docked, the
-  wall and the review added by the console (F9, F10); no intake form, map or slot
-  list (their objects exist, unshown, for the code that still names them).
+* SUPERVISEUR / ADMIN: the queue in the middle, the case view and the journal docked
+  in tabs, the wall and the review added by the console (F9, F10); no intake form,
+  map or slot list (their objects exist, unshown, for the code that still names them).
 
 A thin shell: it lays out the panels, wires their signals in one place
 (:meth:`MainWindow._connect_signals`) and forwards user actions to the
@@ -88,7 +88,7 @@ class MainWindow(QMainWindow):
         self.journal = JournalView(self)
         self.queue_view = QueueView(self)
         self.worklist_view = QueueView(self, worklist=True) if self.workspace == "osnp" else None
-        self.case_view = CaseViewWidget(self)
+        self.case_view = CaseViewWidget(self, takes_calls=self.workspace != "supervisor")
         self.status = ConsoleStatusBar(desk.user, self)
         self.setStatusBar(self.status)
         self.search = SearchActions(self, desk)  # makes the buttons around the slot list
@@ -124,7 +124,7 @@ class MainWindow(QMainWindow):
                 unused_layout.addWidget(widget)
             unused_layout.addLayout(decision_row)
             unused.hide()
-            self.setCentralWidget(self.case_view)
+            self.setCentralWidget(self.queue_view)
         else:
             middle_split = QSplitter(Qt.Orientation.Vertical, self)
             middle_split.setObjectName("mapSlotsSplitter")
@@ -153,6 +153,11 @@ class MainWindow(QMainWindow):
             self.setCentralWidget(split)
             self.setTabOrder(self.slot_table, self.search.book_button)
         self.docks = []
+        if self.workspace == "supervisor":  # the queue is central; the case a tab beside the journal
+            self.case_dock = add_dock(self, "caseDock", self.tr("Dossier"), self.case_view)
+            self.docks = [self.case_dock, add_dock(self, "journalDock", self.tr("Journal partagé"), self.journal)]
+            self.tabifyDockWidget(self.docks[0], self.docks[1])
+            return
         if self.worklist_view is not None:
             self.docks.append(add_dock(self, "worklistDock", self.tr("À réserver"), self.worklist_view))
         self.docks += [add_dock(self, "queueDock", self.tr("File d'attente"), self.queue_view),
@@ -165,6 +170,9 @@ class MainWindow(QMainWindow):
         """The case view in front (a case opened from a queue or a worklist)."""
         if self.left_stack is not None:
             self.left_stack.setCurrentWidget(self.case_view)
+        else:
+            self.case_dock.show()
+            self.case_dock.raise_()
 
     def show_intake_page(self) -> None:
         """The intake form in front (a new call)."""
