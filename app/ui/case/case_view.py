@@ -104,6 +104,8 @@ class CaseViewWidget(QScrollArea):
         self.events.setObjectName("case_events")
         self.events.setAccessibleName(self.tr("Événements du dossier"))
         self.events.setMinimumHeight(110)
+        self.events.setWordWrap(True)  # a long note reads whole, on several lines
+        self.events.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         events_layout.addWidget(self.events)
         layout.addWidget(events_box)
 
