@@ -50,7 +50,11 @@ class Regulation:
             return None
         held = self._store.case_holder(uuid)
         phones = [p for p in (case.caller_phone, case.callback_phone) if p]
-        earlier = duplicates.find(self._store.cases(limit=1000), phones=phones, address=case.address_complete,
+        key = duplicates.address_key(case.address_complete, case.city_insee_code)
+        candidates = self._store.cases_sharing(
+            phones=phones, insee=case.city_insee_code if key else None,
+            same_place=lambda address: duplicates.address_key(address, case.city_insee_code) == key)
+        earlier = duplicates.find(candidates, phones=phones, address=case.address_complete,
                                   insee=case.city_insee_code, now=self._now(), exclude=case.uuid)
         user = self._desk.user
         holder = case_view.Holder(*held) if held else None

@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from pydantic import ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.models import Case, Orientation, OutboxItem, Patient, SyncState
@@ -210,6 +210,26 @@ class LocalStore:
         """Cases newest first (by creation time)."""
         with self._sessions() as session:
             rows = session.scalars(select(Case).order_by(Case.creation.desc()).limit(limit)).all()
+            return [case_to_doc(c) for c in rows]
+
+    def cases_sharing(self, *, phones: list[str], insee: str | None, same_place: Callable[[str | None], bool],
+                      limit: int = 50) -> list[CaseDoc]:
+        """Cases, newest first, with one of ``phones`` (caller or callback) or in commune ``insee`` at an address
+        ``same_place`` accepts: the candidates for "the same number or address".  Light columns first, whole
+        documents only for those (a commune may hold thousands of cases)."""
+        wanted = [p for p in phones if p]
+        with self._sessions() as session:
+            uuids: set[str] = set()
+            if wanted:
+                uuids.update(session.scalars(select(Case.uuid).where(
+                    or_(Case.caller_phone.in_(wanted), Case.callback_phone.in_(wanted)))))
+            if insee:
+                uuids.update(uuid for uuid, address in session.execute(
+                    select(Case.uuid, Case.address_complete).where(Case.city_insee_code == insee)) if same_place(address))
+            if not uuids:
+                return []
+            rows = session.scalars(select(Case).where(Case.uuid.in_(uuids)).order_by(Case.creation.desc())
+                                   .limit(limit)).all()
             return [case_to_doc(c) for c in rows]
 
     def open_cases(self) -> list:
