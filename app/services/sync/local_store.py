@@ -224,8 +224,9 @@ class LocalStore:
                 uuids.update(session.scalars(select(Case.uuid).where(
                     or_(Case.caller_phone.in_(wanted), Case.callback_phone.in_(wanted)))))
             if insee:
-                uuids.update(uuid for uuid, address in session.execute(
-                    select(Case.uuid, Case.address_complete).where(Case.city_insee_code == insee)) if same_place(address))
+                in_commune = session.execute(select(Case.uuid, Case.address_complete)
+                                             .where(Case.city_insee_code == insee))
+                uuids.update(uuid for uuid, address in in_commune if same_place(address))
             if not uuids:
                 return []
             rows = session.scalars(select(Case).where(Case.uuid.in_(uuids)).order_by(Case.creation.desc())
