@@ -17,6 +17,7 @@ from app.services.desk.workflow import Desk, UserInfo
 from app.services.intake import form as intake
 from app.services.records.documents import OrientationDoc
 from app.services.sync.api_client import ApiClient
+from app.services.sync.case_store import CaseStore
 from app.services.sync.local_store import LocalStore
 from app.settings import Settings
 
@@ -125,4 +126,5 @@ def test_the_holder_follows_the_events_times_whatever_order_they_arrive_in(desks
     mru.regulation.take_charge()  # an earlier take pulled afterwards: it does not win
     clock["now"] = NOW + timedelta(minutes=3)
     mru.regulation.release()  # an earlier release neither
-    assert store.case_holder(case.uuid) == ("mrl", "Dr Claire Muller", NOW + timedelta(minutes=5))
+    held = CaseStore(store.session_factory).case_holder(case.uuid)
+    assert held == ("mrl", "Dr Claire Muller", NOW + timedelta(minutes=5))

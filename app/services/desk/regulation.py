@@ -41,17 +41,17 @@ class Regulation:
 
     def worklist(self) -> list[queue.QueueEntry]:
         """The OSNP's worklist: decided cases whose slot is still to book."""
-        return queue.worklist(self._store.booking_worklist(), self._now())
+        return queue.worklist(self.cases.booking_worklist(), self._now())
 
     def case_view(self, uuid: str) -> case_view.CaseView | None:
         """Everything known about one case, as the case view shows it to this user (None: unknown case)."""
         case = self._store.get_case(uuid)
         if case is None:
             return None
-        held = self._store.case_holder(uuid)
+        held = self.cases.case_holder(uuid)
         phones = [p for p in (case.caller_phone, case.callback_phone) if p]
         key = duplicates.address_key(case.address_complete, case.city_insee_code)
-        candidates = self._store.cases_sharing(
+        candidates = self.cases.cases_sharing(
             phones=phones, insee=case.city_insee_code if key else None,
             same_place=lambda address: duplicates.address_key(address, case.city_insee_code) == key)
         earlier = duplicates.find(candidates, phones=phones, address=case.address_complete,
