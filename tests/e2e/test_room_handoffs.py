@@ -120,7 +120,8 @@ def test_the_arms_case_reaches_the_doctors_case_view_and_the_holder_shows(room, 
     intake.caller.set_callback("07 98 76 54 32")
     intake.confirm_callback()
     monkeypatch.setattr(Prompt, "choose", classmethod(lambda cls, *a: 1))  # no duplicate to attach: a new case
-    with arm.qtbot.waitSignal(intake.caseSubmitted):
+    # The case opens and its slot search runs; its « search » event is written when the answer lands.
+    with arm.qtbot.waitSignal(arm.window.searchFinished, timeout=20_000):
         intake.submit()
     case = arm.desk.current_case
     assert case is not None and case.callback_phone == "+33798765432"
@@ -200,7 +201,8 @@ def test_the_supervisor_has_no_intake_form_map_or_slot_list(room, monkeypatch):
                            commune="Strasbourg", motive="M03.14", priority="P3")
     arm.window.intake.confirm_callback()
     monkeypatch.setattr(Prompt, "choose", classmethod(lambda cls, *a: 1))
-    arm.window.intake.submit()
+    with arm.qtbot.waitSignal(arm.window.searchFinished, timeout=20_000):
+        arm.window.intake.submit()
     arm.sync_once()
     chief = room("superviseur")
     window = chief.window
@@ -224,7 +226,8 @@ def test_a_decided_case_waits_in_the_osnps_worklist_and_reads_decided(room, monk
                            commune="Strasbourg", motive="M03.14", priority="P3", notes="Toux depuis 5 jours.")
     arm.window.intake.confirm_callback()
     monkeypatch.setattr(Prompt, "choose", classmethod(lambda cls, *a: 1))
-    arm.window.intake.submit()
+    with arm.qtbot.waitSignal(arm.window.searchFinished, timeout=20_000):
+        arm.window.intake.submit()
     case = arm.desk.current_case
     arm.key(Qt.Key.Key_T, CTRL)
     arm.sync_once()
