@@ -928,6 +928,10 @@ If the error comes back, copy the debugging information and send it to support.<
         <translation>The room supervisor does not take calls</translation>
     </message>
     <message>
+        <source>Appel en cours repris</source>
+        <translation>Call in progress resumed</translation>
+    </message>
+    <message>
         <source>Nouvel appel</source>
         <translation>New call</translation>
     </message>

@@ -72,3 +72,20 @@ def test_a_doctors_decision_reads_decided_and_the_case_leaves_the_queue(qtbot, m
     assert view.status.text() == "Statut : Décidé : Conseil médical"
     assert window.queue_view.model().rowCount() == 0
     assert view.waiting.text().startswith("Décidé en ")
+
+
+def test_a_call_being_typed_survives_a_look_at_the_queue(qtbot, make_window, monkeypatch):  # noqa: F811
+    window, _store = make_window("ARM")
+    _new_case(qtbot, window, monkeypatch)
+    window.new_call()
+    window.intake.phone_edit.setFocus()
+    qtbot.keyClicks(window.intake.phone_edit, "0388112233")  # a second call, half typed
+    _press(qtbot, window, Qt.Key.Key_F6)
+    _press(qtbot, window, Qt.Key.Key_Return)
+    assert window.left_stack.currentWidget() is window.case_view
+    _press(qtbot, window, Qt.Key.Key_N, CTRL)  # back to the call: nothing typed is lost
+    assert window.left_stack.currentWidget() is window.intake
+    assert window.intake.phone_edit.text().replace(" ", "") == "0388112233"
+    assert window._desk.current_case is None and window.status.message() == "Appel en cours repris"
+    _press(qtbot, window, Qt.Key.Key_N, CTRL)  # a second Ctrl+N: a new call indeed
+    assert window.intake.phone_edit.text() == ""

@@ -77,6 +77,7 @@ class RegulationActions(QObject):
         self._draft_uuid: str | None = None
         #: Why the open case is read-only at this desk (held by another user), or None.
         self._read_only: str | None = None
+        self._read_only_uuid: str | None = None
         bind_window_shortcuts(window, (("Ctrl+T", self.hand_over), ("Ctrl+Shift+N", self.add_note),
                                        ("Ctrl+Shift+W", self.close_case), ("Ctrl+Shift+A", self.toggle_surge),
                                        ("Ctrl+Shift+R", self.restore_draft), ("F6", self.focus_queue),
@@ -153,7 +154,8 @@ class RegulationActions(QObject):
 
     # --- the open case ----------------------------------------------------------------------------
     def _run(self, action, done: str) -> None:
-        if self._read_only and self._desk.current_case is not None:
+        case = self._desk.current_case
+        if self._read_only and case is not None and case.uuid == self._read_only_uuid:
             self._say(self._read_only, error=True)
             return
         try:
@@ -246,8 +248,9 @@ class RegulationActions(QObject):
         """Show the desk's open case in the case view, as it now is (None: the empty view)."""
         case = self._desk.current_case
         view = self._reg.case_view(case.uuid) if case is not None else None
-        if view is not None and self._read_only and not view.held_by_other(self._desk.user.username):
-            self._read_only = None  # released meanwhile
+        if self._read_only and (view is None or view.uuid != self._read_only_uuid
+                                or not view.held_by_other(self._desk.user.username)):
+            self._read_only = None  # another case, or released meanwhile
         self._w.case_view.show_case(view, read_only_reason=self._read_only)
 
     @Slot(str)
@@ -274,6 +277,7 @@ class RegulationActions(QObject):
             if choice == 0:
                 take = False
                 self._read_only = self.tr("Consultation seule : dossier pris en charge par %s") % view.holder.name
+                self._read_only_uuid = uuid
             else:
                 taking_over = view.holder.name
         self._desk.current_case = self._w._store.get_case(uuid)

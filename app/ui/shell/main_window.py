@@ -227,6 +227,14 @@ class MainWindow(QMainWindow):
             self.status.show_message(self.tr("Le chef de salle ne saisit pas d'appel"), error=True)
             return
         self._desk.current_case = None
+        if self.left_stack is not None and self.left_stack.currentWidget() is not self.intake \
+                and self.intake.form().reception is not None and self.intake.case_label.isHidden():
+            # A call was being typed when a case was opened from the queue: back to it, nothing lost.
+            self.show_intake_page()
+            self.regulation.show_current()
+            self.intake.focus_first()
+            self.status.show_message(self.tr("Appel en cours repris"))
+            return
         self.show_intake_page()
         self.search.reset()
         self.slot_table.model().set_results([])
