@@ -904,11 +904,12 @@ If the error comes back, copy the debugging information and send it to support.<
     <name>MainWindow</name>
     <message>
         <source>Console de régulation SAS — %s</source>
-        <extracomment>(keys, French description) of every window-wide shortcut, as the F1 sheet lists them. The workspace of each role (see the module docstring).</extracomment>
+        <extracomment>(keys, French description) of every window-wide shortcut, as the F1 sheet lists them.</extracomment>
         <translation>SAS regulation console — %s</translation>
     </message>
     <message>
         <source>À réserver</source>
+        <extracomment>The workspace of each role. Dock titles by dock object name (French, translated in the main window&apos;s context when shown).</extracomment>
         <translation>To book</translation>
     </message>
     <message>

@@ -1,14 +1,4 @@
-"""The console's main window: one workspace per role, each role's layout saved.
-
-* ARM: the intake form on the left (the case view when a case is opened from the
-  queue; Ctrl+N back to a new call), map and slots in the middle, queue and journal docked.
-* MRU / MRL: the case view on the left (Ctrl+N: the intake, for a call taken at the
-  desk), map, slots and the decision row in the middle, queue and journal docked.
-* OSNP: as the doctors, with the worklist of decided cases waiting for a booking
-  docked before the queue, and the SAS appointments (F7).
-* SUPERVISEUR / ADMIN: the queue in the middle, the case view and the journal docked
-  in tabs, the wall and the review added by the console (F9, F10); no intake form,
-  map or slot list (their objects exist, unshown, for the code that still names them).
+"""The console's main window: one workspace per role (:mod:`app.ui.shell.workspaces`), each role's layout saved.
 
 A thin shell: it lays out the panels, wires their signals in one place
 (:meth:`MainWindow._connect_signals`) and forwards user actions to the
@@ -31,7 +21,9 @@ from app.ui.intake.panel import IntakePanel
 from app.ui.case.appointments_view import appointments_dock
 from app.ui.case.case_view import CaseViewWidget
 from app.ui.case.journal_view import JournalView
-from app.ui.shell.layouts import WindowLayouts, add_dock
+from app.ui.shell import workspaces
+from app.ui.shell.layouts import WindowLayouts
+from app.ui.shell.workspaces import workspace_of
 from app.ui.map.view import MapView
 from app.ui.case.queue_view import QueueView
 from app.ui.case.hub_send import SHORTCUTS as HUB_SEND_SHORTCUTS
@@ -39,7 +31,7 @@ from app.ui.case.hub_send import HubSendAction
 from app.ui.case.regulation_actions import SHORTCUTS as REGULATION_SHORTCUTS
 from app.ui.case.regulation_actions import RegulationActions
 from app.ui.qt import (
-    QMainWindow, QMessageBox, QSplitter, QStackedWidget, Qt, QTimer, QVBoxLayout, QWidget, Signal, Slot,
+    QMainWindow, QMessageBox, Qt, QTimer, QWidget, Signal, Slot,
 )
 from app.ui.search.actions import SearchActions
 from app.ui.search.bar import SearchBar
@@ -50,14 +42,6 @@ from app.ui.shell.window_menus import WindowMenus
 
 #: (keys, French description) of every window-wide shortcut, as the F1 sheet lists them.
 SHORTCUTS = [*WINDOW_SHORTCUTS, *REGULATION_SHORTCUTS, *HUB_SEND_SHORTCUTS, HELP_SHORTCUT]
-#: The workspace of each role (see the module docstring).
-WORKSPACES = {"ARM": "arm", "MRU": "doctor", "MRL": "doctor", "OSNP": "osnp", "SUPERVISEUR": "supervisor",
-              "ADMIN": "supervisor"}
-
-
-def workspace_of(role: str) -> str:
-    return WORKSPACES.get(str(role), "supervisor")
-
 
 class MainWindow(QMainWindow):
     """The regulation desk window.
@@ -109,62 +93,12 @@ class MainWindow(QMainWindow):
 
     # --- layout --------------------------------------------------------------------------
     def _build_layout(self) -> None:
-        actions = self.search.action_row()
-        decision_row = self.search.decision_row()
-        self._initial_sizes = None
-        self.left_stack = None
+        """The role's workspace (:mod:`app.ui.shell.workspaces`): central panels and docks."""
+        self._initial_sizes, self.left_stack = None, None
         if self.workspace == "supervisor":
-            # No intake form, map or slot list: their widgets stay in a container that is never shown
-            # (the map page still loads, so what waits for its readiness does not wait forever).
-            unused = QWidget(self)
-            unused.setObjectName("unusedPanels")
-            unused_layout = QVBoxLayout(unused)
-            unused_layout.addLayout(actions)
-            for widget in (self.intake, self.search_bar, self.map_view, self.slot_table):
-                unused_layout.addWidget(widget)
-            unused_layout.addLayout(decision_row)
-            unused.hide()
-            self.setCentralWidget(self.queue_view)
+            workspaces.build_supervisor(self, self.search.action_row(), self.search.decision_row())
         else:
-            middle_split = QSplitter(Qt.Orientation.Vertical, self)
-            middle_split.setObjectName("mapSlotsSplitter")
-            middle_split.addWidget(self.map_view)
-            middle_split.addWidget(self.slot_table)
-            middle_split.setSizes([560, 320])
-            middle = QWidget(self)
-            mid_layout = QVBoxLayout(middle)
-            mid_layout.setContentsMargins(0, 0, 0, 0)
-            mid_layout.addLayout(actions)
-            mid_layout.addWidget(self.search_bar)
-            mid_layout.addWidget(middle_split, 1)
-            mid_layout.addLayout(decision_row)
-            self.left_stack = QStackedWidget(self)
-            self.left_stack.setObjectName("casePane")
-            self.left_stack.addWidget(self.intake)
-            self.left_stack.addWidget(self.case_view)
-            self.left_stack.setCurrentWidget(self.intake if self.workspace == "arm" else self.case_view)
-            split = QSplitter(Qt.Orientation.Horizontal, self)
-            split.setObjectName("mainSplitter")
-            split.addWidget(self.left_stack)
-            split.addWidget(middle)
-            split.setStretchFactor(1, 1)
-            self._split = split
-            self._initial_sizes = [400, 660]
-            self.setCentralWidget(split)
-            self.setTabOrder(self.slot_table, self.search.book_button)
-        self.docks = []
-        if self.workspace == "supervisor":  # the queue is central; the case a tab beside the journal
-            self.case_dock = add_dock(self, "caseDock", self.tr("Dossier"), self.case_view)
-            self.docks = [self.case_dock, add_dock(self, "journalDock", self.tr("Journal partagé"), self.journal)]
-            self.tabifyDockWidget(self.docks[0], self.docks[1])
-            return
-        if self.worklist_view is not None:
-            self.docks.append(add_dock(self, "worklistDock", self.tr("À réserver"), self.worklist_view))
-        self.docks += [add_dock(self, "queueDock", self.tr("File d'attente"), self.queue_view),
-                       add_dock(self, "journalDock", self.tr("Journal partagé"), self.journal)]
-        if self.worklist_view is not None:
-            self.tabifyDockWidget(self.docks[0], self.docks[1])
-            self.docks[0].raise_()
+            workspaces.build_desk(self, self.search.action_row(), self.search.decision_row())
 
     def show_case_page(self) -> None:
         """The case view in front (a case opened from a queue or a worklist)."""
