@@ -1327,6 +1327,10 @@ Attach this call to that case?</translation>
         <translation>%s (appointment)</translation>
     </message>
     <message>
+        <source>Décidé</source>
+        <translation>Decided</translation>
+    </message>
+    <message>
         <source>Présenté</source>
         <extracomment>Column titles (translated in :meth:`headerData`, context &quot;ReviewModel&quot;).</extracomment>
         <translation>Presented</translation>
