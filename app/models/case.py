@@ -84,6 +84,11 @@ class Case(Base):
     decided_at: Mapped[datetime | None] = mapped_column(default=None)
     #: P0 hand-over to the MRU with the ARM still on the line: never parked in the queue.
     accompanied: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: Who has the case in hand ("prise en charge", migration 0007): derived from the case's ``take_charge``
+    #: event, cleared by ``release``, a hand-over or a closing; never written by a case document.
+    holder: Mapped[str | None] = mapped_column(String(L["author"]), default=None)
+    holder_name: Mapped[str | None] = mapped_column(String(128), default=None)
+    held_since: Mapped[datetime | None] = mapped_column(default=None)
 
     # routing (domain.md A.2 step 3)
     suggested_perimeter: Mapped[str | None] = mapped_column(String(8), default=None)

@@ -117,3 +117,8 @@ __all__ += ["QDateTime", "QMargins", "QMarginsF", "QRectF", "QSizeF", "QImage", 
 from PySide6.QtCore import QDate, QTime, QTimeZone  # noqa: E402
 
 __all__ += ["QDate", "QTime", "QTimeZone"]
+
+# --- added for the case view and the per-role workspaces (issue 13) ----------------------------------
+from PySide6.QtWidgets import QScrollArea, QStackedWidget  # noqa: E402
+
+__all__ += ["QScrollArea", "QStackedWidget"]

@@ -410,6 +410,146 @@
     </message>
 </context>
 <context>
+    <name>CaseViewWidget</name>
+    <message>
+        <source>Prendre en charge (Ctrl+Maj+G)</source>
+        <extracomment>(act, French button text, key) of the buttons, in their order.</extracomment>
+        <translation>Take in charge (Ctrl+Shift+G)</translation>
+    </message>
+    <message>
+        <source>Libérer (Ctrl+Maj+U)</source>
+        <translation>Release (Ctrl+Shift+U)</translation>
+    </message>
+    <message>
+        <source>Priorité… (Ctrl+Maj+O)</source>
+        <translation>Priority… (Ctrl+Shift+O)</translation>
+    </message>
+    <message>
+        <source>Note… (Ctrl+Maj+N)</source>
+        <translation>Note… (Ctrl+Shift+N)</translation>
+    </message>
+    <message>
+        <source>Transmettre (Ctrl+T)</source>
+        <translation>Hand over (Ctrl+T)</translation>
+    </message>
+    <message>
+        <source>Clôturer… (Ctrl+Maj+W)</source>
+        <translation>Close… (Ctrl+Shift+W)</translation>
+    </message>
+    <message>
+        <source>Aucun dossier ouvert.
+F6 : la file d&apos;attente (Entrée ouvre le dossier) ; Ctrl+N : nouvel appel.</source>
+        <translation>No case open.
+F6: the queue (Enter opens the case); Ctrl+N: new call.</translation>
+    </message>
+    <message>
+        <source>Aucun dossier ouvert.
+F6 : la file d&apos;attente (Entrée ouvre le dossier).</source>
+        <translation>No case open.
+F6: the queue (Enter opens the case).</translation>
+    </message>
+    <message>
+        <source>Appel</source>
+        <translation>Call</translation>
+    </message>
+    <message>
+        <source>Appelant</source>
+        <translation>Caller</translation>
+    </message>
+    <message>
+        <source>Rappel</source>
+        <translation>Callback</translation>
+    </message>
+    <message>
+        <source>Adresse</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <source>Commune</source>
+        <translation>Town</translation>
+    </message>
+    <message>
+        <source>Accès</source>
+        <translation>Access</translation>
+    </message>
+    <message>
+        <source>Motif</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>Priorité</source>
+        <translation>Priority</translation>
+    </message>
+    <message>
+        <source>Filière</source>
+        <translation>Stream</translation>
+    </message>
+    <message>
+        <source>Horloges</source>
+        <translation>Clocks</translation>
+    </message>
+    <message>
+        <source>Notes de l&apos;ARM et de la régulation</source>
+        <translation>Notes from the call taker and regulation</translation>
+    </message>
+    <message>
+        <source>Patients</source>
+        <translation>Patients</translation>
+    </message>
+    <message>
+        <source>Dossiers antérieurs (même numéro ou même adresse)</source>
+        <translation>Earlier cases (same number or same address)</translation>
+    </message>
+    <message>
+        <source>Événements</source>
+        <translation>Events</translation>
+    </message>
+    <message>
+        <source>Événements du dossier</source>
+        <translation>Case events</translation>
+    </message>
+    <message>
+        <source>Dossier</source>
+        <translation>Case</translation>
+    </message>
+    <message>
+        <source>Dossier %s — %s</source>
+        <translation>Case %s — %s</translation>
+    </message>
+    <message>
+        <source>Statut : %s</source>
+        <translation>Status: %s</translation>
+    </message>
+    <message>
+        <source>Pris en charge par %s depuis %s</source>
+        <translation>Taken in charge by %s since %s</translation>
+    </message>
+    <message>
+        <source>Personne n&apos;a ce dossier en charge</source>
+        <translation>Nobody has this case in charge</translation>
+    </message>
+    <message>
+        <source>Aucune note</source>
+        <translation>No note</translation>
+    </message>
+    <message>
+        <source>Aucun patient saisi</source>
+        <translation>No patient entered</translation>
+    </message>
+    <message>
+        <source>Aucun</source>
+        <translation>None</translation>
+    </message>
+    <message>
+        <source>En attente depuis %s</source>
+        <translation>Waiting for %s</translation>
+    </message>
+    <message>
+        <source>Décidé en %s</source>
+        <translation>Decided in %s</translation>
+    </message>
+</context>
+<context>
     <name>ConsoleStatusBar</name>
     <message>
         <source>Message</source>
@@ -861,12 +1001,29 @@ If the error comes back, copy the debugging information and send it to support.<
         <translation>SAS regulation console — %s</translation>
     </message>
     <message>
+        <source>À réserver</source>
+        <extracomment>The workspace of each role. Dock titles by dock object name (French, translated in the main window&apos;s context when shown).</extracomment>
+        <translation>To book</translation>
+    </message>
+    <message>
         <source>File d&apos;attente</source>
         <translation>Waiting queue</translation>
     </message>
     <message>
         <source>Journal partagé</source>
         <translation>Shared journal</translation>
+    </message>
+    <message>
+        <source>Dossier</source>
+        <translation>Case</translation>
+    </message>
+    <message>
+        <source>Le chef de salle ne saisit pas d&apos;appel</source>
+        <translation>The room supervisor does not take calls</translation>
+    </message>
+    <message>
+        <source>Appel en cours repris</source>
+        <translation>Call in progress resumed</translation>
     </message>
     <message>
         <source>Nouvel appel</source>
@@ -1074,6 +1231,15 @@ If the error comes back, copy the debugging information and send it to support.<
         <translation>State</translation>
     </message>
     <message>
+        <source>pris en charge par %s</source>
+        <extracomment>The column that takes the width left (the motive can be long). The state column: « à transmettre », « pris en charge par … ».</extracomment>
+        <translation>taken in charge by %s</translation>
+    </message>
+    <message>
+        <source>décidé, créneau à réserver</source>
+        <translation>decided, slot to book</translation>
+    </message>
+    <message>
         <source>⏱ accompagné (MRU)</source>
         <translation>⏱ accompanied (MRU)</translation>
     </message>
@@ -1097,6 +1263,10 @@ If the error comes back, copy the debugging information and send it to support.<
         <translation>Waiting queue</translation>
     </message>
     <message>
+        <source>À réserver : %d dossier(s) décidé(s) sans rendez-vous</source>
+        <translation>To book: %d decided case(s) without an appointment</translation>
+    </message>
+    <message>
         <source>File d&apos;attente : %d dossier(s) en attente</source>
         <translation>Waiting queue: %d case(s) waiting</translation>
     </message>
@@ -1110,6 +1280,7 @@ If the error comes back, copy the debugging information and send it to support.<
     <message>
         <source>Dossier %s (%s, %s) : %s.
 Rattacher cet appel à ce dossier ?</source>
+        <extracomment>Why the open case is read-only at this desk (held by another user), or None.</extracomment>
         <translation>Case %s (%s, %s): %s.
 Attach this call to that case?</translation>
     </message>
@@ -1194,6 +1365,50 @@ Attach this call to that case?</translation>
         <translation>Surge mode over</translation>
     </message>
     <message>
+        <source>Aucun dossier ouvert</source>
+        <translation>No case open</translation>
+    </message>
+    <message>
+        <source>Priorité</source>
+        <translation>Priority</translation>
+    </message>
+    <message>
+        <source>Nouvelle priorité :</source>
+        <translation>New priority:</translation>
+    </message>
+    <message>
+        <source>Priorité %s</source>
+        <translation>Priority %s</translation>
+    </message>
+    <message>
+        <source>Dossier pris en charge</source>
+        <translation>Case taken in charge</translation>
+    </message>
+    <message>
+        <source>Dossier libéré : il revient à la salle</source>
+        <translation>Case released: back to the room</translation>
+    </message>
+    <message>
+        <source>Dossier pris en charge par %s depuis %s — le reprendre ?</source>
+        <translation>Case taken in charge by %s since %s — take it over?</translation>
+    </message>
+    <message>
+        <source>Dossier déjà pris en charge</source>
+        <translation>Case already taken in charge</translation>
+    </message>
+    <message>
+        <source>&amp;Consulter sans le prendre</source>
+        <translation>&amp;View without taking it</translation>
+    </message>
+    <message>
+        <source>&amp;Reprendre le dossier</source>
+        <translation>&amp;Take the case over</translation>
+    </message>
+    <message>
+        <source>Consultation seule : dossier pris en charge par %s</source>
+        <translation>View only: case taken in charge by %s</translation>
+    </message>
+    <message>
         <source>Dossier %s : %s, %s</source>
         <translation>Case %s: %s, %s</translation>
     </message>
@@ -1203,6 +1418,10 @@ Attach this call to that case?</translation>
     <message>
         <source>%s (RDV)</source>
         <translation>%s (appointment)</translation>
+    </message>
+    <message>
+        <source>Décidé</source>
+        <translation>Decided</translation>
     </message>
     <message>
         <source>Présenté</source>
@@ -1606,6 +1825,7 @@ Attach this call to that case?</translation>
     <name>ShiftReviewPanel</name>
     <message>
         <source>Revue de garde</source>
+        <extracomment>Live reloads (the sync stored journal entries) come at most this often.</extracomment>
         <translation>Shift review</translation>
     </message>
     <message>
@@ -1896,8 +2116,32 @@ Attach this call to that case?</translation>
         <translation>Surge mode: suspend / restore the MRU / MRL split</translation>
     </message>
     <message>
-        <source>Aller à la file d&apos;attente (Entrée ouvre le dossier)</source>
-        <translation>Go to the waiting queue (Enter opens the case)</translation>
+        <source>Aller à la file d&apos;attente (Entrée ouvre le dossier et le prend en charge)</source>
+        <translation>Go to the queue (Enter opens the case and takes it in charge)</translation>
+    </message>
+    <message>
+        <source>Ctrl+Maj+G</source>
+        <translation>Ctrl+Shift+G</translation>
+    </message>
+    <message>
+        <source>Prendre en charge le dossier ouvert</source>
+        <translation>Take the open case in charge</translation>
+    </message>
+    <message>
+        <source>Ctrl+Maj+U</source>
+        <translation>Ctrl+Shift+U</translation>
+    </message>
+    <message>
+        <source>Libérer le dossier (il revient à la salle)</source>
+        <translation>Release the case (back to the room)</translation>
+    </message>
+    <message>
+        <source>Ctrl+Maj+O</source>
+        <translation>Ctrl+Shift+O</translation>
+    </message>
+    <message>
+        <source>Changer la priorité du dossier ouvert</source>
+        <translation>Change the open case&apos;s priority</translation>
     </message>
 </context>
 <context>

@@ -57,8 +57,12 @@ def test_whole_call_online_then_offline(qtbot, qasync_loop, demo_server, tmp_pat
     window = console.window
     qtbot.waitUntil(window.map_view.is_ready, timeout=30_000)
 
-    # 1. Intake, keyboard only, then Ctrl+Return opens the case and searches.
+    # 1. Intake, keyboard only (a doctor's desk opens on the case view: Ctrl+N brings the intake form),
+    #    then Ctrl+Return opens the case and searches.
     from tests.helpers.keyboard import type_standard_call
+
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert window.left_stack.currentWidget() is window.intake
 
     with qtbot.waitSignal(window.searchFinished, timeout=20_000) as search:
         type_standard_call(qtbot, window.intake, commune="strasb")

@@ -139,7 +139,7 @@ def test_f7_opens_the_dock_in_the_main_window_for_the_desks_that_book(qtbot, qas
     with qtbot.waitActive(window):
         window.show()
         window.activateWindow()
-    assert window.appointments_dock is not None and not window.appointments_dock.isVisible()
+    assert window.appointments_dock is not None and window.appointments_dock.isVisible()  # the OSNP's workspace
     view = window.appointments_dock.widget()
     with qtbot.waitSignal(view.refreshed, timeout=10_000):
         qtbot.keyClick(window, Qt.Key.Key_F7)

@@ -86,7 +86,7 @@ def test_inactivity_locks_the_window_and_hides_every_view(qtbot, make_console):
 
     with qtbot.waitSignal(console.lock.unlocked, timeout=15_000):
         _type_password(qtbot, console, "mrl-demo")
-    assert window.journal.isVisible() and window.intake.isVisible()
+    assert window.journal.isVisible() and window.case_view.isVisible()  # a doctor's desk: the case view
 
 
 def test_ctrl_shift_l_locks_at_once_and_only_the_right_password_unlocks(qtbot, make_console, server):

@@ -3,7 +3,8 @@
 The sync service sends up to :data:`MAX_ITEMS` outbox items at once, in their
 outbox order; the server applies them **in that order, in one serialised
 transaction** (one commit, so one fsync, for the whole batch) with exactly
-the rules of ``PUT /cases/{uuid}`` and ``PUT /orientations/{uuid}``
+the rules of ``PUT /cases/{uuid}``, ``PUT /orientations/{uuid}`` and
+``PUT /cases/{case_uuid}/events/{uuid}``
 (the regulation core, :mod:`app.services.regulation.commands`), and answers one result per item:
 
 * ``201`` created, ``200`` replay / update / merge — the item can leave the outbox;
@@ -32,7 +33,7 @@ from app.server.errors import ERROR_RESPONSES, VALIDATION_MESSAGE, validation_fi
 from app.services.regulation import commands
 from app.services.regulation.errors import Refused
 from app.services.security import permissions
-from app.services.records.documents import CaseDoc, OrientationDoc
+from app.services.records.documents import CaseDoc, CaseEventDoc, OrientationDoc
 
 router = APIRouter(prefix="/api/v1/sync", tags=["synchronisation"], responses=ERROR_RESPONSES)
 
@@ -42,12 +43,13 @@ MAX_ITEMS = 500
 _ENTITIES: dict[str, tuple[type[BaseModel], str, Callable[..., Any]]] = {
     "case": (CaseDoc, permissions.CASES_PUT, commands.open_case),
     "orientation": (OrientationDoc, permissions.ORIENTATIONS_PUT, commands.record_orientation),
+    "case_event": (CaseEventDoc, permissions.CASE_EVENTS_PUT, commands.apply_event),
 }
 
 
 class SyncItemIn(BaseModel):
     id: int = Field(ge=0, le=2**62, description="Identifiant de l'élément dans la file du poste (renvoyé tel quel)")
-    entity: Literal["case", "orientation"]
+    entity: Literal["case", "orientation", "case_event"]
     body: dict[str, Any] = Field(description="Le document, comme pour le PUT correspondant")
 
 

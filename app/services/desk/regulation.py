@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from app.models import new_uuid
-from app.services.regulation import rules, queue, routing
+from app.services.regulation import case_view, rules, queue, routing
 from app.services.intake import duplicates, form as intake
 from app.services.sync.case_store import CaseStore, SurgeState
 from app.services.records.documents import CaseDoc, CaseEventDoc, SurgeDoc
@@ -38,6 +38,29 @@ class Regulation:
     # --- the room ----------------------------------------------------------------------------
     def queue(self) -> list[queue.QueueEntry]:
         return queue.build(self._store.open_cases(), self._now())
+
+    def worklist(self) -> list[queue.QueueEntry]:
+        """The OSNP's worklist: decided cases whose slot is still to book."""
+        return queue.worklist(self.cases.booking_worklist(), self._now())
+
+    def case_view(self, uuid: str) -> case_view.CaseView | None:
+        """Everything known about one case, as the case view shows it to this user (None: unknown case)."""
+        case = self._store.get_case(uuid)
+        if case is None:
+            return None
+        held = self.cases.case_holder(uuid)
+        phones = [p for p in (case.caller_phone, case.callback_phone) if p]
+        key = duplicates.address_key(case.address_complete, case.city_insee_code)
+        candidates = self.cases.cases_sharing(
+            phones=phones, insee=case.city_insee_code if key else None,
+            same_place=lambda address: duplicates.address_key(address, case.city_insee_code) == key)
+        earlier = duplicates.find(candidates, phones=phones, address=case.address_complete,
+                                  insee=case.city_insee_code, now=self._now(), exclude=case.uuid)
+        user = self._desk.user
+        holder = case_view.Holder(*held) if held else None
+        orientations = self._store.orientations_for_case(uuid)
+        return case_view.build(case, events=self.cases.events(uuid), orientations=orientations,
+                               holder=holder, earlier=earlier, role=user.role, username=user.username, now=self._now())
 
     def surge(self) -> SurgeState:
         return self.cases.surge()
@@ -75,7 +98,8 @@ class Regulation:
             raise ValueError(f"champ manquant : {', '.join(doc.missing_fields())}")
         user = self._desk.user
         reason = rules.event_refusal(Actor(user.username, user.role), event_type=doc.type, status=doc.status,
-                                     attribution=doc.attribution, case_attribution=case.attribution)
+                                     attribution=doc.attribution, case_attribution=case.attribution,
+                                     case_status=case.status)
         if reason:
             raise NotAllowed(reason)
         self._store.save_case_event(doc, author=user.username, author_role=user.role)
@@ -96,6 +120,19 @@ class Regulation:
 
     def add_note(self, text: str) -> CaseEventDoc:
         return self.record("note", freetext=text)
+
+    def take_charge(self, case: CaseDoc | None = None, *, taking_over: str | None = None) -> CaseEventDoc:
+        """Take the case in charge (it shows as « pris en charge par » this user on every desk).
+
+        ``taking_over``: the display name of the user who held it, said in the event (a journalled take-over).
+        """
+        reason = f"reprise du dossier de {taking_over}" if taking_over else None
+        return self.record("take_charge", case=case, holder_name=self._desk.user.display_name or
+                           self._desk.user.username, freetext=reason)
+
+    def release(self, case: CaseDoc | None = None) -> CaseEventDoc:
+        """Give the case back to the room (nobody holds it)."""
+        return self.record("release", case=case)
 
     def close(self, attribution: str | None = None, status: str = "CLOTURE") -> CaseEventDoc:
         return self.record("status", status=status, attribution=attribution)

@@ -257,8 +257,10 @@ EventType = Literal[case_codes.EVENT_TYPES]  # type: ignore[valid-type]
 EVENT_REQUIRES: dict[str, tuple[str, ...]] = {
     "status": ("status",), "attribution": ("attribution",), "routing_override": ("perimeter", "freetext"),
     "handover": ("to_role",), "note": ("freetext",), "decision": (), "priority": ("priority",),
-    "search": ("search",),
+    "search": ("search",), "take_charge": (), "release": (),
 }
+#: Longest display name a ``take_charge`` event carries (the users table's ``display_name``).
+HOLDER_NAME_LENGTH = 128
 #: How many effecteur ids a ``search`` event keeps (the first ones shown).
 SEARCH_EFFECTEURS_KEPT = 50
 
@@ -294,6 +296,9 @@ class CaseEventDoc(_Doc):
     freetext: str | None = Field(default=None, min_length=1, max_length=L["freetext"])
     #: A ``search`` event's criteria, result count and effecteurs shown.
     search: SearchRecordDoc | None = None
+    #: A ``take_charge`` event: the display name of who took the case ("Dr Martin"); the server writes the
+    #: authenticated user's, whatever the client sent.
+    holder_name: str | None = Field(default=None, max_length=HOLDER_NAME_LENGTH)
 
     def missing_fields(self) -> list[str]:
         """Fields this event's type needs but that are empty (the server answers 422 naming the first)."""

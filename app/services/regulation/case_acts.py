@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.models import Case, CaseEvent, SurgeSwitch
 from app.services.records import journal
-from app.services.records.documents import CaseEventDoc, SurgeDoc
+from app.services.records.documents import HOLDER_NAME_LENGTH, CaseEventDoc, SurgeDoc
 from app.services.regulation import case_events, rules, storage
 from app.services.regulation.actor import Actor
 from app.services.regulation.change import ChangeRecord
@@ -24,7 +24,8 @@ from app.services.security import audit, permissions
 #: The change record kind of each event type (what the room sees happen).
 EVENT_KINDS = {"status": "case.status", "attribution": "case.routed", "routing_override": "case.routed",
                "handover": "case.handed_over", "note": "case.note", "decision": "case.decided",
-               "priority": "case.priority", "search": "case.searched"}
+               "priority": "case.priority", "search": "case.searched", "take_charge": "case.taken",
+               "release": "case.released"}
 
 
 def apply_event(session: Session, actor: Actor, doc: CaseEventDoc) -> ChangeRecord:
@@ -32,6 +33,8 @@ def apply_event(session: Session, actor: Actor, doc: CaseEventDoc) -> ChangeReco
     for field in doc.missing_fields():
         raise invalid(field, f"obligatoire pour un événement « {doc.type} »")
     kind = EVENT_KINDS[doc.type]
+    if doc.type == "take_charge":  # the holder's name is the authenticated user's, never the client's
+        doc = doc.model_copy(update={"holder_name": (actor.display_name or actor.username)[:HOLDER_NAME_LENGTH]})
     existing = session.get(CaseEvent, doc.uuid)
     if existing is not None:
         stored = storage.replayed(case_events.event_to_doc(existing), doc,
@@ -42,7 +45,7 @@ def apply_event(session: Session, actor: Actor, doc: CaseEventDoc) -> ChangeReco
     if case is None:
         raise invalid("case_uuid", "dossier inconnu du serveur")
     reason = rules.event_refusal(actor, event_type=doc.type, status=doc.status, attribution=doc.attribution,
-                                 case_attribution=case.attribution)
+                                 case_attribution=case.attribution, case_status=case.status)
     if reason is not None:
         audit.log(actor.author, actor.role, permissions.CASE_EVENTS_PUT, doc.uuid, f"forbidden {doc.type}")
         raise forbidden(reason)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from app.models import Case, CaseEvent, CaseNote
 from app.services.records.documents import CaseEventDoc
+from app.services.regulation import rules
 
 
 def apply(case: Case, doc: CaseEventDoc, *, author: str, author_role: str) -> CaseEvent:
@@ -28,6 +29,8 @@ def apply(case: Case, doc: CaseEventDoc, *, author: str, author_role: str) -> Ca
         case.status = doc.status
     elif doc.type == "priority" and doc.priority:
         case.priority = doc.priority
+    elif doc.type == "take_charge" and _later(doc, case):
+        case.holder, case.holder_name, case.held_since = author, doc.holder_name or author, doc.created_at
     elif doc.type == "handover":
         if case.handed_over_at is None:
             case.handed_over_at = doc.created_at
@@ -37,10 +40,24 @@ def apply(case: Case, doc: CaseEventDoc, *, author: str, author_role: str) -> Ca
     elif doc.type == "note":
         case.notes.append(CaseNote(uuid=doc.uuid, creation=doc.created_at, author=author,
                                    author_role=author_role, freetext=doc.freetext))
+    if (doc.type in rules.RELEASING_EVENTS or (doc.type == "status" and doc.status in rules.CLOSED_STATUSES)) \
+            and _later(doc, case):
+        case.holder = case.holder_name = case.held_since = None
     case.version = (case.version or 1) + 1
     payload = doc.model_dump(mode="json", exclude_none=True)
     return CaseEvent(uuid=doc.uuid, case_uuid=doc.case_uuid, type=doc.type, created_at=doc.created_at,
                      author=author, author_role=author_role, payload=payload)
+
+
+def _later(doc: CaseEventDoc, case: Case) -> bool:
+    """Does ``doc`` come after the current prise en charge?  Events reach a desk's cache in any order (its own
+    at once, the others' at the next pull): the holder follows the events' times, so every desk agrees."""
+    held = case.held_since
+    if held is None:
+        return True
+    if held.tzinfo is None:  # SQLite hands back what this session just wrote as written; stored rows are UTC
+        held = held.replace(tzinfo=doc.created_at.tzinfo)
+    return doc.created_at >= held
 
 
 def search_record(payload: dict) -> tuple[int | None, dict]:
@@ -76,6 +93,11 @@ def describe(payload: dict) -> str:
         return "Décision médicale prise"
     if kind == "priority":
         return f"Priorité {payload.get('priority')}"
+    if kind == "take_charge":
+        taken = f"Pris en charge par {payload.get('holder_name') or '?'}"
+        return taken + (f" ({payload['freetext']})" if payload.get("freetext") else "")
+    if kind == "release":
+        return "Prise en charge libérée"
     if kind == "search":
         return f"Recherche de créneaux : {search_record(payload)[0] or 0} résultat(s)"
     return f"Note : {payload.get('freetext', '')}"

@@ -10,7 +10,8 @@ running timer, but never counted as waiting.
 
 The clocks (domain.md A.2, design note): presented (``reception``) → answered
 (``answered_at``) → handed to a doctor (``handed_over_at``) → decided
-(``decided_at``).  Plain Python, no Qt.
+(``decided_at``).  Who has the case in hand (``holder``, the prise en charge) rides
+along.  Plain Python, no Qt.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ ENDED_STATUSES = (*CLOSED_STATUSES, "ACHEVE")
 URGENT_PRIORITIES = priorities.URGENT
 #: The case fields the queue reads (a store may hand :func:`build` rows of just these).
 ROW_FIELDS = ("uuid", "case_id", "priority", "perimeter", "attribution", "health_motive_label", "health_motive_code",
-              "city_name", "reception", "creation", "handed_over_at", "accompanied", "status", "decided_at")
+              "city_name", "reception", "creation", "handed_over_at", "accompanied", "status", "decided_at",
+              "holder", "holder_name", "held_since")
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,10 @@ class QueueEntry:
     accompanied: bool
     #: Seconds since the call was presented.
     waiting_s: float
+    #: Who has the case in hand (username, display name, since when); None when nobody does.
+    holder: str | None = None
+    holder_name: str | None = None
+    held_since: datetime | None = None
 
     @property
     def short_id(self) -> str:
@@ -74,11 +80,27 @@ def build(cases: Iterable[CaseDoc], now: datetime) -> list[QueueEntry]:
             presented=presented_at(c), handed_over=c.handed_over_at,
             accompanied=c.accompanied or c.priority == "P0",
             waiting_s=max(0.0, (now - presented_at(c)).total_seconds()),
+            holder=getattr(c, "holder", None), holder_name=getattr(c, "holder_name", None),
+            held_since=getattr(c, "held_since", None),
         )
         for c in cases if is_open(c)
     ]
     entries.sort(key=lambda e: (PRIORITY_RANK.get(e.priority, 9), -e.waiting_s, e.case_id))
     return entries
+
+
+def worklist(rows: Iterable, now: datetime) -> list[QueueEntry]:
+    """The OSNP's worklist (decided cases waiting for a booking) as queue entries, in the order given."""
+    return [
+        QueueEntry(
+            uuid=c.uuid, case_id=c.case_id, priority=c.priority, perimeter=c.perimeter, attribution=c.attribution,
+            motive=c.health_motive_label or c.health_motive_code or "", place=c.city_name or "",
+            presented=presented_at(c), handed_over=c.handed_over_at, accompanied=False,
+            waiting_s=max(0.0, (now - presented_at(c)).total_seconds()),
+            holder=c.holder, holder_name=c.holder_name, held_since=c.held_since,
+        )
+        for c in rows
+    ]
 
 
 def waiting(entries: Iterable[QueueEntry]) -> list[QueueEntry]:

@@ -14,6 +14,10 @@ cache, so a desk refuses at once what the server would refuse.
   puts the slot on the doctor's existing decision.
 * The ARM and the doctors route (attribution, override, hand-over) and change
   the priority; the chef de salle and the doctors switch the surge mode.
+* A doctor (MRU, MRL) or an OSNP takes a case in charge ("prise en charge") when
+  opening it, and releases it; never on a closed case.  Taking a case another
+  user holds is a take-over, journalled like any event.  A hand-over, a decision
+  and a closing release it too.
 * What a neighbouring SAMU sent through the Hub Santé was decided there: its
   content is stored as that SAMU's (see :mod:`app.services.regulation.actor`),
   and only the Hub connector's account may post it.
@@ -31,6 +35,11 @@ ROUTING_ROLES = frozenset({"ARM", "MRU", "MRL"})
 DOCTOR_ROLES = decisions.DOCTOR_ROLES
 #: Roles that switch the surge mode (it suspends the MRU / MRL split).
 SURGE_ROLES = frozenset({"MRU", "MRL", "SUPERVISEUR"})
+#: Roles that take a case in charge (and release it): the regulating doctors and the OSNP.
+TAKE_CHARGE_ROLES = frozenset({"MRU", "MRL", "OSNP"})
+#: Events that end a prise en charge (besides a closing): released, handed over, or decided (the doctor's part
+#: is done; a slot to book goes to the OSNP's worklist, free for the OSNP to take).
+RELEASING_EVENTS = ("handover", "release", "decision")
 
 DECISION_REFUSED = "Décision médicale : réservée aux médecins régulateurs (MRU, MRL)"
 CLOSE_REFUSED = ("Un dossier de régulation médicale (DRM) est clos par un médecin régulateur ; "
@@ -39,6 +48,8 @@ ROUTING_REFUSED = "Seuls l'ARM et les médecins régulateurs orientent un dossie
 PRIORITY_REFUSED = "Seuls l'ARM et les médecins régulateurs changent la priorité"
 HUB_DECISION_REFUSED = ("Une décision « reçue du Hub Santé » ne vient que du Hub : "
                         "choisissez la décision prise parmi celles du poste")
+TAKE_CHARGE_REFUSED = "Seuls les médecins régulateurs et l'OSNP prennent un dossier en charge"
+TAKE_CLOSED_REFUSED = "Dossier clôturé : il ne se prend plus en charge"
 OSNP_DECISION_REFUSED = ("L'OSNP ne saisit pas de décision médicale : il réserve le créneau "
                          "décidé par le médecin régulateur")
 
@@ -60,12 +71,21 @@ def case_opening_refusal(actor: Actor, *, status: str, attribution: str | None,
     return None
 
 
+def may_take_charge(role: str) -> bool:
+    """May ``role`` take a case in charge (and release it)?"""
+    return str(role) in TAKE_CHARGE_ROLES
+
+
 def event_refusal(actor: Actor, *, event_type: str, status: str | None, attribution: str | None,
-                  case_attribution: str | None) -> str | None:
-    """Why ``actor`` may not apply an event of ``event_type`` to a case, or None."""
+                  case_attribution: str | None, case_status: str | None = None) -> str | None:
+    """Why ``actor`` may not apply an event of ``event_type`` to a case (now in ``case_status``), or None."""
     if actor.is_hub and actor.hub_sender:
         return None
     role = str(actor.role)
+    if event_type in ("take_charge", "release") and not may_take_charge(role):
+        return TAKE_CHARGE_REFUSED
+    if event_type == "take_charge" and case_status in CLOSED_STATUSES:
+        return TAKE_CLOSED_REFUSED
     if event_type in ("attribution", "routing_override", "handover") and role not in ROUTING_ROLES:
         return ROUTING_REFUSED
     if event_type == "decision" and role not in DOCTOR_ROLES:

@@ -12,15 +12,16 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Callable
 from datetime import datetime
 
 from pydantic import ValidationError
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.models import Case, CaseDraft, CaseEvent, JournalEntry, SurgeSwitch, utcnow
-from app.services.regulation import case_events
-from app.services.records.documents import CaseEventDoc, SurgeDoc
+from app.models import Case, CaseDraft, CaseEvent, JournalEntry, Orientation, SurgeSwitch, utcnow
+from app.services.regulation import case_events, decisions, queue
+from app.services.records.documents import CaseDoc, CaseEventDoc, SurgeDoc, case_to_doc
 from app.services.intake.form import IntakeForm
 from app.services.intake.patients import PatientForm
 
@@ -82,7 +83,7 @@ class SurgeState:
 
 
 class CaseStore:
-    """Reads of events and surge state, and the desk's drafts, over the console cache."""
+    """Reads of events, holders, earlier cases, the OSNP's worklist and surge state, and the desk's drafts."""
 
     def __init__(self, session_factory: sessionmaker[Session]):
         self._sessions = session_factory
@@ -92,6 +93,52 @@ class CaseStore:
             rows = session.scalars(select(CaseEvent).where(CaseEvent.case_uuid == case_uuid)
                                    .order_by(CaseEvent.created_at)).all()
             return [case_events.event_to_doc(e) for e in rows]
+
+    def case_holder(self, uuid: str) -> tuple[str, str, datetime | None] | None:
+        """Who has the case in hand (username, display name, since when), or None."""
+        with self._sessions() as session:
+            row = session.execute(select(Case.holder, Case.holder_name, Case.held_since)
+                                  .where(Case.uuid == uuid)).first()
+            return (row.holder, row.holder_name or row.holder, row.held_since) if row and row.holder else None
+
+    def booking_worklist(self) -> list:
+        """The OSNP's worklist: decided cases, not ended, whose latest decision books a slot that is not booked.
+
+        Queue rows (:data:`app.services.regulation.queue.ROW_FIELDS`) with ``decision_key``, oldest decision first.
+        """
+        slot_keys = [d.key for d in decisions.DECISIONS if d.books_slot]
+        with self._sessions() as session:
+            latest = (select(Orientation.case_uuid, func.max(Orientation.creation).label("at"))
+                      .group_by(Orientation.case_uuid).subquery())
+            rows = session.execute(
+                select(*(getattr(Case, name) for name in queue.ROW_FIELDS), Orientation.decision_key)
+                .join(Orientation, Orientation.case_uuid == Case.uuid)
+                .join(latest, (latest.c.case_uuid == Orientation.case_uuid) & (latest.c.at == Orientation.creation))
+                .where(Case.decided_at.is_not(None), Case.status.not_in(queue.ENDED_STATUSES),
+                       Orientation.decision_key.in_(slot_keys), Orientation.slot_id.is_(None))
+                .order_by(Case.decided_at)).all()
+            return list(rows)
+
+    def cases_sharing(self, *, phones: list[str], insee: str | None, same_place: Callable[[str | None], bool],
+                      limit: int = 50) -> list[CaseDoc]:
+        """Cases, newest first, with one of ``phones`` (caller or callback) or in commune ``insee`` at an address
+        ``same_place`` accepts: the candidates for "the same number or address".  Light columns first, whole
+        documents only for those (a commune may hold thousands of cases)."""
+        wanted = [p for p in phones if p]
+        with self._sessions() as session:
+            uuids: set[str] = set()
+            if wanted:
+                uuids.update(session.scalars(select(Case.uuid).where(
+                    or_(Case.caller_phone.in_(wanted), Case.callback_phone.in_(wanted)))))
+            if insee:
+                in_commune = session.execute(select(Case.uuid, Case.address_complete)
+                                             .where(Case.city_insee_code == insee))
+                uuids.update(uuid for uuid, address in in_commune if same_place(address))
+            if not uuids:
+                return []
+            rows = session.scalars(select(Case).where(Case.uuid.in_(uuids)).order_by(Case.creation.desc())
+                                   .limit(limit)).all()
+            return [case_to_doc(c) for c in rows]
 
     def surge(self) -> SurgeState:
         with self._sessions() as session:

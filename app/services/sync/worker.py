@@ -62,7 +62,7 @@ log = logging.getLogger(__name__)
 
 PUSH_BATCH = 200
 #: Outbox entities the server's ``POST /sync/batch`` takes; others are sent by their own ``PUT``.
-BATCH_ENTITIES = frozenset({"case", "orientation"})
+BATCH_ENTITIES = frozenset({"case", "orientation", "case_event"})
 PULL_PAGE = 200
 MAX_PULL_PAGES = 1000
 #: Seconds between two rounds while the live journal is up (the rounds then only catch what the stream missed).

@@ -9,8 +9,8 @@ tests replace.
 
 from __future__ import annotations
 
-from app.services.regulation import decisions, queue
-from app.codes import nomenclatures
+from app.services.regulation import case_view, decisions, queue, rules
+from app.codes import nomenclatures, priorities
 from app.services.desk.regulation import NotAllowed
 from app.ui.qt import QT_TRANSLATE_NOOP, QInputDialog, QMessageBox, QObject, Qt, QTimer, Slot
 from app.ui.shell.shortcuts import bind_window_shortcuts
@@ -34,7 +34,13 @@ SHORTCUTS = [
     (QT_TRANSLATE_NOOP("Shortcuts", "Ctrl+Maj+A"),
      QT_TRANSLATE_NOOP("Shortcuts", "Mode afflux : suspendre / rétablir la répartition MRU / MRL")),
     ("F6",
-     QT_TRANSLATE_NOOP("Shortcuts", "Aller à la file d'attente (Entrée ouvre le dossier)")),
+     QT_TRANSLATE_NOOP("Shortcuts", "Aller à la file d'attente (Entrée ouvre le dossier et le prend en charge)")),
+    (QT_TRANSLATE_NOOP("Shortcuts", "Ctrl+Maj+G"),
+     QT_TRANSLATE_NOOP("Shortcuts", "Prendre en charge le dossier ouvert")),
+    (QT_TRANSLATE_NOOP("Shortcuts", "Ctrl+Maj+U"),
+     QT_TRANSLATE_NOOP("Shortcuts", "Libérer le dossier (il revient à la salle)")),
+    (QT_TRANSLATE_NOOP("Shortcuts", "Ctrl+Maj+O"),
+     QT_TRANSLATE_NOOP("Shortcuts", "Changer la priorité du dossier ouvert")),
 ]
 
 
@@ -62,16 +68,27 @@ class Prompt:
 
 
 class RegulationActions(QObject):
-    def __init__(self, window, desk, queue_view):
+    """The regulation acts of one window, on the desk's open case; the case view shows their outcome."""
+
+    def __init__(self, window, desk, queue_view, worklist_view=None):
         super().__init__(window)
-        self._w, self._desk, self._queue = window, desk, queue_view
+        self._w, self._desk, self._queue, self._worklist = window, desk, queue_view, worklist_view
         self._reg = desk.regulation
         self._draft_uuid: str | None = None
+        #: Why the open case is read-only at this desk (held by another user), or None.
+        self._read_only: str | None = None
+        self._read_only_uuid: str | None = None
         bind_window_shortcuts(window, (("Ctrl+T", self.hand_over), ("Ctrl+Shift+N", self.add_note),
                                        ("Ctrl+Shift+W", self.close_case), ("Ctrl+Shift+A", self.toggle_surge),
-                                       ("Ctrl+Shift+R", self.restore_draft), ("F6", self.focus_queue)))
-        window.intake.draftRequested.connect(self.save_draft)
+                                       ("Ctrl+Shift+R", self.restore_draft), ("F6", self.focus_queue),
+                                       ("Ctrl+Shift+G", self.take_charge), ("Ctrl+Shift+U", self.release),
+                                       ("Ctrl+Shift+O", self.change_priority)))
+        if window.intake is not None:
+            window.intake.draftRequested.connect(self.save_draft)
         queue_view.caseActivated.connect(self.open_case)
+        if worklist_view is not None:
+            worklist_view.caseActivated.connect(self.open_case)
+        window.case_view.actRequested.connect(self._on_act)
         self._timer = QTimer(self)
         self._timer.setInterval(5000)
         self._timer.timeout.connect(self.refresh)
@@ -86,7 +103,11 @@ class RegulationActions(QObject):
         """Recompute the queue and the room state the route suggestion depends on."""
         entries = self._reg.queue()
         self._queue.set_entries(entries)
-        self._w.intake.set_room(self._reg.surge().active, queue.urgent_waiting(entries))
+        if self._worklist is not None:
+            self._worklist.set_entries(self._reg.worklist())
+        if self._w.intake is not None:
+            self._w.intake.set_room(self._reg.surge().active, queue.urgent_waiting(entries))
+        self.show_current()
 
     # --- intake ---------------------------------------------------------------------------
     def check_duplicates(self, form) -> bool:
@@ -133,6 +154,10 @@ class RegulationActions(QObject):
 
     # --- the open case ----------------------------------------------------------------------------
     def _run(self, action, done: str) -> None:
+        case = self._desk.current_case
+        if self._read_only and case is not None and case.uuid == self._read_only_uuid:
+            self._say(self._read_only, error=True)
+            return
         try:
             action()
         except NotAllowed as exc:
@@ -183,17 +208,87 @@ class RegulationActions(QObject):
                   else self.tr("Mode afflux terminé"))
 
     @Slot()
+    def change_priority(self) -> None:
+        if self._desk.current_case is None:
+            self._say(self.tr("Aucun dossier ouvert"), error=True)
+            return
+        codes = list(priorities.CODES)
+        chosen = Prompt.item(self._w, self.tr("Priorité"), self.tr("Nouvelle priorité :"), codes)
+        if chosen:
+            self._run(lambda: self._reg.record("priority", priority=chosen), self.tr("Priorité %s") % chosen)
+
+    @Slot()
+    def take_charge(self) -> None:
+        """Take the open case in charge (a take-over when someone else holds it: journalled with their name)."""
+        view = self._reg.case_view(self._desk.current_case.uuid) if self._desk.current_case else None
+        if view is None:
+            self._say(self.tr("Aucun dossier ouvert"), error=True)
+            return
+        taking_over = view.holder.name if view.held_by_other(self._desk.user.username) else None
+        self._read_only = None
+        self._run(lambda: self._reg.take_charge(taking_over=taking_over),
+                  self.tr("Dossier pris en charge"))
+
+    @Slot()
+    def release(self) -> None:
+        self._run(self._reg.release, self.tr("Dossier libéré : il revient à la salle"))
+
+    @Slot(str)
+    def _on_act(self, act: str) -> None:
+        {"take_charge": self.take_charge, "release": self.release, "priority": self.change_priority,
+         "note": self.add_note, "handover": self.hand_over, "close": self.close_case}[act]()
+
+    @Slot()
     def focus_queue(self) -> None:
-        self._queue.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        if self._queue.model().rowCount() and not self._queue.table.currentIndex().isValid():
-            self._queue.table.setCurrentIndex(self._queue.model().index(0, 0))
+        view = self._worklist if self._worklist is not None and self._worklist.isVisible() else self._queue
+        view.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        view.select_first()
+
+    def show_current(self) -> None:
+        """Show the desk's open case in the case view, as it now is (None: the empty view)."""
+        case = self._desk.current_case
+        view = self._reg.case_view(case.uuid) if case is not None else None
+        if self._read_only and (view is None or view.uuid != self._read_only_uuid
+                                or not view.held_by_other(self._desk.user.username)):
+            self._read_only = None  # another case, or released meanwhile
+        self._w.case_view.show_case(view, read_only_reason=self._read_only)
 
     @Slot(str)
     def open_case(self, uuid: str) -> None:
-        case = self._w._store.get_case(uuid)
-        if case is None:
+        """Open a case from a queue or a worklist: the case view shows it; a doctor or OSNP takes it in charge.
+
+        A case another user holds: « pris en charge par X depuis HH:MM — le reprendre ? », one key to
+        consult it read-only (default) or to take it over (journalled).
+        """
+        view = self._reg.case_view(uuid)
+        if view is None:
             return
-        self._desk.current_case = case
-        self._w.intake.set_case_opened(case.case_id)
+        me = self._desk.user
+        self._read_only = None
+        take = rules.may_take_charge(me.role) and view.refusals.get("take_charge") is None
+        taking_over = None
+        if take and view.held_by_other(me.username):
+            since = case_view.room_time(view.holder.since, seconds=False)
+            text = self.tr("Dossier pris en charge par %s depuis %s — le reprendre ?") % (view.holder.name, since)
+            choice = Prompt.choose(self._w, self.tr("Dossier déjà pris en charge"), text,
+                                   [self.tr("&Consulter sans le prendre"), self.tr("&Reprendre le dossier")])
+            if choice < 0:
+                return
+            if choice == 0:
+                take = False
+                self._read_only = self.tr("Consultation seule : dossier pris en charge par %s") % view.holder.name
+                self._read_only_uuid = uuid
+            else:
+                taking_over = view.holder.name
+        self._desk.current_case = self._w._store.get_case(uuid)
+        self._w.show_case_page()
+        if take:
+            try:
+                self._reg.take_charge(taking_over=taking_over)
+            except (NotAllowed, ValueError) as exc:
+                self._say(str(exc), error=True)
+        case = self._desk.current_case
         self._w.map_view.show_patient(case.lat, case.lon, case.city_name or "")
+        self._after_change()
+        self._w.case_view.setFocus(Qt.FocusReason.OtherFocusReason)
         self._say(self.tr("Dossier %s : %s, %s") % (case.case_id, case.priority, case.health_motive_label or ""))

@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 LAYOUTS_FILE = "window-layouts.json"
 #: Bumped when the docks change, so an old saved state is ignored rather than half-applied.
-STATE_VERSION = 1
+STATE_VERSION = 2
 
 
 def layouts_path() -> Path:

@@ -1,4 +1,4 @@
-"""The console's main window: intake on the left, map and slots in the middle, journal on the right.
+"""The console's main window: one workspace per role (:mod:`app.ui.shell.workspaces`), each role's layout saved.
 
 A thin shell: it lays out the panels, wires their signals in one place
 (:meth:`MainWindow._connect_signals`) and forwards user actions to the
@@ -19,15 +19,20 @@ from app.services.intake.form import InvalidIntake
 from app.services.sync.local_store import LocalStore
 from app.ui.intake.panel import IntakePanel
 from app.ui.case.appointments_view import appointments_dock
+from app.ui.case.case_view import CaseViewWidget
 from app.ui.case.journal_view import JournalView
-from app.ui.shell.layouts import WindowLayouts, add_dock
+from app.ui.shell import workspaces
+from app.ui.shell.layouts import WindowLayouts
+from app.ui.shell.workspaces import workspace_of
 from app.ui.map.view import MapView
 from app.ui.case.queue_view import QueueView
 from app.ui.case.hub_send import SHORTCUTS as HUB_SEND_SHORTCUTS
 from app.ui.case.hub_send import HubSendAction
 from app.ui.case.regulation_actions import SHORTCUTS as REGULATION_SHORTCUTS
 from app.ui.case.regulation_actions import RegulationActions
-from app.ui.qt import QMainWindow, QMessageBox, QSplitter, Qt, QVBoxLayout, QWidget, Signal, Slot
+from app.ui.qt import (
+    QMainWindow, QMessageBox, Qt, QTimer, QWidget, Signal, Slot,
+)
 from app.ui.search.actions import SearchActions
 from app.ui.search.bar import SearchBar
 from app.ui.shell.shortcuts import HELP_SHORTCUT, WINDOW_SHORTCUTS, bind_window_shortcuts, sheet_html
@@ -37,7 +42,6 @@ from app.ui.shell.window_menus import WindowMenus
 
 #: (keys, French description) of every window-wide shortcut, as the F1 sheet lists them.
 SHORTCUTS = [*WINDOW_SHORTCUTS, *REGULATION_SHORTCUTS, *HUB_SEND_SHORTCUTS, HELP_SHORTCUT]
-
 
 class MainWindow(QMainWindow):
     """The regulation desk window.
@@ -57,6 +61,8 @@ class MainWindow(QMainWindow):
         self._store = store
         self.setWindowTitle(self.tr("Console de régulation SAS — %s") % desk.user.display_name)
         self.resize(1600, 960)
+        self.workspace = workspace_of(desk.user.role)
+        self._shown = False
 
         self.intake = IntakePanel(self, home_departement=desk.settings.departement)
         self.intake.set_enabled_for_role(desk.user.role)
@@ -65,6 +71,8 @@ class MainWindow(QMainWindow):
         self.search_bar = SearchBar(self)
         self.journal = JournalView(self)
         self.queue_view = QueueView(self)
+        self.worklist_view = QueueView(self, worklist=True) if self.workspace == "osnp" else None
+        self.case_view = CaseViewWidget(self, takes_calls=self.workspace != "supervisor")
         self.status = ConsoleStatusBar(desk.user, self)
         self.setStatusBar(self.status)
         self.search = SearchActions(self, desk)  # makes the buttons around the slot list
@@ -76,49 +84,49 @@ class MainWindow(QMainWindow):
         self._install_shortcuts()
         self._connect_signals()
         self.appointments_dock = appointments_dock(self, desk)  # SAS appointments worklists, F7
-        self.regulation = RegulationActions(self, desk, self.queue_view)
+        if self.workspace == "osnp" and self.appointments_dock is not None:
+            self.appointments_dock.show()  # part of the OSNP's workspace (its lists are read at first show)
+        self.regulation = RegulationActions(self, desk, self.queue_view, self.worklist_view)
         self.hub_send = HubSendAction(self, desk)  # Ctrl+Maj+H: the case to a neighbouring SAMU
         self.search.update_radius_label()
         self.refresh_journal()
 
     # --- layout --------------------------------------------------------------------------
     def _build_layout(self) -> None:
-        actions = self.search.action_row()
-        decision_row = self.search.decision_row()
+        """The role's workspace (:mod:`app.ui.shell.workspaces`): central panels and docks."""
+        self._initial_sizes, self.left_stack = None, None
+        if self.workspace == "supervisor":
+            workspaces.build_supervisor(self, self.search.action_row(), self.search.decision_row())
+        else:
+            workspaces.build_desk(self, self.search.action_row(), self.search.decision_row())
 
-        middle_split = QSplitter(Qt.Orientation.Vertical, self)
-        middle_split.setObjectName("mapSlotsSplitter")
-        middle_split.addWidget(self.map_view)
-        middle_split.addWidget(self.slot_table)
-        middle_split.setSizes([560, 320])
-        middle = QWidget(self)
-        mid_layout = QVBoxLayout(middle)
-        mid_layout.setContentsMargins(0, 0, 0, 0)
-        mid_layout.addLayout(actions)
-        mid_layout.addWidget(self.search_bar)
-        mid_layout.addWidget(middle_split, 1)
-        mid_layout.addLayout(decision_row)
+    def show_case_page(self) -> None:
+        """The case view in front (a case opened from a queue or a worklist)."""
+        if self.left_stack is not None:
+            self.left_stack.setCurrentWidget(self.case_view)
+        else:
+            self.case_dock.show()
+            self.case_dock.raise_()
 
-        split = QSplitter(Qt.Orientation.Horizontal, self)
-        split.setObjectName("mainSplitter")
-        split.addWidget(self.intake)
-        split.addWidget(middle)
-        split.setStretchFactor(1, 1)
-        self.docks = [add_dock(self, "queueDock", self.tr("File d'attente"), self.queue_view),
-                      add_dock(self, "journalDock", self.tr("Journal partagé"), self.journal)]
-        self._split = split
-        self._initial_sizes = [390, 760]
-        self.setCentralWidget(split)
-        self.setTabOrder(self.slot_table, self.search.book_button)
+    def show_intake_page(self) -> None:
+        """The intake form in front (a new call)."""
+        if self.left_stack is not None:
+            self.left_stack.setCurrentWidget(self.intake)
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().showEvent(event)
-        if self._initial_sizes:  # sizes only hold once the splitter has its real width
-            self._split.setSizes(self._initial_sizes)
-            self._initial_sizes = None
-            self.resizeDocks(self.docks, [450, 450], Qt.Orientation.Horizontal)
-            self.resizeDocks(self.docks, [300, 600], Qt.Orientation.Vertical)
+        if not self._shown:  # sizes only hold once the splitter has its real width
+            self._shown = True
+            if self._initial_sizes:
+                self._split.setSizes(self._initial_sizes)
+            side = [d for d in self.docks if d.objectName() != "worklistDock"]
+            self.resizeDocks(side, [560] * len(side), Qt.Orientation.Horizontal)
+            self.resizeDocks(side, [360, 540], Qt.Orientation.Vertical)
+            if self.workspace == "osnp" and self.appointments_dock is not None:  # under the map, not half the window
+                self.resizeDocks([self.appointments_dock], [240], Qt.Orientation.Vertical)
             self.layouts.first_show()
+            if self.workspace == "osnp" and self.appointments_dock is not None and self.appointments_dock.isVisible():
+                QTimer.singleShot(0, self.appointments_dock.widget().refresh)
 
     def _install_shortcuts(self) -> None:
         bind_window_shortcuts(self, [
@@ -149,13 +157,26 @@ class MainWindow(QMainWindow):
     # --- case ----------------------------------------------------------------------------
     @Slot()
     def new_call(self) -> None:
+        if self.workspace == "supervisor":
+            self.status.show_message(self.tr("Le chef de salle ne saisit pas d'appel"), error=True)
+            return
         self._desk.current_case = None
+        if self.left_stack is not None and self.left_stack.currentWidget() is not self.intake \
+                and self.intake.form().reception is not None and self.intake.case_label.isHidden():
+            # A call was being typed when a case was opened from the queue: back to it, nothing lost.
+            self.show_intake_page()
+            self.regulation.show_current()
+            self.intake.focus_first()
+            self.status.show_message(self.tr("Appel en cours repris"))
+            return
+        self.show_intake_page()
         self.search.reset()
         self.slot_table.model().set_results([])
         self.search_bar.reset()
         self.map_view.clear()
         self.intake.clear()
         self.intake.focus_first()
+        self.regulation.show_current()
         self.status.show_message(self.tr("Nouvel appel"))
 
     @Slot(object)
@@ -174,6 +195,7 @@ class MainWindow(QMainWindow):
         self.status.show_message(self.tr("Dossier %s ouvert") % doc.case_id)
         self.map_view.show_patient(doc.lat, doc.lon, doc.city_name or "")
         self.refresh_journal()
+        self.regulation.show_current()
         self.start_search()
 
     # --- search, booking and decisions (:class:`SearchActions`) --------------------------------
@@ -228,6 +250,9 @@ class MainWindow(QMainWindow):
     def refresh_journal(self) -> None:
         self.journal.set_entries(self._store.journal(limit=300))
         self.status.set_pending(self._store.outbox_count())
+        regulation = getattr(self, "regulation", None)
+        if regulation is not None:  # what other desks did (a case taken, handed over) shows in the queue at once
+            regulation.refresh()
 
     @Slot()
     def show_shortcuts(self) -> None:

@@ -22,9 +22,12 @@ def display(row: ReviewRow) -> tuple[str, ...]:
     decision = decision_label(row.decision) if row.decision else "—"
     if row.booked:
         decision = QCoreApplication.translate("ReviewModel", "%s (RDV)") % decision
+    status = STATUS_LABELS.get(row.status, row.status)
+    if row.status == "ACTIF" and row.decision:  # a decided case is no longer « En cours » (issue 13)
+        status = QCoreApplication.translate("ReviewModel", "Décidé")
     return (room_time.day_clock(row.presented), row.case_id.rsplit(".", 1)[-1], row.priority, row.stream,
             row.motive, row.patient, row.city, format_duration(row.answered_s), decision,
-            STATUS_LABELS.get(row.status, row.status), ", ".join(row.operators))
+            status, ", ".join(row.operators))
 
 
 class ReviewModel(RowCacheModel):
