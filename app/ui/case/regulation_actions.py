@@ -254,11 +254,12 @@ class RegulationActions(QObject):
         self._w.case_view.show_case(view, read_only_reason=self._read_only)
 
     @Slot(str)
-    def open_case(self, uuid: str) -> None:
+    def open_case(self, uuid: str, ask: bool = True) -> None:
         """Open a case from a queue or a worklist: the case view shows it; a doctor or OSNP takes it in charge.
 
         A case another user holds: « pris en charge par X depuis HH:MM — le reprendre ? », one key to
-        consult it read-only (default) or to take it over (journalled).
+        consult it read-only (default) or to take it over (journalled).  ``ask=False`` consults it without
+        asking (``sas console --open-case``: a picture never takes a case from its holder).
         """
         view = self._reg.case_view(uuid)
         if view is None:
@@ -271,7 +272,7 @@ class RegulationActions(QObject):
             since = case_view.room_time(view.holder.since, seconds=False)
             text = self.tr("Dossier pris en charge par %s depuis %s — le reprendre ?") % (view.holder.name, since)
             choice = Prompt.choose(self._w, self.tr("Dossier déjà pris en charge"), text,
-                                   [self.tr("&Consulter sans le prendre"), self.tr("&Reprendre le dossier")])
+                                   [self.tr("&Consulter sans le prendre"), self.tr("&Reprendre le dossier")]) if ask else 0
             if choice < 0:
                 return
             if choice == 0:

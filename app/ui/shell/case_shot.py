@@ -40,20 +40,19 @@ async def _case_in_cache(console, ref: str, timeout: float):
 
 
 def _open_from_queue(window, uuid: str) -> bool:
-    """Select the case's row in the queue and activate it (what Entrée does); False if not queued."""
+    """Select the case's row in the role's worklist or queue and open it (what Entrée does); False if in neither."""
     from app.ui.qt import Qt
 
-    queue_view = getattr(window, "queue_view", None)
-    if queue_view is None or not queue_view.isVisible():
-        return False
-    model = queue_view.model()
-    for row in range(model.rowCount()):
-        if model.entry(row).uuid == uuid:
-            table = queue_view.table
-            table.setFocus(Qt.FocusReason.ShortcutFocusReason)
-            table.setCurrentIndex(model.index(row, 0))
-            queue_view.caseActivated.emit(uuid)
-            return True
+    for view in (getattr(window, "worklist_view", None), getattr(window, "queue_view", None)):
+        if view is None:
+            continue
+        model = view.model()
+        for row in range(model.rowCount()):
+            if model.entry(row).uuid == uuid:
+                view.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+                view.table.setCurrentIndex(model.index(row, 0))
+                window.regulation.open_case(uuid, ask=False)
+                return True
     return False
 
 
@@ -74,7 +73,7 @@ async def shoot_case(console, ref: str, target: Path) -> int:
             log.warning("map not ready after %.0f s; the picture is taken without it", MAP_WAIT_S)
     window.regulation.refresh()
     if not _open_from_queue(window, case.uuid):
-        window.regulation.open_case(case.uuid)
+        window.regulation.open_case(case.uuid, ask=False)
     for _ in range(100):  # the map draws the patient (and the search's markers) asynchronously
         await asyncio.sleep(0.05)
         if map_view is None or not map_view.isVisible() or map_view.pending_commands() == 0:
