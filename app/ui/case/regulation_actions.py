@@ -271,8 +271,8 @@ class RegulationActions(QObject):
         if take and view.held_by_other(me.username):
             since = case_view.room_time(view.holder.since, seconds=False)
             text = self.tr("Dossier pris en charge par %s depuis %s — le reprendre ?") % (view.holder.name, since)
-            choice = Prompt.choose(self._w, self.tr("Dossier déjà pris en charge"), text,
-                                   [self.tr("&Consulter sans le prendre"), self.tr("&Reprendre le dossier")]) if ask else 0
+            options = [self.tr("&Consulter sans le prendre"), self.tr("&Reprendre le dossier")]
+            choice = Prompt.choose(self._w, self.tr("Dossier déjà pris en charge"), text, options) if ask else 0
             if choice < 0:
                 return
             if choice == 0:
