@@ -67,10 +67,16 @@ def _rows(view) -> list[list[str]]:
 
     rows: list[list[str]] = []
 
+    def columns(parent: QModelIndex) -> int:
+        try:
+            return model.columnCount(parent)
+        except TypeError:  # list models keep columnCount private: one column
+            return 1
+
     def walk(parent: QModelIndex) -> None:
         for r in range(model.rowCount(parent)):
             cells = []
-            for c in range(model.columnCount(parent)):
+            for c in range(columns(parent)):
                 value = model.index(r, c, parent).data()
                 cells.append("" if value is None else str(value))
             rows.append(cells)

@@ -23,6 +23,7 @@ from app.services.records.documents import CaseDoc, CaseEventDoc, OrientationDoc
 from app.services.regulation import case_events, decisions, queue, rules
 from app.codes import room_time as room_clock
 from app.services.regulation.actor import Actor
+from app.services.intake.phones import format_phone
 
 #: Closed statuses as a user reads them.
 STATUS_LABELS = {"CLOTURE": "Clôturé", "CLASSE": "Classé sans suite", "ARCHIVE": "Archivé",
@@ -174,9 +175,11 @@ def build(case: CaseDoc, *, events: Iterable[CaseEventDoc], orientations: Iterab
         clocks.append(Clock(name, at, queue.format_duration(None if at is None else (at - start).total_seconds())))
     caller_type = nomenclatures.label(nomenclatures.CALLER_TYPE, case.caller_type) or case.caller_type or ""
     caller = " — ".join(x for x in (case.caller_name or "", caller_type) if x) or "—"
-    callback = case.callback_phone or case.caller_phone or "—"
+    callback = format_phone(case.callback_phone or case.caller_phone) or "—"
     if case.caller_phone and case.callback_phone and case.caller_phone != case.callback_phone:
-        callback = f"{case.callback_phone} (appel depuis le {case.caller_phone})"
+        callback = f"{format_phone(case.callback_phone)} (appel depuis le {format_phone(case.caller_phone)})"
+    elif case.callback_phone and not case.caller_phone:
+        callback = f"{format_phone(case.callback_phone)} (numéro de l'appelant masqué)"
     commune = " ".join(x for x in (case.city_name or "", f"({case.city_insee_code})" if case.city_insee_code else "")
                        if x) or "—"
     access = ", ".join(x for x in (case.access_building and f"bât. {case.access_building}",

@@ -115,7 +115,7 @@ class QueueView(QWidget):
         self.summary = QLabel(self)
         self.summary.setAccessibleName(self.tr("Résumé de la file d'attente"))
         self.table = QTableView(self)
-        self.table.setAccessibleName(self.tr("File d'attente"))
+        self.table.setAccessibleName(self.tr("À réserver") if worklist else self.tr("File d'attente"))
         self._model = QueueModel(self, clock, worklist)
         self.table.setModel(self._model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -136,6 +136,7 @@ class MainWindow(QMainWindow):
             ("Ctrl+L", self.slot_table.setFocus),
             ("Ctrl+B", self.book_selected),
             ("Ctrl+D", self.record_decision),
+            ("F8", self.focus_decision),
             ("F1", self.show_shortcuts),
         ])
 
@@ -219,6 +220,11 @@ class MainWindow(QMainWindow):
     def select_decision(self, key: str) -> None:
         """Choose the decision that Ctrl+D will record."""
         self.search.select_decision(key)
+
+    @Slot()
+    def focus_decision(self) -> None:
+        """F8: to the decision list (letters choose, Ctrl+D records)."""
+        self.search.decision_combo.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     @Slot()
     def record_decision(self) -> None:

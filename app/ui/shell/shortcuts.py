@@ -38,6 +38,8 @@ WINDOW_SHORTCUTS = [
      QT_TRANSLATE_NOOP("Shortcuts", "Réserver le créneau sélectionné (Entrée confirme, Échap annule)")),
     (QT_TRANSLATE_NOOP("Shortcuts", "Ctrl+Maj+B"),
      QT_TRANSLATE_NOOP("Shortcuts", "Re-réserver : annuler le rendez-vous du dossier et réserver le créneau choisi")),
+    ("F8",
+     QT_TRANSLATE_NOOP("Shortcuts", "Aller à la liste des décisions (les lettres choisissent, Ctrl+D enregistre)")),
     ("Ctrl+D",
      QT_TRANSLATE_NOOP("Shortcuts", "Enregistrer la décision choisie (sans créneau)")),
     ("F7",
