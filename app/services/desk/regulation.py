@@ -75,7 +75,8 @@ class Regulation:
             raise ValueError(f"champ manquant : {', '.join(doc.missing_fields())}")
         user = self._desk.user
         reason = rules.event_refusal(Actor(user.username, user.role), event_type=doc.type, status=doc.status,
-                                     attribution=doc.attribution, case_attribution=case.attribution)
+                                     attribution=doc.attribution, case_attribution=case.attribution,
+                                     case_status=case.status)
         if reason:
             raise NotAllowed(reason)
         self._store.save_case_event(doc, author=user.username, author_role=user.role)

@@ -257,7 +257,7 @@ EventType = Literal[case_codes.EVENT_TYPES]  # type: ignore[valid-type]
 EVENT_REQUIRES: dict[str, tuple[str, ...]] = {
     "status": ("status",), "attribution": ("attribution",), "routing_override": ("perimeter", "freetext"),
     "handover": ("to_role",), "note": ("freetext",), "decision": (), "priority": ("priority",),
-    "search": ("search",),
+    "search": ("search",), "location": ("lat", "lon", "coord_precision"),
 }
 #: How many effecteur ids a ``search`` event keeps (the first ones shown).
 SEARCH_EFFECTEURS_KEPT = 50
@@ -294,6 +294,10 @@ class CaseEventDoc(_Doc):
     freetext: str | None = Field(default=None, min_length=1, max_length=L["freetext"])
     #: A ``search`` event's criteria, result count and effecteurs shown.
     search: SearchRecordDoc | None = None
+    #: A ``location`` event's new place of the patient and its Hub ``coord.precision`` (EXACTE: set on the map).
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+    coord_precision: Literal[case_codes.COORD_PRECISIONS] | None = None  # type: ignore[valid-type]
 
     def missing_fields(self) -> list[str]:
         """Fields this event's type needs but that are empty (the server answers 422 naming the first)."""

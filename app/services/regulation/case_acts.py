@@ -24,7 +24,7 @@ from app.services.security import audit, permissions
 #: The change record kind of each event type (what the room sees happen).
 EVENT_KINDS = {"status": "case.status", "attribution": "case.routed", "routing_override": "case.routed",
                "handover": "case.handed_over", "note": "case.note", "decision": "case.decided",
-               "priority": "case.priority", "search": "case.searched"}
+               "priority": "case.priority", "search": "case.searched", "location": "case.located"}
 
 
 def apply_event(session: Session, actor: Actor, doc: CaseEventDoc) -> ChangeRecord:
@@ -42,7 +42,7 @@ def apply_event(session: Session, actor: Actor, doc: CaseEventDoc) -> ChangeReco
     if case is None:
         raise invalid("case_uuid", "dossier inconnu du serveur")
     reason = rules.event_refusal(actor, event_type=doc.type, status=doc.status, attribution=doc.attribution,
-                                 case_attribution=case.attribution)
+                                 case_attribution=case.attribution, case_status=case.status)
     if reason is not None:
         audit.log(actor.author, actor.role, permissions.CASE_EVENTS_PUT, doc.uuid, f"forbidden {doc.type}")
         raise forbidden(reason)

@@ -14,6 +14,8 @@ cache, so a desk refuses at once what the server would refuse.
   puts the slot on the doctor's existing decision.
 * The ARM and the doctors route (attribution, override, hand-over) and change
   the priority; the chef de salle and the doctors switch the surge mode.
+* The ARM and the doctors set the patient's place (a ``location`` event: the
+  address found, or the exact point chosen on the map), never on a closed case.
 * What a neighbouring SAMU sent through the Hub Santé was decided there: its
   content is stored as that SAMU's (see :mod:`app.services.regulation.actor`),
   and only the Hub connector's account may post it.
@@ -37,6 +39,8 @@ CLOSE_REFUSED = ("Un dossier de régulation médicale (DRM) est clos par un méd
                  "l'ARM ne clôt que les attributions DR.* et D.*")
 ROUTING_REFUSED = "Seuls l'ARM et les médecins régulateurs orientent un dossier"
 PRIORITY_REFUSED = "Seuls l'ARM et les médecins régulateurs changent la priorité"
+LOCATION_REFUSED = "Seuls l'ARM et les médecins régulateurs placent le patient"
+CLOSED_CASE_REFUSED = "Dossier clos : sa position ne change plus"
 HUB_DECISION_REFUSED = ("Une décision « reçue du Hub Santé » ne vient que du Hub : "
                         "choisissez la décision prise parmi celles du poste")
 OSNP_DECISION_REFUSED = ("L'OSNP ne saisit pas de décision médicale : il réserve le créneau "
@@ -61,8 +65,8 @@ def case_opening_refusal(actor: Actor, *, status: str, attribution: str | None,
 
 
 def event_refusal(actor: Actor, *, event_type: str, status: str | None, attribution: str | None,
-                  case_attribution: str | None) -> str | None:
-    """Why ``actor`` may not apply an event of ``event_type`` to a case, or None."""
+                  case_attribution: str | None, case_status: str | None = None) -> str | None:
+    """Why ``actor`` may not apply an event of ``event_type`` to a case (now ``case_status``), or None."""
     if actor.is_hub and actor.hub_sender:
         return None
     role = str(actor.role)
@@ -74,6 +78,11 @@ def event_refusal(actor: Actor, *, event_type: str, status: str | None, attribut
         return CLOSE_REFUSED
     if event_type == "priority" and role not in ROUTING_ROLES:
         return PRIORITY_REFUSED
+    if event_type == "location":
+        if role not in ROUTING_ROLES:
+            return LOCATION_REFUSED
+        if case_status in CLOSED_STATUSES:
+            return CLOSED_CASE_REFUSED
     return None
 
 

@@ -23,7 +23,6 @@ from app.services.search import presentation
 WINDOW = timedelta(hours=72)
 #: The most effecteurs one answer carries (a large département has a few thousand).
 MAX_EFFECTEURS = 20_000
-API_PATH = "/api/v1/territory/effecteurs"
 
 
 def territory_effecteurs(session: Session, departements: Sequence[str], now: datetime,
@@ -74,5 +73,5 @@ def markers(items: Sequence[dict], now: datetime) -> list[dict]:
 
 async def fetch_markers(client, departement: str, now: datetime) -> list[dict]:
     """The territory's markers from the server (``client``: :class:`app.services.sync.api_client.ApiClient`)."""
-    body = await client.get(f"{API_PATH}?departement={departement}")
+    body = await client.territory_effecteurs([departement])
     return markers(body.get("effecteurs") or [], now)
