@@ -31,11 +31,11 @@
   var FIT_OPTIONS = { padding: [30, 30], maxZoom: 15 };
 
   var state = {
-    map: null, outlines: null, tiles: null, cluster: null, bridge: null,
+    map: null, outlines: null, tiles: null, cluster: null, clusters: null, bridge: null,
     markers: new Map(), items: new Map(),
     patient: null, patientLatLng: null, patientLabel: "", ring: null, radiusKm: null,
     selectedId: null, halo: null, candidate: null, placing: true,
-    territory: [], territoryBounds: null, territoryItems: [], showing: "territory"
+    territory: [], territoryBounds: null, territoryItems: [], showing: "territory", autoView: null
   };
 
   function el(tag, className, text) {
@@ -100,6 +100,7 @@
   function reveal(latlng) {
     var view = state.map.getBounds();
     if (view.contains(latlng)) { return; }
+    state.autoView = null;
     if (state.patientLatLng && view.contains(state.patientLatLng)) {
       state.map.fitBounds(view.extend(latlng), { padding: [20, 20] });
     } else {
@@ -107,9 +108,15 @@
     }
   }
 
-  function drawItems(items) {
+  /* Territory markers cluster widely (hundreds of them); a search's few dozen only when they overlap. */
+  function drawItems(items, group) {
     state.map.closePopup();
     state.cluster.clearLayers();
+    if (group && group !== state.cluster) {
+      state.map.removeLayer(state.cluster);
+      state.cluster = group;
+      state.map.addLayer(group);
+    }
     state.markers.clear();
     state.items.clear();
     state.selectedId = null;
@@ -129,6 +136,7 @@
 
   function fitTerritory() {
     if (state.territoryBounds) { state.map.fitBounds(state.territoryBounds, { padding: [10, 10] }); }
+    state.autoView = "territory";
   }
 
   function patientIcon(pending) {
@@ -201,12 +209,12 @@
     },
     show_territory: function (args) {
       state.territoryItems = args.items || [];
-      if (state.showing === "territory") { drawItems(state.territoryItems); }
+      if (state.showing === "territory") { drawItems(state.territoryItems, state.clusters.territory); }
     },
     show_radius: function (args) { state.radiusKm = args.km; drawRing(); },
     show_effecteurs: function (args) {
       state.showing = "results";
-      drawItems(args.items);
+      drawItems(args.items, state.clusters.results);
     },
     select: function (args) {
       var marker = highlight(args.id);
@@ -225,10 +233,11 @@
       } else {
         state.map.fitBounds(bounds, FIT_OPTIONS);
       }
+      state.autoView = "fit";
     },
     clear: function () {
       state.showing = "territory";
-      drawItems(state.territoryItems);
+      drawItems(state.territoryItems, state.clusters.territory);
       removeLayer(state.patient);
       removeLayer(state.ring);
       state.patient = state.ring = state.patientLatLng = state.radiusKm = state.candidate = null;
@@ -258,10 +267,21 @@
     return ok;
   }
 
+  var FRESHNESS_ORDER = ["lt4h", "lt24h", "lt72h", "none"];
+
+  /* A cluster takes the colour of its best child: green if one of them has a slot within 4 h. */
   function clusterIcon(cluster) {
     var count = cluster.getChildCount();
     var size = count < 10 ? 30 : count < 100 ? 36 : count < 1000 ? 42 : 48;
+    var best = FRESHNESS_ORDER.length - 1;
+    cluster.getAllChildMarkers().forEach(function (marker) {
+      var item = state.items.get(marker.sasId);
+      var rank = item ? FRESHNESS_ORDER.indexOf(item.freshness) : -1;
+      if (rank >= 0 && rank < best) { best = rank; }
+    });
     var inner = el("div");
+    inner.style.background = FRESHNESS[FRESHNESS_ORDER[best]].color;
+    inner.dataset.freshness = FRESHNESS_ORDER[best];
     inner.appendChild(el("span", null, count));
     return L.divIcon({
       html: inner, className: "sas-cluster", iconSize: L.point(size, size)
@@ -312,11 +332,23 @@
     map.createPane("sasPatient").style.zIndex = 640;
     markTerritory(layers.territory);
     map.on("click", onMapClick);
-    state.cluster = L.markerClusterGroup({
-      showCoverageOnHover: false, maxClusterRadius: 45, iconCreateFunction: clusterIcon,
-      animate: false  // deterministic: no command lost to a running animation
+    // A view the page chose (territory, fit) follows the map's size until the user moves it himself.
+    map.on("resize", function () {
+      if (state.autoView === "territory") { fitTerritory(); } else if (state.autoView === "fit") { handlers.fit(); }
     });
-    state.cluster.on("click", onMarkerClick);
+    ["mousedown", "wheel", "touchstart", "keydown"].forEach(function (type) {
+      map.getContainer().addEventListener(type, function () { state.autoView = null; }, { passive: true });
+    });
+    function clusterGroup(radius) {
+      var group = L.markerClusterGroup({
+        showCoverageOnHover: false, maxClusterRadius: radius, iconCreateFunction: clusterIcon,
+        animate: false  // deterministic: no command lost to a running animation
+      });
+      group.on("click", onMarkerClick);
+      return group;
+    }
+    state.clusters = { territory: clusterGroup(45), results: clusterGroup(14) };
+    state.cluster = state.clusters.territory;
     map.addLayer(state.cluster);
     addLegend(map);
     if (typeof QWebChannel === "undefined" || typeof qt === "undefined") {

@@ -23,7 +23,9 @@ from app.ui.qt import (
 )
 
 COL_GROUP, COL_START, COL_EFFECTEUR, COL_KIND, COL_MODE, COL_DISTANCE, COL_CITY, COL_PHONE = range(8)
-_MAX_COLUMN_WIDTH = 260
+_MAX_COLUMN_WIDTH = 220
+#: The next slots column may be wider: « lun. 24/11 14:30, 15:00, 16:15 +4 ».
+_MAX_START_WIDTH = 330
 #: Column titles, French source strings translated in the model's context when shown.
 _HEADERS = (
     QT_TRANSLATE_NOOP("SlotTableModel", "Groupe"), QT_TRANSLATE_NOOP("SlotTableModel", "Début"),
@@ -329,5 +331,6 @@ class SlotTable(QtWidgets.QTreeView):
         self._current_effecteur = None
         for column in range(self.model().columnCount()):  # long names and labels must not hide the rest
             self.resizeColumnToContents(column)
-            self.setColumnWidth(column, min(self.columnWidth(column), _MAX_COLUMN_WIDTH))
+            widest = _MAX_START_WIDTH if column == COL_START else _MAX_COLUMN_WIDTH
+            self.setColumnWidth(column, min(self.columnWidth(column), widest))
         self.viewport().update()

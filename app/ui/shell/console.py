@@ -33,6 +33,7 @@ from app.settings import Settings
 from app.ui.shell.login_dialog import LoginDialog
 from app.ui.shell.main_window import MainWindow
 from app.ui.map.view import MapView
+from app.ui.map.wiring import MapWiring
 from app.ui.qt import QApplication, QTimer
 from app.ui.shell.session_lock import SessionLock
 from app.ui.shell.tasks import spawn
@@ -227,8 +228,10 @@ class Console:
     def build(self, info: UserInfo) -> None:
         """Build the desk, the window and the sync service for the logged-in user."""
         self.desk = Desk(store=self.store, client=self.client, settings=self.cfg, user=info)
-        map_view = MapView(tile_url=self.cfg.tile_url, tile_attribution=self.cfg.tile_attribution)
+        map_view = MapView(tile_url=self.cfg.tile_url, tile_attribution=self.cfg.tile_attribution,
+                           territory=[self.cfg.departement])
         self.window = MainWindow(self.desk, self.store, map_view)
+        self.map_wiring = MapWiring(self.window, self.desk)  # territory, patient's place
         self.sync = SyncService(self.store, self.client, interval=self.cfg.sync_interval_s)
         self.sync.add_listener(self._on_sync_status)
         self.sync.add_journal_listener(lambda _entries: self.window.refresh_journal())
