@@ -402,6 +402,12 @@
   window.sasMap = {
     init: init, apply: apply, inspect: inspect,
     marker: function (id) { return state.markers.get(id) || null; },
-    patient: function () { return state.patient; }
+    patient: function () { return state.patient; },
+    /* Open an effecteur's popup as a click would (zooming into its cluster): for tests and diagnostics. */
+    openPopup: function (id) {
+      var marker = state.markers.get(id);
+      if (marker) { state.cluster.zoomToShowLayer(marker, function () { marker.openPopup(); }); }
+      return !!marker;
+    }
   };
 })();

@@ -278,6 +278,12 @@ def test_tile_layer_only_when_configured_and_loads_from_local_server(qtbot):
         assert inspect(qtbot, view)["tiles"] is True
         qtbot.waitUntil(lambda: js(qtbot, view, "document.querySelectorAll('img.leaflet-tile-loaded').length") > 0,
                         timeout=10000)
+        # The offline outlines stay, drawn as lines above the streets, never filled over them.
+        assert inspect(qtbot, view)["outlines"] == 101
+        assert js(qtbot, view, "Array.from(document.querySelectorAll('.leaflet-overlay-pane path'))"
+                               ".every(function (p) { return p.getAttribute('fill') === 'none'; })") is True
+        assert js(qtbot, view, "+getComputedStyle(document.querySelector('.leaflet-tile-pane')).zIndex"
+                               " < +getComputedStyle(document.querySelector('.leaflet-overlay-pane')).zIndex") is True
         attribution = js(qtbot, view, "document.querySelector('.leaflet-control-attribution').textContent")
         assert "<b>Tuiles</b> locales" in attribution  # shown as text, not markup
     finally:
