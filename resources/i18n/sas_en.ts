@@ -697,6 +697,7 @@ If the error comes back, copy the debugging information and send it to support.<
     <name>LockScreen</name>
     <message>
         <source>Session verrouillée — %s</source>
+        <extracomment>Window property set while the session is locked (its docks are hidden, not closed by the user).</extracomment>
         <translation>Session locked — %s</translation>
     </message>
     <message>
@@ -804,6 +805,17 @@ If the error comes back, copy the debugging information and send it to support.<
     </message>
 </context>
 <context>
+    <name>MapWiring</name>
+    <message>
+        <source>Position non enregistrée : %s</source>
+        <translation>Position not saved: %s</translation>
+    </message>
+    <message>
+        <source>Position exacte du patient enregistrée</source>
+        <translation>Patient&apos;s exact position saved</translation>
+    </message>
+</context>
+<context>
     <name>PatientSection</name>
     <message>
         <source>Patients (Ctrl+Maj+P : ajouter)</source>
@@ -884,6 +896,25 @@ If the error comes back, copy the debugging information and send it to support.<
     <message>
         <source>RPPS</source>
         <translation>RPPS</translation>
+    </message>
+</context>
+<context>
+    <name>PlaceConfirmBar</name>
+    <message>
+        <source>Confirmer la position du patient</source>
+        <translation>Confirm the patient&apos;s position</translation>
+    </message>
+    <message>
+        <source>Confirmer (Entrée)</source>
+        <translation>Confirm (Enter)</translation>
+    </message>
+    <message>
+        <source>Annuler (Échap)</source>
+        <translation>Cancel (Esc)</translation>
+    </message>
+    <message>
+        <source>Placer le patient ici (%s, %s), position exacte ? Entrée : confirmer · Échap : annuler</source>
+        <translation>Place the patient here (%s, %s), exact position? Enter: confirm · Esc: cancel</translation>
     </message>
 </context>
 <context>
@@ -1388,6 +1419,7 @@ Attach this call to that case?</translation>
     </message>
     <message>
         <source>Paramètres du poste</source>
+        <extracomment>Fields whose message shows their range.</extracomment>
         <translation>Desk settings</translation>
     </message>
     <message>
@@ -1820,7 +1852,7 @@ Attach this call to that case?</translation>
     <name>SlotTableModel</name>
     <message>
         <source>Groupe</source>
-        <extracomment>Column titles, French source strings translated in the model&apos;s context when shown.</extracomment>
+        <extracomment>The next slots column may be wider: « lun. 24/11 14:30, 15:00, 16:15 +4 ». Column titles, French source strings translated in the model&apos;s context when shown.</extracomment>
         <translation>Group</translation>
     </message>
     <message>
@@ -1853,12 +1885,16 @@ Attach this call to that case?</translation>
     </message>
     <message>
         <source>☎ à appeler (en sus)</source>
-        <extracomment>Row background by ranking group (light, so the selection stays readable). Role giving the effecteur id of a row (``Qt.UserRole`` gives the slot id).</extracomment>
+        <extracomment>Row background by ranking group (light, so the selection stays readable). Role giving the effecteur id of a row (``Qt.UserRole`` gives the slot id: an effecteur row&apos;s first). Internal id of a top-level (effecteur) index; a slot row&apos;s is its effecteur&apos;s row + 1.</extracomment>
         <translation>☎ to call (extra)</translation>
     </message>
     <message>
         <source>Sans créneau : appeler (Entrée) et noter la réponse</source>
         <translation>No slot: call (Enter) and record the answer</translation>
+    </message>
+    <message>
+        <source>%d créneaux libres : → pour les voir, Entrée réserve le premier</source>
+        <translation>%d free slots: → to see them, Enter books the first</translation>
     </message>
     <message>
         <source>Participe au SAS</source>

@@ -26,7 +26,7 @@ from app.ui.qt import QObject, QTimer, Slot
 from app.ui.shell.tasks import spawn
 
 log = logging.getLogger("app.ui.map")
-#: How often the territory's effecteurs are fetched again (their next free slot changes).
+# How often the territory's effecteurs are fetched again (their next free slot changes).
 REFRESH_MS = 5 * 60 * 1000
 
 

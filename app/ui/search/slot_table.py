@@ -50,6 +50,11 @@ class SlotTableModel(QtCore.QAbstractItemModel):
     """Read-only tree: effecteurs (best first), each with its free slots (soonest first) as children."""
 
     HEADERS = _HEADERS
+    # Empty until the first search; class defaults also answer Qt if it asks while the model is torn down.
+    _groups: list[dict] = []
+    _flat: list[dict] = []
+    _rows: list[tuple[str, ...]] = []
+    _children: list[list[tuple[str, ...]]] = []
 
     def __init__(self, parent=None):
         super().__init__(parent)

@@ -231,7 +231,7 @@ class Console:
         map_view = MapView(tile_url=self.cfg.tile_url, tile_attribution=self.cfg.tile_attribution,
                            territory=[self.cfg.departement])
         self.window = MainWindow(self.desk, self.store, map_view)
-        self.map_wiring = MapWiring(self.window, self.desk)  # territory, patient's place
+        MapWiring(self.window, self.desk)  # territory, patient's place (a child of the window)
         self.sync = SyncService(self.store, self.client, interval=self.cfg.sync_interval_s)
         self.sync.add_listener(self._on_sync_status)
         self.sync.add_journal_listener(lambda _entries: self.window.refresh_journal())
