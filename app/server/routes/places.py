@@ -14,10 +14,13 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, FastAPI, Query
 from pydantic import BaseModel, Field
 
 from app.codes import case_codes, places
@@ -25,10 +28,20 @@ from app.server.deps import Principal, ServerState, get_state, require
 from app.server.errors import ERROR_RESPONSES
 from app.services.records.clock import utcnow
 from app.services.reference import addresses
+from app.services.reference.communes import default_index
 from app.services.search import territory
 from app.services.security import permissions
 
-router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES, tags=["carte"])
+
+
+@asynccontextmanager
+async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    """Read the communes (the fallback place, ~3 s) in the background now, not on the first geocoding."""
+    threading.Thread(target=default_index, name="communes-preload", daemon=True).start()
+    yield
+
+
+router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES, tags=["carte"], lifespan=lifespan)
 
 
 class TerritoryEffecteurOut(BaseModel):

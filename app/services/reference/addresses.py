@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -61,6 +62,7 @@ class ParsedAddress:
     street_key: str
 
 
+@lru_cache(maxsize=65536)  # an import meets each street name once per house number
 def street_key(name: str) -> str:
     """The search key of a street name: « Rue du Dôme » → ``RUE DOME``, « bd de la Paix » → ``BOULEVARD PAIX``."""
     words = normalize(name).split()
