@@ -42,7 +42,7 @@ VENDOR_FILES = (
 QWEBCHANNEL_JS = "qrc:///qtwebchannel/qwebchannel.js"
 PAGE_FILE = "map.html"
 
-#: Metropolitan France, as seen when no patient is shown yet.
+#: Metropolitan France: the opening view of a map without a territory (the console always gives one).
 DEFAULT_CENTER = (46.6, 2.4)
 DEFAULT_ZOOM = 6
 MAX_ZOOM = 18
