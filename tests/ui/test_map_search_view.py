@@ -142,3 +142,19 @@ def test_placing_off_leaves_a_click_without_effect(qtbot, territory_view):
     _click_map_at(qtbot, view, 48.58, 7.76)
     qtbot.wait(300)
     assert view.pending_place() is None
+
+
+def test_the_territory_comes_back_after_a_renderer_crash(qtbot, territory_view):
+    import os
+    import signal
+
+    view = territory_view
+    apply_and_wait(qtbot, view, lambda: view.show_territory(TERRITORY))
+    view.show_patient(*STRASBOURG, "Strasbourg")
+    view.show_effecteurs(RESULTS)
+    apply_and_wait(qtbot, view, view.clear)  # the case is left: back to the territory
+    with qtbot.waitSignal(view.ready, timeout=15000):
+        os.kill(view.web_view().page().renderProcessPid(), signal.SIGKILL)
+    qtbot.waitUntil(lambda: inspect(qtbot, view)["markers"] == len(TERRITORY), timeout=5000)
+    state = inspect(qtbot, view)
+    assert (state["showing"], state["patient"], state["territory"]) == ("territory", None, ["67"])

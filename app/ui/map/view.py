@@ -39,6 +39,7 @@ log = logging.getLogger("app.ui.map")
 
 _MAX_RELOADS = 3
 _STATE_OPS = ("show_territory", "show_patient", "show_radius", "show_effecteurs", "set_placing")
+_KEPT_ON_CLEAR = ("show_territory", "set_placing")
 
 
 class MapView(QWidget):
@@ -209,8 +210,8 @@ class MapView(QWidget):
         self._seq += 1
         cmd = json.dumps({"seq": self._seq, "op": op, "args": args}, allow_nan=False)
         script = f"window.sasMap.apply({json.dumps(cmd)});"
-        if op == "clear":
-            self._state.clear()
+        if op == "clear":  # the case's state goes; the territory and the role's placing stay
+            self._state = {k: v for k, v in self._state.items() if k in _KEPT_ON_CLEAR}
         elif op in _STATE_OPS:
             self._state[op] = script
         if self._ready:
