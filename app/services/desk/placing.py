@@ -59,8 +59,12 @@ class Placing:
     async def settled(self) -> None:
         """Wait until the address being placed (if any) is placed or given up."""
         task, self._task = self._task, None
-        if task is not None:
+        if task is None:
+            return
+        try:
             await task
+        except Exception:  # noqa: BLE001 (placing the address must never stop the search)
+            log.exception("placing the address failed: the patient stays at the commune")
 
     async def locate(self, case: CaseDoc, timeout: float = TIMEOUT_S) -> CaseEventDoc | None:
         """Ask the server where ``case``'s address is; record it when it beats the commune's centre."""

@@ -63,9 +63,9 @@ class PlaceConfirmBar(QFrame):
         self.hide()
 
     def place_over(self, rect) -> None:
-        """Span the top of ``rect`` (the map's area)."""
+        """Span the top of ``rect`` (the map's area), right of the zoom buttons."""
         height = max(self.sizeHint().height(), 36)
-        self.setGeometry(rect.x() + 8, rect.y() + 8, max(rect.width() - 16, 200), height)
+        self.setGeometry(rect.x() + 56, rect.y() + 8, max(rect.width() - 64, 200), height)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
         if self._place is not None and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
