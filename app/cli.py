@@ -11,7 +11,7 @@ import logging
 import os
 import sys
 
-from app import __version__, cli_admin, cli_fhir, cli_hub
+from app import __version__, cli_address, cli_admin, cli_fhir, cli_hub
 
 log = logging.getLogger("app")
 
@@ -79,6 +79,7 @@ def _build_parser() -> argparse.ArgumentParser:
     cli_hub.add_parser(sub)
     cli_admin.add_parser(sub)
     cli_fhir.add_parser(sub)
+    cli_address.add_parser(sub)
     return parser
 
 
@@ -157,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     handlers = {"server": _cmd_server, "demo-data": _cmd_demo_data, "console": _cmd_console,
                 "journal": cli_admin.run_journal, "hub": cli_hub.run, "fhir": cli_fhir.run,
-                "purge": cli_admin.run, "admin": cli_admin.run}
+                "purge": cli_admin.run, "admin": cli_admin.run, "address": cli_address.run}
     try:
         return handlers[args.command](args)
     except KeyboardInterrupt:

@@ -23,7 +23,7 @@ CALLER_TYPES: tuple[str, ...] = nom.code_tuple(nom.CALLER_TYPE)
 #: What a case event records (``PUT /api/v1/cases/{case}/events/{uuid}``).
 EVENT_TYPES: tuple[str, ...] = (
     "status", "attribution", "routing_override", "handover", "note", "decision", "priority", "search",
-    "take_charge", "release",
+    "take_charge", "release", "location",
 )
 #: Whom an ARM hands a case over to.
 HANDOVER_ROLES: tuple[str, ...] = ("MRU", "MRL")

@@ -4,6 +4,7 @@ No Qt here (enforced by import-linter).  Importing this package registers every
 table on :data:`Base.metadata`.
 """
 
+from app.models.address import Address
 from app.models.appointment import APPOINTMENT_STATUSES, FOLLOW_UP_STATUSES, Appointment
 from app.models.base import Base, UTCDateTime, new_uuid, utcnow
 from app.models.case import (
@@ -21,5 +22,5 @@ __all__ = [
     "Effecteur", "ConsultationSite", "Slot", "EFFECTEUR_KINDS", "SLOT_MODES",
     "JournalEntry", "Orientation", "OutboxItem", "SyncState",
     "User", "AuthToken", "LoginThrottle", "Role", "ROLE_LABELS",
-    "Appointment", "APPOINTMENT_STATUSES", "FOLLOW_UP_STATUSES",
+    "Appointment", "APPOINTMENT_STATUSES", "FOLLOW_UP_STATUSES", "Address",
 ]

@@ -53,6 +53,7 @@ from app.server.hub.broker import HubConfig
 from app.server.routes import events as routes_events, journal as routes_journal
 from app.server.routes import appointments as routes_appointments
 from app.server.routes import admin as routes_admin
+from app.server.routes import places as routes_places
 from app.server.deps import ServerState
 from app.server.schemas import HealthOut
 
@@ -103,4 +104,5 @@ def create_app(db_url: str, hub: HubConfig | None = None, *,
     app.include_router(routes_appointments.router)
     app.include_router(routes_hub_send.router)
     app.include_router(routes_admin.router)
+    app.include_router(routes_places.router)
     return app

@@ -1050,8 +1050,19 @@ If the error comes back, copy the debugging information and send it to support.<
     </message>
     <message>
         <source>Fond de carte</source>
-        <extracomment>Files the page needs from the vendor folder (see scripts/fetch_map_assets.sh). Metropolitan France, as seen when no patient is shown yet. Availability freshness classes; map.js gives each its marker colour.</extracomment>
+        <extracomment>Files the page needs from the vendor folder (see scripts/fetch_map_assets.sh). Metropolitan France: the opening view of a map without a territory (the console always gives one). Availability freshness classes; map.js gives each its marker colour.</extracomment>
         <translation>Base map</translation>
+    </message>
+</context>
+<context>
+    <name>MapWiring</name>
+    <message>
+        <source>Position non enregistrée : %s</source>
+        <translation>Position not saved: %s</translation>
+    </message>
+    <message>
+        <source>Position exacte du patient enregistrée</source>
+        <translation>Patient&apos;s exact position saved</translation>
     </message>
 </context>
 <context>
@@ -1135,6 +1146,25 @@ If the error comes back, copy the debugging information and send it to support.<
     <message>
         <source>RPPS</source>
         <translation>RPPS</translation>
+    </message>
+</context>
+<context>
+    <name>PlaceConfirmBar</name>
+    <message>
+        <source>Confirmer la position du patient</source>
+        <translation>Confirm the patient&apos;s position</translation>
+    </message>
+    <message>
+        <source>Confirmer (Entrée)</source>
+        <translation>Confirm (Enter)</translation>
+    </message>
+    <message>
+        <source>Annuler (Échap)</source>
+        <translation>Cancel (Esc)</translation>
+    </message>
+    <message>
+        <source>Placer le patient ici (%s, %s), position exacte ? Entrée : confirmer · Échap : annuler</source>
+        <translation>Place the patient here (%s, %s), exact position? Enter: confirm · Esc: cancel</translation>
     </message>
 </context>
 <context>
@@ -1261,6 +1291,10 @@ If the error comes back, copy the debugging information and send it to support.<
     <message>
         <source>File d&apos;attente</source>
         <translation>Waiting queue</translation>
+    </message>
+    <message>
+        <source>À réserver</source>
+        <translation>To book</translation>
     </message>
     <message>
         <source>À réserver : %d dossier(s) décidé(s) sans rendez-vous</source>
@@ -2017,6 +2051,10 @@ Attach this call to that case?</translation>
         <translation>Re-book: cancel the case&apos;s appointment and book the chosen slot</translation>
     </message>
     <message>
+        <source>Aller à la liste des décisions (les lettres choisissent, Ctrl+D enregistre)</source>
+        <translation>Go to the decision list (letters choose, Ctrl+D records)</translation>
+    </message>
+    <message>
         <source>Enregistrer la décision choisie (sans créneau)</source>
         <translation>Record the chosen decision (without a slot)</translation>
     </message>
@@ -2148,6 +2186,7 @@ Attach this call to that case?</translation>
     <name>SlotTable</name>
     <message>
         <source>Ouvrez un dossier puis lancez la recherche (F5).</source>
+        <extracomment>The next slots column may be wider: « lun. 24/11 14:30, 15:00, 16:15 +4 ».</extracomment>
         <translation>Open a case, then start the search (F5).</translation>
     </message>
     <message>
@@ -2192,16 +2231,20 @@ Attach this call to that case?</translation>
     </message>
     <message>
         <source>✔ Réservé</source>
-        <extracomment>Row background by ranking group (light, so the selection stays readable). Role giving the effecteur id of a row (``Qt.UserRole`` gives the slot id).</extracomment>
         <translation>✔ Booked</translation>
     </message>
     <message>
         <source>☎ à appeler (en sus)</source>
+        <extracomment>Row background by ranking group (light, so the selection stays readable). Role giving the effecteur id of a row (``Qt.UserRole`` gives the slot id: an effecteur row&apos;s first). Internal id of a top-level (effecteur) index; a slot row&apos;s is its effecteur&apos;s row + 1.</extracomment>
         <translation>☎ to call (extra)</translation>
     </message>
     <message>
         <source>Sans créneau : appeler (Entrée) et noter la réponse</source>
         <translation>No slot: call (Enter) and record the answer</translation>
+    </message>
+    <message>
+        <source>%d créneaux libres : → pour les voir, Entrée réserve le premier</source>
+        <translation>%d free slots: → to see them, Enter books the first</translation>
     </message>
     <message>
         <source>Participe au SAS</source>

@@ -72,7 +72,7 @@ def test_whole_call_online_then_offline(qtbot, qasync_loop, demo_server, tmp_pat
     assert case.caller_phone == "+33612345678"
 
     # 2. The list and the map show the same effecteurs.
-    assert window.slot_table.model().rowCount() == len(window.results())
+    assert window.slot_table.model().rowCount() == len({r["effecteur"]["id"] for r in window.results()})
 
     # 3. Book the selected slot with Enter from the list, Enter again to confirm.
     window.slot_table.setFocus()

@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+import json
+
 import os
 import re
 
@@ -180,7 +182,8 @@ def test_map_popups_show_text_and_run_nothing(qtbot):
     apply_and_wait(qtbot, view, lambda: view.show_patient(48.6, 7.7, MAP_STRINGS[0]))
     apply_and_wait(qtbot, view, lambda: view.show_effecteurs(items))
     for item, text in zip(items, MAP_STRINGS):
-        view.select(item["id"])
+        view.select(item["id"])  # highlighted only: the popup opens as on a click
+        view.run_js_json(f"window.sasMap.openPopup({json.dumps(item['id'])})", lambda _: None)
         qtbot.waitUntil(lambda: inspect(qtbot, view)["popupId"] == item["id"], timeout=10000)
         assert js(qtbot, view, "document.querySelector('.sas-popup-name').textContent") == text
     qtbot.wait(300)  # an injected <img src=x> fails to load and runs its onerror asynchronously

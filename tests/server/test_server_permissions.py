@@ -48,6 +48,8 @@ def _request(route: str, case_body, orientation_body) -> tuple[str, str, dict | 
         permissions.APPOINTMENTS_FOLLOWED_UP: ("POST", f"/api/v1/appointments/{u}/followed-up", None),
         permissions.HUB_SEND: ("POST", f"/api/v1/cases/{u}/hub/send", {"recipient": "fr.health.samu690"}),
         permissions.DESK_CACHE_KEY: ("GET", "/api/v1/desk/cache-key?desk=" + "a" * 32, None),
+        permissions.TERRITORY_EFFECTEURS: ("GET", "/api/v1/territory/effecteurs?departement=67", None),
+        permissions.ADDRESSES_GEOCODE: ("POST", "/api/v1/addresses/geocode", {"insee": "67482", "address": "1 rue"}),
     }[route]
 
 
@@ -89,6 +91,8 @@ def test_table_matches_the_agreed_contract():
         "appointments.followed_up": {"OSNP", "MRL", "MRU"},
         "hub.send": {"ARM", "MRL", "MRU"},
         "desk.cache_key": set(ROLES) - {"HUB"},
+        "territory.effecteurs": set(ROLES) - {"HUB"},
+        "addresses.geocode": {"ARM", "OSNP", "MRL", "MRU"},
     }
     assert {route: set(roles) for route, roles in permissions.PERMISSIONS.items()} == expected
     assert permissions.is_allowed("slots.book", "OSNP") and not permissions.is_allowed("slots.book", "ARM")
@@ -96,7 +100,7 @@ def test_table_matches_the_agreed_contract():
                                                      "surge.put", "journal.list", "events.stream", "stats.get",
                                                      "journal.verify",
                                                      "hub.rs_eda.get", "appointments.list",
-                                                     "desk.cache_key"]
+                                                     "desk.cache_key", "territory.effecteurs"]
     assert permissions.as_table()[3] == ("slots.book", "POST /api/v1/slots/{slot_id}/booking", ["OSNP", "MRL", "MRU"])
 
 

@@ -33,3 +33,19 @@ def test_freshness_classes_and_french_times():
     assert [freshness_class(NOW + timedelta(hours=h), NOW) for h in (1, 10, 40, 80)] == [
         "lt4h", "lt24h", "lt72h", "none"]
     assert format_slot_time(datetime(2026, 11, 24, 13, 30, tzinfo=timezone.utc)) == "mar. 24/11 14:30"
+
+
+def test_one_summary_line_per_effecteur_day_then_times_then_how_many_more():
+    from app.services.search.presentation import effecteur_groups, slot_summary
+
+    starts = ["2026-11-24T22:30:00+00:00", "2026-11-24T22:45:00+00:00", "2026-11-24T23:15:00+00:00",
+              "2026-11-25T08:00:00+00:00"]
+    # Paris time: 23:30 and 23:45 on Tuesday, then 00:15 on Wednesday (another day: its date again).
+    assert slot_summary(starts) == "mar. 24/11 23:30, 23:45, mer. 25/11 00:15 +1"
+    assert slot_summary(starts[:1]) == "mar. 24/11 23:30"
+    results = [_result(1, "b", 30), _result(2, "a", 2), _result(3, "b", 5)]
+    call = {"effecteur": {"id": "c", "name": "Dr C", "kind": "MG"}, "distance_km": 3.0, "group": "a_appeler"}
+    groups = effecteur_groups(results, [call])
+    assert [g["effecteur"]["id"] for g in groups] == ["b", "a", "c"]
+    assert [r["slot_id"] for r in groups[0]["slots"]] == [3, 1]  # soonest first
+    assert groups[2]["slots"] == [] and groups[2]["call"]["effecteur"]["id"] == "c"

@@ -61,6 +61,19 @@ def inspect(qtbot, view: MapView) -> dict:
     return js(qtbot, view, "window.sasMap.inspect()")
 
 
+def settled(qtbot, view: MapView) -> dict:
+    """The page state once the view stopped moving (a resize reaches Leaflet a moment after Qt)."""
+    states = [inspect(qtbot, view)]
+
+    def still() -> bool:
+        qtbot.wait(150)
+        states.append(inspect(qtbot, view))
+        return states[-1]["view"] == states[-2]["view"]
+
+    qtbot.waitUntil(still, timeout=5000)
+    return states[-1]
+
+
 def make_view(qtbot, **kwargs) -> MapView:
     view = MapView(**kwargs)
     qtbot.addWidget(view)
@@ -171,17 +184,17 @@ def test_real_mouse_click_on_marker_emits_marker_clicked(qtbot, map_view):
     qtbot.waitUntil(lambda: inspect(qtbot, map_view)["popupId"] == "e1", timeout=5000)
 
 
-def test_select_opens_popup_even_inside_a_cluster(qtbot, map_view):
+def test_select_highlights_even_inside_a_cluster_without_zooming_or_a_popup(qtbot, map_view):
     apply_and_wait(qtbot, map_view, lambda: map_view.show_effecteurs(SPREAD + CLUSTERED))
     assert js(qtbot, map_view, "!!window.sasMap.marker('e17')._map") is False  # clustered
-    map_view.fit()  # a zoom still running when select() arrives must not swallow it
-    map_view.select("e17")
-    qtbot.waitUntil(lambda: inspect(qtbot, map_view)["popupId"] == "e17", timeout=10000)
+    apply_and_wait(qtbot, map_view, map_view.fit)
+    before = settled(qtbot, map_view)
+    apply_and_wait(qtbot, map_view, lambda: map_view.select("e17"))
     state = inspect(qtbot, map_view)
-    assert state["selected"] == "e17"
-    assert "Dr Martin 17" in state["popupText"]
-    assert "lun. 24 nov. 10:30" in state["popupText"]
-    assert "Tél. : 03 88 00 00 17" in state["popupText"]
+    assert state["selected"] == "e17" and state["popupId"] is None
+    assert (state["zoom"], state["view"]) == (before["zoom"], before["view"])  # it was on screen: no move
+    e17 = CLUSTERED[7]
+    assert state["halo"] == [e17["lat"], e17["lon"]]  # the choice shows even inside its cluster
 
 
 def test_hostile_text_stays_inert(qtbot, map_view):
@@ -191,7 +204,7 @@ def test_hostile_text_stays_inert(qtbot, map_view):
     )
     apply_and_wait(qtbot, map_view, lambda: map_view.show_patient(48.6, 7.7, HOSTILE_NAME))
     apply_and_wait(qtbot, map_view, lambda: map_view.show_effecteurs([hostile]))
-    map_view.select("e66")
+    map_view.run_js_json("window.sasMap.marker('e66').openPopup() && null", lambda _: None)
     qtbot.waitUntil(lambda: inspect(qtbot, map_view)["popupId"] == "e66", timeout=10000)
     # An injected <img src=x> would fail to load and run its onerror asynchronously: give it time.
     qtbot.wait(300)
@@ -210,7 +223,8 @@ def test_fit_and_clear(qtbot, map_view):
     apply_and_wait(qtbot, map_view, lambda: map_view.show_effecteurs(CLUSTERED))
     assert inspect(qtbot, map_view)["zoom"] == 6
     map_view.fit()
-    qtbot.waitUntil(lambda: inspect(qtbot, map_view)["zoom"] >= 13, timeout=5000)
+    qtbot.waitUntil(lambda: inspect(qtbot, map_view)["zoom"] >= 10, timeout=5000)
+    assert inspect(qtbot, map_view)["ringInView"] is True
     apply_and_wait(qtbot, map_view, map_view.clear)
     state = inspect(qtbot, map_view)
     assert (state["markers"], state["patient"], state["radiusKm"]) == (0, None, None)
@@ -264,6 +278,12 @@ def test_tile_layer_only_when_configured_and_loads_from_local_server(qtbot):
         assert inspect(qtbot, view)["tiles"] is True
         qtbot.waitUntil(lambda: js(qtbot, view, "document.querySelectorAll('img.leaflet-tile-loaded').length") > 0,
                         timeout=10000)
+        # The offline outlines stay, drawn as lines above the streets, never filled over them.
+        assert inspect(qtbot, view)["outlines"] == 101
+        assert js(qtbot, view, "Array.from(document.querySelectorAll('.leaflet-overlay-pane path'))"
+                               ".every(function (p) { return p.getAttribute('fill') === 'none'; })") is True
+        assert js(qtbot, view, "+getComputedStyle(document.querySelector('.leaflet-tile-pane')).zIndex"
+                               " < +getComputedStyle(document.querySelector('.leaflet-overlay-pane')).zIndex") is True
         attribution = js(qtbot, view, "document.querySelector('.leaflet-control-attribution').textContent")
         assert "<b>Tuiles</b> locales" in attribution  # shown as text, not markup
     finally:

@@ -83,6 +83,10 @@ class Desk(SlotBooking):
 
         #: Routing, hand-over, notes, closing, surge and the queue (issue 3).
         self.regulation = Regulation(self)
+        from app.services.desk.placing import Placing
+
+        #: The patient's place: the address at opening, the exact point on the map (issue 13).
+        self.placing = Placing(self)
 
     @property
     def current_case(self) -> CaseDoc | None:
@@ -138,6 +142,7 @@ class Desk(SlotBooking):
             self.regulation.record("routing_override", perimeter=doc.perimeter, attribution=doc.attribution,
                                    freetext=form.routing_reason.strip() or "choix de l'ARM")
         self.radius_km = self._settings.default_radius_km
+        self.placing.start(doc)  # the address, placed in the background (≤ 1 s)
         return doc
 
     def _require_case(self) -> CaseDoc:
@@ -152,6 +157,7 @@ class Desk(SlotBooking):
         The radius starts at the département's default (resources/search) for
         each new case and ``widen`` adds the département's enlargement step.
         """
+        await self.placing.settled()  # from the address's place when the server found it
         case = self._require_case()
         rule = search_radius.rule_for(insee=case.city_insee_code)
         if getattr(self, "_radius_case", None) != case.uuid:

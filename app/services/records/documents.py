@@ -257,7 +257,7 @@ EventType = Literal[case_codes.EVENT_TYPES]  # type: ignore[valid-type]
 EVENT_REQUIRES: dict[str, tuple[str, ...]] = {
     "status": ("status",), "attribution": ("attribution",), "routing_override": ("perimeter", "freetext"),
     "handover": ("to_role",), "note": ("freetext",), "decision": (), "priority": ("priority",),
-    "search": ("search",), "take_charge": (), "release": (),
+    "search": ("search",), "take_charge": (), "release": (), "location": ("lat", "lon", "coord_precision"),
 }
 #: Longest display name a ``take_charge`` event carries (the users table's ``display_name``).
 HOLDER_NAME_LENGTH = 128
@@ -299,6 +299,10 @@ class CaseEventDoc(_Doc):
     #: A ``take_charge`` event: the display name of who took the case ("Dr Martin"); the server writes the
     #: authenticated user's, whatever the client sent.
     holder_name: str | None = Field(default=None, max_length=HOLDER_NAME_LENGTH)
+    #: A ``location`` event's new place of the patient and its Hub ``coord.precision`` (EXACTE: set on the map).
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+    coord_precision: Literal[case_codes.COORD_PRECISIONS] | None = None  # type: ignore[valid-type]
 
     def missing_fields(self) -> list[str]:
         """Fields this event's type needs but that are empty (the server answers 422 naming the first)."""

@@ -25,7 +25,7 @@ from app.services.security import audit, permissions
 EVENT_KINDS = {"status": "case.status", "attribution": "case.routed", "routing_override": "case.routed",
                "handover": "case.handed_over", "note": "case.note", "decision": "case.decided",
                "priority": "case.priority", "search": "case.searched", "take_charge": "case.taken",
-               "release": "case.released"}
+               "release": "case.released", "location": "case.located"}
 
 
 def apply_event(session: Session, actor: Actor, doc: CaseEventDoc) -> ChangeRecord:

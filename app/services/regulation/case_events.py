@@ -18,6 +18,11 @@ from app.models import Case, CaseEvent, CaseNote
 from app.services.records.documents import CaseEventDoc
 from app.services.regulation import rules
 
+#: How precisely a ``location`` event placed the patient (its Hub ``coord.precision``), in French.
+LOCATION_LABELS = {"EXACTE": "point exact placé sur la carte", "ADRESSE": "au numéro de l'adresse",
+                   "RUE": "dans la rue de l'adresse", "VILLE": "au centre de la commune",
+                   "INCONNUE": "précision inconnue"}
+
 
 def apply(case: Case, doc: CaseEventDoc, *, author: str, author_role: str) -> CaseEvent:
     """Apply ``doc`` to the case row and return the event row to add (the caller adds and flushes)."""
@@ -37,6 +42,8 @@ def apply(case: Case, doc: CaseEventDoc, *, author: str, author_role: str) -> Ca
         case.accompanied = bool(doc.accompanied) or case.accompanied
     elif doc.type == "decision" and case.decided_at is None:
         case.decided_at = doc.created_at
+    elif doc.type == "location":
+        case.lat, case.lon, case.coord_precision = doc.lat, doc.lon, doc.coord_precision
     elif doc.type == "note":
         case.notes.append(CaseNote(uuid=doc.uuid, creation=doc.created_at, author=author,
                                    author_role=author_role, freetext=doc.freetext))
@@ -100,4 +107,6 @@ def describe(payload: dict) -> str:
         return "Prise en charge libérée"
     if kind == "search":
         return f"Recherche de créneaux : {search_record(payload)[0] or 0} résultat(s)"
+    if kind == "location":
+        return "Position du patient : " + LOCATION_LABELS.get(payload.get("coord_precision"), "mise à jour")
     return f"Note : {payload.get('freetext', '')}"

@@ -18,6 +18,8 @@ cache, so a desk refuses at once what the server would refuse.
   opening it, and releases it; never on a closed case.  Taking a case another
   user holds is a take-over, journalled like any event.  A hand-over, a decision
   and a closing release it too.
+* The ARM and the doctors set the patient's place (a ``location`` event: the
+  address found, or the exact point chosen on the map), never on a closed case.
 * What a neighbouring SAMU sent through the Hub Santé was decided there: its
   content is stored as that SAMU's (see :mod:`app.services.regulation.actor`),
   and only the Hub connector's account may post it.
@@ -46,6 +48,8 @@ CLOSE_REFUSED = ("Un dossier de régulation médicale (DRM) est clos par un méd
                  "l'ARM ne clôt que les attributions DR.* et D.*")
 ROUTING_REFUSED = "Seuls l'ARM et les médecins régulateurs orientent un dossier"
 PRIORITY_REFUSED = "Seuls l'ARM et les médecins régulateurs changent la priorité"
+LOCATION_REFUSED = "Seuls l'ARM et les médecins régulateurs placent le patient"
+CLOSED_CASE_REFUSED = "Dossier clos : sa position ne change plus"
 HUB_DECISION_REFUSED = ("Une décision « reçue du Hub Santé » ne vient que du Hub : "
                         "choisissez la décision prise parmi celles du poste")
 TAKE_CHARGE_REFUSED = "Seuls les médecins régulateurs et l'OSNP prennent un dossier en charge"
@@ -94,6 +98,11 @@ def event_refusal(actor: Actor, *, event_type: str, status: str | None, attribut
         return CLOSE_REFUSED
     if event_type == "priority" and role not in ROUTING_ROLES:
         return PRIORITY_REFUSED
+    if event_type == "location":
+        if role not in ROUTING_ROLES:
+            return LOCATION_REFUSED
+        if case_status in CLOSED_STATUSES:
+            return CLOSED_CASE_REFUSED
     return None
 
 

@@ -108,3 +108,44 @@ def table_rows(results: list[dict], to_call: list[dict] = ()) -> list[dict]:
     first += [c for c in calls if c.get("group") == "medecin_traitant"]
     rest = [r for r in results if r.get("group") != "medecin_traitant"]
     return first + rest + [c for c in calls if c.get("group") != "medecin_traitant"]
+
+
+def effecteur_groups(results: list[dict], to_call: list[dict] = ()) -> list[dict]:
+    """The slot list's top level: one entry per effecteur, in the order of :func:`table_rows`.
+
+    Each entry is ``{"effecteur", "group", "distance_km", "slots"}`` where
+    ``slots`` are that effecteur's result dicts, soonest first (empty for an
+    effecteur to phone, whose entry then carries its ``to_call`` row as ``call``).
+    """
+    groups: dict[str, dict] = {}
+    for row in table_rows(list(results), list(to_call)):
+        eff = row.get("effecteur") or {}
+        key = str(eff.get("id"))
+        entry = groups.get(key)
+        if entry is None:
+            entry = groups[key] = {"effecteur": eff, "group": row.get("group"),
+                                   "distance_km": row.get("distance_km"), "slots": [], "call": None}
+        if row.get("slot_id") is None:
+            entry["call"] = entry["call"] or row
+        else:
+            entry["slots"].append(row)
+    for entry in groups.values():
+        entry["slots"].sort(key=lambda r: parse_time(r["start"]))
+    return list(groups.values())
+
+
+def slot_summary(starts: list[str | datetime], shown: int = 3) -> str:
+    """``lun. 24/11 14:30, 15:00, mar. 25/11 09:00 +4``: the first slots of an effecteur, then how many more.
+
+    A slot on the same day as the one before it shows its time only.  Built on
+    :func:`format_slot_time`, so it follows its time zone.
+    """
+    parts: list[str] = []
+    previous_day = None
+    for value in starts[:shown]:
+        text = format_slot_time(value)
+        day, _, clock = text.rpartition(" ")
+        parts.append(clock if day == previous_day else text)
+        previous_day = day
+    more = len(starts) - shown
+    return ", ".join(parts) + (f" +{more}" if more > 0 else "")

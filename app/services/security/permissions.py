@@ -56,6 +56,8 @@ APPOINTMENTS_FOLLOWED_UP = "appointments.followed_up"
 DESK_CACHE_KEY = "desk.cache_key"
 STATS_GET = "stats.get"
 JOURNAL_VERIFY = "journal.verify"
+TERRITORY_EFFECTEURS = "territory.effecteurs"
+ADDRESSES_GEOCODE = "addresses.geocode"
 
 _A, _O, _L, _U, _S, _D, _H = (Role.ARM.value, Role.OSNP.value, Role.MRL.value, Role.MRU.value,
                               Role.SUPERVISEUR.value, Role.ADMIN.value, Role.HUB.value)
@@ -90,6 +92,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     APPOINTMENTS_FOLLOWED_UP: frozenset({_O, _L, _U}),
     DESK_CACHE_KEY: PEOPLE,  # whoever logs in at a desk must open its encrypted cache
     ADMIN_USERS_UNLOCK: frozenset({_D}),
+    # The territory's effecteurs on the map (no patient data): the desks that search, and the chef de salle.
+    TERRITORY_EFFECTEURS: frozenset({_A, _O, _L, _U, _S, _D}),
+    # Placing a case's address: the desks that open and edit cases.
+    ADDRESSES_GEOCODE: frozenset({_A, _O, _L, _U}),
 }
 
 #: What each route does, in French, for the README and the console's help.
@@ -119,6 +125,8 @@ ROUTE_LABELS: dict[str, str] = {
     APPOINTMENTS_FOLLOWED_UP: "Marquer un patient rappelé (rendez-vous annulé ou non honoré)",
     DESK_CACHE_KEY: "Obtenir la clé de chiffrement du cache local de son poste",
     ADMIN_USERS_UNLOCK: "Déverrouiller un compte bloqué après des échecs de connexion",
+    TERRITORY_EFFECTEURS: "Voir les effecteurs du territoire et leur prochain créneau libre",
+    ADDRESSES_GEOCODE: "Localiser une adresse dans une commune (numéro, voie ou commune)",
 }
 
 #: The HTTP method and path of each route, for documentation.
@@ -148,6 +156,8 @@ ROUTE_PATHS: dict[str, str] = {
     APPOINTMENTS_FOLLOWED_UP: "POST /api/v1/appointments/{uuid}/followed-up",
     DESK_CACHE_KEY: "GET /api/v1/desk/cache-key",
     ADMIN_USERS_UNLOCK: "POST /api/v1/admin/users/{username}/unlock",
+    TERRITORY_EFFECTEURS: "GET /api/v1/territory/effecteurs",
+    ADDRESSES_GEOCODE: "POST /api/v1/addresses/geocode",
 }
 
 

@@ -255,6 +255,16 @@ class ApiClient:
         """Cancel the case's booking; the answer (slot freed, the decision without its slot)."""
         return (await self._request("DELETE", f"{API}/slots/bookings/{case_uuid}")).json()
 
+    async def geocode(self, insee: str, address: str) -> dict:
+        """The address placed in its commune by the server: ``{"lat", "lon", "precision", "label"}``."""
+        return (await self._request("POST", f"{API}/addresses/geocode",
+                                    json={"insee": insee, "address": address})).json()
+
+    async def territory_effecteurs(self, departements: Sequence[str]) -> dict:
+        """The territory's effecteurs and their soonest free slot: ``{"departements", "effecteurs"}``."""
+        return (await self._request("GET", f"{API}/territory/effecteurs",
+                                    params={"departement": list(departements)})).json()
+
     async def put(self, path: str, body: dict) -> int:
         """Idempotent PUT of a document; returns 201 (created) or 200 (identical replay)."""
         return (await self._request("PUT", path, json=body)).status_code

@@ -42,7 +42,7 @@ VENDOR_FILES = (
 QWEBCHANNEL_JS = "qrc:///qtwebchannel/qwebchannel.js"
 PAGE_FILE = "map.html"
 
-#: Metropolitan France, as seen when no patient is shown yet.
+#: Metropolitan France: the opening view of a map without a territory (the console always gives one).
 DEFAULT_CENTER = (46.6, 2.4)
 DEFAULT_ZOOM = 6
 MAX_ZOOM = 18
@@ -91,19 +91,28 @@ class _PageInit(MacroElement):
         {% macro script(this, kwargs) %}
         window.sasMap.init({{ this.map_name }}, {
             outlines: {{ this.outlines_name }},
-            tiles: {{ this.tiles_name }}
+            tiles: {{ this.tiles_name }},
+            territory: {{ this.territory_json }}
         });
         {% endmacro %}
         """
     )
 
-    def __init__(self, map_name: str, outlines_name: str, tiles_name: str | None) -> None:
+    def __init__(self, map_name: str, outlines_name: str, tiles_name: str | None,
+                 territory: Sequence[str] = ()) -> None:
         super().__init__()
         self._name = "SasPageInit"
         # folium variable names (identifiers such as "geo_json_1a2b"), not user data.
         self.map_name = map_name
         self.outlines_name = outlines_name
         self.tiles_name = tiles_name or "null"
+        self.territory_json = script_json([str(code) for code in territory])
+
+
+def script_json(value: Any) -> str:
+    """``value`` as JSON safe inside an HTML ``<script>`` (no ``</script>`` or ``<!--`` can end it)."""
+    return json.dumps(value, allow_nan=False).replace("<", "\\u003c").replace(">", "\\u003e").replace(
+        "&", "\\u0026")
 
 
 def render_page(
@@ -112,8 +121,13 @@ def render_page(
     tile_attribution: str = "",
     center: Sequence[float] = DEFAULT_CENTER,
     zoom: int = DEFAULT_ZOOM,
+    territory: Sequence[str] = (),
 ) -> str:
-    """Return the page HTML (about 0.6 MB, mostly the outline GeoJSON)."""
+    """Return the page HTML (about 0.6 MB, mostly the outline GeoJSON).
+
+    ``territory``: the SAMU's département codes; the page opens fitted on their
+    outlines (drawn darker), else on ``center`` / ``zoom``.
+    """
     check_assets()
     vendor = map_dir() / "vendor"
     # No zoom animations: Leaflet silently drops a zoom requested while one runs (a
@@ -160,7 +174,7 @@ def render_page(
         smooth_factor=1.0,
     )
     outlines.add_to(m)
-    _PageInit(m.get_name(), outlines.get_name(), tiles.get_name() if tiles else None).add_to(m)
+    _PageInit(m.get_name(), outlines.get_name(), tiles.get_name() if tiles else None, territory).add_to(m)
     return m.get_root().render()
 
 

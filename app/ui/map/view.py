@@ -20,8 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from app.ui.map import page as map_page
+from app.ui.map.bridge import MapBridge, MapPage
+from app.ui.map.confirm import PlaceConfirmBar
 from app.ui.qt import (
-    QObject,
     QUrl,
     QVBoxLayout,
     QWebChannel,
@@ -37,86 +38,33 @@ from app.ui.qt import (
 log = logging.getLogger("app.ui.map")
 
 _MAX_RELOADS = 3
-_STATE_OPS = ("show_patient", "show_radius", "show_effecteurs")
-_LEVELS = {
-    QWebEnginePage.JavaScriptConsoleMessageLevel.InfoMessageLevel: logging.INFO,
-    QWebEnginePage.JavaScriptConsoleMessageLevel.WarningMessageLevel: logging.WARNING,
-    QWebEnginePage.JavaScriptConsoleMessageLevel.ErrorMessageLevel: logging.ERROR,
-}
-
-
-class MapBridge(QObject):
-    """The one object the page sees (as ``bridge``): typed calls from JS to Python.
-
-    Signals:
-        readyReceived: the page finished initialising.
-        clickReceived(str): an effecteur marker was clicked (its id).
-        ackReceived(int, bool): a command (sequence number) was applied, and whether it succeeded.
-    """
-
-    readyReceived = Signal()
-    clickReceived = Signal(str)
-    ackReceived = Signal(int, bool)
-
-    @Slot()
-    def pageReady(self) -> None:
-        """Called by the page once Leaflet, the layers and the channel are set up and painted."""
-        self.readyReceived.emit()
-
-    @Slot(str)
-    def markerClicked(self, effecteur_id: str) -> None:
-        """Called by the page when the user clicks an effecteur marker."""
-        self.clickReceived.emit(effecteur_id)
-
-    @Slot(int, bool)
-    def commandApplied(self, seq: int, ok: bool) -> None:
-        """Called by the page after command ``seq`` ran (and, if visible, was painted)."""
-        self.ackReceived.emit(seq, ok)
-
-
-class _MapPage(QWebEnginePage):
-    """Forwards console output to logging and keeps the view on the map page.
-
-    Signals:
-        mapNavigation: the map page itself is being (re)loaded (blocked navigations do not count).
-    """
-
-    mapNavigation = Signal()
-
-    def __init__(self, page_url: QUrl, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._page_url = page_url
-
-    def javaScriptConsoleMessage(self, level, message: str, line: int, source: str) -> None:  # noqa: N802
-        """Page ``console.*`` output goes to the "app.ui.map" logger, level mapped."""
-        log.log(_LEVELS.get(level, logging.INFO), "js: %s (%s:%d)", message, source.rsplit("/", 1)[-1], line)
-
-    def acceptNavigationRequest(self, url, nav_type, is_main_frame: bool) -> bool:  # noqa: N802
-        """Only the map page itself may load in this view (links and scripts cannot navigate away)."""
-        url = QUrl(url)
-        if url.isLocalFile() and url.toLocalFile() == self._page_url.toLocalFile():
-            if is_main_frame:
-                self.mapNavigation.emit()
-            return True
-        log.warning("map: navigation to %s blocked", url.toDisplayString())
-        return False
+_STATE_OPS = ("show_territory", "show_patient", "show_radius", "show_effecteurs", "set_placing")
+_KEPT_ON_CLEAR = ("show_territory", "set_placing")
 
 
 class MapView(QWidget):
-    """Map of the patient, the search radius and the effecteurs found.
+    """Map of the SAMU's territory, the patient, the search radius and the effecteurs.
 
-    Command methods may be called at any time (queued until the page is
-    ready) and return the command's sequence number, echoed by
+    It opens on the territory (``territory``: département codes) with the
+    effecteurs of :meth:`show_territory`; a search's results replace them until
+    :meth:`clear`.  Command methods may be called at any time (queued until the
+    page is ready) and return the command's sequence number, echoed by
     :attr:`commandApplied` once the page has applied and painted it.
+
+    Dragging the patient's marker or clicking the map proposes a new place: a
+    bar asks for one key (Entrée confirms, Échap cancels) and a confirmed place
+    is emitted as :attr:`placeConfirmed`.
 
     Signals:
         ready: the page is loaded and the bridge is up (queued commands are sent).
         markerClicked(str): the user clicked an effecteur marker (its id).
+        placeConfirmed(float, float): the user confirmed the patient's exact place (lat, lon).
         commandApplied(int, bool): the page applied command ``seq`` (and painted it); ``ok``.
     """
 
     ready = Signal()
     markerClicked = Signal(str)
+    placeConfirmed = Signal(float, float)
     commandApplied = Signal(int, bool)
 
     def __init__(
@@ -127,6 +75,7 @@ class MapView(QWidget):
         tile_attribution: str = "",
         center: Sequence[float] = map_page.DEFAULT_CENTER,
         zoom: int = map_page.DEFAULT_ZOOM,
+        territory: Sequence[str] = (),
     ) -> None:
         super().__init__(parent)
         self._ready = False
@@ -139,20 +88,22 @@ class MapView(QWidget):
         page_dir = Path(tempfile.mkdtemp(prefix="sas-map-"))
         weakref.finalize(self, shutil.rmtree, page_dir, True)
         page_file = map_page.write_page(
-            page_dir, tile_url=tile_url, tile_attribution=tile_attribution, center=center, zoom=zoom
+            page_dir, tile_url=tile_url, tile_attribution=tile_attribution, center=center, zoom=zoom,
+            territory=tuple(territory),
         )
         self._page_url = QUrl.fromLocalFile(str(page_file))
 
         self._bridge = MapBridge(self)
         self._bridge.readyReceived.connect(self._on_page_ready)
         self._bridge.clickReceived.connect(self.markerClicked)
+        self._bridge.placeReceived.connect(self._on_place_requested)
         self._bridge.ackReceived.connect(self.commandApplied)
         self._channel = QWebChannel(self)
         self._channel.registerObject("bridge", self._bridge)
 
         self._view = QWebEngineView(self)
         self._view.setAccessibleName(self.tr("Carte des effecteurs et du patient"))
-        page = _MapPage(self._page_url, self._view)
+        page = MapPage(self._page_url, self._view)
         page.setWebChannel(self._channel)
         if tile_url:
             # A file:// page may load remote tiles only with LocalContentCanAccessRemoteUrls.
@@ -170,14 +121,28 @@ class MapView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._view)
+        self._confirm = PlaceConfirmBar(self)
+        self._confirm.answered.connect(self._on_place_answered)
+        self._patient_label = ""
         log.info("map: loading %s (tiles: %s)", page_file, tile_url or "none")
         self._view.load(self._page_url)
 
     # -- commands -------------------------------------------------------------------------
 
     def show_patient(self, lat: float, lon: float, label: str = "") -> int:
-        """Place the patient marker (with ``label`` as a permanent tooltip)."""
+        """Place the patient marker (with ``label`` as a permanent tooltip); a pending new place is dropped."""
+        self._patient_label = str(label)
+        self._confirm.dismiss()
         return self._send("show_patient", {"lat": float(lat), "lon": float(lon), "label": str(label)})
+
+    def show_territory(self, items: Iterable[Mapping[str, Any]]) -> int:
+        """The territory's effecteurs (same dicts as :meth:`show_effecteurs`), shown while no search is."""
+        payload = [p for p in map(map_page.effecteur_payload, items) if p is not None]
+        return self._send("show_territory", {"items": payload})
+
+    def set_placing_enabled(self, enabled: bool) -> int:
+        """Whether dragging the patient or clicking the map may propose a new place (the role may set it)."""
+        return self._send("set_placing", {"enabled": bool(enabled)})
 
     def show_radius(self, km: float | None) -> int:
         """Draw the search ring around the patient; ``None`` or 0 removes it."""
@@ -198,16 +163,21 @@ class MapView(QWidget):
         return self._send("show_effecteurs", {"items": payload})
 
     def select(self, effecteur_id: str) -> int:
-        """Highlight an effecteur, bring it into view and open its popup."""
+        """Highlight an effecteur (marker style and a halo); pan only if it is off-screen, keeping the patient."""
         return self._send("select", {"id": str(effecteur_id)})
 
     def fit(self) -> int:
-        """Zoom to the patient and the effecteurs shown."""
+        """Fit the patient, the whole search ring and every effecteur shown (no popup opens)."""
         return self._send("fit", {})
 
     def clear(self) -> int:
-        """Remove patient, ring and effecteurs."""
+        """Remove patient, ring and results: back to the territory and its effecteurs."""
+        self._confirm.dismiss()
         return self._send("clear", {})
+
+    def pending_place(self) -> tuple[float, float] | None:
+        """The place waiting for the user's confirmation, if any."""
+        return self._confirm.place()
 
     # -- state and helpers ----------------------------------------------------------------
 
@@ -240,8 +210,8 @@ class MapView(QWidget):
         self._seq += 1
         cmd = json.dumps({"seq": self._seq, "op": op, "args": args}, allow_nan=False)
         script = f"window.sasMap.apply({json.dumps(cmd)});"
-        if op == "clear":
-            self._state.clear()
+        if op == "clear":  # the case's state goes; the territory and the role's placing stay
+            self._state = {k: v for k, v in self._state.items() if k in _KEPT_ON_CLEAR}
         elif op in _STATE_OPS:
             self._state[op] = script
         if self._ready:
@@ -249,6 +219,26 @@ class MapView(QWidget):
         else:
             self._pending.append(script)
         return self._seq
+
+    @Slot(float, float)
+    def _on_place_requested(self, lat: float, lon: float) -> None:
+        self._confirm.ask(lat, lon)
+
+    @Slot(bool)
+    def _on_place_answered(self, confirmed: bool) -> None:
+        place = self._confirm.place()
+        self._confirm.dismiss()
+        if place is None:
+            return
+        if confirmed:
+            self.show_patient(place[0], place[1], self._patient_label)
+            self.placeConfirmed.emit(place[0], place[1])
+        else:
+            self._send("place_cancel", {})
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self._confirm.place_over(self.rect())
 
     @Slot()
     def _on_page_ready(self) -> None:

@@ -1,145 +1,33 @@
-"""The slot list: a table model adapting the server's search results, and its keyboard-first view.
+"""The slot list: one row per effecteur with its next slots, expandable to pick one slot.
 
-:class:`SlotTableModel` wraps the result dicts exactly as ``GET
-/api/v1/slots/search`` returns them (``slot_id``, ``start``, ``mode``,
-``distance_km``, ``effecteur {id, name, kind, phone, city_name…}``) and keeps a
-row cache of the displayed texts.  :class:`SlotTable` shows it: arrows move,
-Entrée (or a double click) activates the slot, and an explanatory text fills
-the view when there is nothing to show.
+:class:`SlotTable` shows the tree of :class:`app.ui.search.slot_model.SlotTableModel`
+(one row per effecteur, a child row per slot): arrows move,
+→ / ← open and close an effecteur, Entrée (or a double click) books the first
+free slot on an effecteur row and that slot on a child row.
 """
 
 from __future__ import annotations
 
-from app.services.intake.form import format_phone
-from app.services.search.presentation import (
-    GROUP_LABELS, STALE_MARK, format_slot_time, kind_label, mode_label, stale_tooltip, table_rows,
-)
 from app.ui.qt import (
-    QAbstractItemView, QColor, QCoreApplication, QItemSelectionModel, QKeyEvent, QModelIndex, QPainter,
-    QPersistentModelIndex, QT_TRANSLATE_NOOP, Qt, QTableView, QWidget, Signal, Slot,
+    QAbstractItemView, QItemSelectionModel, QKeyEvent, QModelIndex, QPainter, Qt, QtWidgets, QWidget, Signal, Slot,
 )
-from app.ui.shell.table_model import RowCacheModel
-
-COL_GROUP, COL_START, COL_EFFECTEUR, COL_KIND, COL_MODE, COL_DISTANCE, COL_CITY, COL_PHONE = range(8)
-_MAX_COLUMN_WIDTH = 190
-#: Column titles, French source strings translated in the model's context when shown.
-_HEADERS = (
-    QT_TRANSLATE_NOOP("SlotTableModel", "Groupe"), QT_TRANSLATE_NOOP("SlotTableModel", "Début"),
-    QT_TRANSLATE_NOOP("SlotTableModel", "Effecteur"), QT_TRANSLATE_NOOP("SlotTableModel", "Type"),
-    QT_TRANSLATE_NOOP("SlotTableModel", "Mode"), QT_TRANSLATE_NOOP("SlotTableModel", "Distance"),
-    QT_TRANSLATE_NOOP("SlotTableModel", "Commune"), QT_TRANSLATE_NOOP("SlotTableModel", "Téléphone"),
+from app.ui.search.slot_model import (  # noqa: F401 (the model's names, re-exported for the list's users)
+    COL_START, EFFECTEUR_ID_ROLE, SlotTableModel, format_distance,
 )
-#: Row background by ranking group (light, so the selection stays readable).
-_GROUP_COLORS = {"medecin_traitant": "#e3f2fd", "sas": "#e8f5e9", "a_appeler": "#f5f5f5"}
-#: Role giving the effecteur id of a row (``Qt.UserRole`` gives the slot id).
-EFFECTEUR_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+_MAX_COLUMN_WIDTH = 220
+#: The next slots column may be wider: « lun. 24/11 14:30, 15:00, 16:15 +4 ».
+_MAX_START_WIDTH = 330
 
 
-def format_distance(km: float | None) -> str:
-    """``2.43`` → ``"2,4 km"`` (French decimal comma)."""
-    return "" if km is None else f"{km:.1f} km".replace(".", ",")
-
-
-class SlotTableModel(RowCacheModel):
-    """Read-only adapter over a list of search-result dicts (best first)."""
-
-    HEADERS = _HEADERS
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self._results: list[dict] = []
-        self._rows: list[tuple[str, ...]] = []
-
-    # --- data in ----------------------------------------------------------------------------
-    def set_results(self, results: list[dict], to_call: list[dict] = ()) -> None:
-        """Replace the whole list (a model reset: a new search); ``to_call`` rows have no slot."""
-        self.beginResetModel()
-        self._results = table_rows(list(results), list(to_call))
-        self._rows = [self._texts(r) for r in self._results]
-        self.endResetModel()
-
-    @staticmethod
-    def _texts(r: dict) -> tuple[str, ...]:
-        eff = r.get("effecteur") or {}
-        start = format_slot_time(r["start"]) + (STALE_MARK if r.get("stale") else "") if r.get("start") else ""
-        return (
-            QCoreApplication.translate("SlotTableModel", "✔ Réservé") if r.get("booked")
-            else GROUP_LABELS.get(r.get("group") or "", ""),
-            start if r.get("slot_id") is not None
-            else QCoreApplication.translate("SlotTableModel", "☎ à appeler (en sus)"),
-            eff.get("name") or "",
-            kind_label(eff.get("kind") or ""),
-            mode_label(r.get("mode") or ""),
-            format_distance(r.get("distance_km")),
-            eff.get("city_name") or "",
-            format_phone(eff.get("phone")),
-        )
-
-    # --- lookups ------------------------------------------------------------------------------
-    def result(self, row: int) -> dict:
-        return self._results[row]
-
-    def results(self) -> list[dict]:
-        return list(self._results)
-
-    def row_of_slot(self, slot_id: int) -> int | None:
-        return next((i for i, r in enumerate(self._results) if r["slot_id"] == slot_id and slot_id is not None), None)
-
-    def row_of_effecteur(self, effecteur_id: str) -> int | None:
-        """The first (best) row of this effecteur."""
-        return next((i for i, r in enumerate(self._results)
-                     if (r.get("effecteur") or {}).get("id") == effecteur_id), None)
-
-    # --- QAbstractTableModel ------------------------------------------------------------------
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row, col = index.row(), index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._rows[row][col]
-        result = self._results[row]
-        if role == Qt.ItemDataRole.UserRole:
-            return result["slot_id"]
-        if role == EFFECTEUR_ID_ROLE:
-            return (result.get("effecteur") or {}).get("id")
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(result)
-        if role == Qt.ItemDataRole.BackgroundRole and result.get("booked"):  # the case's booking
-            return QColor("#c8e6c9")
-        if role == Qt.ItemDataRole.BackgroundRole and result.get("group") in _GROUP_COLORS:
-            return QColor(_GROUP_COLORS[result["group"]])
-        if role == Qt.ItemDataRole.ForegroundRole and col == COL_START and result.get("stale"):
-            return QColor("#b71c1c")
-        if role == Qt.ItemDataRole.ForegroundRole and result.get("group") in _GROUP_COLORS:
-            return QColor("#000000")  # the group tints are light in every theme (the dark one too)
-        if role == Qt.ItemDataRole.TextAlignmentRole and col == COL_DISTANCE:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def _tooltip(self, r: dict) -> str:
-        eff = r.get("effecteur") or {}
-        lines = [eff.get("name") or "", ", ".join(x for x in (eff.get("address"), eff.get("city_name")) if x)]
-        if r.get("stale"):
-            lines.append(stale_tooltip(r))
-        if r.get("slot_id") is None:
-            lines.append(self.tr("Sans créneau : appeler (Entrée) et noter la réponse"))
-        if eff.get("sas_participant"):
-            lines.append(self.tr("Participe au SAS"))
-        if eff.get("accepts_extra"):
-            lines.append(self.tr("Accepte des patients en sus des disponibilités"))
-        if r.get("end"):
-            lines.append(self.tr("Fin : %s") % format_slot_time(r["end"]))
-        return "\n".join(line for line in lines if line)
-
-
-class SlotTable(QTableView):
+class SlotTable(QtWidgets.QTreeView):
     """The slot list under the map.
 
     Signals:
-        currentSlotChanged(int): the highlighted row changed; carries its slot id.
-        slotActivated(int): Entrée or a double click on a row; carries its slot id.
-        currentEffecteurChanged(str): the highlighted row's effecteur id (slot and phone rows).
-        callRequested(dict): Entrée or a double click on a phone row (no slot); carries the row.
+        currentSlotChanged(int): the highlighted row changed; carries its slot id (an effecteur row's first).
+        slotActivated(int): Entrée or a double click on a row; carries the slot id to book.
+        currentEffecteurChanged(str): the highlighted row's effecteur id, when it changes.
+        callRequested(dict): Entrée or a double click on an effecteur to phone (no slot); carries the row.
     """
 
     currentSlotChanged = Signal(int)
@@ -150,17 +38,19 @@ class SlotTable(QTableView):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self._empty_text = self.tr("Ouvrez un dossier puis lancez la recherche (F5).")
+        self._current_effecteur: str | None = None
         self.setModel(SlotTableModel(self))
         self.setAccessibleName(self.tr("Liste des créneaux"))
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setTabKeyNavigation(False)
+        self.setAllColumnsShowFocus(True)
+        self.setExpandsOnDoubleClick(False)  # a double click books, like Entrée
+        self.setUniformRowHeights(True)
         self.setAlternatingRowColors(True)
         self.setWordWrap(False)
-        self.verticalHeader().hide()
-        self.horizontalHeader().setStretchLastSection(True)
-        self.horizontalHeader().setHighlightSections(False)
+        self.header().setStretchLastSection(True)
+        self.header().setHighlightSections(False)
         self.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
         self.doubleClicked.connect(self._on_double_clicked)
         self.model().modelReset.connect(self._on_model_reset)
@@ -178,24 +68,31 @@ class SlotTable(QTableView):
         return self._empty_text
 
     def select_slot(self, slot_id: int) -> bool:
-        return self._select_row(self.model().row_of_slot(slot_id))
+        """Select the row of this slot (opening its effecteur if it is not the first slot)."""
+        return self._select(self.model().index_of_slot(slot_id))
 
     def select_effecteur(self, effecteur_id: str) -> bool:
-        """Select the first (best) slot of this effecteur."""
-        return self._select_row(self.model().row_of_effecteur(effecteur_id))
+        """Select this effecteur's row (Entrée then books its first free slot)."""
+        row = self.model().row_of_effecteur(effecteur_id)
+        return row is not None and self._select(self.model().index(row, 0))
+
+    def selectRow(self, row: int) -> None:  # noqa: N802 (the QTableView name the window calls)
+        """Select effecteur row ``row``."""
+        self._select(self.model().index(row, 0))
 
     def current_slot_id(self) -> int | None:
         index = self.currentIndex()
         return index.data(Qt.ItemDataRole.UserRole) if index.isValid() else None
 
     def current_result(self) -> dict | None:
-        index = self.currentIndex()
-        return self.model().result(index.row()) if index.isValid() else None
+        """The result Entrée would act on: the slot row's slot, an effecteur row's first slot or phone row."""
+        return self.model().result_at(self.currentIndex())
 
-    def _select_row(self, row: int | None) -> bool:
-        if row is None:
+    def _select(self, index: QModelIndex) -> bool:
+        if not index.isValid():
             return False
-        index = self.model().index(row, 0)
+        if index.parent().isValid():
+            self.expand(index.parent())
         flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
         self.selectionModel().setCurrentIndex(index, flags)
         self.scrollTo(index)
@@ -220,24 +117,26 @@ class SlotTable(QTableView):
             painter.end()
 
     def _activate(self, index: QModelIndex) -> bool:
-        if not index.isValid():
+        result = self.model().result_at(index)
+        if result is None:
             return False
-        slot_id = index.data(Qt.ItemDataRole.UserRole)
-        if slot_id is None:
-            self.callRequested.emit(self.model().result(index.row()))
+        if result.get("slot_id") is None:
+            self.callRequested.emit(result)
         else:
-            self.slotActivated.emit(slot_id)
+            self.slotActivated.emit(result["slot_id"])
         return True
 
     @Slot(QModelIndex, QModelIndex)
     def _on_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if current.isValid():
-            effecteur_id = current.data(EFFECTEUR_ID_ROLE)
-            if effecteur_id:
-                self.currentEffecteurChanged.emit(effecteur_id)
-            slot_id = current.data(Qt.ItemDataRole.UserRole)
-            if slot_id is not None:
-                self.currentSlotChanged.emit(slot_id)
+        if not current.isValid():
+            return
+        effecteur_id = current.data(EFFECTEUR_ID_ROLE)
+        if effecteur_id and effecteur_id != self._current_effecteur:
+            self._current_effecteur = effecteur_id
+            self.currentEffecteurChanged.emit(effecteur_id)
+        slot_id = current.data(Qt.ItemDataRole.UserRole)
+        if slot_id is not None:
+            self.currentSlotChanged.emit(slot_id)
 
     @Slot(QModelIndex)
     def _on_double_clicked(self, index: QModelIndex) -> None:
@@ -245,7 +144,9 @@ class SlotTable(QTableView):
 
     @Slot()
     def _on_model_reset(self) -> None:
-        self.resizeColumnsToContents()
+        self._current_effecteur = None
         for column in range(self.model().columnCount()):  # long names and labels must not hide the rest
-            self.setColumnWidth(column, min(self.columnWidth(column), _MAX_COLUMN_WIDTH))
+            self.resizeColumnToContents(column)
+            widest = _MAX_START_WIDTH if column == COL_START else _MAX_COLUMN_WIDTH
+            self.setColumnWidth(column, min(self.columnWidth(column), widest))
         self.viewport().update()

@@ -39,6 +39,7 @@ from app.settings import Settings
 from app.ui.shell.login_dialog import LoginDialog
 from app.ui.shell.main_window import MainWindow
 from app.ui.map.view import MapView
+from app.ui.map.wiring import MapWiring
 from app.ui.qt import QApplication, QTimer
 from app.ui.shell.session_lock import SessionLock
 from app.ui.shell.tasks import spawn
@@ -277,8 +278,10 @@ class Console:
     def build(self, info: UserInfo) -> None:
         """Build the desk, the window and the sync service (unless :meth:`start` made it) for the logged-in user."""
         self.desk = Desk(store=self.store, client=self.client, settings=self.cfg, user=info)
-        map_view = MapView(tile_url=self.cfg.tile_url, tile_attribution=self.cfg.tile_attribution)
+        map_view = MapView(tile_url=self.cfg.tile_url, tile_attribution=self.cfg.tile_attribution,
+                           territory=[self.cfg.departement])
         self.window = MainWindow(self.desk, self.store, map_view)
+        MapWiring(self.window, self.desk)  # territory, patient's place (a child of the window)
         if self.sync is None:
             self.sync = SyncService(self.store, self.client, interval=self.cfg.sync_interval_s)
         self.sync.add_listener(self._on_sync_status)
