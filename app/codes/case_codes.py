@@ -27,3 +27,16 @@ EVENT_TYPES: tuple[str, ...] = (
 )
 #: Whom an ARM hands a case over to.
 HANDOVER_ROLES: tuple[str, ...] = ("MRU", "MRL")
+
+
+#: How many trailing characters of a case id the room quotes: day of the year, desk, counter (``340200001``).
+SHORT_NUMBER_LENGTH = 9
+
+
+def short_number(case_id: str | None) -> str:
+    """The number the room quotes for a case: ``fr.health.samu670.DRFR1567026340200001`` → ``340200001``.
+
+    The last segment of the Hub case id ends with the day of the year, the desk and the day's counter;
+    every queue, journal, review and case view shows these nine characters (the whole id in tooltips).
+    """
+    return (case_id or "").rsplit(".", 1)[-1][-SHORT_NUMBER_LENGTH:]

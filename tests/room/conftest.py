@@ -93,7 +93,7 @@ class Desk:
         return self.send("texts", root=root)["widgets"]
 
     def text_of(self, root: str | None = None) -> str:
-        return "\n".join(w["text"] for w in self.texts(root))
+        return "\n".join(w["text"] or "" for w in self.texts(root))
 
     def rows(self, name: str) -> list[list[str]]:
         return self.send("table", name=name)["rows"]
@@ -116,7 +116,12 @@ class Desk:
             if last:
                 return last
             time.sleep(0.1)
-        raise AssertionError(f"desk {self.user}: {what or 'condition'} not met within {timeout} s")
+        shot = self.log_path.parent / f"{self.user}-failed.png"
+        try:
+            self.screenshot(shot)
+        except (AssertionError, TimeoutError):
+            pass
+        raise AssertionError(f"desk {self.user}: {what or 'condition'} not met within {timeout} s (see {shot})")
 
     def close(self) -> None:
         if self._proc.poll() is None:

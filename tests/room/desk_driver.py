@@ -147,7 +147,7 @@ class Driver:
             return {"error": f"no visible widget {root!r}"}
         found = []
         for w in top.findChildren(QWidget):
-            if w.isVisible() and _widget_text(w) not in (None, ""):
+            if w.isVisible() and (_widget_text(w) not in (None, "") or w.accessibleName()):
                 found.append(_describe(w))
         return {"widgets": found}
 

@@ -51,7 +51,8 @@ def _server_journal(url: str) -> list[dict]:
 
 
 def _row_of(desk, table: str, short: str) -> list[str] | None:
-    return next((r for r in desk.rows(table) if short in r), None)
+    """The row of ``table`` about case ``short`` (its number, whole or as the last segment of the case id)."""
+    return next((r for r in desk.rows(table) if any(short in cell for cell in r)), None)
 
 
 def _type_call(arm) -> None:
@@ -136,9 +137,10 @@ def test_a_shift_of_four_desks(open_desks, room_server, tmp_path, desk_tz):
     chef.key("F10")
     row = chef.until(lambda: _row_of(chef, "Dossiers de la période", short), 10, "the case in the review")
     assert "(RDV)" in " ".join(row)
-    wall = chef.until(lambda: [w for w in chef.texts() if w["accessible"].startswith("SNP terminés par un RDV")],
-                      10, "the wall's booked tile")
-    assert wall
+    chef.key("F9")
+    chef.until(lambda: any(w["accessible"] == "SNP terminés par un RDV : 100 %" for w in chef.texts()),
+               10, "the wall: 100 % of SNP cases booked")
+    assert "1 sur 1" in chef.text_of("supervisorWall")
     booking_at = next(e for e in journal if e["kind"] == "booking")["created_at"]
     paris = datetime.fromisoformat(booking_at).astimezone(PARIS).strftime("%H:%M")
     chef.until(lambda: any(r[0] == paris for r in chef.rows(JOURNAL)), 10, f"a journal row at {paris} (Paris)")

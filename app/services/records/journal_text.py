@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from datetime import tzinfo
 
+from app.codes import case_codes
 from app.codes import nomenclatures, room_time
 from app.services.intake.form import PRIORITY_LABELS
 from app.services.regulation import case_events, decisions
@@ -45,8 +46,8 @@ REDACTED_TEXT = "Contenu effacé (durée de conservation)"
 
 
 def short_number(case_id: str | None) -> str:
-    """``fr.health.samu670.DRFR1567024018420007`` → ``DRFR1567024018420007`` (what people quote)."""
-    return (case_id or "").rsplit(".", 1)[-1]
+    """The case's short number (:func:`app.codes.case_codes.short_number`)."""
+    return case_codes.short_number(case_id)
 
 
 def patient_names(case_payload: dict | None) -> str:

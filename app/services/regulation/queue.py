@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from app.codes import case_codes
 from app.codes import priorities
 from app.services.regulation.rules import CLOSED_STATUSES
 from app.services.records.documents import CaseDoc
@@ -59,7 +60,7 @@ class QueueEntry:
 
     @property
     def short_id(self) -> str:
-        return self.case_id.rsplit(".", 1)[-1][-9:]
+        return case_codes.short_number(self.case_id)
 
 
 def is_open(case: CaseDoc) -> bool:

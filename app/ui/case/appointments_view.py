@@ -17,6 +17,7 @@ from __future__ import annotations
 import html
 import logging
 
+from app.codes import case_codes
 from app.services.security import permissions
 from app.services.intake import phones
 from app.services.search import presentation
@@ -80,7 +81,7 @@ def _when(value: str | None) -> str:
 
 
 def _short(case_id: str) -> str:
-    return case_id.rsplit(".", 1)[-1]
+    return case_codes.short_number(case_id)
 
 
 def _table(parent: QWidget, name: str, columns: tuple[str, ...]) -> tuple[QTableView, QStandardItemModel]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from app.codes import case_codes
 from app.services.regulation import queue
 from app.services.regulation.case_view import CaseView, room_time
 from app.ui.qt import (
@@ -144,7 +145,7 @@ class CaseViewWidget(QScrollArea):
                 button.setEnabled(False)
                 button.hide()
             return
-        self.title.setText(self.tr("Dossier %s — %s") % (view.case_id.rsplit(".", 1)[-1], view.priority))
+        self.title.setText(self.tr("Dossier %s — %s") % (case_codes.short_number(view.case_id), view.priority))
         self.setToolTip(view.case_id)
         self.status.setText(self.tr("Statut : %s") % view.status)
         if view.holder is not None:

@@ -9,6 +9,7 @@ tests replace.
 
 from __future__ import annotations
 
+from app.codes import case_codes
 from app.services.regulation import case_view, decisions, queue, rules
 from app.codes import nomenclatures, priorities
 from app.services.desk.regulation import NotAllowed
@@ -117,7 +118,7 @@ class RegulationActions(QObject):
             return False
         first = found[0]
         text = self.tr("Dossier %s (%s, %s) : %s.\nRattacher cet appel à ce dossier ?") % (
-            first.case.case_id.rsplit(".", 1)[-1], first.case.health_motive_label or "",
+            case_codes.short_number(first.case.case_id), first.case.health_motive_label or "",
             first.case.city_name or "", ", ".join(first.reasons))
         choice = Prompt.choose(self._w, self.tr("Doublon possible"), text,
                                [self.tr("&Rattacher"), self.tr("&Nouveau dossier")])

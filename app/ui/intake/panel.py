@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from app.codes import case_codes
 from app.services.intake import form as intake
 from app.services.security import permissions
 from app.services.intake.form import FieldError, IntakeForm
@@ -211,7 +212,7 @@ class IntakePanel(QWidget):
 
     def set_case_opened(self, case_id: str) -> None:
         """Show the opened case id at the top; the form becomes read-only until :meth:`clear`."""
-        short = case_id.rsplit(".", 1)[-1]
+        short = case_codes.short_number(case_id)
         self.case_label.setText(self.tr("Dossier %s ouvert — Ctrl+N : nouvel appel") % short)
         self.case_label.setToolTip(case_id)
         self.case_label.show()

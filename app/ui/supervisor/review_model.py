@@ -8,6 +8,7 @@ priority column is coloured as in the queue; times are room time (:mod:`app.code
 
 from __future__ import annotations
 
+from app.codes import case_codes
 from app.codes import priorities, room_time
 from app.services.regulation.queue import format_duration
 from app.services.supervision.shift_review import STATUS_LABELS, ReviewRow, decision_label
@@ -25,7 +26,7 @@ def display(row: ReviewRow) -> tuple[str, ...]:
     status = STATUS_LABELS.get(row.status, row.status)
     if row.status == "ACTIF" and row.decision:  # a decided case is no longer « En cours » (issue 13)
         status = QCoreApplication.translate("ReviewModel", "Décidé")
-    return (room_time.day_clock(row.presented), row.case_id.rsplit(".", 1)[-1], row.priority, row.stream,
+    return (room_time.day_clock(row.presented), case_codes.short_number(row.case_id), row.priority, row.stream,
             row.motive, row.patient, row.city, format_duration(row.answered_s), decision,
             status, ", ".join(row.operators))
 

@@ -135,7 +135,12 @@ class ShiftChart(QChartView):
         x_axis.append(self._categories)
         y_axis = QValueAxis()
         y_axis.setLabelFormat("%d")
-        y_axis.setRange(0, max([1, *self._totals[0]]))
+        top = max([1, *self._totals[0]])
+        # Whole calls only: one tick per call up to 5, else 5 intervals over a top rounded up to a multiple of 5
+        # (a "%d" label on fractional ticks would read 0, 0, 0, 1).
+        top = top if top <= 5 else -(-top // 5) * 5
+        y_axis.setRange(0, top)
+        y_axis.setTickCount(top + 1 if top <= 5 else 6)
         y_axis.applyNiceNumbers()
         chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
