@@ -68,6 +68,8 @@ def test_a_case_is_booked_once_and_rebooked_explicitly(qtbot, qasync_loop, demo_
     console.build(login.result())
     window = console.window
     qtbot.waitUntil(window.map_view.is_ready, timeout=30_000)
+    # A doctor's desk opens on the case view: Ctrl+N brings the intake form for a call taken at the desk.
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     with qtbot.waitSignal(window.searchFinished, timeout=20_000) as search:
         type_standard_call(qtbot, window.intake, commune="strasb")
     assert search.args[0] > 1
