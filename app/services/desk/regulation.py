@@ -17,6 +17,7 @@ from app.services.intake import duplicates, form as intake
 from app.services.sync.case_store import CaseStore, SurgeState
 from app.services.records.documents import CaseDoc, CaseEventDoc, SurgeDoc
 from app.services.regulation.actor import Actor
+from app.services.regulation.queue import QueueEntry
 
 
 class NotAllowed(Exception):
@@ -36,10 +37,10 @@ class Regulation:
         return self._desk._clock()
 
     # --- the room ----------------------------------------------------------------------------
-    def queue(self) -> list[queue.QueueEntry]:
+    def queue(self) -> list[QueueEntry]:
         return queue.build(self._store.open_cases(), self._now())
 
-    def worklist(self) -> list[queue.QueueEntry]:
+    def worklist(self) -> list[QueueEntry]:
         """The OSNP's worklist: decided cases whose slot is still to book."""
         return queue.worklist(self.cases.booking_worklist(), self._now())
 
