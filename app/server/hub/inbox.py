@@ -13,7 +13,13 @@
   derived from the sent distributionID (:func:`app.services.regulation.hub_send.sent_note_uuid`),
   so it survives a restart.
 
-Note UUIDs derive from distributionIDs: a redelivered ack changes nothing twice.
+Note UUIDs derive from distributionIDs: a redelivered ack changes nothing twice.  Only an RC-REF that
+neither says ``refused`` nor stops at step ``ERREUR`` / ``SUPPRIME`` is noted as an acknowledgement
+(the case then travels as RS-EDA-MAJ); the others are noted as a refusal.  Characters a note
+cannot hold (C0 controls, lone surrogates) become U+FFFD.  Nothing on these queues is answered;
+an answer that cannot be noted is logged with its reason (never its content) and dropped; an
+unexpected error is logged by type and frames and re-raised without its message, so the broker
+requeues it once, then rejects it.
 """
 
 from __future__ import annotations
@@ -21,15 +27,18 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from app.server.deps import Principal, ServerState, audit
+from app.server.errors import describe_unexpected
 from app.server.hub.broker import HubBroker, HubConfig
 from app.server.routes import hub as routes_hub
 from app.services.interop.hub import ack, envelope, rs_eda_update, schemas
 from app.services.regulation import hub_send
 from app.services.regulation.actor import HUB_ROLE
+from app.services.regulation.errors import Refused
 from app.services.security import permissions
 
 log = logging.getLogger(__name__)
@@ -38,6 +47,14 @@ log = logging.getLogger(__name__)
 HUB_PRINCIPAL = Principal(user_id=0, username="hub-sante", role=HUB_ROLE, display_name="Hub Santé (AMQP)")
 STEP_LABELS = {"RECU": "reçu", "INTEGRE": "intégré", "CONSULTE": "consulté", "ERREUR": "en erreur",
                "SUPPRIME": "supprimé"}
+#: RC-REF steps that say the neighbour does not hold the case.
+REFUSING_STEPS = frozenset({"ERREUR", "SUPPRIME"})
+#: What a stored note may not contain (C0 controls but tab and newlines; lone surrogates).
+_UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+
+
+class AnswerNotRecorded(RuntimeError):
+    """An unexpected error while noting an answer (its cause logged by type only)."""
 
 
 def make_broker(state: ServerState, config: HubConfig) -> HubBroker:
@@ -106,6 +123,9 @@ def _answer_text(read: envelope.Envelope) -> tuple[str | None, str]:
     payload = read.payload if isinstance(read.payload, dict) else {}
     if read.kind == "Ack" and read.root_key == "reference":
         step = STEP_LABELS.get(payload.get("step", ""), payload.get("step", ""))
+        if payload.get("refused") is True or payload.get("step") in REFUSING_STEPS:
+            outcome = "refusé" if payload.get("refused") is True else step
+            return payload.get("distributionID"), f"Hub Santé : refus de {read.sender_id} (dossier {outcome})"
         return payload.get("distributionID"), f"{rs_eda_update.integrated_note_prefix(read.sender_id)}(dossier {step})"
     if read.kind == "Error" and read.root_key == "error":
         code = payload.get("errorCode") or {}
@@ -117,10 +137,7 @@ def _answer_text(read: envelope.Envelope) -> tuple[str | None, str]:
 
 def record_answer(state: ServerState, body: bytes) -> str | None:
     """Note an Ack / Error answering one of our sends on its case; the case uuid, or None."""
-    try:
-        document = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        document = None
+    document, _problem = routes_hub.parse_body(body)  # not JSON, or nested too deep: None
     if document is None or schemas.validate_envelope(document):
         log.warning("Hub Santé: unreadable acknowledgement or error dropped (%d bytes)", len(body))
         return None
@@ -130,9 +147,20 @@ def record_answer(state: ServerState, body: bytes) -> str | None:
         log.info("Hub Santé: %s %s from %s not about a message of ours",
                  read.kind, read.distribution_id, read.sender_id)
         return None
-    with state.write() as session:
-        case_uuid = hub_send.note_answer(session, HUB_PRINCIPAL, referenced, read.distribution_id, read.sender_id,
-                                         text)
+    try:
+        with state.write() as session:
+            case_uuid = hub_send.note_answer(session, HUB_PRINCIPAL, referenced, read.distribution_id,
+                                             read.sender_id, _UNSTORABLE.sub("\ufffd", text))
+    except Refused as exc:
+        log.warning("Hub Santé: %s %s from %s not noted: %s", read.kind, read.distribution_id, read.sender_id,
+                    exc.message)
+        return None
+    except Exception as exc:  # noqa: BLE001 - re-raised without its message (it may quote the note)
+        log.error("Hub Santé: unexpected error while noting an answer: %s", describe_unexpected(exc))
+        raise AnswerNotRecorded(type(exc).__name__) from None
+    if case_uuid is None:
+        log.info("Hub Santé: %s %s from %s answers %s, not a send of ours",
+                 read.kind, read.distribution_id, read.sender_id, referenced[:200])
     outcome = f"{read.kind.lower()} from {read.sender_id}"[:32]
     audit(HUB_PRINCIPAL, permissions.HUB_MESSAGES_POST, case_uuid or referenced[:64], outcome)
     return case_uuid

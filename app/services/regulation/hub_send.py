@@ -64,6 +64,8 @@ def export_case(session: Session, actor: Actor, case_uuid: str) -> dict:
 
 
 def _note(session: Session, actor: Actor, case_uuid: str, note_uuid: str, text: str) -> bool:
+    if session.get(CaseEvent, note_uuid) is not None:  # a redelivered answer: noted already (at another time)
+        return False
     doc = CaseEventDoc(uuid=note_uuid, case_uuid=case_uuid, created_at=datetime.now(timezone.utc), type="note",
                        freetext=text[:10000])
     return case_acts.apply_event(session, actor, doc).created
