@@ -31,11 +31,11 @@ from tests.interop import test_hub_property as base
 from tests.interop.test_hub_property import (
     HUB_TIMES, PEER, US, _envelope, _generation_schema, _load, _minimal_case, _post, hypothesis_jsonschema,
 )
-from app.models import Case, CaseEvent  # noqa: E402
-from app.server.hub import inbox  # noqa: E402
-from app.services.interop.hub import envelope as hub_envelope  # noqa: E402
-from app.services.regulation import hub_send  # noqa: E402
-from app.services.regulation.actor import Actor  # noqa: E402
+from app.models import Case, CaseEvent
+from app.server.hub import inbox
+from app.services.interop.hub import envelope as hub_envelope
+from app.services.regulation import hub_send
+from app.services.regulation.actor import Actor
 
 #: The sibling module's fixtures: the real app over SQLite with the Hub connector's token, the answer validator.
 hub_client, answer_validator = base.hub_client, base.answer_validator
