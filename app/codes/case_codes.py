@@ -33,6 +33,14 @@ HANDOVER_ROLES: tuple[str, ...] = ("MRU", "MRL")
 SHORT_NUMBER_LENGTH = 9
 
 
+def case_number(case_id: str | None) -> str:
+    """The case's number as the Hub writes it: ``fr.health.samu670.DRFR1567026340200001`` → ``DRFR1567026340200001``.
+
+    Unique across SAMUs and years; exports carry it.
+    """
+    return (case_id or "").rsplit(".", 1)[-1]
+
+
 def short_number(case_id: str | None) -> str:
     """The number the room quotes for a case: ``fr.health.samu670.DRFR1567026340200001`` → ``340200001``.
 

@@ -138,7 +138,7 @@ def test_the_arms_case_reaches_the_doctors_case_view_and_the_holder_shows(room, 
     assert mrl.desk.current_case.uuid == case.uuid
     assert mrl.window.left_stack.currentWidget() is view
     assert view.fields["caller"].text().startswith("Mme Martin")
-    assert view.fields["callback"].text() == "+33798765432 (appel depuis le +33612345678)"
+    assert view.fields["callback"].text() == "07 98 76 54 32 (appel depuis le 06 12 34 56 78)"
     assert view.fields["address"].text() == "12 rue des Juifs"
     assert view.fields["commune"].text().startswith("Strasbourg")
     assert view.fields["motive"].text().endswith("(M03.14)")

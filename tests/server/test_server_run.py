@@ -20,6 +20,7 @@ EXPECTED_ROUTES = {
     ("get", "/api/v1/auth/me"),
     ("post", "/api/v1/auth/logout"),
     ("get", "/api/v1/events"),
+    ("get", "/api/v1/territory/effecteurs"), ("post", "/api/v1/addresses/geocode"),
     ("post", "/api/v1/admin/users/{username}/unlock"),
     ("get", "/api/v1/slots/search"),
     ("post", "/api/v1/slots/{slot_id}/booking"),

@@ -56,7 +56,7 @@ def test_a_case_reads_in_french_with_its_notes_clocks_and_earlier_cases(desks):
     arm.regulation.hand_over()
     view = arm.regulation.case_view(case.uuid)
     assert view.caller.startswith("Mme Martin")
-    assert (view.callback, view.address, view.commune) == ("+33612345678", "12 rue des Juifs", "Strasbourg (67482)")
+    assert (view.callback, view.address, view.commune) == ("06 12 34 56 78", "12 rue des Juifs", "Strasbourg (67482)")
     assert view.status == "En cours — transmis, attend le médecin"
     assert [(c.name, c.delay) for c in view.clocks] == [("Présenté", "0:00"), ("Décroché", "0:00"),
                                                        ("Transmis", "0:00"), ("Décidé", "—")]

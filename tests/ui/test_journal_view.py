@@ -56,7 +56,7 @@ def test_columns_and_summaries():
                                                   "RDV lun. 24/11 14:30")
     assert model.index(2, COL_SUMMARY).data() == "Créneau réservé n° 12 — lun. 24/11 14:30"
     assert model.index(3, COL_SUMMARY).data() == "Dossier ouvert — Douleur thoracique — P2 Non urgent"
-    assert model.index(3, COL_CASE).data() == "DRFR1567024018420007"
+    assert model.index(3, COL_CASE).data() == "018420007"  # the short number: day, desk, counter
     assert model.index(3, COL_AUTHOR).data() == "arm1 (ARM)"
     assert model.index(3, COL_TIME).data() in ("14:00", "24/11 14:00")  # Paris time, date when not today
     assert "24/11/2025 14:00:00" == model.index(3, COL_TIME).data(Qt.ItemDataRole.ToolTipRole)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.codes import case_codes
 from app.models import Case, JournalEntry, Patient
 from app.services.records import journal_text
 
@@ -39,7 +40,13 @@ class CaseRef:
 
     @property
     def number(self) -> str:
+        """The short number the room quotes (screens)."""
         return journal_text.short_number(self.case_id)
+
+    @property
+    def full_number(self) -> str:
+        """The whole case number (exports: unique across SAMUs and years)."""
+        return case_codes.case_number(self.case_id)
 
 
 def _chunks(values: list[str]) -> Iterable[list[str]]:

@@ -91,7 +91,7 @@ def row(entry: JournalEntry, refs: dict[str, case_refs.CaseRef], zone: tzinfo | 
     ref = refs.get(journal_text.case_uuid_of(entry.kind, entry.uuid, entry.payload) or "")
     return [str(entry.seq), room_time.stamp(entry.created_at, zone),
             journal_text.KIND_LABELS.get(entry.kind, entry.kind), entry.author, entry.author_role,
-            ref.number if ref else "", journal_text.describe(entry.kind, entry.payload, zone), entry.uuid]
+            ref.full_number if ref else "", journal_text.describe(entry.kind, entry.payload, zone), entry.uuid]
 
 
 def write_csv(entries: Iterable[JournalEntry], target: Path, *, refs: dict[str, case_refs.CaseRef] | None = None,

@@ -36,33 +36,33 @@ JOURNAL = {
     "67": [
         ("31/03 04:00", "", "", "Afflux", "Mode afflux activé — Épidémie de grippe", "chef (SUPERVISEUR)",
          "Synchronisé"),
-        ("31/03 03:45", "DRFR15670240910001", "Zoé Martin", "Réservation", "Créneau réservé n° 42 — dim. 31/03 17:30",
+        ("31/03 03:45", "240910001", "Zoé Martin", "Réservation", "Créneau réservé n° 42 — dim. 31/03 17:30",
          "mrl1 (MRL)", "Synchronisé"),
-        ("31/03 03:45", "DRFR15670240910001", "Zoé Martin", "Orientation",
+        ("31/03 03:45", "240910001", "Zoé Martin", "Orientation",
          "Décision : Consultation en ville sous 48 h — Dr Anne Weber — RDV dim. 31/03 17:30", "mrl1 (MRL)",
          "Synchronisé"),
-        ("31/03 03:30", "DRFR15670240910001", "Zoé Martin", "Suivi", "Transmis au médecin régulateur libéral (MRL)",
+        ("31/03 03:30", "240910001", "Zoé Martin", "Suivi", "Transmis au médecin régulateur libéral (MRL)",
          "arm1 (ARM)", "Synchronisé"),
-        ("31/03 01:30", "DRFR15670240910001", "Zoé Martin", "Dossier",
+        ("31/03 01:30", "240910001", "Zoé Martin", "Dossier",
          "Dossier ouvert — Fièvre — P2 Non urgent — Soins Non Programmés (SNP)", "arm1 (ARM)", "Synchronisé"),
     ],
     "974": [
         ("31/03 06:00", "", "", "Afflux", "Mode afflux activé — Épidémie de grippe", "chef (SUPERVISEUR)",
          "Synchronisé"),
-        ("31/03 05:45", "DRFR15974240910001", "Zoé Martin", "Réservation", "Créneau réservé n° 42 — dim. 31/03 19:30",
+        ("31/03 05:45", "240910001", "Zoé Martin", "Réservation", "Créneau réservé n° 42 — dim. 31/03 19:30",
          "mrl1 (MRL)", "Synchronisé"),
-        ("31/03 05:45", "DRFR15974240910001", "Zoé Martin", "Orientation",
+        ("31/03 05:45", "240910001", "Zoé Martin", "Orientation",
          "Décision : Consultation en ville sous 48 h — Dr Anne Weber — RDV dim. 31/03 19:30", "mrl1 (MRL)",
          "Synchronisé"),
-        ("31/03 05:30", "DRFR15974240910001", "Zoé Martin", "Suivi", "Transmis au médecin régulateur libéral (MRL)",
+        ("31/03 05:30", "240910001", "Zoé Martin", "Suivi", "Transmis au médecin régulateur libéral (MRL)",
          "arm1 (ARM)", "Synchronisé"),
-        ("31/03 04:30", "DRFR15974240910001", "Zoé Martin", "Dossier",
+        ("31/03 04:30", "240910001", "Zoé Martin", "Dossier",
          "Dossier ouvert — Fièvre — P2 Non urgent — Soins Non Programmés (SNP)", "arm1 (ARM)", "Synchronisé"),
     ],
 }
-TOOLTIP = {"67": "DRFR15670240910001 — Zoé Martin\nCréneau réservé n° 42 — dim. 31/03 17:30\n"
+TOOLTIP = {"67": "240910001 — Zoé Martin\nCréneau réservé n° 42 — dim. 31/03 17:30\n"
                  "mrl1 (MRL) — 31/03/2024 03:45:01",
-           "974": "DRFR15974240910001 — Zoé Martin\nCréneau réservé n° 42 — dim. 31/03 19:30\n"
+           "974": "240910001 — Zoé Martin\nCréneau réservé n° 42 — dim. 31/03 19:30\n"
                   "mrl1 (MRL) — 31/03/2024 05:45:01"}
 
 
@@ -117,7 +117,7 @@ def test_review_rows_pickers_and_wall_read_the_rooms_clock(qtbot, machine_tz, ro
     qtbot.waitUntil(lambda: panel.model.rowCount() == 1, timeout=10_000)
     first = {"67": "31/03 01:30", "974": "31/03 04:30"}[room]
     assert panel.model.index(0, 0).data() == first
-    assert panel.model.index(0, 1).data() == {"67": "DRFR15670240910001", "974": "DRFR15974240910001"}[room]
+    assert panel.model.index(0, 1).data() == "240910001"  # the short number, the same in both rooms
     picker = {"67": ("30/03/2024 20:00", "31/03/2024 08:00"), "974": ("30/03/2024 23:00", "31/03/2024 10:00")}[room]
     assert (panel.from_edit.text(), panel.to_edit.text()) == picker
     assert (picked_time(panel.from_edit), picked_time(panel.to_edit)) == (START, END)
