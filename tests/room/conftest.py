@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import ServerProcess, free_port
+from tests.e2e.conftest import demo_server  # noqa: F401 (the room's server: a seeded demo database)
 
 PASSWORDS = {"arm": "arm-demo", "mrl": "mrl-demo", "mru": "mru-demo", "osnp": "osnp-demo",
              "superviseur": "superviseur-demo"}
@@ -136,24 +136,12 @@ class Desk:
 
 
 @pytest.fixture
-def room_server(tmp_path):
-    """A seeded demo database (SAMU 67) served by a real ``sas server`` process."""
-    db_url = f"sqlite:///{tmp_path / 'server.db'}"
-    subprocess.run([sys.executable, "-m", "app", "demo-data", "--departement", "67", "--db", db_url],
-                   check=True, capture_output=True, timeout=120)
-    server = ServerProcess(db_url, free_port(), tmp_path / "server.log")
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def open_desks(room_server, tmp_path):
+def open_desks(demo_server, tmp_path):  # noqa: F811 (the imported fixture, by name)
     """``open_desks(*users, env=…)`` starts one console process per user; all are closed at the end."""
     desks: list[Desk] = []
 
     def start(*users: str, env: dict | None = None) -> list[Desk]:
-        started = [Desk(u, room_server.url, tmp_path / f"desk-{u}", 20 + len(desks) + i, env)
+        started = [Desk(u, demo_server.url, tmp_path / f"desk-{u}", 20 + len(desks) + i, env)
                    for i, u in enumerate(users)]
         desks.extend(started)
         for desk in started:  # started together, so their Qt and Chromium start-ups overlap

@@ -79,7 +79,7 @@ def _type_call(arm) -> None:
 
 
 @pytest.mark.parametrize("desk_tz", ["Europe/Paris", "UTC"])
-def test_a_shift_of_four_desks(open_desks, room_server, tmp_path, desk_tz):
+def test_a_shift_of_four_desks(open_desks, demo_server, tmp_path, desk_tz):  # noqa: F811
     env = {"TZ": desk_tz}
     arm, mrl, osnp, chef = open_desks("arm", "mrl", "osnp", "superviseur", env=env)
 
@@ -130,7 +130,7 @@ def test_a_shift_of_four_desks(open_desks, room_server, tmp_path, desk_tz):
     osnp.key("Return")  # again: refused, nothing sent
     osnp.wait(1500)
     assert osnp.dialog() is None
-    journal = _server_journal(room_server.url)
+    journal = _server_journal(demo_server.url)
     assert sum(1 for e in journal if e["kind"] == "booking") == 1
 
     # 6. The chef de salle's review lists the case, booked; the journal's times are Paris's, whatever TZ says.
@@ -151,7 +151,7 @@ def test_a_shift_of_four_desks(open_desks, room_server, tmp_path, desk_tz):
     for user in ("arm", "mrl", "osnp", "superviseur"):
         target = tmp_path / f"room-{user}.png" if not shots else os.path.join(shots, f"room-{user}.png")
         done = subprocess.run(
-            [sys.executable, "-m", "app", "console", "--server", room_server.url, "--as", user,
+            [sys.executable, "-m", "app", "console", "--server", demo_server.url, "--as", user,
              "--open-case", case_id, "--screenshot", str(target), "--data-dir", str(tmp_path / f"shot-{user}")],
             env={**os.environ, "SAS_PASSWORD": f"{user}-demo", "TZ": desk_tz}, capture_output=True, text=True,
             timeout=120)

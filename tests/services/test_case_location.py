@@ -23,7 +23,8 @@ from app.services.desk.regulation import NotAllowed
 from app.services.desk.workflow import Desk, UserInfo
 from app.services.intake import form as intake
 from app.services.reference import ban_import
-from app.services.regulation import case_events, rules
+from app.services.records import journal_text
+from app.services.regulation import rules
 from app.services.regulation.actor import Actor
 from app.services.security.auth import hash_password
 from app.services.sync.api_client import ApiClient
@@ -95,7 +96,7 @@ async def test_the_address_is_placed_at_its_number_and_reaches_the_server(store,
     events = await arm_client.get(f"/api/v1/cases/{case.uuid}/events")
     location = [e for e in events["events"] if e["type"] == "location"]
     assert len(location) == 1
-    assert case_events.describe(location[0]) == "Position du patient : au numéro de l'adresse"
+    assert journal_text.event_text(location[0]) == "Position du patient : au numéro de l'adresse"
 
 
 @pytest.mark.asyncio

@@ -62,7 +62,7 @@ def test_a_case_reads_in_french_with_its_notes_clocks_and_earlier_cases(desks):
                                                        ("Transmis", "0:00"), ("Décidé", "—")]
     assert view.notes == ["10:45 ARM : Fièvre depuis 48 h."]
     assert len(view.earlier) == 1 and view.earlier[0].startswith(first.case_id.rsplit(".", 1)[-1] + " du 18/01 10:15")
-    assert [text for _at, text in view.events] == ["Note (ARM) : Fièvre depuis 48 h.", "Transmis au MRL"]
+    assert [text for _at, text in view.events] == ["Note (ARM) : Fièvre depuis 48 h.", "Transmis au médecin régulateur libéral (MRL)"]
     assert view.holder is None
     # The ARM routes and notes, but neither takes the case nor closes a doctor's case.
     assert view.refusals["note"] is None and view.refusals["priority"] is None

@@ -118,6 +118,13 @@ def event_text(payload: dict) -> str:
         return f"Priorité {priority_text(payload.get('priority'))}"
     if kind == "search":
         return search_text(payload)
+    if kind == "take_charge":
+        taken = f"Pris en charge par {payload.get('holder_name') or '?'}"
+        return taken + (f" ({payload['freetext']})" if payload.get("freetext") else "")
+    if kind == "release":
+        return "Prise en charge libérée"
+    if kind == "location":
+        return "Position du patient : " + case_events.LOCATION_LABELS.get(payload.get("coord_precision"), "mise à jour")
     return f"Note : {payload.get('freetext', '')}"
 
 

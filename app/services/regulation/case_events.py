@@ -82,31 +82,3 @@ def search_record(payload: dict) -> tuple[int | None, dict]:
 
 def event_to_doc(event: CaseEvent) -> CaseEventDoc:
     return CaseEventDoc.model_validate(event.payload)
-
-
-def describe(payload: dict) -> str:
-    """One French line for the journal: ``Attribution DRM.MRL.MG``, ``Note : …``."""
-    kind = payload.get("type")
-    if kind == "status":
-        attribution = f" ({payload['attribution']})" if payload.get("attribution") else ""
-        return f"Statut {payload.get('status')}{attribution}"
-    if kind == "attribution":
-        return f"Attribution {payload.get('attribution')}"
-    if kind == "routing_override":
-        return f"Filière {payload.get('perimeter')} au lieu de la suggestion : {payload.get('freetext', '')}"
-    if kind == "handover":
-        return f"Transmis au {payload.get('to_role')}" + (" (accompagné)" if payload.get("accompanied") else "")
-    if kind == "decision":
-        return "Décision médicale prise"
-    if kind == "priority":
-        return f"Priorité {payload.get('priority')}"
-    if kind == "take_charge":
-        taken = f"Pris en charge par {payload.get('holder_name') or '?'}"
-        return taken + (f" ({payload['freetext']})" if payload.get("freetext") else "")
-    if kind == "release":
-        return "Prise en charge libérée"
-    if kind == "search":
-        return f"Recherche de créneaux : {search_record(payload)[0] or 0} résultat(s)"
-    if kind == "location":
-        return "Position du patient : " + LOCATION_LABELS.get(payload.get("coord_precision"), "mise à jour")
-    return f"Note : {payload.get('freetext', '')}"

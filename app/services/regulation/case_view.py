@@ -20,9 +20,10 @@ from datetime import datetime
 from app.codes import nomenclatures
 from app.services.intake.duplicates import Duplicate
 from app.services.records.documents import CaseDoc, CaseEventDoc, OrientationDoc
-from app.services.regulation import case_events, decisions, queue, rules
+from app.services.regulation import decisions, queue, rules
 from app.codes import room_time as room_clock
 from app.services.regulation.actor import Actor
+from app.services.records import journal_text
 from app.services.intake.phones import format_phone
 
 #: Closed statuses as a user reads them.
@@ -192,7 +193,7 @@ def build(case: CaseDoc, *, events: Iterable[CaseEventDoc], orientations: Iterab
     route = " — ".join(x for x in (case.perimeter or "", case.attribution or "") if x) or "—"
     # Notes first: the intake's note is written with the case, before any event of the same instant.
     timeline = [(n.creation, f"Note ({n.author_role}) : {n.freetext}") for n in case.notes]
-    timeline += [(e.created_at, case_events.describe(e.model_dump(mode="json", exclude_none=True)))
+    timeline += [(e.created_at, journal_text.event_text(e.model_dump(mode="json", exclude_none=True)))
                  for e in events if e.type != "note"]
     timeline += [(o.creation, _orientation_line(o)) for o in orientations]
     timeline.sort(key=lambda item: item[0])
