@@ -21,6 +21,7 @@ from app.settings import Settings
 from app.ui.qt import Qt
 from app.ui.shell.console import Console
 from tests.helpers.keyboard import type_standard_call
+from tests.helpers.server_journal import read_journal
 
 pytestmark = pytest.mark.e2e
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -33,16 +34,7 @@ def _token(server, user: str) -> str:
 
 
 def _bookings(server, case_uuid: str) -> list[tuple[str, int]]:
-    headers = {"Authorization": f"Bearer {_token(server, 'superviseur')}"}
-    entries, after = [], 0
-    while True:
-        body = httpx.get(f"{server.url}/api/v1/journal", params={"after": after, "limit": 500},
-                         headers=headers).json()
-        if not body["entries"]:
-            break
-        entries += body["entries"]
-        after = body["next_after"]
-    return [(e["payload"]["status"], e["payload"]["slot_id"]) for e in entries
+    return [(e["payload"]["status"], e["payload"]["slot_id"]) for e in read_journal(server.url)
             if e["kind"] == "booking" and e["payload"]["case_id"] == case_uuid]
 
 

@@ -147,7 +147,8 @@ def test_the_arms_case_reaches_the_doctors_case_view_and_the_holder_shows(room, 
     assert view.status.text() == "Statut : En cours — transmis, attend le médecin"
     assert view.holder.text().startswith(f"Pris en charge par {MRL_NAME} depuis ")
     events = [view.events.item(n).text() for n in range(view.events.count())]
-    assert any("Transmis au médecin régulateur libéral (MRL)" in e for e in events) and any(f"Pris en charge par {MRL_NAME}" in e for e in events)
+    assert any("Transmis au médecin régulateur libéral (MRL)" in e for e in events)
+    assert any(f"Pris en charge par {MRL_NAME}" in e for e in events)
     assert mrl.queue_state(case.uuid) == f"pris en charge par {MRL_NAME}"
     mrl.sync_once()
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import asyncio
 
-import httpx
 import pytest
 
 from app import paths
 from app.settings import Settings
 from app.ui.shell.console import Console
 from app.ui.qt import Qt
+from tests.helpers.server_journal import read_journal
 
 pytestmark = pytest.mark.e2e
 
@@ -34,16 +34,7 @@ def _shown(window) -> list[str]:
 
 
 def _server_journal(server) -> list[dict]:
-    token = httpx.post(f"{server.url}/api/v1/auth/login",
-                       json={"username": "superviseur", "password": "superviseur-demo"}).json()["access_token"]
-    entries, after = [], 0
-    while True:
-        body = httpx.get(f"{server.url}/api/v1/journal", params={"after": after, "limit": 500},
-                         headers={"Authorization": f"Bearer {token}"}).json()
-        if not body["entries"]:
-            return entries
-        entries += body["entries"]
-        after = body["next_after"]
+    return read_journal(server.url)
 
 
 def test_whole_call_online_then_offline(qtbot, qasync_loop, demo_server, tmp_path):

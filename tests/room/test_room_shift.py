@@ -27,8 +27,8 @@ import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-import httpx
 import pytest
+from tests.helpers.server_journal import read_journal
 
 pytestmark = pytest.mark.e2e
 
@@ -38,16 +38,7 @@ QUEUE, WORKLIST, JOURNAL = "File d'attente", "À réserver", "Journal des orient
 
 
 def _server_journal(url: str) -> list[dict]:
-    token = httpx.post(f"{url}/api/v1/auth/login",
-                       json={"username": "superviseur", "password": "superviseur-demo"}).json()["access_token"]
-    entries, after = [], 0
-    while True:
-        body = httpx.get(f"{url}/api/v1/journal", params={"after": after, "limit": 500},
-                         headers={"Authorization": f"Bearer {token}"}).json()
-        if not body["entries"]:
-            return entries
-        entries += body["entries"]
-        after = body["next_after"]
+    return read_journal(url)
 
 
 def _row_of(desk, table: str, short: str) -> list[str] | None:

@@ -31,6 +31,7 @@ from app.ui.map.view import MapView
 from app.ui.qt import QApplication, Qt
 from app.ui.shell.main_window import MainWindow
 from tests.e2e.conftest import ServerProcess, free_port
+from tests.helpers.server_journal import read_journal
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "mot de passe de test"
@@ -118,23 +119,9 @@ def desk(make_desk):
     return make_desk("mrl", "MRL")
 
 
-def _token(server) -> str:
-    return httpx.post(f"{server.url}/api/v1/auth/login",
-                      json={"username": "superviseur", "password": PASSWORD}).json()["access_token"]
-
-
 def _bookings(server, case_uuid: str | None = None) -> list[tuple[str, int]]:
     """(status, slot id) of every booking entry of the server's journal, in order."""
-    headers = {"Authorization": f"Bearer {_token(server)}"}
-    entries, after = [], 0
-    while True:
-        body = httpx.get(f"{server.url}/api/v1/journal", params={"after": after, "limit": 500},
-                         headers=headers).json()
-        if not body["entries"]:
-            break
-        entries += body["entries"]
-        after = body["next_after"]
-    return [(e["payload"]["status"], e["payload"]["slot_id"]) for e in entries
+    return [(e["payload"]["status"], e["payload"]["slot_id"]) for e in read_journal(server.url, password=PASSWORD)
             if e["kind"] == "booking" and case_uuid in (None, e["payload"]["case_id"])]
 
 
