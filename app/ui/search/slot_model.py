@@ -16,6 +16,7 @@ from app.services.search.presentation import (
     GROUP_LABELS, STALE_MARK, effecteur_groups, format_slot_time, kind_label, mode_label, slot_summary,
     stale_tooltip, table_rows,
 )
+from app.ui.shell.table_model import header_text
 from app.ui.qt import QColor, QCoreApplication, QModelIndex, QPersistentModelIndex, QT_TRANSLATE_NOOP, Qt, QtCore
 
 COL_GROUP, COL_START, COL_EFFECTEUR, COL_KIND, COL_MODE, COL_DISTANCE, COL_CITY, COL_PHONE = range(8)
@@ -149,10 +150,7 @@ class SlotTableModel(QtCore.QAbstractItemModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
                    role: int = Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
-                and 0 <= section < len(self.HEADERS):
-            return self.tr(self.HEADERS[section])
-        return None
+        return header_text(self, section, orientation, role)
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
