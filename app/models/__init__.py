@@ -5,6 +5,7 @@ table on :data:`Base.metadata`.
 """
 
 from app.models.address import Address
+from app.models.agenda import EditorStatus, EffecteurEditor, HubOutboxMessage
 from app.models.appointment import APPOINTMENT_STATUSES, FOLLOW_UP_STATUSES, Appointment
 from app.models.base import Base, UTCDateTime, new_uuid, utcnow
 from app.models.case import (
@@ -23,4 +24,5 @@ __all__ = [
     "JournalEntry", "Orientation", "OutboxItem", "SyncState",
     "User", "AuthToken", "LoginThrottle", "Role", "ROLE_LABELS",
     "Appointment", "APPOINTMENT_STATUSES", "FOLLOW_UP_STATUSES", "Address",
+    "EditorStatus", "EffecteurEditor", "HubOutboxMessage",
 ]

@@ -63,6 +63,10 @@ class Appointment(Base):
     follow_up_since: Mapped[datetime | None] = mapped_column(default=None, index=True)
     followed_up_by: Mapped[str | None] = mapped_column(String(64), default=None)
     followed_up_at: Mapped[datetime | None] = mapped_column(default=None)
+    #: The agenda editor that holds it when the room booked it there (its FHIR server), else None.
+    editor: Mapped[str | None] = mapped_column(String(40), default=None)
+    #: Where the editor filed it (its ``Location`` header), for the record.
+    editor_location: Mapped[str | None] = mapped_column(String(300), default=None)
 
     @property
     def effecteur_ids(self) -> set[str]:

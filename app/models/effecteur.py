@@ -76,6 +76,13 @@ class Slot(Base):
     source: Mapped[str] = mapped_column(String(40), default="demo")
     fetched_at: Mapped[datetime | None] = mapped_column(default=None)
     booked_orientation_uuid: Mapped[str | None] = mapped_column(UUIDStr, default=None, unique=True)
+    #: The editor's own id of the slot (FHIR ``Slot.id``), for the Appointment's ``slot`` reference.
+    external_id: Mapped[str | None] = mapped_column(String(64), default=None)
+    #: While a booking waits for the editor's answer: the slot is ``held`` until then.
+    held_until: Mapped[datetime | None] = mapped_column(default=None)
+    #: How the booking was confirmed: ``editor`` (201 from its FHIR server), ``phone``
+    #: (« RDV confirmé par téléphone », an editor that only shows slots), None (ours alone).
+    booked_via: Mapped[str | None] = mapped_column(String(8), default=None)
 
     site: Mapped[ConsultationSite] = relationship()
     effecteur: Mapped[Effecteur] = relationship()

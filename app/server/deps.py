@@ -25,6 +25,7 @@ from starlette.concurrency import run_in_threadpool
 from app.models import utcnow
 from app.models.journal import AuditEvent
 from app.server.errors import forbidden, unauthorized
+from app.services.agendas.registry import Registry
 from app.services.records import journal
 from app.services.security import permissions
 from app.services.security.sessions import check_token
@@ -49,6 +50,8 @@ class ServerState:
     sessions: sessionmaker[Session]
     #: Tokens this process verified a moment ago (revocation elsewhere honoured within its TTL).
     tokens: TokenCache = field(default_factory=TokenCache.from_env)
+    #: The agenda editors (``sas server --editors FILE``); empty: slots come from imports only.
+    editors: Registry = field(default_factory=Registry)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
