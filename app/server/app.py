@@ -44,6 +44,7 @@ from fastapi import FastAPI
 from app import __version__, logs
 from app.models.db import open_database
 from app.server import errors, limits, live
+from app.services.agendas.registry import Registry
 from app.server.routes import auth as routes_auth, case_events as routes_case_events, records as routes_records
 from app.server.routes import slots as routes_slots, stats as routes_stats, sync as routes_sync
 from app.server.routes import desk as routes_desk, hub as routes_hub
@@ -68,10 +69,11 @@ DESCRIPTION = (
 
 
 def create_app(db_url: str, hub: HubConfig | None = None, *,
-               max_body_bytes: int = limits.DEFAULT_MAX_BODY_BYTES) -> FastAPI:
+               max_body_bytes: int = limits.DEFAULT_MAX_BODY_BYTES, editors: Registry | None = None) -> FastAPI:
     """The server app over the database at ``db_url`` (opened and migrated now); ``hub``: its AMQP client.
 
     ``max_body_bytes``: the largest request body accepted (413 beyond, :mod:`app.server.limits`).
+    ``editors``: the agenda editors' registry (:mod:`app.services.agendas.registry`).
     """
     logs.install_redaction()
     engine, sessions = open_database(db_url)
@@ -85,7 +87,7 @@ def create_app(db_url: str, hub: HubConfig | None = None, *,
         log.info("server stopped, database closed")
 
     app = FastAPI(title=TITLE, description=DESCRIPTION, version=__version__, lifespan=lifespan)
-    app.state.sas = ServerState(engine=engine, sessions=sessions)
+    app.state.sas = ServerState(engine=engine, sessions=sessions, editors=editors or Registry())
     live.install(app, sessions)  # app.state.live: wakes GET /api/v1/events on each journal commit
     errors.install(app)
     # Last added is outermost: the limits run first, then unexpected errors are contained.
