@@ -235,6 +235,20 @@ def test_rebook_creates_the_new_appointment_and_cancels_the_old(client, auth, fa
         (first, "booked"), (first, "cancelled"), (second, "booked")]
 
 
+def test_rebook_from_an_editor_to_a_phone_slot_cancels_at_the_editor(client, auth, fake, sessions, editor_slot,
+                                                                     slot_decision):
+    first, second = editor_slot("Agenda", "slot-a"), editor_slot("Tel", "slot-t")
+    decision = slot_decision()
+    assert _book(client, auth, first, decision).status_code == 201
+
+    response = _book(client, auth, second, decision, rebook=True, confirmed_by_phone=True)
+
+    assert response.status_code == 201, response.text
+    assert response.json()["booked_via"] == "phone"
+    assert fake.live("Agenda") == [] and fake.editor("Tel").writes == []
+    assert (_slot(sessions, first).status, _slot(sessions, second).booked_via) == ("free", "phone")
+
+
 def test_rebook_undoes_the_new_appointment_when_the_old_editor_cannot_cancel(client, auth, fake, sessions,
                                                                              editor_slot, slot_decision):
     first, second = editor_slot("Agenda", "slot-a"), editor_slot("Agenda2", "slot-b")

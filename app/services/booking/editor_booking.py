@@ -92,6 +92,13 @@ class Bookings:
                 return step(session)
         return await asyncio.to_thread(run)
 
+    async def read(self, step: Callable[[Session], T]) -> T:
+        """``step`` over a read session (nothing committed), off the event loop."""
+        def run() -> T:
+            with self.db.read() as session:
+                return step(session)
+        return await asyncio.to_thread(run)
+
     def booked(self, slot_id: int | None) -> None:
         if self.index is not None and slot_id:
             self.index.mark_booked(slot_id)
@@ -121,7 +128,11 @@ async def _undo(deps: Bookings, actor: Actor, plan: Plan, location: str | None, 
         except EditorError as exc:
             log.warning("booking: appointment left at editor %s (%s); recorded for call-back", exc.editor, exc.reason)
             now = utcnow()
-            await deps.write(lambda s: editor_holds.record_orphan(s, actor, plan, location, now))
+            try:
+                await deps.write(lambda s: editor_holds.record_orphan(s, actor, plan, location, now))
+            except Exception as failure:  # the refusal being answered matters more than this record
+                log.error("booking: could not record the appointment left at editor %s (%s)", exc.editor,
+                          type(failure).__name__)
     if cancelled_previous and plan.previous is not None:
         try:
             await deps.calls.restore(plan.previous)
@@ -132,7 +143,17 @@ async def _undo(deps: Bookings, actor: Actor, plan: Plan, location: str | None, 
 
 async def book(deps: Bookings, actor: Actor, slot_id: int, orientation_uuid: str, case_uuid: str, *,
                rebook: bool = False, confirmed_by_phone: bool = False) -> ChangeRecord:
-    """Book ``slot_id`` for the decision ``orientation_uuid`` of ``case_uuid``; raises ``Refused``."""
+    """Book ``slot_id`` for the decision ``orientation_uuid`` of ``case_uuid``; raises ``Refused``.
+
+    Shielded: a caller that goes away (a server stopping) does not cut the booking between
+    the editor's answer and our record of it.
+    """
+    return await asyncio.shield(_book(deps, actor, slot_id, orientation_uuid, case_uuid, rebook=rebook,
+                                      confirmed_by_phone=confirmed_by_phone))
+
+
+async def _book(deps: Bookings, actor: Actor, slot_id: int, orientation_uuid: str, case_uuid: str, *,
+                rebook: bool, confirmed_by_phone: bool) -> ChangeRecord:
     now = utcnow()
     started = await deps.write(lambda s: editor_holds.start(
         s, actor, deps.registry, slot_id, orientation_uuid, case_uuid, rebook=rebook,
@@ -177,7 +198,11 @@ async def book(deps: Bookings, actor: Actor, slot_id: int, orientation_uuid: str
 
 async def cancel(deps: Bookings, actor: Actor, case_uuid: str) -> ChangeRecord:
     """Cancel the case's booking, at its editor first when it was booked there; raises ``Refused``."""
-    target = await deps.write(lambda s: editor_holds.cancel_target(s, actor, case_uuid))
+    return await asyncio.shield(_cancel(deps, actor, case_uuid))
+
+
+async def _cancel(deps: Bookings, actor: Actor, case_uuid: str) -> ChangeRecord:
+    target = await deps.read(lambda s: editor_holds.cancel_target(s, actor, case_uuid))
     if target.appointment is not None:
         try:
             await deps.calls.cancel(target.appointment)
