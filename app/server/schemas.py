@@ -96,12 +96,21 @@ class BookingIn(_In):
     orientation_id: UUID = Field(description="UUID de la décision du dossier que la réservation réalise")
     case_id: UUID = Field(description="UUID du dossier (pas l'identifiant Hub)")
     rebook: bool = Field(default=False, description="Annuler le rendez-vous actuel du dossier et réserver celui-ci")
+    confirmed_by_phone: bool = Field(default=False, description=(
+        "« RDV confirmé par téléphone » : obligatoire pour un créneau d'un éditeur qui ne prend pas de "
+        "réservation (l'opérateur a appelé l'effecteur), refusé pour un éditeur qui en prend"))
 
 
 class BookingOut(BaseModel):
     slot_id: int
     orientation_id: str
     status: Literal["booked"] = "booked"
+    booked_via: Literal["editor", "phone"] | None = Field(default=None, description=(
+        "editor : rendez-vous créé dans l'agenda de l'éditeur ; phone : confirmé par téléphone ; "
+        "absent : réservé dans la console seule"))
+    editor: str | None = Field(default=None, description="Éditeur qui tient le rendez-vous (booked_via = editor)")
+    appointment_id: str | None = Field(default=None, description=(
+        "UUID du rendez-vous chez l'éditeur (identifier urn:oid:1.2.250.1.213.3.6), clé des mises à jour"))
     #: The decision as it now stands, holding the slot.
     orientation: OrientationDoc | None = None
 
@@ -110,6 +119,8 @@ class BookingCancelOut(BaseModel):
     slot_id: int
     case_uuid: str
     status: Literal["cancelled"] = "cancelled"
+    editor: str | None = Field(default=None, description="Éditeur où le rendez-vous a été annulé, le cas échéant")
+    appointment_id: str | None = None
     orientation: OrientationDoc | None = None
 
 

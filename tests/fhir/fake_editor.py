@@ -11,7 +11,11 @@ and the appointments it was sent.  It follows the guide:
   Practitioner, PractitionerRole (with its contained Location), and for CPTS the
   HealthcareService and Organization; pages of ``page_size`` slots chained by ``next`` links.
 * ``POST /<name>/Appointment`` → 201 + ``Location``; ``PUT /<name>/Appointment?identifier=`` →
-  200 (201 for an unknown identifier); 400 when required fields are missing.
+  200 (201 for an unknown identifier); 400 when required fields are missing.  Like a real
+  agenda, a POST whose ``slot`` names a slot already held by a live (not cancelled)
+  appointment, or one of :attr:`EditorState.taken` (booked elsewhere meanwhile), gets 409 +
+  OperationOutcome.  ``appointment_status`` makes every POST and PUT fail with that status,
+  ``appointment_delay`` makes them slow (past the client's time limit).
 """
 
 from __future__ import annotations
@@ -65,6 +69,12 @@ class EditorState:
     fail_status: int | None = None
     requests: list[list[tuple[str, str]]] = field(default_factory=list)
     appointments: dict[str, dict] = field(default_factory=dict)
+    #: Slot ids booked elsewhere (another platform, the doctor's own desk): a POST naming one gets 409.
+    taken: set[str] = field(default_factory=set)
+    appointment_status: int | None = None
+    appointment_delay: float = 0.0
+    #: Every POST/PUT body received, in order (method, body).
+    writes: list[tuple[str, dict]] = field(default_factory=list)
 
     def add(self, practitioner: FakePractitioner) -> None:
         self.practitioners[practitioner.idnps] = practitioner
@@ -161,11 +171,11 @@ class FakeEditors:
 
         @app.post("/{name}/Appointment")
         async def create(name: str, request: Request):
-            return self._store(self._state(name), name, await request.json(), None)
+            return await self._write(self._state(name), name, await request.json(), None)
 
         @app.put("/{name}/Appointment")
         async def update(name: str, request: Request, identifier: str):
-            return self._store(self._state(name), name, await request.json(), identifier)
+            return await self._write(self._state(name), name, await request.json(), identifier)
 
         @app.get("/{name}/Appointment/{aid}")
         async def read(name: str, aid: str):
@@ -208,6 +218,26 @@ class FakeEditors:
             links.append({"relation": "next", "url": str(request.url.include_query_params(_page=page + 1))})
         bundle = {"resourceType": "Bundle", "type": "searchset", "total": len(found), "link": links, "entry": entries}
         return JSONResponse(bundle, media_type=FHIR)
+
+    async def _write(self, state: EditorState, name: str, body: dict, identifier: str | None):
+        state.writes.append(("PUT" if identifier is not None else "POST", body))
+        for _ in range(int(state.appointment_delay * 20)):
+            if self.stopping:
+                break
+            await asyncio.sleep(0.05)
+        if state.appointment_status:
+            return outcome(state.appointment_status, "refus simulé de l'agenda")
+        if identifier is None and isinstance(body, dict):
+            wanted = {r.get("reference", "").removeprefix("Slot/") for r in body.get("slot") or []}
+            live = {r.get("reference", "").removeprefix("Slot/") for a in state.appointments.values()
+                    if a.get("status") != "cancelled" for r in a.get("slot") or []}
+            if wanted & (live | state.taken):
+                return outcome(409, "créneau déjà pris")
+        return self._store(state, name, body, identifier)
+
+    def live(self, name: str) -> list[dict]:
+        """The editor's appointments that are not cancelled."""
+        return [a for a in self.editor(name).appointments.values() if a.get("status") != "cancelled"]
 
     def _store(self, state: EditorState, name: str, body: dict, identifier: str | None):
         if not isinstance(body, dict) or body.get("resourceType") != "Appointment":

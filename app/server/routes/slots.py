@@ -5,9 +5,14 @@ Search goes through the process's in-memory index
 router's lifespan) with the filters of the national platform as query
 parameters, over a window that defaults to the next 72 hours; the radius
 defaults to the patient's département (``insee`` or ``departement``).  Booking and
-cancelling are the regulation core's commands (:mod:`app.services.booking.slots`): a
-booking needs the case's slot decision and a free slot, a case holds one booking
-at a time, and ``DELETE /api/v1/slots/bookings/{case_uuid}`` frees it.
+cancelling are the regulation core's async commands
+(:mod:`app.services.booking.editor_booking`): a booking needs the case's slot
+decision and a free slot, a case holds one booking at a time, a slot of an agenda
+editor that takes bookings is booked in its agenda first (its FHIR calls go
+through one :class:`~app.services.booking.editor_calls.EditorCalls` per app,
+``app.state.booking_calls``, closed at shutdown), one of an editor that only shows
+slots needs ``confirmed_by_phone``; ``DELETE /api/v1/slots/bookings/{case_uuid}``
+cancels it (at the editor too).
 """
 
 from __future__ import annotations
@@ -92,7 +97,19 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     state: ServerState = app.state.sas
     with state.read() as session:
         service.index(session)
-    yield
+    calls = app.state.booking_calls = commands.EditorCalls(state.editors)
+    try:
+        yield
+    finally:
+        await calls.aclose()
+
+
+def _bookings(request: Request, state: ServerState) -> commands.Bookings:
+    """The core's booking dependencies for this app (its FHIR client created on first use without lifespan)."""
+    calls = getattr(request.app.state, "booking_calls", None)
+    if calls is None:
+        calls = request.app.state.booking_calls = commands.EditorCalls(state.editors)
+    return commands.Bookings(db=state, registry=state.editors, calls=calls, index=_service(request))
 
 
 router = APIRouter(prefix="/api/v1/slots", tags=["créneaux"], responses=ERROR_RESPONSES, lifespan=lifespan)
@@ -157,16 +174,22 @@ def search(
     "/{slot_id}/booking",
     status_code=status.HTTP_201_CREATED,
     response_model=BookingOut,
-    summary="Réserver un créneau pour la décision d'un dossier",
+    summary="Réserver un créneau pour la décision d'un dossier (chez l'éditeur de l'agenda s'il en prend)",
     responses={
         200: {"model": BookingOut, "description": "Rejeu : déjà réservé pour cette même décision"},
         404: {"model": ErrorOut, "description": "Créneau inconnu"},
-        409: {"model": ErrorOut, "description": "Créneau déjà pris (slot_taken), ou dossier ayant déjà un "
-                                                "rendez-vous (already_booked : renvoyer avec rebook=true)"},
+        409: {"model": ErrorOut, "description": (
+            "Créneau déjà pris (slot_taken), pris entre-temps dans l'agenda de l'éditeur (slot_taken_at_editor : "
+            "créneau retiré, rafraîchir la liste), dossier ayant déjà un rendez-vous (already_booked : renvoyer "
+            "avec rebook=true), éditeur sans réservation (phone_confirmation_required : appeler l'effecteur, "
+            "current.phone, puis renvoyer avec confirmed_by_phone=true), éditeur qui réserve lui-même "
+            "(phone_confirmation_not_allowed), rendez-vous changé entre-temps (booking_changed)")},
         422: {"model": ErrorOut, "description": "Décision inconnue de ce dossier, ou qui ne réserve pas de créneau"},
+        502: {"model": ErrorOut, "description": "L'agenda de l'éditeur ne répond pas (editor_unavailable) : rien "
+                                                "n'est réservé, le créneau reste libre"},
     },
 )
-def book(
+async def book(
     request: Request,
     slot_id: Annotated[int, Path(ge=1, le=MAX_SLOT_ID)],
     body: BookingIn,
@@ -175,31 +198,31 @@ def book(
     state: ServerState = Depends(get_state),
 ) -> BookingOut:
     """Book the slot for the decision ``orientation_id`` of ``case_id``: 201, or 200 when it already holds it."""
-    with state.write() as session:
-        change = commands.book_slot(session, principal, slot_id, str(body.orientation_id), str(body.case_id),
-                                    rebook=body.rebook)
-    service = _service(request)
-    if change.summary.get("cancelled_slot_id"):
-        service.mark_free(change.summary["cancelled_slot_id"])
-    service.mark_booked(slot_id)
+    change = await commands.book_at_editor(_bookings(request, state), principal, slot_id, str(body.orientation_id),
+                                           str(body.case_id), rebook=body.rebook,
+                                           confirmed_by_phone=body.confirmed_by_phone)
     response.status_code = change.status
-    return BookingOut(slot_id=slot_id, orientation_id=str(body.orientation_id), orientation=change.document)
+    return BookingOut(slot_id=slot_id, orientation_id=str(body.orientation_id), orientation=change.document,
+                      booked_via=change.summary.get("booked_via"), editor=change.summary.get("editor"),
+                      appointment_id=change.summary.get("appointment_id"))
 
 
 @router.delete(
     "/bookings/{case_uuid}",
     response_model=BookingCancelOut,
-    summary="Annuler le rendez-vous d'un dossier (le créneau redevient libre)",
-    responses={404: {"model": ErrorOut, "description": "Ce dossier n'a pas de rendez-vous"}},
+    summary="Annuler le rendez-vous d'un dossier (chez l'éditeur aussi ; le créneau redevient libre)",
+    responses={404: {"model": ErrorOut, "description": "Ce dossier n'a pas de rendez-vous"},
+               409: {"model": ErrorOut, "description": "Rendez-vous changé entre-temps (booking_changed)"},
+               502: {"model": ErrorOut, "description": "L'agenda de l'éditeur ne répond pas (editor_unavailable) : "
+                                                       "le rendez-vous n'est pas annulé"}},
 )
-def cancel(
+async def cancel(
     request: Request,
     case_uuid: Annotated[str, Path(min_length=1, max_length=36)],
     principal: Principal = Depends(require(permissions.BOOKINGS_CANCEL)),
     state: ServerState = Depends(get_state),
 ) -> BookingCancelOut:
     """Cancel the case's active booking, journalled; the slot goes back to the search."""
-    with state.write() as session:
-        change = commands.cancel_booking(session, principal, case_uuid)
-    _service(request).mark_free(change.summary["slot_id"])
-    return BookingCancelOut(slot_id=change.summary["slot_id"], case_uuid=case_uuid, orientation=change.document)
+    change = await commands.cancel_at_editor(_bookings(request, state), principal, case_uuid)
+    return BookingCancelOut(slot_id=change.summary["slot_id"], case_uuid=case_uuid, orientation=change.document,
+                            editor=change.summary.get("editor"), appointment_id=change.summary.get("appointment_id"))

@@ -9,16 +9,23 @@ The slot is taken by one conditional ``UPDATE … WHERE status='free'`` whose ro
 count decides, so two desks racing for it get exactly one booking.  A case has at
 most one active booking: booking again needs ``rebook`` and cancels the previous
 one first.  The orientation then holds the slot (its next version, journalled), and
-the ``booking`` journal entry records who booked what.  :func:`cancel_booking` frees
-the slot and takes it off the orientation.
+the ``booking`` journal entry records who booked what (and how it was confirmed:
+``booked_via`` ``editor`` or ``phone``, see :mod:`app.services.booking.editor_booking`).
+:func:`cancel_booking` frees the slot and takes it off the orientation.
+
+A slot ``held`` while an agenda editor is asked counts as taken until its
+``held_until`` passes; after that it counts as free again (:func:`is_free`,
+:func:`free_condition`), so a server that died mid-booking leaves no slot locked.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.orm import Session
 
-from app.models import Orientation, Slot
+from app.models import Orientation, Slot, utcnow
 from app.services.records import journal
 from app.services.booking import rules
 from app.services.records.documents import orientation_to_doc
@@ -30,12 +37,24 @@ from app.services.security import audit, permissions
 
 ALREADY_BOOKED = rules.ALREADY_BOOKED
 SLOT_TAKEN = "slot_taken"
+SLOT_TAKEN_MESSAGE = "Créneau déjà pris"
 
 
 def _allowed(actor: Actor) -> None:
     refusal = rules.role_refusal(actor.role)
     if refusal is not None:
         raise forbidden(refusal.message)
+
+
+def is_free(slot: Slot, now: datetime) -> bool:
+    """Free, or held by a booking whose editor call should long have ended."""
+    return slot.status == "free" or (slot.status == "held" and slot.held_until is not None
+                                      and slot.held_until < now)
+
+
+def free_condition(now: datetime) -> ColumnElement[bool]:
+    """:func:`is_free` as SQL, for the conditional ``UPDATE`` that takes a slot."""
+    return or_(Slot.status == "free", and_(Slot.status == "held", Slot.held_until < now))
 
 
 def active_booking(session: Session, case_uuid: str) -> Slot | None:
@@ -54,15 +73,22 @@ def _decision(session: Session, orientation_uuid: str, case_uuid: str) -> Orient
     return row
 
 
-def _journal_booking(session: Session, actor: Actor, slot: Slot, orientation_uuid: str, case_uuid: str,
-                     status: str) -> None:
-    storage.append(session, actor, uuid=orientation_uuid, kind=journal.KIND_BOOKING, payload={
+def journal_booking(session: Session, actor: Actor, slot: Slot, orientation_uuid: str, case_uuid: str,
+                    status: str) -> None:
+    """The ``booking`` journal entry; ``booked_via`` and its French note when an editor or a phone confirmed it."""
+    payload = {
         "slot_id": slot.id, "orientation_id": orientation_uuid, "case_id": case_uuid, "status": status,
         "effecteur_id": slot.effecteur_id, "site_id": slot.site_id, "start": slot.start.isoformat(),
-        "end": slot.end.isoformat(), "mode": slot.mode})
+        "end": slot.end.isoformat(), "mode": slot.mode}
+    if slot.booked_via:
+        payload["booked_via"] = slot.booked_via
+        payload["note"] = rules.BOOKED_VIA_NOTES.get(slot.booked_via, slot.booked_via)
+        if slot.booked_via == rules.VIA_EDITOR:
+            payload["editor"] = slot.source
+    storage.append(session, actor, uuid=orientation_uuid, kind=journal.KIND_BOOKING, payload=payload)
 
 
-def _set_slot(session: Session, actor: Actor, row: Orientation, slot: Slot | None) -> None:
+def set_slot(session: Session, actor: Actor, row: Orientation, slot: Slot | None) -> None:
     """The orientation's next version, holding ``slot`` (or none), journalled."""
     row.slot_id = slot.id if slot else None
     row.appointment_start = slot.start if slot else None
@@ -76,51 +102,76 @@ def _set_slot(session: Session, actor: Actor, row: Orientation, slot: Slot | Non
     storage.append(session, actor, uuid=row.uuid, kind=journal.KIND_ORIENTATION, payload=stored.model_dump(mode="json"))
 
 
-def _free(session: Session, actor: Actor, slot: Slot) -> Orientation | None:
+def free(session: Session, actor: Actor, slot: Slot) -> Orientation | None:
+    """Cancel ``slot``'s booking in our records (journalled); the orientation's next version holds none."""
     orientation = session.get(Orientation, slot.booked_orientation_uuid) if slot.booked_orientation_uuid else None
     case_uuid = orientation.case_uuid if orientation else ""
-    _journal_booking(session, actor, slot, slot.booked_orientation_uuid or "", case_uuid, "cancelled")
-    slot.status, slot.booked_orientation_uuid = "free", None
+    journal_booking(session, actor, slot, slot.booked_orientation_uuid or "", case_uuid, "cancelled")
+    slot.status, slot.booked_orientation_uuid, slot.booked_via, slot.held_until = "free", None, None, None
     session.flush()
     if orientation is not None:
-        _set_slot(session, actor, orientation, None)
+        set_slot(session, actor, orientation, None)
     return orientation
 
 
-def book_slot(session: Session, actor: Actor, slot_id: int, orientation_uuid: str, case_uuid: str, *,
-              rebook: bool = False) -> ChangeRecord:
-    """Book ``slot_id`` for the decision ``orientation_uuid`` of ``case_uuid`` (201; 200 when already so)."""
+def prepare(session: Session, actor: Actor, slot_id: int, orientation_uuid: str, case_uuid: str, *,
+            rebook: bool, now: datetime) -> ChangeRecord | tuple[Orientation, Slot, Slot | None]:
+    """Every check of a booking: the replay's answer, or (decision, free slot, the case's current booking)."""
     _allowed(actor)
     row = _decision(session, orientation_uuid, case_uuid)
     slot = session.get(Slot, slot_id)
     if slot is None:
         raise not_found("Créneau inconnu")
-    if slot.booked_orientation_uuid == orientation_uuid:
+    if slot.booked_orientation_uuid == orientation_uuid and slot.status == "booked":
         audit.log(actor.author, actor.role, permissions.SLOTS_BOOK, slot_id, "replay")
-        return ChangeRecord("booking.made", case_uuid, orientation_uuid, 200, actor.author, orientation_to_doc(row))
-    if slot.status != "free":
+        return ChangeRecord("booking.made", case_uuid, orientation_uuid, 200, actor.author, orientation_to_doc(row),
+                            summary={"slot_id": slot_id, "booked_via": slot.booked_via})
+    if not is_free(slot, now):
         audit.log(actor.author, actor.role, permissions.SLOTS_BOOK, slot_id, "taken")
-        raise conflict("Créneau déjà pris", error=SLOT_TAKEN)
+        raise conflict(SLOT_TAKEN_MESSAGE, error=SLOT_TAKEN)
     previous = active_booking(session, case_uuid)
     refusal = rules.rebooking_refusal(f"créneau {previous.id}" if previous is not None else None, rebook)
     if refusal is not None:
         raise conflict(refusal.message, error=refusal.code)
+    return row, slot, previous
+
+
+def take(session: Session, actor: Actor, slot_id: int, orientation_uuid: str, case_uuid: str, *,
+         previous: Slot | None, booked_via: str | None, condition: ColumnElement[bool]) -> ChangeRecord:
+    """Free ``previous``, then book ``slot_id`` by one conditional ``UPDATE`` (409 unless ``condition`` holds)."""
     if previous is not None:
-        _free(session, actor, previous)
-        session.refresh(row)
-    taken = session.execute(update(Slot).where(Slot.id == slot_id, Slot.status == "free")
-                            .values(status="booked", booked_orientation_uuid=orientation_uuid)
+        free(session, actor, previous)
+    taken = session.execute(update(Slot).where(Slot.id == slot_id, condition)
+                            .values(status="booked", booked_orientation_uuid=orientation_uuid, held_until=None,
+                                    booked_via=booked_via)
                             .execution_options(synchronize_session=False))
     if taken.rowcount != 1:  # type: ignore[attr-defined]  # an UPDATE's CursorResult
-        raise conflict("Créneau déjà pris", error=SLOT_TAKEN)
+        raise conflict(SLOT_TAKEN_MESSAGE, error=SLOT_TAKEN)
     session.expire_all()
     slot, row = session.get(Slot, slot_id), session.get(Orientation, orientation_uuid)
-    _journal_booking(session, actor, slot, orientation_uuid, case_uuid, "booked")
-    _set_slot(session, actor, row, slot)
+    journal_booking(session, actor, slot, orientation_uuid, case_uuid, "booked")
+    set_slot(session, actor, row, slot)
     audit.log(actor.author, actor.role, permissions.SLOTS_BOOK, slot_id, f"booked for orientation {orientation_uuid}")
-    summary = {"slot_id": slot_id, "cancelled_slot_id": previous.id if previous else None}
+    summary = {"slot_id": slot_id, "cancelled_slot_id": previous.id if previous else None, "booked_via": booked_via}
     return ChangeRecord("booking.made", case_uuid, orientation_uuid, 201, actor.author, orientation_to_doc(row),
                         summary=summary)
+
+
+def book_slot(session: Session, actor: Actor, slot_id: int, orientation_uuid: str, case_uuid: str, *,
+              rebook: bool = False, booked_via: str | None = None, now: datetime | None = None) -> ChangeRecord:
+    """Book ``slot_id`` for the decision ``orientation_uuid`` of ``case_uuid`` (201; 200 when already so).
+
+    The booking of our records alone: a slot of an agenda editor goes through
+    :func:`app.services.booking.editor_booking.book`, which calls this for the slots it
+    does not book at the editor (``booked_via="phone"``, or none).
+    """
+    now = now or utcnow()
+    prepared = prepare(session, actor, slot_id, orientation_uuid, case_uuid, rebook=rebook, now=now)
+    if isinstance(prepared, ChangeRecord):
+        return prepared
+    _row, _slot, previous = prepared
+    return take(session, actor, slot_id, orientation_uuid, case_uuid, previous=previous, booked_via=booked_via,
+                condition=free_condition(now))
 
 
 def cancel_booking(session: Session, actor: Actor, case_uuid: str) -> ChangeRecord:
@@ -130,7 +181,7 @@ def cancel_booking(session: Session, actor: Actor, case_uuid: str) -> ChangeReco
     if slot is None:
         raise not_found("Ce dossier n'a pas de rendez-vous à annuler")
     slot_id = slot.id
-    orientation = _free(session, actor, slot)
+    orientation = free(session, actor, slot)
     audit.log(actor.author, actor.role, permissions.SLOTS_BOOK, slot_id, "cancelled")
     return ChangeRecord("booking.cancelled", case_uuid, orientation.uuid if orientation else str(slot_id), 200,
                         actor.author, orientation_to_doc(orientation) if orientation else None,

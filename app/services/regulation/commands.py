@@ -17,7 +17,9 @@ take in charge, note, priority,    ``routing_override``, ``handover``, ``note``,
 stop the decision clock, close     ``priority``, ``decision``, ``status``, ``search``)
 record a decision                  :func:`record_orientation`
 switch the surge mode              :func:`switch_surge`
-book a slot / cancel a booking     :func:`book_slot` / :func:`cancel_booking`
+book a slot / cancel a booking     :func:`book_slot` / :func:`cancel_booking` (our records only);
+at an agenda editor, by phone      :func:`book_at_editor` / :func:`cancel_at_editor` (async: every
+                                   slot, whatever its source; :mod:`app.services.booking.editor_booking`)
 attach an appointment, call back   :func:`attach_appointment` / :func:`follow_up_appointment`
 load an editor's free slots        :func:`import_agenda_slots` (``sas fhir import``)
 import a Hub Santé message         :func:`import_hub_message`
@@ -29,6 +31,10 @@ from __future__ import annotations
 
 from app.services.booking.agenda_import import import_agenda_slots
 from app.services.booking.appointment_acts import attach_appointment, follow_up_appointment
+from app.services.booking.editor_booking import Bookings
+from app.services.booking.editor_booking import book as book_at_editor
+from app.services.booking.editor_booking import cancel as cancel_at_editor
+from app.services.booking.editor_calls import EditorCalls
 from app.services.booking.slots import book_slot, cancel_booking
 from app.services.regulation.case_acts import apply_event, switch_surge
 from app.services.regulation.cases import open_case, record_orientation
@@ -38,5 +44,6 @@ from app.services.regulation.reads import case_events, journal_page, read_case, 
 __all__ = [
     "open_case", "apply_event", "record_orientation", "switch_surge", "book_slot", "cancel_booking",
     "attach_appointment", "follow_up_appointment", "import_hub_message", "read_case", "read_orientation",
-    "case_events", "journal_page", "import_agenda_slots",
+    "case_events", "journal_page", "import_agenda_slots", "book_at_editor", "cancel_at_editor", "Bookings",
+    "EditorCalls",
 ]

@@ -3,7 +3,8 @@
 The appointment names its editor-side identifier (system + UUID), the effecteur
 (IDNPS participant, or ``needs-action`` without actor for an SOS association whose
 doctor is not known yet) and the regulator in the ``FrAppointmentOperator``
-extension (IDNPS, or INTRN under the SAS OID for a regulator without national id).
+extension (IDNPS, or INTRN under the SAS OID for a regulator without national id),
+and the editor's ``Slot`` it takes (``slot``: ``Slot/<its id>``) when that id is known.
 Times carry an explicit offset: room time, the SAMU's zone (:mod:`app.codes.room_time`;
 ``+01:00``/``+02:00`` in metropolitan France, ``+04:00`` for SAMU 974).
 """
@@ -32,6 +33,8 @@ class AppointmentRequest:
     regulator_id: str | None = None
     regulator_is_national: bool = True
     created: datetime | None = None
+    #: The editor's own ``Slot.id`` of the slot booked (``slot`` reference), when known.
+    slot_id: str | None = None
 
 
 def instant(value: datetime) -> str:
@@ -64,6 +67,8 @@ def build_appointment(request: AppointmentRequest) -> dict:
     }
     if request.created is not None:
         resource["created"] = instant(request.created)
+    if request.slot_id:
+        resource["slot"] = [{"reference": f"Slot/{request.slot_id}"}]
     if request.regulator_id:
         identifier = (_idnps(request.regulator_id) if request.regulator_is_national else {
             "type": {"coding": [{"system": codes.SYSTEM_ID_TYPE, "code": "INTRN"}]},
