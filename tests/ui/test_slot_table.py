@@ -53,11 +53,11 @@ def test_french_headers_and_one_row_per_effecteur_with_its_next_slots(qtmodeltes
     model = SlotTableModel()
     model.set_results(RESULTS)
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
-    assert headers == ["Groupe", "Début", "Effecteur", "Type", "Mode", "Distance", "Commune", "Téléphone"]
+    assert headers == ["Groupe", "Début", "Effecteur", "Type", "Mode", "Distance", "Commune", "Téléphone", "Agenda"]
     assert model.rowCount() == 2  # E1 has two slots, E2 one: two effecteurs, two rows
     row0 = [model.index(0, c).data() for c in range(model.columnCount())]
     assert row0 == ["", "lun. 24/11 14:30, mar. 25/11 09:00", "Dr E1", "Médecin généraliste",
-                    "Cabinet / Téléconsultation", "2,4 km", "Strasbourg", "03 88 11 22 33"]
+                    "Cabinet / Téléconsultation", "2,4 km", "Strasbourg", "03 88 11 22 33", ""]
     assert model.index(1, 3).data() == "SOS Médecins" and model.index(1, 4).data() == "Visite à domicile"
     assert model.index(1, 0).data(Qt.ItemDataRole.UserRole) == 12
     assert model.index(1, 0).data(EFFECTEUR_ID_ROLE) == "E2"
