@@ -22,14 +22,14 @@ from app.services.search.presentation import (
 from app.ui.shell.table_model import header_text
 from app.ui.qt import QColor, QCoreApplication, QModelIndex, QPersistentModelIndex, QT_TRANSLATE_NOOP, Qt, QtCore
 
-COL_GROUP, COL_START, COL_EFFECTEUR, COL_KIND, COL_MODE, COL_DISTANCE, COL_CITY, COL_PHONE, COL_AGENDA = range(9)
+COL_GROUP, COL_START, COL_AGENDA, COL_EFFECTEUR, COL_KIND, COL_MODE, COL_DISTANCE, COL_CITY, COL_PHONE = range(9)
 #: Column titles, French source strings translated in the model's context when shown.
 _HEADERS = (
     QT_TRANSLATE_NOOP("SlotTableModel", "Groupe"), QT_TRANSLATE_NOOP("SlotTableModel", "Début"),
+    QT_TRANSLATE_NOOP("SlotTableModel", "Agenda"),
     QT_TRANSLATE_NOOP("SlotTableModel", "Effecteur"), QT_TRANSLATE_NOOP("SlotTableModel", "Type"),
     QT_TRANSLATE_NOOP("SlotTableModel", "Mode"), QT_TRANSLATE_NOOP("SlotTableModel", "Distance"),
     QT_TRANSLATE_NOOP("SlotTableModel", "Commune"), QT_TRANSLATE_NOOP("SlotTableModel", "Téléphone"),
-    QT_TRANSLATE_NOOP("SlotTableModel", "Agenda"),
 )
 #: Row background by ranking group (light, so the selection stays readable).
 _GROUP_COLORS = {"medecin_traitant": "#e3f2fd", "sas": "#e8f5e9", "a_appeler": "#f5f5f5"}
@@ -102,16 +102,15 @@ class SlotTableModel(QtCore.QAbstractItemModel):
         booked = any(r.get("booked") for r in slots)
         label = QCoreApplication.translate("SlotTableModel", "✔ Réservé") if booked else \
             GROUP_LABELS.get(g.get("group") or "", "")
-        return (label, start, eff.get("name") or "",
+        return (label, start, agenda_text(slots[0]) if slots else "", eff.get("name") or "",
                 kind_label(eff.get("kind") or ""), " / ".join(m for m in modes if m),
-                format_distance(g.get("distance_km")), eff.get("city_name") or "", format_phone(eff.get("phone")),
-                agenda_text(slots[0]) if slots else "")
+                format_distance(g.get("distance_km")), eff.get("city_name") or "", format_phone(eff.get("phone")))
 
     @staticmethod
     def _slot_texts(r: dict) -> tuple[str, ...]:
         start = format_slot_time(r["start"]) + (STALE_MARK if r.get("stale") else "")
         label = QCoreApplication.translate("SlotTableModel", "✔ Réservé") if r.get("booked") else ""
-        return (label, start, "", "", mode_label(r.get("mode") or ""), "", "", "", agenda_text(r))
+        return (label, start, agenda_text(r), "", "", mode_label(r.get("mode") or ""), "", "", "")
 
     # --- lookups ------------------------------------------------------------------------------
     def result_at(self, index: QModelIndex | QPersistentModelIndex) -> dict | None:
