@@ -156,6 +156,11 @@ class SearchActions(QObject):
     def start_search(self) -> None:
         self._run_search(widen=False)
 
+    def search_again_keeping_message(self) -> None:
+        """Search again after a refusal; the refusal's message stays in the status bar."""
+        self._keep_message = True
+        self.start_search()
+
     @Slot()
     def widen_search(self) -> None:
         self._run_search(widen=True)

@@ -184,14 +184,14 @@ class BookingActions(QObject):
             self._w.refresh_journal()
         elif isinstance(exc, SlotTakenAtEditor):
             self._refuse(self.tr("Rien n'est réservé : %s La liste est mise à jour.") % exc.message)
-            self._search.start_search()
+            self._search.search_again_keeping_message()
         elif isinstance(exc, EditorUnavailable):
             self._refuse(self.tr("Rien n'est réservé : %s") % exc.message)
         elif isinstance(exc, PhoneConfirmationRequired):
             self._refuse(self.tr("Rien n'est réservé : %s") % exc.message)
         elif isinstance(exc, SlotTaken):
             self._refuse(self.tr("Créneau déjà pris : la liste est mise à jour"))
-            self._search.start_search()
+            self._search.search_again_keeping_message()
         elif isinstance(exc, Offline):
             self._refuse(self.tr("Réservation impossible hors ligne : un créneau ne se réserve qu'avec le serveur. "
                                  "Rien n'a été envoyé ; réessayez au retour du réseau, ou enregistrez une "
