@@ -12,7 +12,11 @@ import pytest
 
 from app.ui.qt import QApplication, Qt
 from app.ui.search.phone_booking import PhoneBookingDialog
-from tests.ui.live_agenda_support import bookings, make_desk, open_case, server  # noqa: F401 (fixtures)
+from tests.ui import live_agenda_support
+from tests.ui.live_agenda_support import bookings, open_case
+
+# The real server and the desks behind the live agendas contract (fixtures of the support module).
+server, make_desk = live_agenda_support.server, live_agenda_support.make_desk
 
 pytestmark = pytest.mark.e2e
 CTRL = Qt.KeyboardModifier.ControlModifier

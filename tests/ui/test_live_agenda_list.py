@@ -12,7 +12,11 @@ import pytest
 from app.services.sync.worker import SyncService
 from app.ui.qt import Qt
 from app.ui.search.slot_model import COL_AGENDA, COL_START
-from tests.ui.live_agenda_support import make_desk, open_case, server  # noqa: F401 (fixtures)
+from tests.ui import live_agenda_support
+from tests.ui.live_agenda_support import open_case
+
+# The real server and the desks behind the live agendas contract (fixtures of the support module).
+server, make_desk = live_agenda_support.server, live_agenda_support.make_desk
 
 pytestmark = pytest.mark.e2e
 

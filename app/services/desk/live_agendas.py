@@ -59,8 +59,8 @@ def missing_editors(body: dict) -> list[dict]:
     found: list[dict] = []
     for item in raw if isinstance(raw, list) else []:
         if isinstance(item, dict) and isinstance(item.get("editor"), str) and item["editor"].strip():
-            reason = item.get("reason")
-            found.append({"editor": item["editor"].strip(), "reason": reason.strip() if isinstance(reason, str) else ""})
+            reason = item.get("reason") if isinstance(item.get("reason"), str) else ""
+            found.append({"editor": item["editor"].strip(), "reason": reason.strip()})
     return found
 
 

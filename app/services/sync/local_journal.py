@@ -63,7 +63,8 @@ def store_entries(session: Session, entries: list[dict], next_after: int) -> lis
             created = created.replace(tzinfo=timezone.utc)
         entry = JournalEntry(
             # A kind this console does not know yet (a newer server) is stored as is, never applied.
-            seq=raw["seq"], uuid=str(raw.get("uuid") or NIL_UUID), kind=str(raw.get("kind") or "")[:24], author=raw.get("author") or "",
+            seq=raw["seq"], uuid=str(raw.get("uuid") or NIL_UUID), kind=str(raw.get("kind") or "")[:24],
+            author=raw.get("author") or "",
             author_role=raw.get("author_role") or "", payload=raw.get("payload") or {},
             created_at=created, prev_hash=raw.get("prev_hash") or "", entry_hash=raw.get("entry_hash") or "",
         )

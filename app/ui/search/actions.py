@@ -33,8 +33,9 @@ from app.services.desk.workflow import NoCaseOpen, SearchOutcome
 from app.services.desk.regulation import NotAllowed
 from app.ui.search.booking import BookingActions
 from app.ui.search.call_outcome import CallOutcomeDialog
+from app.ui.search.missing_editors import MissingEditorsLabel
 from app.ui.shell.icons import with_icon
-from app.ui.qt import QComboBox, QHBoxLayout, QLabel, QObject, QPushButton, Qt, Signal, Slot
+from app.ui.qt import QComboBox, QHBoxLayout, QLabel, QObject, QPushButton, Signal, Slot
 from app.ui.shell.tasks import spawn
 
 log = logging.getLogger("app.ui.shell.main_window")  # the window's failures, logged under the name they always had
@@ -61,12 +62,7 @@ class SearchActions(QObject):
         self._keep_message = False  # the next search's count must not hide the booking's message
         self._quiet = False  # the search in flight was started by late slots: no message, keep the selection
         self._again = False  # late slots came while a search was in flight: search again after it
-        self.missing_label = QLabel(window)
-        self.missing_label.setObjectName("missingEditors")
-        self.missing_label.setTextFormat(Qt.TextFormat.PlainText)  # editors' names are data
-        self.missing_label.setWordWrap(True)
-        self.missing_label.setStyleSheet("color: #8a4b00;")
-        self.missing_label.hide()
+        self.missing_label = MissingEditorsLabel(window)
         self.radius_label = QLabel(window)
         self.search_button = with_icon(QPushButton(self.tr("&Rechercher (F5)"), window), "search")
         self.widen_button = with_icon(QPushButton(self.tr("É&largir (Ctrl+E)"), window), "widen")
@@ -211,15 +207,8 @@ class SearchActions(QObject):
         self._run_search(widen=False, quiet=True)
 
     def show_missing_editors(self, missing: list[dict]) -> None:
-        """« Agendas sans réponse : X (délai dépassé), Y (erreur) — … », hidden when every editor answered."""
-        if not missing:
-            self.missing_label.clear()
-            self.missing_label.hide()
-            return
-        names = ", ".join(f"{m['editor']} ({m['reason']})" if m.get("reason") else m["editor"] for m in missing)
-        self.missing_label.setText(self.tr("Agendas sans réponse : %s — leurs créneaux arriveront s'ils répondent.")
-                                   % names)
-        self.missing_label.show()
+        """The line above the list: the editors that did not answer, hidden when none."""
+        self.missing_label.show_missing(missing)
 
     def _fill_list(self, outcome: SearchOutcome, *, keep_selection: bool = False) -> None:
         """The list: the case's booking first (marked « Réservé », selected), then the free slots.
