@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import pytest
 
+from app.services.sync.worker import SyncService
 from app.ui.qt import QApplication, Qt
 from app.ui.search.phone_booking import PhoneBookingDialog
 from tests.ui import live_agenda_support
-from tests.ui.live_agenda_support import bookings, open_case
+from tests.ui.live_agenda_support import bookings, open_case, run
 
 # The real server and the desks behind the live agendas contract (fixtures of the support module).
 server, make_desk = live_agenda_support.server, live_agenda_support.make_desk
@@ -112,3 +113,23 @@ def test_a_phone_confirmation_offline_books_nothing_says_so_and_is_kept_in_the_c
     assert desk.case_booking() is None
     server.start()
     assert bookings(server) == []
+
+
+def test_an_osnp_books_the_doctors_decision_through_the_call_flow(qtbot, make_desk, server):
+    """The worklist's flow: the MRL decides, the OSNP opens the case, phones the effecteur, confirms."""
+    mrl_window, mrl, _mrl_store, _ = make_desk("mrl", "MRL")
+    case = open_case(qtbot, mrl_window, mrl)
+    decision = mrl.record_decision("CONSULTATION_48H")
+    assert run(qtbot, SyncService(mrl._store, mrl.client, live=False).push_once()).ok
+
+    window, osnp, store, transport = make_desk("osnp", "OSNP")
+    assert run(qtbot, SyncService(store, osnp.client, live=False).sync_once()).ok
+    with qtbot.waitSignal(window.searchFinished, timeout=15_000):
+        window.regulation.open_case(case.uuid, ask=False)  # as the « À réserver » worklist does
+    dialog = _enter_on(qtbot, window, "eff-1")
+    assert isinstance(dialog, PhoneBookingDialog) and dialog.phone_label.text() == "03 88 12 34 56"
+    with qtbot.waitSignal(window.orientationRecorded, timeout=15_000):
+        qtbot.keyClick(dialog, Qt.Key.Key_Return)
+    assert transport.bookings[-1]["orientation_id"] == decision.uuid
+    assert transport.bookings[-1]["confirmed_by_phone"] is True
+    assert [s for s, _ in bookings(server, case.uuid)] == ["booked"]
