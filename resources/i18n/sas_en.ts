@@ -204,6 +204,18 @@
         <translation>Slot booked: %s</translation>
     </message>
     <message>
+        <source>Serveur injoignable : le rendez-vous confirmé par téléphone n&apos;est PAS réservé. Il est noté dans le dossier ; réservez-le (Entrée) au retour du réseau.</source>
+        <translation>Server unreachable: the appointment confirmed by phone is NOT booked. It is noted in the case; book it (Enter) once the network is back.</translation>
+    </message>
+    <message>
+        <source>Rien n&apos;est réservé : %s La liste est mise à jour.</source>
+        <translation>Nothing booked: %s The list is updated.</translation>
+    </message>
+    <message>
+        <source>Rien n&apos;est réservé : %s</source>
+        <translation>Nothing booked: %s</translation>
+    </message>
+    <message>
         <source>Créneau déjà pris : la liste est mise à jour</source>
         <translation>Slot already taken: the list is updated</translation>
     </message>
@@ -237,6 +249,10 @@
     <message>
         <source>Re-réserver pour %s chez %s le %s ? Le rendez-vous actuel (%s) sera annulé.</source>
         <translation>Re-book for %s with %s on %s? The current appointment (%s) will be cancelled.</translation>
+    </message>
+    <message>
+        <source>Le rendez-vous sera inscrit dans l&apos;agenda du médecin chez %s.</source>
+        <translation>The appointment will be written into the doctor&apos;s diary at %s.</translation>
     </message>
     <message>
         <source>Entrée confirme, Échap annule</source>
@@ -902,6 +918,10 @@ If the error comes back, copy the debugging information and send it to support.<
         <translation>Purge</translation>
     </message>
     <message>
+        <source>Agendas</source>
+        <translation>Diaries</translation>
+    </message>
+    <message>
         <source>Synchronisé</source>
         <translation>Synchronised</translation>
     </message>
@@ -1066,6 +1086,17 @@ If the error comes back, copy the debugging information and send it to support.<
     </message>
 </context>
 <context>
+    <name>MissingEditorsLabel</name>
+    <message>
+        <source>Agendas sans réponse</source>
+        <translation>Diaries without an answer</translation>
+    </message>
+    <message>
+        <source>Agendas sans réponse : %s — leurs créneaux arriveront s&apos;ils répondent.</source>
+        <translation>Diaries without an answer: %s — their slots will arrive if they answer.</translation>
+    </message>
+</context>
+<context>
     <name>PatientSection</name>
     <message>
         <source>Patients (Ctrl+Maj+P : ajouter)</source>
@@ -1146,6 +1177,45 @@ If the error comes back, copy the debugging information and send it to support.<
     <message>
         <source>RPPS</source>
         <translation>RPPS</translation>
+    </message>
+</context>
+<context>
+    <name>PhoneBookingDialog</name>
+    <message>
+        <source>Appeler l&apos;effecteur pour confirmer le rendez-vous</source>
+        <translation>Call the provider to confirm the appointment</translation>
+    </message>
+    <message>
+        <source>Effecteur sans nom</source>
+        <translation>Unnamed provider</translation>
+    </message>
+    <message>
+        <source>numéro inconnu</source>
+        <translation>unknown number</translation>
+    </message>
+    <message>
+        <source>Numéro à appeler</source>
+        <translation>Number to call</translation>
+    </message>
+    <message>
+        <source>Créneau : %s</source>
+        <translation>Slot: %s</translation>
+    </message>
+    <message>
+        <source>L&apos;agenda %s ne prend pas les réservations : appelez l&apos;effecteur et faites confirmer le rendez-vous pour %s.</source>
+        <translation>The %s diary does not take bookings: call the provider and have the appointment for %s confirmed.</translation>
+    </message>
+    <message>
+        <source>Le rendez-vous actuel (%s) sera annulé.</source>
+        <translation>The current appointment (%s) will be cancelled.</translation>
+    </message>
+    <message>
+        <source>RDV confirmé par téléphone (Entrée)</source>
+        <translation>Appointment confirmed by phone (Enter)</translation>
+    </message>
+    <message>
+        <source>Pas de réponse / refusé (Échap)</source>
+        <translation>No answer / refused (Esc)</translation>
     </message>
 </context>
 <context>
@@ -2206,6 +2276,10 @@ Attach this call to that case?</translation>
         <translation>Start</translation>
     </message>
     <message>
+        <source>Agenda</source>
+        <translation>Diary</translation>
+    </message>
+    <message>
         <source>Effecteur</source>
         <translation>Provider</translation>
     </message>
@@ -2230,13 +2304,37 @@ Attach this call to that case?</translation>
         <translation>Phone</translation>
     </message>
     <message>
+        <source>à l&apos;instant</source>
+        <extracomment>Row background by ranking group (light, so the selection stays readable). Role giving the effecteur id of a row (``Qt.UserRole`` gives the slot id: an effecteur row&apos;s first). Internal id of a top-level (effecteur) index; a slot row&apos;s is its effecteur&apos;s row + 1.</extracomment>
+        <translation>just now</translation>
+    </message>
+    <message>
+        <source>il y a %d min</source>
+        <translation>%d min ago</translation>
+    </message>
+    <message>
+        <source>il y a %d h %02d</source>
+        <translation>%d h %02d ago</translation>
+    </message>
+    <message>
         <source>✔ Réservé</source>
         <translation>✔ Booked</translation>
     </message>
     <message>
         <source>☎ à appeler (en sus)</source>
-        <extracomment>Row background by ranking group (light, so the selection stays readable). Role giving the effecteur id of a row (``Qt.UserRole`` gives the slot id: an effecteur row&apos;s first). Internal id of a top-level (effecteur) index; a slot row&apos;s is its effecteur&apos;s row + 1.</extracomment>
         <translation>☎ to call (extra)</translation>
+    </message>
+    <message>
+        <source>Donnée ancienne : confirmée par l&apos;agenda %s %s ; le créneau peut ne plus être libre, vérifiez avant de réserver.</source>
+        <translation>Old data: confirmed by the %s diary %s; the slot may no longer be free, check before booking.</translation>
+    </message>
+    <message>
+        <source>Réservation dans l&apos;agenda du médecin chez %s</source>
+        <translation>Booked into the doctor&apos;s diary at %s</translation>
+    </message>
+    <message>
+        <source>Agenda %s consultable seulement : Entrée ouvre l&apos;appel à l&apos;effecteur, puis « RDV confirmé par téléphone »</source>
+        <translation>%s diary is view-only: Enter opens the call to the provider, then « Appointment confirmed by phone »</translation>
     </message>
     <message>
         <source>Sans créneau : appeler (Entrée) et noter la réponse</source>

@@ -53,12 +53,12 @@ def test_french_headers_and_one_row_per_effecteur_with_its_next_slots(qtmodeltes
     model = SlotTableModel()
     model.set_results(RESULTS)
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
-    assert headers == ["Groupe", "Début", "Effecteur", "Type", "Mode", "Distance", "Commune", "Téléphone"]
+    assert headers == ["Groupe", "Début", "Agenda", "Effecteur", "Type", "Mode", "Distance", "Commune", "Téléphone"]
     assert model.rowCount() == 2  # E1 has two slots, E2 one: two effecteurs, two rows
     row0 = [model.index(0, c).data() for c in range(model.columnCount())]
-    assert row0 == ["", "lun. 24/11 14:30, mar. 25/11 09:00", "Dr E1", "Médecin généraliste",
+    assert row0 == ["", "lun. 24/11 14:30, mar. 25/11 09:00", "", "Dr E1", "Médecin généraliste",
                     "Cabinet / Téléconsultation", "2,4 km", "Strasbourg", "03 88 11 22 33"]
-    assert model.index(1, 3).data() == "SOS Médecins" and model.index(1, 4).data() == "Visite à domicile"
+    assert model.index(1, 4).data() == "SOS Médecins" and model.index(1, 5).data() == "Visite à domicile"
     assert model.index(1, 0).data(Qt.ItemDataRole.UserRole) == 12
     assert model.index(1, 0).data(EFFECTEUR_ID_ROLE) == "E2"
     assert "Participe au SAS" in model.index(0, 1).data(Qt.ItemDataRole.ToolTipRole)
@@ -67,7 +67,7 @@ def test_french_headers_and_one_row_per_effecteur_with_its_next_slots(qtmodeltes
     e1 = model.index(0, 0)
     assert model.rowCount(e1) == 2 and model.rowCount(model.index(1, 0)) == 0
     assert [model.index(r, 1, e1).data() for r in range(2)] == ["lun. 24/11 14:30", "mar. 25/11 09:00"]
-    assert model.index(1, 4, e1).data() == "Téléconsultation"
+    assert model.index(1, 5, e1).data() == "Téléconsultation"
     assert [model.index(r, 0, e1).data(Qt.ItemDataRole.UserRole) for r in range(2)] == [11, 13]
     assert model.index(1, 0, e1).data(EFFECTEUR_ID_ROLE) == "E1"
 

@@ -7,6 +7,13 @@ is booked only from the results of a search for the case open now
 (:mod:`app.services.booking.rules`: role, a slot decision of the case, one booking
 per case) allow it over what the cache knows; otherwise :class:`BookingRefused`
 says why in French and nothing is sent.  The server asks the same rules again.
+
+A slot of an agenda editor that only shows slots (``booking: "phone"``, issue 14) is
+booked by :meth:`SlotBooking.book_by_phone` once the effecteur confirmed on the phone
+(``confirmed_by_phone``).  Offline, a booking needs the server and is refused; for a
+phone confirmation the appointment is already agreed with the doctor, so it is not lost:
+a note of the case (local, synced like any note) says it must be booked, and the caller
+is told (:class:`PhoneBookingNotSent`).
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from app.services.booking import case_booking, rules as booking_rules
+from app.services.desk import live_agendas
 from app.services.records.documents import CaseDoc, OrientationDoc
 from app.services.regulation import decisions, rules
 from app.services.regulation.actor import Actor
@@ -29,6 +37,10 @@ class BookingRefused(Exception):
     def __init__(self, code: str, message: str):
         super().__init__(message)
         self.code = code
+
+
+class PhoneBookingNotSent(Exception):
+    """A phone-confirmed booking could not reach the server; the French message says the case note kept it."""
 
 
 #: :class:`BookingRefused` codes of the desk's own checks (the others are :mod:`app.services.booking.rules`').
@@ -103,13 +115,14 @@ class SlotBooking:
             kind = decisions.get("SOS_MEDECINS")
         return kind
 
-    async def book(self, result: dict, *, rebook: bool = False) -> OrientationDoc:
+    async def book(self, result: dict, *, rebook: bool = False, confirmed_by_phone: bool = False) -> OrientationDoc:
         """Book the slot of a search result for the case's slot decision (see :mod:`app.services.booking.slots`).
 
         Checked first by :meth:`check_booking` (nothing is sent when it refuses).  An OSNP books the
         decision the MRL took; a doctor without one decides by booking: the decision is sent first
         (the server needs it; offline, nothing is stored nor sent) and then kept like any other.
         ``rebook`` replaces the case's booking: the server cancels it and books this slot, in one go.
+        ``confirmed_by_phone``: the effecteur confirmed on the phone (see :meth:`book_by_phone`).
         """
         case, decision, kind = self.check_booking(result, rebook=rebook)
         if decision is None:
@@ -117,10 +130,30 @@ class SlotBooking:
             await self._client.put_orientation(decision.model_dump(mode="json"))
             self._store.save_orientation(decision, author=self.user.username, author_role=self.user.role)
             self._mark_decided(decision, case)
-        answer = await self._client.book_slot(result["slot_id"], decision.uuid, case.uuid, rebook=rebook)
+        answer = await self._client.book_slot(result["slot_id"], decision.uuid, case.uuid, rebook=rebook,
+                                              confirmed_by_phone=confirmed_by_phone)
         doc = OrientationDoc.model_validate(answer["orientation"])
         self._store.accept_server_orientation(doc)
         return doc
+
+    async def book_by_phone(self, result: dict, *, rebook: bool = False) -> OrientationDoc:
+        """Book a slot the effecteur confirmed on the phone; offline, keep it as a case note and say so.
+
+        Raises :class:`PhoneBookingNotSent` when the server cannot be reached (the note is stored with its
+        outbox row and the operator books it again once back online); other refusals as :meth:`book`.
+        """
+        from app.services.sync.api_client import Offline
+
+        try:
+            return await self.book(result, rebook=rebook, confirmed_by_phone=True)
+        except Offline:
+            note = live_agendas.phone_note(result)
+            regulation = getattr(self, "regulation", None)
+            if regulation is not None:
+                regulation.add_note(note)
+            raise PhoneBookingNotSent(
+                "Serveur injoignable : le rendez-vous confirmé par téléphone n'est PAS réservé. Il est noté dans le "
+                "dossier ; réservez-le (Entrée) au retour du réseau.") from None
 
     async def cancel_booking(self) -> OrientationDoc | None:
         """Cancel the current case's booking on the server; the decision as it now stands."""

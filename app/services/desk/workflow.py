@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 from app.models import new_uuid
+from app.services.desk import live_agendas
 from app.services.desk.booking import SLOT_ALREADY_HELD, STALE_RESULTS, BookingRefused, SlotBooking
 from app.services.regulation import decisions, rules
 from app.services.regulation.actor import Actor
@@ -59,6 +60,8 @@ class SearchOutcome:
     message: str | None = None
     #: The case these results were searched for: a booking from them is for that case only.
     case_uuid: str = ""
+    #: Agenda editors that failed or were late for this search: ``[{"editor", "reason"}]`` (issue 14).
+    missing_editors: list[dict] = field(default_factory=list)
 
     @property
     def empty_reason(self) -> str:
@@ -172,7 +175,8 @@ class Desk(SlotBooking):
         )
         self._record_search(case, filters, body)
         outcome = SearchOutcome(body["results"], body["total"], self.radius_km, case.lat, case.lon,
-                                to_call=body.get("to_call", []), message=body.get("message"), case_uuid=case.uuid)
+                                to_call=body.get("to_call", []), message=body.get("message"), case_uuid=case.uuid,
+                                missing_editors=live_agendas.missing_editors(body))
         if self._case is not None and self._case.uuid == case.uuid:
             self._search = outcome  # the case changed while the server answered: these results are not kept
         return outcome
@@ -183,6 +187,12 @@ class Desk(SlotBooking):
         if self._search is None or current is None or self._search.case_uuid != current.uuid:
             return None
         return self._search
+
+    def late_slots_concern_search(self, entries: list[dict]) -> bool:
+        """True when journal ``entries`` bring late slots for the open search (then it is searched again)."""
+        shown = self.search_results()
+        return shown is not None and live_agendas.concerns_search(
+            entries, [*shown.results, *shown.to_call], shown.missing_editors)
 
     def _record_search(self, case: CaseDoc, filters: SearchFilters, body: dict) -> None:
         """One ``search`` case event per search (criteria, count, effecteurs shown), synced like the others.

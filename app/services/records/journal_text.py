@@ -161,6 +161,10 @@ def describe(kind: str | None, payload: dict | None, zone: tzinfo | None = None)
     elif kind == "purge":
         cutoff = room_time.to_room(p["cutoff"], zone).strftime("%d/%m/%Y") if p.get("cutoff") else "?"
         parts = [f"Dossiers antérieurs au {cutoff} purgés (durée de conservation)"]
+    elif kind == "slots":  # late slots from the agenda editors (issue 14): no patient data
+        editors = [str(e) for e in p.get("editors") or [] if e]
+        count = len(p.get("effecteur_ids") or [])
+        parts = ["Créneaux arrivés en retard", ", ".join(editors), f"{count} effecteur(s)" if count else ""]
     else:
         parts = [str(kind or "")]
     return " — ".join(x for x in parts if x)

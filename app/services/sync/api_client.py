@@ -10,6 +10,10 @@ the offending ``fields``:
 * :class:`Unauthorized` (401), :class:`Forbidden` (403), :class:`NotFound` (404),
   :class:`SlotTaken` (409 ``slot_taken``), :class:`Conflict` (other 409),
   :class:`ValidationFailed` (422), :class:`ServerError` (5xx).
+* Booking at the agenda editors (issue 14): :class:`SlotTakenAtEditor` (409
+  ``slot_taken_at_editor``, a :class:`SlotTaken`), :class:`EditorUnavailable` (502/503
+  ``editor_unavailable``, its French message kept, never retried by the sync),
+  :class:`PhoneConfirmationRequired` (409 ``phone_confirmation_required``).
 
 ``verify`` is True (system CAs), False, or the path of a CA file that the
 server's certificate must chain to (``Settings.ca_file``).
@@ -75,8 +79,20 @@ class SlotTaken(ApiError):
     default_message = "Ce créneau vient d'être pris par un autre poste."
 
 
+class SlotTakenAtEditor(SlotTaken):
+    default_message = "Le médecin a déjà donné ce créneau dans son agenda : rien n'est réservé."
+
+
+class EditorUnavailable(ApiError):
+    default_message = "L'agenda du médecin ne répond pas : rien n'est réservé, réessayez."
+
+
 class Conflict(ApiError):
     default_message = "Une version différente de cet élément existe déjà sur le serveur."
+
+
+class PhoneConfirmationRequired(Conflict):
+    default_message = "Cet agenda ne prend pas les réservations : appelez l'effecteur puis confirmez."
 
 
 class ValidationFailed(ApiError):
@@ -107,9 +123,16 @@ def _error_for(response: httpx.Response) -> ApiError:
     return error_from(response.status_code, body)
 
 
-#: The exception of each error status; 409 ``slot_taken`` and 5xx are decided in :func:`error_from`.
+#: The exception of each error status; 409 ``slot_taken``… and 5xx are decided in :func:`error_from`.
 _BY_STATUS: dict[int, type[ApiError]] = {
     401: Unauthorized, 403: Forbidden, 404: NotFound, 409: Conflict, 422: ValidationFailed,
+}
+
+
+#: The 409 refusals of a booking, by the server's error code.
+_CONFLICTS: dict[str, type[ApiError]] = {
+    "slot_taken": SlotTaken, "slot_taken_at_editor": SlotTakenAtEditor,
+    "phone_confirmation_required": PhoneConfirmationRequired,
 }
 
 
@@ -125,8 +148,10 @@ def error_from(status: int, body: object) -> ApiError:
         body = {}
     code, message, fields = _field(body, "error", str), _field(body, "message", str), _field(body, "fields", list)
     cls = _BY_STATUS.get(status, ServerError if status >= 500 else ApiError)
-    if cls is Conflict and code == "slot_taken":
-        cls = SlotTaken
+    if cls is Conflict and code in _CONFLICTS:
+        cls = _CONFLICTS[code]
+    elif status in (502, 503) and code == "editor_unavailable":
+        cls = EditorUnavailable  # the server's French message is for the user (a 5xx's is not)
     elif cls is ValidationFailed and fields and not message:
         message = "Données refusées : " + "; ".join(
             f"{f.get('field')} : {f.get('message')}" for f in fields if isinstance(f, dict))
@@ -243,12 +268,18 @@ class ApiClient:
             params["end"] = end.isoformat()
         return (await self._request("GET", f"{API}/slots/search", params=params)).json()
 
-    async def book_slot(self, slot_id: int, orientation_uuid: str, case_uuid: str, *, rebook: bool = False) -> dict:
+    async def book_slot(self, slot_id: int, orientation_uuid: str, case_uuid: str, *, rebook: bool = False,
+                        confirmed_by_phone: bool = False) -> dict:
         """Book a slot for the case's decision ``orientation_uuid``; the answer, with ``created`` (False: a replay)
-        and ``orientation`` (the decision as it now stands, holding the slot)."""
-        response = await self._request("POST", f"{API}/slots/{slot_id}/booking",
-                                       json={"orientation_id": orientation_uuid, "case_id": case_uuid,
-                                             "rebook": rebook})
+        and ``orientation`` (the decision as it now stands, holding the slot).
+
+        ``confirmed_by_phone``: the effecteur confirmed the appointment on the phone (a slot of an editor that
+        only shows slots).  Sent only when true, so a server older than issue 14 still takes the other bookings.
+        """
+        body: dict[str, Any] = {"orientation_id": orientation_uuid, "case_id": case_uuid, "rebook": rebook}
+        if confirmed_by_phone:
+            body["confirmed_by_phone"] = True
+        response = await self._request("POST", f"{API}/slots/{slot_id}/booking", json=body)
         return {**response.json(), "created": response.status_code == 201}
 
     async def cancel_booking(self, case_uuid: str) -> dict:

@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 
 #: Key of the :class:`~app.models.SyncState` row holding the last ``seq`` pulled.
 CURSOR_KEY = "journal_cursor"
+#: The uuid stored for an entry that names no object (e.g. a ``slots`` entry of a server that sends none).
+NIL_UUID = "00000000-0000-0000-0000-000000000000"
 
 
 def cursor(session: Session) -> int:
@@ -60,7 +62,9 @@ def store_entries(session: Session, entries: list[dict], next_after: int) -> lis
         if created.tzinfo is None:
             created = created.replace(tzinfo=timezone.utc)
         entry = JournalEntry(
-            seq=raw["seq"], uuid=raw["uuid"], kind=raw["kind"], author=raw.get("author") or "",
+            # A kind this console does not know yet (a newer server) is stored as is, never applied.
+            seq=raw["seq"], uuid=str(raw.get("uuid") or NIL_UUID), kind=str(raw.get("kind") or "")[:24],
+            author=raw.get("author") or "",
             author_role=raw.get("author_role") or "", payload=raw.get("payload") or {},
             created_at=created, prev_hash=raw.get("prev_hash") or "", entry_hash=raw.get("entry_hash") or "",
         )

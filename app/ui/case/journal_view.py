@@ -37,7 +37,8 @@ _KINDS = {"case": QT_TRANSLATE_NOOP("JournalModel", "Dossier"),
           "case_event": QT_TRANSLATE_NOOP("JournalModel", "Suivi"),
           "surge": QT_TRANSLATE_NOOP("JournalModel", "Afflux"),
           "appointment": QT_TRANSLATE_NOOP("JournalModel", "RDV SAS"),
-          "purge": QT_TRANSLATE_NOOP("JournalModel", "Purge")}
+          "purge": QT_TRANSLATE_NOOP("JournalModel", "Purge"),
+          "slots": QT_TRANSLATE_NOOP("JournalModel", "Agendas")}
 STATE_SYNCED, STATE_PENDING, STATE_REJECTED = "synced", "pending", "rejected"
 _STATE_TEXT = {STATE_SYNCED: QT_TRANSLATE_NOOP("JournalModel", "Synchronisé"),
                STATE_PENDING: QT_TRANSLATE_NOOP("JournalModel", "En attente"),

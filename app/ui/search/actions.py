@@ -12,6 +12,13 @@ the case they were searched for, and tells :meth:`SearchActions.case_changed` wh
 another case (or none) is opened — from the intake, the queue, a new call.  The list
 is then emptied, Réserver disabled, and the search run again for the new case;
 results that land for a case no longer open are dropped.
+
+Live agendas (issue 14): a line above the list names the agenda editors that did not
+answer the search in time (:attr:`SearchActions.missing_label`, hidden when none), and a
+``slots`` journal entry (late slots reached the server) that touches the open search
+runs it again quietly (:meth:`SearchActions.take_journal_entries`): no « Recherche en
+cours », the map not refitted, the selected slot (or effecteur) still selected when it is
+still in the list.
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ from app.services.desk.workflow import NoCaseOpen, SearchOutcome
 from app.services.desk.regulation import NotAllowed
 from app.ui.search.booking import BookingActions
 from app.ui.search.call_outcome import CallOutcomeDialog
+from app.ui.search.missing_editors import MissingEditorsLabel
 from app.ui.shell.icons import with_icon
 from app.ui.qt import QComboBox, QHBoxLayout, QLabel, QObject, QPushButton, Signal, Slot
 from app.ui.shell.tasks import spawn
@@ -52,6 +60,9 @@ class SearchActions(QObject):
         self._searching: str | None = None  # the case uuid of the search in flight
         self._case_uuid: str | None = None  # the case the list is for
         self._keep_message = False  # the next search's count must not hide the booking's message
+        self._quiet = False  # the search in flight was started by late slots: no message, keep the selection
+        self._again = False  # late slots came while a search was in flight: search again after it
+        self.missing_label = MissingEditorsLabel(window)
         self.radius_label = QLabel(window)
         self.search_button = with_icon(QPushButton(self.tr("&Rechercher (F5)"), window), "search")
         self.widen_button = with_icon(QPushButton(self.tr("É&largir (Ctrl+E)"), window), "widen")
@@ -132,6 +143,7 @@ class SearchActions(QObject):
                              else self.tr("Ouvrez un dossier puis lancez la recherche (F5)."))
         self._w.map_view.show_effecteurs([])
         self._w.map_view.show_radius(None)
+        self.show_missing_editors([])
         self.booking.refresh()
         if case is not None and permissions.is_allowed(permissions.SLOTS_SEARCH, self._desk.user.role):
             self.start_search()
@@ -140,11 +152,16 @@ class SearchActions(QObject):
     def start_search(self) -> None:
         self._run_search(widen=False)
 
+    def search_again_keeping_message(self) -> None:
+        """Search again after a refusal; the refusal's message stays in the status bar."""
+        self._keep_message = True
+        self.start_search()
+
     @Slot()
     def widen_search(self) -> None:
         self._run_search(widen=True)
 
-    def _run_search(self, *, widen: bool) -> None:
+    def _run_search(self, *, widen: bool, quiet: bool = False) -> None:
         if not self._allowed(permissions.SLOTS_SEARCH):
             return
         if self._desk.current_case is None:
@@ -153,8 +170,9 @@ class SearchActions(QObject):
         if self._busy:
             return
         self._busy = True
+        self._quiet = quiet
         self._searching = self._desk.current_case.uuid
-        if not self._keep_message:
+        if not self._keep_message and not quiet:
             self._w.status.show_message(self.tr("Recherche en cours…"))
         spawn(self._search(widen), on_error=self._on_search_error, name="search")
 
@@ -174,15 +192,41 @@ class SearchActions(QObject):
             self.update_radius_label()
         if not self._case_moved_on(outcome.case_uuid):
             self._show_results(outcome)
+        if self._again and not self._busy:
+            self._again = False
+            self._run_search(widen=False, quiet=True)
 
-    def _fill_list(self, outcome: SearchOutcome) -> None:
-        """The list: the case's booking first (marked « Réservé », selected), then the free slots."""
+    # --- live agendas (issue 14) -----------------------------------------------------------------
+    def take_journal_entries(self, entries: list[dict]) -> None:
+        """Journal entries were stored (live or pulled): late slots for the open search search it again, quietly."""
+        if not self._desk.late_slots_concern_search(entries):
+            return
+        if self._busy:
+            self._again = True
+            return
+        self._run_search(widen=False, quiet=True)
+
+    def show_missing_editors(self, missing: list[dict]) -> None:
+        """The line above the list: the editors that did not answer, hidden when none."""
+        self.missing_label.show_missing(missing)
+
+    def _fill_list(self, outcome: SearchOutcome, *, keep_selection: bool = False) -> None:
+        """The list: the case's booking first (marked « Réservé », selected), then the free slots.
+
+        ``keep_selection``: the slot (else the effecteur) selected before stays selected when still listed.
+        """
         table = self._w.slot_table
+        before = table.current_result() if keep_selection else None
         rows, booked_slot = self.booking.rows_with_booking(outcome.results)
         table.set_empty_text(outcome.empty_reason)
         table.model().set_results(rows, outcome.to_call)
         self._results = table.model().results()  # the booking, slots, then effecteurs to phone
+        self.show_missing_editors(outcome.missing_editors)
         self.booking.refresh()
+        if before is not None and (
+                (before.get("slot_id") is not None and table.select_slot(before["slot_id"]))
+                or table.select_effecteur((before.get("effecteur") or {}).get("id") or "")):
+            return
         if booked_slot is not None:
             table.select_slot(booked_slot)
         elif rows or outcome.to_call:
@@ -190,12 +234,16 @@ class SearchActions(QObject):
 
     def _show_results(self, outcome: SearchOutcome) -> None:
         map_view, status = self._w.map_view, self._w.status
-        self._fill_list(outcome)
+        quiet, self._quiet = self._quiet, False
+        self._fill_list(outcome, keep_selection=quiet)
         map_view.show_patient(outcome.lat, outcome.lon, self._desk.current_case.city_name or "")
         map_view.show_radius(outcome.radius_km)
         map_view.show_effecteurs(presentation.effecteur_markers(outcome.results, to_call=outcome.to_call))
-        map_view.fit()
-        if self._keep_message:
+        if not quiet:
+            map_view.fit()
+        if quiet:
+            pass  # late slots: the operator's message stays
+        elif self._keep_message:
             self._keep_message = False
         elif outcome.results or outcome.to_call:
             status.show_message(self.tr("%d créneaux dans un rayon de %g km") % (outcome.total, outcome.radius_km))
@@ -216,6 +264,11 @@ class SearchActions(QObject):
     def _on_search_error(self, exc: BaseException) -> None:
         self._busy = False
         self._keep_message = False
+        self._again = False
+        if self._quiet:  # a quiet refresh that failed: the list on screen stays, the operator is not disturbed
+            self._quiet = False
+            log.info("late slots: search again failed (%s)", type(exc).__name__)
+            return
         if self._case_moved_on(self._searching):
             return
         self.report(exc, self.tr("Recherche impossible"))

@@ -9,18 +9,30 @@ one-key confirmation (:class:`~app.ui.search.booking_confirm.BookingConfirmDialo
 naming the patient, the effecteur and the time; then the booked row marked
 « Réservé » and the buttons that fit the case (Réserver without a booking,
 Re-réserver with one).
+
+Live agendas (issue 14): a slot of an agenda that only shows slots opens the call flow
+(:class:`~app.ui.search.phone_booking.PhoneBookingDialog`) instead of the confirmation, and
+books with ``confirmed_by_phone`` once the effecteur said yes.  The editors' refusals are
+shown with the server's French message: the slot given away at the editor meanwhile (the
+list is searched again), the editor not answering (the list is kept); nothing is booked.
+Offline, a phone confirmation is kept as a note of the case and the operator is told that
+nothing is booked (see :meth:`app.services.desk.booking.SlotBooking.book_by_phone`).
 """
 
 from __future__ import annotations
 
 from app.services.booking import case_booking
 from app.services.desk.regulation import NotAllowed
-from app.services.desk.booking import BookingRefused
+from app.services.desk import live_agendas
+from app.services.desk.booking import BookingRefused, PhoneBookingNotSent
 from app.services.desk.workflow import NoCaseOpen
 from app.services.security import permissions
-from app.services.sync.api_client import ApiError, Offline, SlotTaken
+from app.services.sync.api_client import (
+    ApiError, EditorUnavailable, Offline, PhoneConfirmationRequired, SlotTaken, SlotTakenAtEditor,
+)
 from app.ui.qt import QLabel, QObject, QPushButton, Qt, Signal, Slot
-from app.ui.search.booking_confirm import BookingConfirmDialog
+from app.ui.search.booking_confirm import BookingConfirmDialog, patient_text
+from app.ui.search.phone_booking import PhoneBookingDialog
 from app.ui.shell.icons import with_icon
 from app.ui.shell.shortcuts import bind_window_shortcuts
 from app.ui.shell.tasks import spawn
@@ -42,8 +54,8 @@ class BookingActions(QObject):
         self._w, self._desk, self._search = window, desk, search
         self._in_flight = False
         self._booked_rows: dict[int, dict] = {}  # slot id → the search row it was booked from (this session)
-        # The confirmation being shown, if any (tests read its text).
-        self.confirmation: BookingConfirmDialog | None = None
+        # The confirmation (or phone call flow) being shown, if any (tests read its text).
+        self.confirmation: BookingConfirmDialog | PhoneBookingDialog | None = None
         self.book_button = with_icon(QPushButton(self.tr("Ré&server (Entrée)"), window), "book")
         self.rebook_button = QPushButton(self.tr("Re-réser&ver (Ctrl+Maj+B)"), window)
         self.rebook_button.setAccessibleName(self.tr("Re-réserver le créneau choisi"))
@@ -115,9 +127,16 @@ class BookingActions(QObject):
         except (BookingRefused, NoCaseOpen, NotAllowed) as exc:
             self._refuse(str(exc))
             return
-        dialog = BookingConfirmDialog(self._w, patient=case_booking.patient_of(case), result=result,
-                                      replaced=case_booking.describe(booking) if rebook and booking else None)
-        dialog.confirmed.connect(lambda: self._confirmed(result, rebook, case.uuid))
+        replaced = case_booking.describe(booking) if rebook and booking else None
+        by_phone = live_agendas.booking_mode(result) == live_agendas.BOOK_BY_PHONE
+        dialog: BookingConfirmDialog | PhoneBookingDialog
+        if by_phone:
+            dialog = PhoneBookingDialog(self._w, patient=patient_text(*case_booking.patient_of(case)), result=result,
+                                        replaced=replaced)
+        else:
+            dialog = BookingConfirmDialog(self._w, patient=case_booking.patient_of(case), result=result,
+                                          replaced=replaced)
+        dialog.confirmed.connect(lambda: self._confirmed(result, rebook, case.uuid, by_phone))
         dialog.finished.connect(self._on_confirmation_closed)
         self.confirmation = dialog
         dialog.open()
@@ -130,7 +149,7 @@ class BookingActions(QObject):
         self._w.activateWindow()  # the keys go back to the list
         self._w.slot_table.setFocus()
 
-    def _confirmed(self, result: dict, rebook: bool, case_uuid: str) -> None:
+    def _confirmed(self, result: dict, rebook: bool, case_uuid: str, by_phone: bool = False) -> None:
         current = self._desk.current_case
         if current is None or current.uuid != case_uuid:
             self._refuse(self.tr("Le dossier a changé : rien n'est réservé"))
@@ -138,11 +157,14 @@ class BookingActions(QObject):
         self._in_flight = True
         self.refresh()
         self._say(self.tr("Réservation en cours…"))
-        spawn(self._book(result, rebook), on_error=self._on_error, name="book")
+        spawn(self._book(result, rebook, by_phone), on_error=self._on_error, name="book")
 
-    async def _book(self, result: dict, rebook: bool) -> None:
+    async def _book(self, result: dict, rebook: bool, by_phone: bool = False) -> None:
         try:
-            doc = await self._desk.book(result, rebook=rebook)
+            if by_phone:
+                doc = await self._desk.book_by_phone(result, rebook=rebook)
+            else:
+                doc = await self._desk.book(result, rebook=rebook)
         finally:
             self._in_flight = False
         self._booked_rows[result["slot_id"]] = result
@@ -156,9 +178,20 @@ class BookingActions(QObject):
         self.refresh()
         if isinstance(exc, BookingRefused):
             self._refuse(str(exc))
+        elif isinstance(exc, PhoneBookingNotSent):
+            self._refuse(self.tr("Serveur injoignable : le rendez-vous confirmé par téléphone n'est PAS réservé. "
+                                 "Il est noté dans le dossier ; réservez-le (Entrée) au retour du réseau."))
+            self._w.refresh_journal()
+        elif isinstance(exc, SlotTakenAtEditor):
+            self._refuse(self.tr("Rien n'est réservé : %s La liste est mise à jour.") % exc.message)
+            self._search.search_again_keeping_message()
+        elif isinstance(exc, EditorUnavailable):
+            self._refuse(self.tr("Rien n'est réservé : %s") % exc.message)
+        elif isinstance(exc, PhoneConfirmationRequired):
+            self._refuse(self.tr("Rien n'est réservé : %s") % exc.message)
         elif isinstance(exc, SlotTaken):
             self._refuse(self.tr("Créneau déjà pris : la liste est mise à jour"))
-            self._search.start_search()
+            self._search.search_again_keeping_message()
         elif isinstance(exc, Offline):
             self._refuse(self.tr("Réservation impossible hors ligne : un créneau ne se réserve qu'avec le serveur. "
                                  "Rien n'a été envoyé ; réessayez au retour du réseau, ou enregistrez une "

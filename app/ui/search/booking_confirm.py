@@ -1,7 +1,10 @@
 """The one-key confirmation of a booking: whom, with whom, when — Entrée confirms, Échap cancels.
 
 « Réserver pour Mme Jeanne Test chez Dr Y le lun. 07/12 à 14:30 ? — Entrée confirme, Échap annule ».
-A re-booking says that the case's current appointment is cancelled.  The box is
+A re-booking says that the case's current appointment is cancelled; a slot of an agenda editor
+that takes bookings (``booking: "editor"``, issue 14) says the appointment goes into the
+doctor's agenda at that editor.  A slot of an agenda that only shows slots is not confirmed
+here but through the call flow (:mod:`app.ui.search.phone_booking`).  The box is
 window-modal and opened without a nested event loop (:meth:`QDialog.open`): the
 caller connects :attr:`BookingConfirmDialog.confirmed` to the booking itself.
 """
@@ -9,7 +12,19 @@ caller connects :attr:`BookingConfirmDialog.confirmed` to the booking itself.
 from __future__ import annotations
 
 from app.services.booking.case_booking import slot_time
-from app.ui.qt import QMessageBox, Qt, QWidget, Signal, Slot
+from app.services.desk import live_agendas
+from app.ui.qt import QCoreApplication, QMessageBox, Qt, QWidget, Signal, Slot
+
+
+def patient_text(sex: str | None, name: str) -> str:
+    """« M. Jean Dupont », « Mme Jeanne Test », or the name alone; « le patient » without one."""
+    if not name:
+        return QCoreApplication.translate("BookingConfirmDialog", "le patient")
+    if sex == "M":
+        return QCoreApplication.translate("BookingConfirmDialog", "M. %s") % name
+    if sex == "F":
+        return QCoreApplication.translate("BookingConfirmDialog", "Mme %s") % name
+    return name
 
 
 class BookingConfirmDialog(QMessageBox):
@@ -29,7 +44,7 @@ class BookingConfirmDialog(QMessageBox):
         self.setTextFormat(Qt.TextFormat.PlainText)  # names are data, never markup
         effecteur = (result.get("effecteur") or {}).get("name") or ""
         when = slot_time(result["start"]) if result.get("start") else ""
-        who = self._patient(*patient)
+        who = patient_text(*patient)
         if replaced is None:
             self.setWindowTitle(self.tr("Réserver le créneau"))
             question = self.tr("Réserver pour %s chez %s le %s ?") % (who, effecteur, when)
@@ -37,6 +52,9 @@ class BookingConfirmDialog(QMessageBox):
             self.setWindowTitle(self.tr("Re-réserver : le rendez-vous actuel est annulé"))
             question = self.tr("Re-réserver pour %s chez %s le %s ? Le rendez-vous actuel (%s) sera annulé.") % (
                 who, effecteur, when, replaced)
+        if live_agendas.booking_mode(result) == live_agendas.BOOK_AT_EDITOR:
+            editor = live_agendas.editor_of(result) or "?"
+            question += " " + self.tr("Le rendez-vous sera inscrit dans l'agenda du médecin chez %s.") % editor
         self.setText(question + " — " + self.tr("Entrée confirme, Échap annule"))
         self.ok_button = self.addButton(self.tr("Re-réserver (Entrée)") if replaced else self.tr("Réserver (Entrée)"),
                                         QMessageBox.ButtonRole.AcceptRole)
@@ -49,13 +67,3 @@ class BookingConfirmDialog(QMessageBox):
     def _on_finished(self, _code: int) -> None:
         if self.clickedButton() is self.ok_button:
             self.confirmed.emit()
-
-    def _patient(self, sex: str | None, name: str) -> str:
-        """« M. Jean Dupont », « Mme Jeanne Test », or the name alone; « le patient » without one."""
-        if not name:
-            return self.tr("le patient")
-        if sex == "M":
-            return self.tr("M. %s") % name
-        if sex == "F":
-            return self.tr("Mme %s") % name
-        return name

@@ -2,7 +2,9 @@
 
 :class:`SlotTableModel` adapts the search results exactly as ``GET
 /api/v1/slots/search`` returns them (``slot_id``, ``start``, ``mode``,
-``distance_km``, ``effecteur {id, name, kind, phone, city_name…}``), grouped
+``distance_km``, ``effecteur {id, name, kind, phone, city_name…}``, and since issue 14
+``editor``, ``age_s``, ``stale``, ``booking``: the « Agenda » column says which editor
+confirmed the slot and how long ago, ☎ marking an agenda that only shows slots), grouped
 per effecteur by :func:`app.services.search.presentation.effecteur_groups`: a
 top row per effecteur (« lun. 24/11 14:30, 15:00, 16:15 +4 ») and, when it has
 more than one, a child row per slot.  The row texts are computed once per
@@ -11,6 +13,7 @@ search.  :class:`app.ui.search.slot_table.SlotTable` shows it.
 
 from __future__ import annotations
 
+from app.services.desk import live_agendas
 from app.services.intake.form import format_phone
 from app.services.search.presentation import (
     GROUP_LABELS, STALE_MARK, effecteur_groups, format_slot_time, kind_label, mode_label, slot_summary,
@@ -19,10 +22,11 @@ from app.services.search.presentation import (
 from app.ui.shell.table_model import header_text
 from app.ui.qt import QColor, QCoreApplication, QModelIndex, QPersistentModelIndex, QT_TRANSLATE_NOOP, Qt, QtCore
 
-COL_GROUP, COL_START, COL_EFFECTEUR, COL_KIND, COL_MODE, COL_DISTANCE, COL_CITY, COL_PHONE = range(8)
+COL_GROUP, COL_START, COL_AGENDA, COL_EFFECTEUR, COL_KIND, COL_MODE, COL_DISTANCE, COL_CITY, COL_PHONE = range(9)
 #: Column titles, French source strings translated in the model's context when shown.
 _HEADERS = (
     QT_TRANSLATE_NOOP("SlotTableModel", "Groupe"), QT_TRANSLATE_NOOP("SlotTableModel", "Début"),
+    QT_TRANSLATE_NOOP("SlotTableModel", "Agenda"),
     QT_TRANSLATE_NOOP("SlotTableModel", "Effecteur"), QT_TRANSLATE_NOOP("SlotTableModel", "Type"),
     QT_TRANSLATE_NOOP("SlotTableModel", "Mode"), QT_TRANSLATE_NOOP("SlotTableModel", "Distance"),
     QT_TRANSLATE_NOOP("SlotTableModel", "Commune"), QT_TRANSLATE_NOOP("SlotTableModel", "Téléphone"),
@@ -33,6 +37,25 @@ _GROUP_COLORS = {"medecin_traitant": "#e3f2fd", "sas": "#e8f5e9", "a_appeler": "
 EFFECTEUR_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 #: Internal id of a top-level (effecteur) index; a slot row's is its effecteur's row + 1.
 _TOP = 0
+
+
+def format_age(age_s: float | None) -> str:
+    """``« il y a 3 min »`` (« à l'instant » under a minute, « il y a 2 h 05 » past an hour); ``""`` unknown."""
+    if age_s is None:
+        return ""
+    minutes = live_agendas.age_minutes(age_s)
+    if minutes < 1:
+        return QCoreApplication.translate("SlotTableModel", "à l'instant")
+    if minutes < 60:
+        return QCoreApplication.translate("SlotTableModel", "il y a %d min") % minutes
+    return QCoreApplication.translate("SlotTableModel", "il y a %d h %02d") % (minutes // 60, minutes % 60)
+
+
+def agenda_text(r: dict) -> str:
+    """The « Agenda » cell of a slot: ``Doctolib · il y a 3 min``, ☎ first for an agenda that only shows slots."""
+    parts = [x for x in (live_agendas.editor_of(r), format_age(live_agendas.age_of(r))) if x]
+    phone = "☎ " if live_agendas.booking_mode(r) == live_agendas.BOOK_BY_PHONE else ""
+    return phone + " · ".join(parts) if parts else ""
 
 
 def format_distance(km: float | None) -> str:
@@ -79,7 +102,7 @@ class SlotTableModel(QtCore.QAbstractItemModel):
         booked = any(r.get("booked") for r in slots)
         label = QCoreApplication.translate("SlotTableModel", "✔ Réservé") if booked else \
             GROUP_LABELS.get(g.get("group") or "", "")
-        return (label, start, eff.get("name") or "",
+        return (label, start, agenda_text(slots[0]) if slots else "", eff.get("name") or "",
                 kind_label(eff.get("kind") or ""), " / ".join(m for m in modes if m),
                 format_distance(g.get("distance_km")), eff.get("city_name") or "", format_phone(eff.get("phone")))
 
@@ -87,7 +110,7 @@ class SlotTableModel(QtCore.QAbstractItemModel):
     def _slot_texts(r: dict) -> tuple[str, ...]:
         start = format_slot_time(r["start"]) + (STALE_MARK if r.get("stale") else "")
         label = QCoreApplication.translate("SlotTableModel", "✔ Réservé") if r.get("booked") else ""
-        return (label, start, "", "", mode_label(r.get("mode") or ""), "", "", "")
+        return (label, start, agenda_text(r), "", "", mode_label(r.get("mode") or ""), "", "", "")
 
     # --- lookups ------------------------------------------------------------------------------
     def result_at(self, index: QModelIndex | QPersistentModelIndex) -> dict | None:
@@ -179,7 +202,7 @@ class SlotTableModel(QtCore.QAbstractItemModel):
             return QColor("#c8e6c9")  # the case's booking
         if role == Qt.ItemDataRole.BackgroundRole and group.get("group") in _GROUP_COLORS:
             return QColor(_GROUP_COLORS[group["group"]])
-        if role == Qt.ItemDataRole.ForegroundRole and col == COL_START and result and result.get("stale"):
+        if role == Qt.ItemDataRole.ForegroundRole and col in (COL_START, COL_AGENDA) and result and result.get("stale"):
             return QColor("#b71c1c")
         if role == Qt.ItemDataRole.ForegroundRole and group.get("group") in _GROUP_COLORS:
             return QColor("#000000")  # the group tints are light in every theme (the dark one too)
@@ -187,12 +210,30 @@ class SlotTableModel(QtCore.QAbstractItemModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
+    def _stale_text(self, r: dict) -> str:
+        """Why a slot is marked « ⚠ ancien », with its age when the editor's last confirmation is known."""
+        age, editor = live_agendas.age_of(r), live_agendas.editor_of(r)
+        if age is None:
+            return stale_tooltip(r)
+        return self.tr("Donnée ancienne : confirmée par l'agenda %s %s ; le créneau peut ne plus être libre, "
+                       "vérifiez avant de réserver.") % (editor or "?", format_age(age))
+
+    def _booking_text(self, r: dict) -> str:
+        mode, editor = live_agendas.booking_mode(r), live_agendas.editor_of(r)
+        if r.get("slot_id") is None or mode == live_agendas.BOOK_LOCAL:
+            return ""
+        if mode == live_agendas.BOOK_AT_EDITOR:
+            return self.tr("Réservation dans l'agenda du médecin chez %s") % (editor or "?")
+        return self.tr("Agenda %s consultable seulement : Entrée ouvre l'appel à l'effecteur, "
+                       "puis « RDV confirmé par téléphone »") % (editor or "?")
+
     def _tooltip(self, group: dict, r: dict | None, top: bool) -> str:
         eff = group["effecteur"]
         r = r or {}
         lines = [eff.get("name") or "", ", ".join(x for x in (eff.get("address"), eff.get("city_name")) if x)]
         if r.get("stale"):
-            lines.append(stale_tooltip(r))
+            lines.append(self._stale_text(r))
+        lines.append(self._booking_text(r))
         if r.get("slot_id") is None:
             lines.append(self.tr("Sans créneau : appeler (Entrée) et noter la réponse"))
         elif top and len(group["slots"]) > 1:

@@ -302,12 +302,13 @@ class Console:
         self.window.intake.focus_first()
         self._sync_task = spawn(self.sync.run(), name="sync")
 
-    def _on_journal_entries(self, _entries: list[dict]) -> None:
+    def _on_journal_entries(self, entries: list[dict]) -> None:
         """Entries from other desks were stored (live or pulled): the journal and the queue show them now."""
         if self.window is None:
             return
         self.window.refresh_journal()
         self.window.regulation.refresh()
+        self.window.search.take_journal_entries(entries)  # late slots for the open search (issue 14)
 
     def _on_map_ready(self) -> None:
         if self.ready_after_s is None:

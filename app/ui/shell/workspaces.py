@@ -44,7 +44,13 @@ def build_desk(w, actions, decision_row) -> None:
     middle_split = QSplitter(Qt.Orientation.Vertical, w)
     middle_split.setObjectName("mapSlotsSplitter")
     middle_split.addWidget(w.map_view)
-    middle_split.addWidget(w.slot_table)
+    slots = QWidget(w)  # the agendas that did not answer (issue 14), right above the list
+    slots_layout = QVBoxLayout(slots)
+    slots_layout.setContentsMargins(0, 0, 0, 0)
+    slots_layout.setSpacing(2)
+    slots_layout.addWidget(w.search.missing_label)
+    slots_layout.addWidget(w.slot_table, 1)
+    middle_split.addWidget(slots)
     middle_split.setSizes([560, 320])
     middle = QWidget(w)
     mid_layout = QVBoxLayout(middle)
@@ -82,7 +88,7 @@ def build_supervisor(w, actions, decision_row) -> None:
     unused.setObjectName("unusedPanels")
     unused_layout = QVBoxLayout(unused)
     unused_layout.addLayout(actions)
-    for widget in (w.intake, w.search_bar, w.map_view, w.slot_table):
+    for widget in (w.intake, w.search_bar, w.map_view, w.search.missing_label, w.slot_table):
         unused_layout.addWidget(widget)
     unused_layout.addLayout(decision_row)
     unused.hide()
