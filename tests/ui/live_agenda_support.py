@@ -8,8 +8,7 @@ HTTP to a real ``sas server`` process) adds what the contract says a live server
   ``booking`` as configured per effecteur (:attr:`ContractTransport.agendas`);
 * ``POST /slots/{id}/booking``: every request body is recorded (:attr:`ContractTransport.bookings`);
   a queued refusal (:meth:`ContractTransport.refuse_next`) is answered instead of the server, in
-  the error shape of ``app/server/errors.py``; otherwise ``confirmed_by_phone`` is taken off (this
-  server's ``BookingIn`` forbids unknown fields) and the booking goes to the server.
+  the error shape of ``app/server/errors.py``; otherwise the booking goes to the server as sent.
 
 The oracles stay the server's own journal (:func:`tests.helpers.server_journal.read_journal`).
 """
@@ -81,9 +80,6 @@ class ContractTransport(httpx.AsyncBaseTransport):
             if self._refusals:
                 status, error = self._refusals.pop(0)
                 return httpx.Response(status, json=error)
-            body.pop("confirmed_by_phone", None)
-            request = httpx.Request(request.method, request.url, headers={
-                k: v for k, v in request.headers.items() if k.lower() != "content-length"}, json=body)
         response = await self._inner.handle_async_request(request)
         if request.method == "GET" and path.endswith("/api/v1/slots/search") and response.status_code == 200:
             self.searches += 1
