@@ -88,11 +88,12 @@ class Liveness:
 
     def slot_fields(self, s: RankedSlot) -> dict:
         editor = self.registry.by_name(s.source)
-        age = None
+        seconds = None
         if s.fetched_at is not None and self.now is not None:
-            age = max(0, int((self.now - s.fetched_at).total_seconds()))
+            seconds = max(0.0, (self.now - s.fetched_at).total_seconds())
+        age = None if seconds is None else int(seconds)
         stale = s.stale
-        if editor is not None and age is not None and age > self.registry.max_age_s:
+        if editor is not None and seconds is not None and seconds > self.registry.max_age_s:
             stale = stale or editor.name in {m["editor"] for m in self.missing}
         booking = "local" if editor is None else ("editor" if editor.booking else "phone")
         return {"editor": editor.name if editor else None, "age_s": age, "booking": booking, "stale": stale}
