@@ -16,6 +16,9 @@ import pytest
 from sqlalchemy import select
 
 from app.models import Slot
+from app.models.db import open_database
+from app.services.records import journal_text
+from app.services.sync import local_journal
 from app.models.agenda import EditorStatus, EffecteurEditor
 from app.services.agendas.refresh import refresh_editors
 from app.services.agendas.targets import targets_for
@@ -155,6 +158,7 @@ def test_slow_editor_does_not_hold_the_search_and_its_slots_arrive_later(fakes, 
         entries = wait_for(lambda: [e for e in journal(client, sup) if e["kind"] == "slots"], timeout=20)
         assert len(entries) == 1
         assert entries[0]["payload"] == {"editors": ["slow"], "effecteur_ids": ["eff-b"]}
+        _desk_cache_takes(journal(client, osnp), tmp_path)
         later = search(client, osnp)
         assert len(_slots_of(later, RPPS_B)) == 1 and later["missing_editors"] == []
         # Every role that follows the journal receives the entry (ADMIN: payload withheld), without an error.
@@ -162,3 +166,17 @@ def test_slow_editor_does_not_hold_the_search_and_its_slots_arrive_later(fakes, 
             stream = client.get("/api/v1/events", params={"max_seconds": 0}, headers={**headers, "Last-Event-ID": "0"})
             assert stream.status_code == 200
             assert '"kind":"slots"' in stream.text.replace(" ", "")
+
+
+def _desk_cache_takes(entries: list[dict], tmp_path) -> None:
+    """A desk's cache stores the ``slots`` entry like any other, and its journal view describes it."""
+    engine, sessions = open_database(f"sqlite:///{tmp_path / 'desk.db'}")
+    try:
+        with sessions() as s:
+            added = local_journal.store_entries(s, entries, entries[-1]["seq"])
+            s.commit()
+            assert [e["kind"] for e in added][-1] == "slots"
+            row = next(r for r in local_journal.journal_rows(s, 50) if r["kind"] == "slots")
+            assert journal_text.describe(row["kind"], row["payload"]) == "Nouveaux créneaux de l'agenda slow"
+    finally:
+        engine.dispose()

@@ -34,6 +34,7 @@ from app.services.agendas import health, notice
 from app.services.agendas.refresh import EditorOutcome, refresh_editor, refresh_editors
 from app.services.agendas.registry import Registry
 from app.services.agendas.targets import EditorTargets, targets_for
+from app.services.reference.communes import default_index
 
 log = logging.getLogger(__name__)
 #: PostgreSQL session advisory lock: one process runs the periodic refresh at a time.
@@ -77,6 +78,8 @@ class LiveAgendas:
 
     # --- lifecycle -------------------------------------------------------------------------------
     async def start(self) -> None:
+        # The communes (where an editor's Locations are placed) are read once, now: not in a search's time limit.
+        await asyncio.to_thread(default_index)
         self.loop = asyncio.get_running_loop()
         self._sqlite_lock = asyncio.Lock()
         self._task = asyncio.create_task(self._periodic(), name="sas-agendas-refresh")
