@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -167,3 +168,21 @@ def test_postgresql_lease_lets_one_process_refresh(fakes, tmp_path):
                     assert [x.source for x in s.scalars(select(Slot))] == ["alpha"]
         finally:
             app.state.sas.engine.dispose()
+
+
+def test_each_worker_process_reads_the_registry(tmp_path, monkeypatch):
+    from app.server import run
+
+    registry_file = tmp_path / "editors.toml"
+    registry_file.write_text('refresh_s = 120\n[[editor]]\nname = "Alpha"\nbase_url = "https://alpha.example/fhir"\n'
+                             'serves = ["ps", "sos"]\nbooking = true\n', encoding="utf-8")
+    monkeypatch.setenv(run.WORKER_ENV, json.dumps({
+        "db_url": f"sqlite:///{tmp_path / 'w.db'}", "journal_key": str(tmp_path / "journal.key"),
+        "departement": "67", "max_body_bytes": 1_000_000, "editors_file": str(registry_file)}))
+    app = run.worker_app()
+    try:
+        editors = app.state.sas.editors
+        assert [(e.name, e.booking, sorted(e.serves)) for e in editors.editors] == [("Alpha", True, ["ps", "sos"])]
+        assert editors.refresh_s == 120
+    finally:
+        app.state.sas.engine.dispose()
