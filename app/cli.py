@@ -11,7 +11,7 @@ import logging
 import os
 import sys
 
-from app import __version__, cli_address, cli_admin, cli_fhir, cli_hub
+from app import __version__, cli_address, cli_admin, cli_agendas, cli_fhir, cli_hub
 
 log = logging.getLogger("app")
 
@@ -69,6 +69,8 @@ def _build_parser() -> argparse.ArgumentParser:
     server.add_argument("--journal-key", metavar="FICHIER", default=None,
                         help="clé du journal, créée (0600) au premier démarrage (défaut : SAS_JOURNAL_KEY_FILE, "
                              "sinon journal-chain.key du dossier de données)")
+    server.add_argument("--editors", metavar="FICHIER.toml", default=None,
+                        help="registre des éditeurs d'agendas (TOML) : créneaux tenus à jour depuis leurs serveurs")
     cli_admin.add_journal_parser(sub)
 
     demo = sub.add_parser("demo-data", help="construire le territoire de démonstration dans une base")
@@ -79,6 +81,7 @@ def _build_parser() -> argparse.ArgumentParser:
     cli_hub.add_parser(sub)
     cli_admin.add_parser(sub)
     cli_fhir.add_parser(sub)
+    cli_agendas.add_parser(sub)
     cli_address.add_parser(sub)
     return parser
 
@@ -111,9 +114,18 @@ def _cmd_server(args: argparse.Namespace) -> int:
     if args.workers > 1 and hub is not None:
         print("--workers > 1 : la connexion au Hub Santé (--hub-url) demande un seul processus", file=sys.stderr)
         return 2
+    editors = None
+    if args.editors:
+        from app.services.agendas import registry
+
+        try:
+            editors = registry.load(args.editors)
+        except registry.RegistryError as exc:
+            print(f"--editors : {exc}" if not str(exc).startswith("--editors") else str(exc), file=sys.stderr)
+            return 2
     serve(args.db, host=args.host, port=args.port, tls_cert=args.tls_cert, tls_key=args.tls_key, hub=hub,
           journal_key=args.journal_key, max_body_bytes=int(args.max_body_mb * 1_000_000),
-          departement=args.departement, workers=args.workers)
+          departement=args.departement, workers=args.workers, editors=editors)
     return 0
 
 
@@ -158,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     handlers = {"server": _cmd_server, "demo-data": _cmd_demo_data, "console": _cmd_console,
                 "journal": cli_admin.run_journal, "hub": cli_hub.run, "fhir": cli_fhir.run,
-                "purge": cli_admin.run, "admin": cli_admin.run, "address": cli_address.run}
+                "purge": cli_admin.run, "admin": cli_admin.run, "address": cli_address.run, "agendas": cli_agendas.run}
     try:
         return handlers[args.command](args)
     except KeyboardInterrupt:

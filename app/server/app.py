@@ -27,6 +27,7 @@ schema), installs the structured error handlers and mounts the routers:
 ``GET  /api/v1/appointments``                 SAS appointments: unattached / follow-up worklists
 ``POST /api/v1/appointments/{uuid}/…``        attach to a case, mark the patient called back
 ``GET  /api/v1/desk/cache-key``               the desk's offline-cache key
+``GET  /api/v1/editors``                      the agenda editors' health (ADMIN)
 ==========================================  =====================================
 
 Endpoints are plain ``def`` functions over synchronous SQLAlchemy sessions;
@@ -43,7 +44,7 @@ from fastapi import FastAPI
 
 from app import __version__, logs
 from app.models.db import open_database
-from app.server import errors, limits, live
+from app.server import agendas, errors, limits, live
 from app.services.agendas.registry import Registry
 from app.server.routes import auth as routes_auth, case_events as routes_case_events, records as routes_records
 from app.server.routes import slots as routes_slots, stats as routes_stats, sync as routes_sync
@@ -55,6 +56,7 @@ from app.server.routes import events as routes_events, journal as routes_journal
 from app.server.routes import appointments as routes_appointments
 from app.server.routes import admin as routes_admin
 from app.server.routes import places as routes_places
+from app.server.routes import editors as routes_editors
 from app.server.deps import ServerState
 from app.server.schemas import HealthOut
 
@@ -80,7 +82,7 @@ def create_app(db_url: str, hub: HubConfig | None = None, *,
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        async with hub_inbox.connected(_app, hub):
+        async with hub_inbox.connected(_app, hub), agendas.running(_app):
             yield
         live.close_streams(_app)
         engine.dispose()
@@ -107,4 +109,5 @@ def create_app(db_url: str, hub: HubConfig | None = None, *,
     app.include_router(routes_hub_send.router)
     app.include_router(routes_admin.router)
     app.include_router(routes_places.router)
+    app.include_router(routes_editors.router)
     return app

@@ -34,6 +34,8 @@ from app.server import limits, live
 from app.server.app import create_app
 from app.server.hub.broker import HubConfig
 from app.server.routes.journal import install_seal
+from app.services.agendas import registry
+from app.services.agendas.registry import Registry
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +75,7 @@ def _server_process() -> None:
 def serve(db_url: str, host: str = "127.0.0.1", port: int = 8765, *, tls_cert: str | None = None,
           tls_key: str | None = None, hub: HubConfig | None = None, journal_key: str | None = None,
           max_body_bytes: int = limits.DEFAULT_MAX_BODY_BYTES, departement: str | None = None,
-          workers: int = 1) -> None:
+          workers: int = 1, editors: Registry | None = None) -> None:
     """Run the server in the foreground until interrupted (``sas server``); HTTPS with a certificate and key.
 
     ``departement``: the SAMU's département, whose time zone every time the server writes for people
@@ -83,7 +85,8 @@ def serve(db_url: str, host: str = "127.0.0.1", port: int = 8765, *, tls_cert: s
     ``hub``: connect to the Hub Santé broker as that client (:mod:`app.server.hub.broker`);
     ``journal_key``: the journal's key file (default: ``SAS_JOURNAL_KEY_FILE`` or the data dir's);
     ``max_body_bytes``: the request body limit (413 beyond); ``workers``: server processes sharing
-    the port (see :func:`serve_workers`).
+    the port (see :func:`serve_workers`); ``editors``: the agenda editors' registry
+    (``--editors FILE``, :mod:`app.services.agendas.registry`; each worker reads its file again).
     """
     room_time.set_room(departement or room_time.departement_of_owner(hub.client_id if hub else None)
                        or room_time.DEFAULT_DEPARTEMENT)
@@ -95,9 +98,10 @@ def serve(db_url: str, host: str = "127.0.0.1", port: int = 8765, *, tls_cert: s
         log.info("SAS server on %s://%s:%d, %d worker processes (API documentation at /docs)",
                  scheme, host, port, workers)
         serve_workers(db_url, host, port, workers=workers, tls_cert=tls_cert, tls_key=tls_key,
-                      journal_key=journal_key, max_body_bytes=max_body_bytes)
+                      journal_key=journal_key, max_body_bytes=max_body_bytes,
+                      editors_file=editors.source if editors else None)
         return
-    app = create_app(db_url, hub=hub, max_body_bytes=max_body_bytes)
+    app = create_app(db_url, hub=hub, max_body_bytes=max_body_bytes, editors=editors)
     install_seal(app, journal_key)  # keyed journal, anchored at start and stop (issue 12)
     # A graceful stop that still waited for a response after 10 s cancels it (live.Server ends the streams first).
     config = uvicorn.Config(app, host=host, port=port, log_level="info", access_log=True,
@@ -114,7 +118,7 @@ WORKER_ENV = "SAS_SERVER_WORKER"
 
 def serve_workers(db_url: str, host: str, port: int, *, workers: int, tls_cert: str | None = None,
                   tls_key: str | None = None, journal_key: str | None = None,
-                  max_body_bytes: int = limits.DEFAULT_MAX_BODY_BYTES) -> None:
+                  max_body_bytes: int = limits.DEFAULT_MAX_BODY_BYTES, editors_file: str | None = None) -> None:
     """``workers`` server processes on one port (uvicorn's supervisor), all over ``db_url``.
 
     The server is stateless over its database (design.md, "Scale-out"): the journal lock, the
@@ -132,7 +136,7 @@ def serve_workers(db_url: str, host: str, port: int, *, workers: int, tls_cert: 
     journal_keys.load_seal(journal_key, create=True)
     os.environ[WORKER_ENV] = json.dumps({"db_url": db_url, "journal_key": journal_key,
                                          "departement": room_time.room_departement(),
-                                         "max_body_bytes": max_body_bytes,
+                                         "max_body_bytes": max_body_bytes, "editors_file": editors_file,
                                          "log_level": logging.getLogger().getEffectiveLevel()})
     uvicorn.run("app.server.run:worker_app", factory=True, workers=workers, host=host, port=port,
                 log_level="info", access_log=True, ssl_certfile=tls_cert, ssl_keyfile=tls_key,
@@ -146,7 +150,8 @@ def worker_app():
     # A spawned process: the logging of ``sas`` (app.cli.main) is set up again, as in the parent.
     logging.basicConfig(level=options.get("log_level", logging.INFO),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    app = create_app(options["db_url"], max_body_bytes=options["max_body_bytes"])
+    editors = registry.load(options["editors_file"]) if options.get("editors_file") else None
+    app = create_app(options["db_url"], max_body_bytes=options["max_body_bytes"], editors=editors)
     install_seal(app, options["journal_key"])
     _server_process()
     return app

@@ -50,6 +50,7 @@ def _request(route: str, case_body, orientation_body) -> tuple[str, str, dict | 
         permissions.DESK_CACHE_KEY: ("GET", "/api/v1/desk/cache-key?desk=" + "a" * 32, None),
         permissions.TERRITORY_EFFECTEURS: ("GET", "/api/v1/territory/effecteurs?departement=67", None),
         permissions.ADDRESSES_GEOCODE: ("POST", "/api/v1/addresses/geocode", {"insee": "67482", "address": "1 rue"}),
+        permissions.EDITORS_LIST: ("GET", "/api/v1/editors", None),
     }[route]
 
 
@@ -93,6 +94,7 @@ def test_table_matches_the_agreed_contract():
         "desk.cache_key": set(ROLES) - {"HUB"},
         "territory.effecteurs": set(ROLES) - {"HUB"},
         "addresses.geocode": {"ARM", "OSNP", "MRL", "MRU"},
+        "editors.list": {"ADMIN"},
     }
     assert {route: set(roles) for route, roles in permissions.PERMISSIONS.items()} == expected
     assert permissions.is_allowed("slots.book", "OSNP") and not permissions.is_allowed("slots.book", "ARM")

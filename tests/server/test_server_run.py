@@ -43,6 +43,7 @@ EXPECTED_ROUTES = {
     ("post", "/api/v1/appointments/{uuid}/followed-up"),
     ("get", "/api/v1/journal/verify"),
     ("get", "/api/v1/desk/cache-key"),
+    ("get", "/api/v1/editors"),
 }
 
 

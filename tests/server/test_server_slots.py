@@ -59,7 +59,8 @@ def test_search_nearest_first_within_radius_and_72h(client, auth, territory):
         "rpps_id": None, "specialty_code": None,
     }
     assert {k for k in first} == {"slot_id", "start", "end", "mode", "slot_type", "source", "fetched_at",
-                                  "distance_km", "effecteur", "group", "stale"}
+                                  "distance_km", "effecteur", "group", "stale", "editor", "age_s", "booking"}
+    assert (first["editor"], first["age_s"], first["booking"]) == (None, None, "local")  # no editors' registry
     assert first["group"] == "sas"
     assert first["stale"] is True  # an editor slot never fetched cannot be shown as live
     assert datetime.fromisoformat(first["start"]).tzinfo is not None

@@ -4,8 +4,11 @@ Search goes through the process's in-memory index
 (:class:`app.services.search.service.SearchService`, loaded at start by this
 router's lifespan) with the filters of the national platform as query
 parameters, over a window that defaults to the next 72 hours; the radius
-defaults to the patient's département (``insee`` or ``departement``).  Booking and
-cancelling are the regulation core's async commands
+defaults to the patient's département (``insee`` or ``departement``).  With agenda editors
+configured (``sas server --editors``), a search first refreshes the effecteurs of its radius
+whose slots are older than the registry's ``max_age_s`` (:mod:`app.services.agendas.live`),
+waits at most the editors' time limit, and names the editors missing (``missing_editors``).
+Booking and cancelling are the regulation core's async commands
 (:mod:`app.services.booking.editor_booking`): a booking needs the case's slot
 decision and a free slot, a case holds one booking at a time, a slot of an agenda
 editor that takes bookings is booked in its agenda first (its FHIR calls go
@@ -30,7 +33,8 @@ from app.services.records.clock import utcnow
 from app.server.deps import Principal, ServerState, get_state, require
 from app.server.errors import ERROR_RESPONSES, ApiError, ErrorOut
 from app.server.schemas import BookingCancelOut, BookingIn, BookingOut
-from app.server.schemas_search import RankedSearchOut, ranked_search_out
+from app.server.agendas import live_agendas
+from app.server.schemas_search import Liveness, RankedSearchOut, ranked_search_out
 from app.services.records import bounds
 from app.services.regulation import commands
 from app.services.security import permissions
@@ -165,9 +169,13 @@ def search(
         structures=tuple(structure or ()), professions=tuple(profession or ()), specialties=tuple(specialty or ()),
         sas_only=sas_only, extra_only=en_sus, practitioner_rpps=practitioner, limit=limit, call_limit=call_limit,
     )
+    service, live, missing = _service(request), live_agendas(request.app), ()
     with state.read() as session:
-        answer = _service(request).search(session, query)
-    return ranked_search_out(answer, radius, rule.widened(radius))
+        if live is not None:  # editors configured: refresh what is old in the radius first (bounded wait)
+            refresh = live.refresh_for_search(session, service.index(session).effecteurs_near(query))
+            missing = tuple(refresh.missing)
+        answer = service.search(session, query)
+    return ranked_search_out(answer, radius, rule.widened(radius), Liveness(state.editors, missing, utcnow()))
 
 
 @router.post(

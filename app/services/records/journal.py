@@ -71,7 +71,10 @@ KIND_CASE_EVENT = "case_event"
 KIND_SURGE = "surge"
 #: An appointment of the SAS platform received, attached to a case, or followed up (issue 6, RS-SAS-RDV).
 KIND_APPOINTMENT = "appointment"
-KINDS = (KIND_CASE, KIND_ORIENTATION, KIND_BOOKING, KIND_CASE_EVENT, KIND_SURGE, KIND_APPOINTMENT, KIND_PURGE)
+#: An agenda editor's late slots have landed (issue 14): ``{"editors": [...], "effecteur_ids": [...]}``.
+KIND_SLOTS = "slots"
+KINDS = (KIND_CASE, KIND_ORIENTATION, KIND_BOOKING, KIND_CASE_EVENT, KIND_SURGE, KIND_APPOINTMENT, KIND_PURGE,
+         KIND_SLOTS)
 
 #: Advisory lock key for PostgreSQL (any constant bigint shared by all processes).
 PG_JOURNAL_LOCK_KEY = 0x5A5_0001

@@ -29,7 +29,8 @@ from app.services.regulation import case_events, decisions
 
 #: What each kind of entry is, as the journal's « Type » column says it.
 KIND_LABELS = {"case": "Dossier", "orientation": "Orientation", "booking": "Réservation", "case_event": "Suivi",
-               "surge": "Afflux", "appointment": "RDV SAS", "purge": "Purge"}
+               "surge": "Afflux", "appointment": "RDV SAS", "purge": "Purge",
+               "slots": "Créneaux"}
 #: Case statuses (Hub Santé ``etat`` codes) as people read them.
 STATUS_LABELS = {"PROGRAM": "Programmé", "ACTIF": "En cours", "ACHEVE": "Achevé", "VALIDE": "Validé",
                  "CLOTURE": "Clôturé", "CLASSE": "Classé sans suite", "ARCHIVE": "Archivé"}
@@ -158,6 +159,9 @@ def describe(kind: str | None, payload: dict | None, zone: tzinfo | None = None)
         action, status = p.get("action") or "", p.get("status") or ""
         parts = [APPOINTMENT_ACTIONS.get(action, action), APPOINTMENT_STATUS.get(status, status),
                  p.get("effecteur_name") or "", when("start")]
+    elif kind == "slots":
+        names = ", ".join(str(n) for n in p.get("editors") or [])
+        parts = [f"Nouveaux créneaux de l'agenda {names}" if names else "Nouveaux créneaux"]
     elif kind == "purge":
         cutoff = room_time.to_room(p["cutoff"], zone).strftime("%d/%m/%Y") if p.get("cutoff") else "?"
         parts = [f"Dossiers antérieurs au {cutoff} purgés (durée de conservation)"]

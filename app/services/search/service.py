@@ -1,7 +1,9 @@
 """The server's slot search: one :class:`SlotIndex` per process, kept honest by the database.
 
 The index is loaded at server start (and again whenever the highest slot id
-in the database changes: new or replaced slots).  Each search checks the slots
+in the database changes: new or replaced slots; or when the live agendas
+refreshed an editor: ``max(editor_status.updated_at)`` moved, for refreshed
+``fetched_at`` and removed slots).  Each search checks the slots
 it returns against the database in one short query, so a slot booked by
 another server process never shows: it leaves the index and the search runs
 again.  Booking itself stays the atomic ``UPDATE`` of the route; a booked slot
@@ -25,6 +27,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.models import Slot
+from app.models.agenda import EditorStatus
 from app.services.search.model import SearchAnswer, SearchQuery, StalePolicy
 from app.services.search.slot_index import SlotIndex
 
@@ -56,6 +59,7 @@ class SearchService:
     def __init__(self, stale: StalePolicy | None = None) -> None:
         self._stale = stale or stale_policy_from_env()
         self._index: SlotIndex | None = None
+        self._marker: object = None
         self._lock = threading.Lock()
         self.last_load: LoadStats | None = None
 
@@ -76,14 +80,17 @@ class SearchService:
         return index
 
     def index(self, session: Session) -> SlotIndex:
-        """The current index, reloaded first if slots were added or replaced in the database."""
-        max_id = session.scalar(select(func.max(Slot.id))) or 0
+        """The current index, reloaded first if slots were added or replaced, or an editor refreshed."""
+        row = session.execute(select(func.max(Slot.id),
+                                     select(func.max(EditorStatus.updated_at)).scalar_subquery())).one()
+        max_id, marker = row[0] or 0, row[1]
         index = self._index
-        if index is not None and index.max_slot_id == max_id:
+        if index is not None and index.max_slot_id == max_id and self._marker == marker:
             return index
         with self._lock:
-            if self._index is None or self._index.max_slot_id != max_id:
+            if self._index is None or self._index.max_slot_id != max_id or self._marker != marker:
                 self.load(session)
+                self._marker = marker
             return self._index
 
     def search(self, session: Session, query: SearchQuery) -> SearchAnswer:

@@ -203,6 +203,11 @@ class SlotIndex:
             mask &= self._e_extra
         return mask
 
+    def effecteurs_near(self, q: SearchQuery) -> list[str]:
+        """Ids of the effecteurs with a site inside ``q``'s radius that pass its effecteur filters."""
+        sites, _ = self._sites_in_radius(q)
+        return [self._eff_rows[int(e)][0] for e in np.unique(self._s_eff[sites])]
+
     def search(self, q: SearchQuery) -> SearchAnswer:
         """Ranked slots and phone rows for ``q`` (see :mod:`app.services.search.model`)."""
         sites, site_chord2 = self._sites_in_radius(q)

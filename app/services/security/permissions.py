@@ -58,6 +58,7 @@ STATS_GET = "stats.get"
 JOURNAL_VERIFY = "journal.verify"
 TERRITORY_EFFECTEURS = "territory.effecteurs"
 ADDRESSES_GEOCODE = "addresses.geocode"
+EDITORS_LIST = "editors.list"
 
 _A, _O, _L, _U, _S, _D, _H = (Role.ARM.value, Role.OSNP.value, Role.MRL.value, Role.MRU.value,
                               Role.SUPERVISEUR.value, Role.ADMIN.value, Role.HUB.value)
@@ -96,6 +97,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     TERRITORY_EFFECTEURS: frozenset({_A, _O, _L, _U, _S, _D}),
     # Placing a case's address: the desks that open and edit cases.
     ADDRESSES_GEOCODE: frozenset({_A, _O, _L, _U}),
+    # The agenda editors' health (no patient data): the technical administrator.
+    EDITORS_LIST: frozenset({_D}),
 }
 
 #: What each route does, in French, for the README and the console's help.
@@ -127,6 +130,7 @@ ROUTE_LABELS: dict[str, str] = {
     ADMIN_USERS_UNLOCK: "Déverrouiller un compte bloqué après des échecs de connexion",
     TERRITORY_EFFECTEURS: "Voir les effecteurs du territoire et leur prochain créneau libre",
     ADDRESSES_GEOCODE: "Localiser une adresse dans une commune (numéro, voie ou commune)",
+    EDITORS_LIST: "Voir les éditeurs d'agendas et leur état (dernier succès, dernière erreur, latence)",
 }
 
 #: The HTTP method and path of each route, for documentation.
@@ -158,6 +162,7 @@ ROUTE_PATHS: dict[str, str] = {
     ADMIN_USERS_UNLOCK: "POST /api/v1/admin/users/{username}/unlock",
     TERRITORY_EFFECTEURS: "GET /api/v1/territory/effecteurs",
     ADDRESSES_GEOCODE: "POST /api/v1/addresses/geocode",
+    EDITORS_LIST: "GET /api/v1/editors",
 }
 
 

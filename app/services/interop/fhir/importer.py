@@ -12,6 +12,9 @@
   nothing; a free slot whose end, mode or type changed is *replaced* (new id), which is
   how a running server's :class:`~app.services.search.service.SearchService` notices
   (it reloads when the highest slot id changes).  A booked slot is never touched.
+  The editor's own Slot id is kept in ``slots.external_id`` (the Appointment's ``slot``
+  reference), and :attr:`ImportCounts.slot_ids` lists the free slots the import added or
+  confirmed (a live refresh removes the editor's other free slots of the effecteurs asked).
 
 Slots whose effecteur or place could not be read (or placed) are counted as ignored.
 """
@@ -44,6 +47,8 @@ class ImportCounts:
     sites_added: int = 0
     sites_updated: int = 0
     warnings: list[str] = field(default_factory=list)
+    #: Ids of the free slots this import added or confirmed (a live refresh deletes the editor's others).
+    slot_ids: set[int] = field(default_factory=set)
 
     def describe(self) -> str:
         lines = [
@@ -123,6 +128,7 @@ class _Importer:
         placed = [(s, self.site(self.effecteur(s.effecteur), s.place)) for s in usable]
         self.session.flush()
         existing = self._existing(placed)
+        kept: list[Slot] = []
         for slot, site in placed:
             key = (site.effecteur_id, site.id, slot.start.timestamp())
             row = existing.get(key)
@@ -130,6 +136,9 @@ class _Importer:
             if row is not None and (row.status != "free" or all(getattr(row, k) == v for k, v in values.items())):
                 if row.status == "free":
                     row.fetched_at = self.fetched_at
+                    if slot.fhir_id and row.external_id != slot.fhir_id[:64]:
+                        row.external_id = slot.fhir_id[:64]
+                    kept.append(row)
                 self.counts.slots_unchanged += 1
                 continue
             if row is not None:  # changed while free: replaced so running indexes reload
@@ -138,10 +147,13 @@ class _Importer:
             else:
                 self.counts.slots_added += 1
             fresh = Slot(site_id=site.id, effecteur_id=site.effecteur_id, start=slot.start, status="free",
-                         source=self.source, fetched_at=self.fetched_at, **values)
+                         source=self.source, fetched_at=self.fetched_at, external_id=(slot.fhir_id or None)
+                         and slot.fhir_id[:64], **values)
             self.session.add(fresh)
             existing[key] = fresh
+            kept.append(fresh)
         self.session.flush()
+        self.counts.slot_ids.update(row.id for row in kept)
 
     def _existing(self, placed: list[tuple[AgendaSlot, ConsultationSite]]) -> dict[tuple, Slot]:
         if not placed:
