@@ -20,8 +20,8 @@ Exactly one matching case → attached automatically; none or several → the
 slot, then the latest search) for a regulator to choose.  A cancelled or missed
 (noshow) appointment puts its case on the "follow-up" worklist (« rappeler le
 patient ») until a regulator marks it done.  Every real change is journalled (kind
-``appointment``): one entry per change of status, times, effecteur or case, none for a
-repeat.  Plain Python over a SQLAlchemy session, no Qt; the caller holds the journal's
+``appointment``): one entry per change of status, times or effecteur, none for a repeat
+nor for details another source adds (names, category).  Plain Python over a SQLAlchemy session, no Qt; the caller holds the journal's
 write transaction and audits.
 
 One row per ``appointmentId``, whichever way it arrives — RS-SAS-RDV from the Hub,
@@ -164,9 +164,8 @@ def _fill(appt: Appointment, message: AppointmentMessage) -> None:
 
 
 def _state(appt: Appointment) -> tuple:
-    """What a journal entry is worth: status, times, effecteur, category."""
-    return (appt.status, appt.start, appt.end, appt.practitioner_id, appt.organization_id, appt.effecteur_name,
-            appt.orientation_category, appt.regulator_id)
+    """What a journal entry is worth: status, times, effecteur ids (names, category, regulator are only details)."""
+    return appt.status, appt.start, appt.end, appt.practitioner_id, appt.organization_id
 
 
 def is_stale(appt: Appointment | None, status_at: datetime | None) -> bool:
