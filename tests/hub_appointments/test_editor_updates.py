@@ -23,7 +23,6 @@ from app.services.agendas.registry import EditorConfig, Registry
 from app.services.interop.fhir import codes
 from app.services.supervision.timeline import case_timeline
 from tests.hub_appointments.conftest import appointment, error_code, hub_time, sample
-from tests.server.conftest import add_slot, slot_decision  # noqa: F401 (fixtures)
 from tests.server.editor_fixtures import appointment_resource
 
 TOKENS = {"Maiia": "jeton-maiia-0123456789", "Doctolib": "jeton-doctolib-9876543210"}

@@ -193,8 +193,9 @@ def test_a_forbidden_transition_is_422_naming_status(client):
 
 def test_an_older_update_does_not_overwrite_a_newer_one(client):
     resource = appointment_resource()
-    newer = {**resource, "status": "cancelled", "meta": {**resource["meta"], "lastUpdated": "2022-09-04T12:00:00+01:00"}}
-    older = {**resource, "status": "booked", "meta": {**resource["meta"], "lastUpdated": "2022-09-04T11:00:00+01:00"}}
+    meta = resource["meta"]
+    newer = {**resource, "status": "cancelled", "meta": {**meta, "lastUpdated": "2022-09-04T12:00:00+01:00"}}
+    older = {**resource, "status": "booked", "meta": {**meta, "lastUpdated": "2022-09-04T11:00:00+01:00"}}
     assert _put(client, newer).status_code == 201
     late = _put(client, older)
     assert late.status_code == 200 and late.json()["status"] == "cancelled"

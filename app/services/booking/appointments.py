@@ -21,8 +21,8 @@ slot, then the latest search) for a regulator to choose.  A cancelled or missed
 (noshow) appointment puts its case on the "follow-up" worklist (« rappeler le
 patient ») until a regulator marks it done.  Every real change is journalled (kind
 ``appointment``): one entry per change of status, times or effecteur, none for a repeat
-nor for details another source adds (names, category).  Plain Python over a SQLAlchemy session, no Qt; the caller holds the journal's
-write transaction and audits.
+nor for details another source adds (names, category).  Plain Python over a SQLAlchemy
+session, no Qt; the caller holds the journal's write transaction and audits.
 
 One row per ``appointmentId``, whichever way it arrives — RS-SAS-RDV from the Hub,
 or an agenda editor's FHIR Appointment (:mod:`app.services.booking.appointment_updates`)
