@@ -67,6 +67,9 @@ class Appointment(Base):
     editor: Mapped[str | None] = mapped_column(String(40), default=None)
     #: Where the editor filed it (its ``Location`` header), for the record.
     editor_location: Mapped[str | None] = mapped_column(String(300), default=None)
+    #: When the sender says the reported state was set (FHIR ``meta.lastUpdated``, Hub ``dateTimeSent``):
+    #: an update older than this one changes nothing (:mod:`app.services.booking.appointment_updates`).
+    status_at: Mapped[datetime | None] = mapped_column(default=None)
 
     @property
     def effecteur_ids(self) -> set[str]:

@@ -28,6 +28,7 @@ schema), installs the structured error handlers and mounts the routers:
 ``POST /api/v1/appointments/{uuid}/…``        attach to a case, mark the patient called back
 ``GET  /api/v1/desk/cache-key``               the desk's offline-cache key
 ``GET  /api/v1/editors``                      the agenda editors' health (ADMIN)
+``POST|PUT /fhir/Appointment``                agenda editors: appointments and their status (FHIR)
 ==========================================  =====================================
 
 Endpoints are plain ``def`` functions over synchronous SQLAlchemy sessions;
@@ -57,6 +58,7 @@ from app.server.routes import appointments as routes_appointments
 from app.server.routes import admin as routes_admin
 from app.server.routes import places as routes_places
 from app.server.routes import editors as routes_editors
+from app.server.routes import fhir_inbox as routes_fhir_inbox
 from app.server.deps import ServerState
 from app.server.schemas import HealthOut
 
@@ -95,7 +97,7 @@ def create_app(db_url: str, hub: HubConfig | None = None, *,
     # Last added is outermost: the limits run first, then unexpected errors are contained.
     app.add_middleware(errors.ContainErrors)
     app.add_middleware(limits.RequestLimits, max_body_bytes=max_body_bytes,
-                       own_depth_check=(routes_hub.MESSAGES_PATH,))
+                       own_depth_check=(routes_hub.MESSAGES_PATH, routes_fhir_inbox.APPOINTMENT_PATH))
 
     @app.get("/healthz", response_model=HealthOut, tags=["supervision"], summary="Le serveur répond")
     def healthz() -> HealthOut:
@@ -110,4 +112,5 @@ def create_app(db_url: str, hub: HubConfig | None = None, *,
     app.include_router(routes_admin.router)
     app.include_router(routes_places.router)
     app.include_router(routes_editors.router)
+    app.include_router(routes_fhir_inbox.router)
     return app

@@ -16,7 +16,8 @@ from app.models import User
 from app.services.interop.hub import envelope, schemas
 from tests.interop.conftest import EXAMPLES, load, samples  # noqa: F401 (samples is re-exported)
 from tests.server.conftest import (  # noqa: F401 (fixtures)
-    app, auth, case_body, client, db_url, orientation_body, password, password_hash, sessions, token_for, users,
+    add_slot, app, auth, case_body, client, db_url, orientation_body, password, password_hash, sessions, slot_decision,
+    token_for, users,
 )
 
 PLATFORM, US = "fr.health.ptfsas", "fr.health.samu670"

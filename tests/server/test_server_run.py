@@ -44,6 +44,8 @@ EXPECTED_ROUTES = {
     ("get", "/api/v1/journal/verify"),
     ("get", "/api/v1/desk/cache-key"),
     ("get", "/api/v1/editors"),
+    # The agenda editors' FHIR endpoint (INT_R03), authenticated by the registry's push tokens.
+    ("post", "/fhir/Appointment"), ("put", "/fhir/Appointment"), ("get", "/fhir/Appointment/{id}"),
 }
 
 
@@ -59,6 +61,9 @@ def test_openapi_lists_every_route_with_response_models(client):
             assert "204" in op["responses"], (method, path)
         elif path == "/api/v1/events":  # server-sent events, not JSON
             assert "text/event-stream" in success["content"], (method, path)
+        elif path.startswith("/fhir/"):  # FHIR resources, for the agenda editors
+            assert "$ref" in success["content"]["application/fhir+json"]["schema"], (method, path)
+            assert op["security"] == [{"EditorBearer": []}], (method, path)
         else:
             assert "$ref" in success["content"]["application/json"]["schema"], (method, path)
         if path.startswith("/api/v1") and path != "/api/v1/auth/login":

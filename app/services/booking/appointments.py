@@ -19,9 +19,29 @@ Exactly one matching case → attached automatically; none or several → the
 "unattached" worklist, with the candidates best first (orientation with the same
 slot, then the latest search) for a regulator to choose.  A cancelled or missed
 (noshow) appointment puts its case on the "follow-up" worklist (« rappeler le
-patient ») until a regulator marks it done.  Every change is journalled (kind
-``appointment``).  Plain Python over a SQLAlchemy session, no Qt; the caller holds
-the journal's write transaction and audits.
+patient ») until a regulator marks it done.  Every real change is journalled (kind
+``appointment``): one entry per change of status, times or effecteur, none for a repeat
+nor for details another source adds (names, category).  Plain Python over a SQLAlchemy
+session, no Qt; the caller holds the journal's write transaction and audits.
+
+One row per ``appointmentId``, whichever way it arrives — RS-SAS-RDV from the Hub,
+or an agenda editor's FHIR Appointment (:mod:`app.services.booking.appointment_updates`)
+for an appointment the room booked there or one it never saw:
+
+* **order** — ``status_at`` is when the sender says the state was set (Hub
+  ``dateTimeSent``, FHIR ``meta.lastUpdated``); an update older than the stored one
+  changes nothing (:func:`is_stale`);
+* **transitions** (:data:`TRANSITIONS`, :func:`transition_problem`) — ``pending`` may
+  become anything; ``booked`` may become ``fulfilled``, ``noshow`` or ``cancelled`` (or
+  stay booked at another time); of the final statuses only ``fulfilled`` ⇄ ``noshow``
+  may be corrected (the doctor fixes the attendance mark); a cancelled appointment
+  stays cancelled (a new booking is a new appointment) and nothing goes back to
+  ``booked`` or ``pending``.  An editor sending such a change is refused (422); the same
+  from the Hub is an echo arriving late and is ignored (acknowledged, nothing stored);
+* a Hub ``CreateAppointment`` for an id the Hub already created is 701; for a row that
+  only the room's booking or an editor made it is the Hub's first word on it, merged;
+* an update leaves what it does not carry as it was (a FHIR Appointment names no
+  practitioner, structure nor category).
 """
 
 from __future__ import annotations
@@ -41,6 +61,10 @@ CLOCK_SKEW = timedelta(minutes=5)
 START_TOLERANCE = timedelta(minutes=1)
 WORKLIST_LIMIT = 200
 AUTO, MANUAL = "auto", "manual"
+#: Status → the statuses an update may bring (the same status is always allowed: a change of time).
+TRANSITIONS = {"pending": frozenset({"booked", "fulfilled", "noshow", "cancelled"}),
+               "booked": frozenset({"fulfilled", "noshow", "cancelled"}),
+               "fulfilled": frozenset({"noshow"}), "noshow": frozenset({"fulfilled"}), "cancelled": frozenset()}
 
 
 @dataclass(frozen=True)
@@ -67,6 +91,8 @@ class Received:
     changed: bool
     attached: bool
     follow_up: bool
+    #: Why nothing was stored: ``stale`` (older than the stored state), ``transition`` (not allowed).
+    ignored: str | None = None
 
 
 def _utc(value: datetime) -> datetime:
@@ -115,7 +141,7 @@ def summary(appt: Appointment, action: str) -> dict:
     """The journal payload of an appointment change (ids, status, times, effecteur: no patient data)."""
     return {"action": action, "uuid": appt.uuid, "appointment_id": appt.appointment_id, "status": appt.status,
             "start": appt.start.isoformat(), "effecteur_name": appt.effecteur_name, "case_uuid": appt.case_uuid,
-            "orientation_category": appt.orientation_category}
+            "orientation_category": appt.orientation_category, **({"editor": appt.editor} if appt.editor else {})}
 
 
 def _journal(session: Session, appt: Appointment, action: str, author: str, author_role: str, now: datetime) -> None:
@@ -124,32 +150,74 @@ def _journal(session: Session, appt: Appointment, action: str, author: str, auth
 
 
 def _fill(appt: Appointment, message: AppointmentMessage) -> None:
-    appt.practitioner_id = message.practitioner.rpps_id if message.practitioner else None
-    appt.organization_id = message.organization.organization_id if message.organization else None
-    appt.effecteur_name = message.effecteur_name
-    appt.regulator_id = message.regulator.regulator_id
-    appt.orientation_category = message.orientation_category
-    appt.booked_at, appt.start, appt.end = message.created, message.start, message.end
+    """Copy what ``message`` carries; what it leaves out (names, category, structure) stays as it was."""
+    appt.practitioner_id = (message.practitioner.rpps_id if message.practitioner else None) or appt.practitioner_id
+    appt.organization_id = (message.organization.organization_id if message.organization else None) \
+        or appt.organization_id
+    appt.effecteur_name = message.effecteur_name or appt.effecteur_name
+    appt.regulator_id = message.regulator.regulator_id or appt.regulator_id or ""
+    appt.orientation_category = message.orientation_category or appt.orientation_category
+    appt.booked_at = appt.booked_at or message.created
+    appt.start, appt.end = message.start, message.end or appt.end
     appt.status = message.status
     appt.message = message.raw
 
 
+def _state(appt: Appointment) -> tuple:
+    """What a journal entry is worth: status, times, effecteur ids (names, category, regulator are only details)."""
+    return appt.status, appt.start, appt.end, appt.practitioner_id, appt.organization_id
+
+
+def is_stale(appt: Appointment | None, status_at: datetime | None) -> bool:
+    """True when the stored state is newer than an update set at ``status_at`` (both times known)."""
+    return (appt is not None and status_at is not None and appt.status_at is not None
+            and _utc(status_at) < _utc(appt.status_at))
+
+
+def transition_problem(appt: Appointment | None, status: str) -> str | None:
+    """Why ``appt`` may not take ``status`` (French), or None (:data:`TRANSITIONS`)."""
+    if appt is None or appt.status == status or status in TRANSITIONS.get(appt.status, frozenset(TRANSITIONS)):
+        return None
+    return f"un rendez-vous « {appt.status} » ne peut pas devenir « {status} »"
+
+
+def _hub_created(appt: Appointment | None) -> bool:
+    """Whether the Hub already created ``appt`` (a row only the room's booking or an editor made: not yet)."""
+    return appt is not None and (appt.editor is None or "appointmentId" in (appt.message or {}))
+
+
 def receive(session: Session, message: AppointmentMessage, *, author: str, author_role: str,
-            now: datetime | None = None) -> Received:
-    """Store a received appointment (701 for a repeated creation), try to attach it, open its follow-up."""
+            now: datetime | None = None, editor: str | None = None, status_at: datetime | None = None) -> Received:
+    """Store a received appointment, try to attach it, open (or close) its follow-up.
+
+    ``editor``: the agenda editor that sent it (FHIR), None for the Hub (701 for a repeated
+    creation); ``status_at``: when the sender set that state.  A stale update or a transition
+    :func:`transition_problem` refuses changes nothing (``ignored``).
+    """
     now = now or datetime.now(timezone.utc)
     appt = session.scalar(select(Appointment).where(Appointment.appointment_id == message.appointment_id))
-    check_sequence(message, known=appt is not None)
+    if editor is None:
+        check_sequence(message, known=_hub_created(appt))
     created = appt is None
-    if created:
-        appt = Appointment(appointment_id=message.appointment_id, received_at=now)
+    if appt is None:
+        appt = Appointment(appointment_id=message.appointment_id, received_at=now, booked_at=message.created)
     elif appt.message == message.raw:  # the same message again: nothing changes twice
         return Received(appt, created=False, changed=False, attached=False, follow_up=False)
+    elif is_stale(appt, status_at) or transition_problem(appt, message.status):
+        ignored = "stale" if is_stale(appt, status_at) else "transition"
+        return Received(appt, created=False, changed=False, attached=False, follow_up=False, ignored=ignored)
     previous = None if created else appt.status
+    before = None if created else _state(appt)
     _fill(appt, message)
-    appt.updated_at = now
+    appt.editor = appt.editor or editor
+    if status_at is not None and (appt.status_at is None or _utc(status_at) >= _utc(appt.status_at)):
+        appt.status_at = status_at
     if created:
         session.add(appt)
+    elif _state(appt) == before:  # another source, or a repeat in other words: stored, not journalled
+        session.flush()
+        return Received(appt, created=False, changed=False, attached=False, follow_up=False)
+    appt.updated_at = now
     session.flush()
     _journal(session, appt, "received" if created else "updated", author, author_role, now)
     attached = False
@@ -162,7 +230,9 @@ def receive(session: Session, message: AppointmentMessage, *, author: str, autho
     follow_up = appt.status in FOLLOW_UP_STATUSES and appt.status != previous
     if follow_up:
         appt.follow_up_since, appt.followed_up_by, appt.followed_up_at = now, None, None
-        session.flush()
+    elif appt.status not in FOLLOW_UP_STATUSES and appt.followed_up_at is None:
+        appt.follow_up_since = None  # noshow corrected to fulfilled: nobody to call back
+    session.flush()
     return Received(appt, created=created, changed=True, attached=attached, follow_up=follow_up)
 
 

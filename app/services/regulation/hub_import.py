@@ -27,7 +27,7 @@ from app.models import Case, CaseEvent, Orientation, Patient
 from app.services.booking import appointments
 from app.services.interop.hub import rs_eda_import, rs_sas_rdv
 from app.services.interop.hub.ack import CASE_ALREADY_EXISTS, WRONG_MESSAGE_SEQUENCE, HubMessageError
-from app.services.interop.hub.envelope import Envelope
+from app.services.interop.hub.envelope import Envelope, parse_hub_time
 from app.services.records.documents import CaseEventDoc, OrientationDoc, case_to_doc
 from app.services.regulation import case_acts, cases
 from app.services.regulation.actor import Actor
@@ -48,7 +48,7 @@ def import_hub_message(session: Session, actor: Actor, received: Envelope) -> Ch
     if received.root_key == "createCaseHealth":
         return _create_case(session, sender, received.payload)
     if received.root_key == "appointment":
-        return _appointment(session, sender, received.payload)
+        return _appointment(session, sender, received.payload, _sent_at(received))
     return _update_case(session, sender, received.payload, received.distribution_id)
 
 
@@ -112,11 +112,22 @@ def _update_case(session: Session, actor: Actor, payload: dict, distribution_id:
                         case_to_doc(session.get(Case, case_uuid)))
 
 
-def _appointment(session: Session, actor: Actor, payload: dict) -> ChangeRecord:
+def _sent_at(received: Envelope) -> datetime | None:
+    """The envelope's ``dateTimeSent`` (the order of appointment updates), None when unreadable."""
+    try:
+        return parse_hub_time(received.raw["dateTimeSent"])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _appointment(session: Session, actor: Actor, payload: dict, sent_at: datetime | None = None) -> ChangeRecord:
     message = rs_sas_rdv.read_appointment(payload)
-    received = appointments.receive(session, message, author=actor.author[:64], author_role=actor.role[:16])
+    received = appointments.receive(session, message, author=actor.author[:64], author_role=actor.role[:16],
+                                    status_at=sent_at)
     appt = received.appointment
-    if not received.changed:
+    if received.ignored:
+        outcome = f"ignored ({received.ignored})"
+    elif not received.changed:
         outcome = "replay"
     else:
         outcome = ("created" if received.created else f"updated {appt.status}") + \

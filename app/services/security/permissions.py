@@ -17,7 +17,11 @@ role cannot take (and the README prints it).  Roles are those of
   and the chef de salle;
 * ``ADMIN`` manages the server: it reads the journal, may test the search and
   unlocks accounts locked by failed logins, but touches no patient record;
-* every role may end its own session (logout).
+* every role may end its own session (logout);
+* the FHIR endpoint of the agenda editors (INT_R03, ``/fhir/Appointment``,
+  :data:`EDITOR_ROUTES`) is open to **no role**: only an editor of the registry calls
+  it, authenticated by the bearer token whose SHA-256 is its ``push_token_sha256``
+  (:mod:`app.server.routes.fhir_inbox`); a user's session token is refused (401).
 
 Adding a route to the server means adding its name here first.
 """
@@ -59,6 +63,11 @@ JOURNAL_VERIFY = "journal.verify"
 TERRITORY_EFFECTEURS = "territory.effecteurs"
 ADDRESSES_GEOCODE = "addresses.geocode"
 EDITORS_LIST = "editors.list"
+FHIR_APPOINTMENTS_POST = "fhir.appointments.post"
+FHIR_APPOINTMENTS_PUT = "fhir.appointments.put"
+FHIR_APPOINTMENTS_GET = "fhir.appointments.get"
+#: Routes of the agenda editors (machine accounts of the registry), not of the room's users.
+EDITOR_ROUTES: frozenset[str] = frozenset({FHIR_APPOINTMENTS_POST, FHIR_APPOINTMENTS_PUT, FHIR_APPOINTMENTS_GET})
 
 _A, _O, _L, _U, _S, _D, _H = (Role.ARM.value, Role.OSNP.value, Role.MRL.value, Role.MRU.value,
                               Role.SUPERVISEUR.value, Role.ADMIN.value, Role.HUB.value)
@@ -99,6 +108,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     ADDRESSES_GEOCODE: frozenset({_A, _O, _L, _U}),
     # The agenda editors' health (no patient data): the technical administrator.
     EDITORS_LIST: frozenset({_D}),
+    # Agenda editors only (their registry token): no user role, see EDITOR_ROUTES.
+    FHIR_APPOINTMENTS_POST: frozenset(),
+    FHIR_APPOINTMENTS_PUT: frozenset(),
+    FHIR_APPOINTMENTS_GET: frozenset(),
 }
 
 #: What each route does, in French, for the README and the console's help.
@@ -131,6 +144,9 @@ ROUTE_LABELS: dict[str, str] = {
     TERRITORY_EFFECTEURS: "Voir les effecteurs du territoire et leur prochain créneau libre",
     ADDRESSES_GEOCODE: "Localiser une adresse dans une commune (numéro, voie ou commune)",
     EDITORS_LIST: "Voir les éditeurs d'agendas et leur état (dernier succès, dernière erreur, latence)",
+    FHIR_APPOINTMENTS_POST: "Éditeur d'agenda : créer un rendez-vous (FHIR, INT_R03)",
+    FHIR_APPOINTMENTS_PUT: "Éditeur d'agenda : mettre à jour un rendez-vous (FHIR, mise à jour conditionnelle)",
+    FHIR_APPOINTMENTS_GET: "Éditeur d'agenda : relire un rendez-vous qu'il tient (FHIR)",
 }
 
 #: The HTTP method and path of each route, for documentation.
@@ -163,6 +179,9 @@ ROUTE_PATHS: dict[str, str] = {
     TERRITORY_EFFECTEURS: "GET /api/v1/territory/effecteurs",
     ADDRESSES_GEOCODE: "POST /api/v1/addresses/geocode",
     EDITORS_LIST: "GET /api/v1/editors",
+    FHIR_APPOINTMENTS_POST: "POST /fhir/Appointment",
+    FHIR_APPOINTMENTS_PUT: "PUT /fhir/Appointment",
+    FHIR_APPOINTMENTS_GET: "GET /fhir/Appointment/{id}",
 }
 
 

@@ -49,7 +49,8 @@ class Practitioner:
 
     @property
     def display_name(self) -> str:
-        return f"Dr {self.first_name} {self.last_name}".strip()
+        name = f"{self.first_name} {self.last_name}".strip()
+        return f"Dr {name}" if name else ""
 
 
 @dataclass(frozen=True)
