@@ -3,9 +3,10 @@
 * ``<clientId>.message``: the body goes through the very function of ``POST
   /api/v1/hub/messages`` (:func:`app.server.routes.hub.process_envelope`) under the Hub
   connector's technical account (:data:`HUB_PRINCIPAL`); its answer — RC-REF Ack or
-  RS-ERROR — is returned to be published back to the sender.  The answer is always sent
-  as this client (the Dispatcher refuses any other senderID); a body that names no sender
-  cannot be answered and is only logged and audited.
+  RS-ERROR — goes to the Hub outbox (:mod:`app.services.regulation.hub_outbox`), the Ack
+  in the transaction that stores the message, and a redelivered message already acknowledged
+  changes nothing.  The answer is always sent as this client (the Dispatcher refuses any
+  other senderID); a body that names no sender cannot be answered and is only logged and audited.
 * ``<clientId>.ack`` and ``<clientId>.info``: the RC-REF or RS-ERROR of a case *we* sent
   becomes a note on that case (``Hub Santé : accusé de réception de …`` / ``… refus de …``),
   journalled like any case event, so the regulator sees in the case's history whether
@@ -25,7 +26,6 @@ requeues it once, then rejects it.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import re
 from collections.abc import AsyncIterator
@@ -34,8 +34,9 @@ from contextlib import asynccontextmanager
 from app.server.deps import Principal, ServerState, audit
 from app.server.errors import describe_unexpected
 from app.server.hub.broker import HubBroker, HubConfig
+from app.server.hub.outbox import DatabaseOutbox
 from app.server.routes import hub as routes_hub
-from app.services.interop.hub import ack, envelope, rs_eda_update, schemas
+from app.services.interop.hub import envelope, rs_eda_update, schemas
 from app.services.regulation import hub_send
 from app.services.regulation.actor import HUB_ROLE
 from app.services.regulation.errors import Refused
@@ -60,10 +61,10 @@ class AnswerNotRecorded(RuntimeError):
 def make_broker(state: ServerState, config: HubConfig) -> HubBroker:
     """The AMQP client of this server, its messages handled by :func:`handle` off the event loop."""
 
-    async def handler(kind: str, body: bytes) -> list[dict]:
-        return await asyncio.to_thread(handle, state, config.client_id, kind, body)
+    async def handler(kind: str, body: bytes) -> None:
+        await asyncio.to_thread(handle, state, config.client_id, kind, body)
 
-    return HubBroker(config, handler)
+    return HubBroker(config, handler, DatabaseOutbox(state))
 
 
 @asynccontextmanager
@@ -83,39 +84,24 @@ async def connected(app, config: HubConfig | None) -> AsyncIterator[HubBroker | 
         await broker.stop()
 
 
-def handle(state: ServerState, client_id: str, kind: str, body: bytes) -> list[dict]:
-    """One message from our ``kind`` queue; returns the envelopes to publish in answer."""
+def handle(state: ServerState, client_id: str, kind: str, body: bytes) -> None:
+    """One message from our ``kind`` queue; its answer, if any, committed to the Hub outbox."""
     if kind == "message":
-        return receive(state, client_id, body)
+        receive(state, client_id, body)
+        return
     record_answer(state, body)
-    return []
 
 
-def receive(state: ServerState, client_id: str, body: bytes) -> list[dict]:
-    """Process a use-case message exactly as ``POST /api/v1/hub/messages`` does; the answer to send."""
+def receive(state: ServerState, client_id: str, body: bytes) -> None:
+    """Process a use-case message exactly as ``POST /api/v1/hub/messages`` does; its answer queued as ours."""
     document, _problem = routes_hub.parse_body(body)  # not JSON, or nested too deep: None
     _distribution_id, sender, _recipient = envelope.header_fields(document)
     if document is None or not sender:
         audit(HUB_PRINCIPAL, permissions.HUB_MESSAGES_POST, _distribution_id[:64] or "-",
               "refused, sender unknown: no answer")
         log.warning("Hub Santé: unreadable message without a sender dropped (%d bytes)", len(body))
-        return []
-    response = routes_hub.process_envelope(state, document, HUB_PRINCIPAL)
-    return [_sent_by(json.loads(response.body), client_id)]
-
-
-def _sent_by(answer: dict, client_id: str) -> dict:
-    """``answer`` rebuilt with ``client_id`` as sender when the route addressed it otherwise."""
-    if answer.get("senderID") == client_id:
-        return answer
-    read = envelope.read_envelope(answer)
-    if read.kind == "Ack":
-        return ack.ack_envelope(read.payload["distributionID"], sender=client_id, recipient=read.recipient,
-                                step=read.payload.get("step", "INTEGRE"))
-    error = read.payload
-    return ack.error_envelope(error["errorCode"]["statusCode"], error.get("errorCause", ""), sender=client_id,
-                              recipient=read.recipient, referenced_distribution_id=error["referencedDistributionID"],
-                              source=error.get("sourceMessage"))
+        return
+    routes_hub.process_envelope(state, document, HUB_PRINCIPAL, answer_as=client_id)
 
 
 def _answer_text(read: envelope.Envelope) -> tuple[str | None, str]:
