@@ -54,7 +54,7 @@ EXCHANGE = "hubsante"
 QUEUE_KINDS = ("message", "ack", "info")
 
 #: (queue kind, raw body): stores what it must, its answers in the outbox, committed before it returns.
-Handler = Callable[[str, bytes], Awaitable[None]]
+Handler = Callable[[str, bytes], Awaitable[object]]
 
 
 def mask_url(url: str) -> str:

@@ -26,6 +26,7 @@ requeues it once, then rejects it.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import re
 from collections.abc import AsyncIterator
@@ -61,8 +62,8 @@ class AnswerNotRecorded(RuntimeError):
 def make_broker(state: ServerState, config: HubConfig) -> HubBroker:
     """The AMQP client of this server, its messages handled by :func:`handle` off the event loop."""
 
-    async def handler(kind: str, body: bytes) -> None:
-        await asyncio.to_thread(handle, state, config.client_id, kind, body)
+    async def handler(kind: str, body: bytes) -> list[dict]:
+        return await asyncio.to_thread(handle, state, config.client_id, kind, body)
 
     return HubBroker(config, handler, DatabaseOutbox(state))
 
@@ -84,24 +85,26 @@ async def connected(app, config: HubConfig | None) -> AsyncIterator[HubBroker | 
         await broker.stop()
 
 
-def handle(state: ServerState, client_id: str, kind: str, body: bytes) -> None:
-    """One message from our ``kind`` queue; its answer, if any, committed to the Hub outbox."""
+def handle(state: ServerState, client_id: str, kind: str, body: bytes) -> list[dict]:
+    """One message from our ``kind`` queue; its answers, already committed to the Hub outbox."""
     if kind == "message":
-        receive(state, client_id, body)
-        return
+        return receive(state, client_id, body)
     record_answer(state, body)
+    return []
 
 
-def receive(state: ServerState, client_id: str, body: bytes) -> None:
-    """Process a use-case message exactly as ``POST /api/v1/hub/messages`` does; its answer queued as ours."""
+def receive(state: ServerState, client_id: str, body: bytes) -> list[dict]:
+    """Process a use-case message exactly as ``POST /api/v1/hub/messages`` does; its answer, queued as ours
+    (a redelivered message already acknowledged: that acknowledgement, queued once before)."""
     document, _problem = routes_hub.parse_body(body)  # not JSON, or nested too deep: None
     _distribution_id, sender, _recipient = envelope.header_fields(document)
     if document is None or not sender:
         audit(HUB_PRINCIPAL, permissions.HUB_MESSAGES_POST, _distribution_id[:64] or "-",
               "refused, sender unknown: no answer")
         log.warning("Hub Santé: unreadable message without a sender dropped (%d bytes)", len(body))
-        return
-    routes_hub.process_envelope(state, document, HUB_PRINCIPAL, answer_as=client_id)
+        return []
+    response = routes_hub.process_envelope(state, document, HUB_PRINCIPAL, answer_as=client_id)
+    return [json.loads(response.body)]
 
 
 def _answer_text(read: envelope.Envelope) -> tuple[str | None, str]:
