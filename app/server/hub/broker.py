@@ -87,7 +87,7 @@ class HubConfig:
 
 
 class Outbox(Protocol):
-    """Where the messages wait (:class:`app.server.hub.outbox.DatabaseOutbox`); blocking calls, run in threads."""
+    """Where the messages wait (:class:`app.server.hub.inbox.DatabaseOutbox`); blocking calls, run in threads."""
 
     def claim(self) -> list[Claimed]: ...
 

@@ -14,6 +14,8 @@
   derived from the sent distributionID (:func:`app.services.regulation.hub_send.sent_note_uuid`),
   so it survives a restart.
 
+:class:`DatabaseOutbox` is what the broker drains: the database's ``hub_outbox`` rows.
+
 Note UUIDs derive from distributionIDs: a redelivered ack changes nothing twice.  Only an RC-REF that
 neither says ``refused`` nor stops at step ``ERREUR`` / ``SUPPRIME`` is noted as an acknowledgement
 (the case then travels as RS-EDA-MAJ); the others are noted as a refusal.  Characters a note
@@ -35,10 +37,9 @@ from contextlib import asynccontextmanager
 from app.server.deps import Principal, ServerState, audit
 from app.server.errors import describe_unexpected
 from app.server.hub.broker import HubBroker, HubConfig
-from app.server.hub.outbox import DatabaseOutbox
 from app.server.routes import hub as routes_hub
 from app.services.interop.hub import envelope, rs_eda_update, schemas
-from app.services.regulation import hub_send
+from app.services.regulation import hub_outbox, hub_send
 from app.services.regulation.actor import HUB_ROLE
 from app.services.regulation.errors import Refused
 from app.services.security import permissions
@@ -57,6 +58,35 @@ _UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 
 class AnswerNotRecorded(RuntimeError):
     """An unexpected error while noting an answer (its cause logged by type only)."""
+
+
+class DatabaseOutbox:
+    """The ``hub_outbox`` rows the broker drains (:class:`app.server.hub.broker.Outbox`), in short transactions.
+
+    Called from a worker thread, never on the event loop.  The rules (leases, order, what
+    ``sent_at`` means) are the core's: :mod:`app.services.regulation.hub_outbox`.  Writes take no
+    journal lock (they touch no journal): on PostgreSQL they never wait for a case being written.
+    """
+
+    def __init__(self, state: ServerState, *, batch: int = hub_outbox.BATCH):
+        self._state = state
+        self._batch = batch
+
+    def claim(self) -> list[hub_outbox.Claimed]:
+        with self._state.write(journal_lock=False) as session:
+            return hub_outbox.claim(session, limit=self._batch)
+
+    def mark_sent(self, row_id: int) -> None:
+        with self._state.write(journal_lock=False) as session:
+            hub_outbox.mark_sent(session, row_id)
+
+    def release(self, row_ids: list[int], error: str | None) -> None:
+        with self._state.write(journal_lock=False) as session:
+            hub_outbox.release(session, row_ids, error)
+
+    def pending(self) -> int:
+        with self._state.read() as session:
+            return hub_outbox.pending_count(session)
 
 
 def make_broker(state: ServerState, config: HubConfig) -> HubBroker:
