@@ -54,7 +54,7 @@ def _build_parser() -> argparse.ArgumentParser:
     server.add_argument("--tls-key", metavar="FICHIER.pem", help="clé privée du certificat TLS")
     server.add_argument("--workers", metavar="N", type=int, default=1,
                         help="processus serveur sur le même port, sur la même base (1 par défaut) ; "
-                             "sans connexion au Hub Santé")
+                             "chacun connecté au Hub Santé s'il est configuré (une seule file d'envoi, en base)")
     server.add_argument("--max-body-mb", metavar="Mo", type=float, default=1.0,
                         help="taille maximale d'un corps de requête en mégaoctets (1 par défaut ; 413 au-delà)")
     server.add_argument("--hub-url", metavar="amqp://…", default=os.environ.get("SAS_HUB_URL") or None,
@@ -110,9 +110,6 @@ def _cmd_server(args: argparse.Namespace) -> int:
         return 2
     if not 1 <= args.workers <= 64:
         print("--workers doit être entre 1 et 64", file=sys.stderr)
-        return 2
-    if args.workers > 1 and hub is not None:
-        print("--workers > 1 : la connexion au Hub Santé (--hub-url) demande un seul processus", file=sys.stderr)
         return 2
     editors = None
     if args.editors:

@@ -93,12 +93,10 @@ def serve(db_url: str, host: str = "127.0.0.1", port: int = 8765, *, tls_cert: s
     log.info("room time: département %s, %s", room_time.room_departement(), room_time.zone_name())
     scheme = "https" if tls_cert else "http"
     if workers > 1:
-        if hub is not None:
-            raise ValueError("--workers > 1 : la connexion au Hub Santé (--hub-url) demande un seul processus")
         log.info("SAS server on %s://%s:%d, %d worker processes (API documentation at /docs)",
                  scheme, host, port, workers)
         serve_workers(db_url, host, port, workers=workers, tls_cert=tls_cert, tls_key=tls_key,
-                      journal_key=journal_key, max_body_bytes=max_body_bytes,
+                      journal_key=journal_key, max_body_bytes=max_body_bytes, hub=hub,
                       editors_file=editors.source if editors else None)
         return
     app = create_app(db_url, hub=hub, max_body_bytes=max_body_bytes, editors=editors)
@@ -118,8 +116,13 @@ WORKER_ENV = "SAS_SERVER_WORKER"
 
 def serve_workers(db_url: str, host: str, port: int, *, workers: int, tls_cert: str | None = None,
                   tls_key: str | None = None, journal_key: str | None = None,
-                  max_body_bytes: int = limits.DEFAULT_MAX_BODY_BYTES, editors_file: str | None = None) -> None:
+                  max_body_bytes: int = limits.DEFAULT_MAX_BODY_BYTES, hub: HubConfig | None = None,
+                  editors_file: str | None = None) -> None:
     """``workers`` server processes on one port (uvicorn's supervisor), all over ``db_url``.
+
+    With ``hub``, each worker is a client of the Hub: they share the consumption of its
+    queues (the broker hands each message to one of them) and drain the one outbox of the
+    database, each row held by one process at a time (:mod:`app.services.regulation.hub_outbox`).
 
     The server is stateless over its database (design.md, "Scale-out"): the journal lock, the
     login throttle and token revocation live in the database; each process has its own slot
@@ -137,6 +140,7 @@ def serve_workers(db_url: str, host: str, port: int, *, workers: int, tls_cert: 
     os.environ[WORKER_ENV] = json.dumps({"db_url": db_url, "journal_key": journal_key,
                                          "departement": room_time.room_departement(),
                                          "max_body_bytes": max_body_bytes, "editors_file": editors_file,
+                                         "hub": [hub.url, hub.client_id] if hub else None,
                                          "log_level": logging.getLogger().getEffectiveLevel()})
     uvicorn.run("app.server.run:worker_app", factory=True, workers=workers, host=host, port=port,
                 log_level="info", access_log=True, ssl_certfile=tls_cert, ssl_keyfile=tls_key,
@@ -151,7 +155,8 @@ def worker_app():
     logging.basicConfig(level=options.get("log_level", logging.INFO),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     editors = registry.load(options["editors_file"]) if options.get("editors_file") else None
-    app = create_app(options["db_url"], max_body_bytes=options["max_body_bytes"], editors=editors)
+    hub = HubConfig(url=options["hub"][0], client_id=options["hub"][1]) if options.get("hub") else None
+    app = create_app(options["db_url"], hub=hub, max_body_bytes=options["max_body_bytes"], editors=editors)
     install_seal(app, options["journal_key"])
     _server_process()
     return app

@@ -10,7 +10,7 @@ import pytest
 from app.models import AuthToken, User
 from app.models.db import sqlite_url
 from app.server.app import create_app
-from app.server.hub.broker import HubBroker, HubConfig, mask_url
+from app.server.hub.broker import HubConfig, mask_url
 from app.services.security.auth import new_token
 from tests.hub_amqp.conftest import case_body
 
@@ -64,13 +64,14 @@ def test_broker_url_password_is_masked():
     assert "s3cr" not in HubConfig("amqps://lrm:s3cr@h/v", "fr.health.samu670").describe()
 
 
-@pytest.mark.asyncio
-async def test_publish_refuses_an_envelope_sent_as_someone_else():
-    async def handler(_kind, _body):
-        return []
+def test_the_outbox_refuses_an_envelope_sent_as_someone_else(client_and_token):
+    client, _auth = client_and_token
+    from app.services.interop.hub import envelope
+    from app.services.regulation import hub_outbox
 
-    broker = HubBroker(HubConfig("amqp://127.0.0.1:1/", "fr.health.samu670"), handler)
-    with pytest.raises(ValueError):
-        broker.publish({"senderID": "fr.health.samu680"})
-    broker.publish({"senderID": "fr.health.samu670"})
-    assert broker.pending == 1
+    theirs = envelope.build_envelope("fr.health.samu680", "fr.health.samu690", "reference",
+                                     {"distributionID": "fr.health.samu690_1", "step": "RECU"}, kind="Ack")
+    with client.app.state.sas.write(journal_lock=False) as session, pytest.raises(ValueError):
+        hub_outbox.add(session, theirs, sender="fr.health.samu670")
+    with client.app.state.sas.read() as session:
+        assert hub_outbox.pending_count(session) == 0

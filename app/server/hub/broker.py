@@ -9,17 +9,21 @@ recipient.  The Hub's technical ack is the AMQP consumer acknowledgement.
 :class:`HubBroker` runs on the server's event loop:
 
 * it consumes the three queues and hands each body to its ``handler`` (the server's
-  :mod:`app.server.hub.inbox`), which stores what it must (committed before it returns)
-  and returns the envelopes to send back (the RC-REF ack or the RS-ERROR); those go to
-  the outbox, and only then is the AMQP message acknowledged.  A handler failure
-  (database away…) requeues the message once, then rejects it (the Hub dead-letters it
-  and tells the sender);
-* :meth:`HubBroker.publish` puts an envelope in the **outbox**, an in-memory FIFO that is
-  drained while connected, each publish confirmed by the broker (publisher confirms)
-  before it leaves the outbox.  Decision: in memory, not in the database — every send is
-  already recorded in the case's journal (its distributionID in a note) so a user sees
-  what left and what was acknowledged; messages still queued when the *server process*
-  stops are lost and must be sent again (the log says how many);
+  :mod:`app.server.hub.inbox`), which stores what it must and puts its answers (the RC-REF
+  ack or the RS-ERROR) in the outbox, all committed before it returns; only then is the
+  AMQP message acknowledged.  A handler failure (database away…) requeues the message
+  once, then rejects it (the Hub dead-letters it and tells the sender);
+* it drains the **outbox**, the ``hub_outbox`` table (:mod:`app.services.regulation.hub_outbox`):
+  every message for the Hub is a row there, committed with the change that causes it.
+  While connected, it claims the oldest unsent rows (a lease, so several server processes
+  over one database never send one row at the same time), publishes each in id order —
+  persistent, ``message_id`` = its distributionID, confirmed by the broker (publisher
+  confirms) — and only then sets its ``sent_at`` (a short transaction).  It drains at once
+  when this process adds a row (:meth:`HubBroker.wake`) and reads the table every
+  :attr:`HubConfig.poll_s` for rows other processes added.  Rows wait through a broker
+  outage and a server restart.  The one window left — confirmed, then the process dies
+  before ``sent_at`` is committed — sends the row again with the same distributionID,
+  which the receiver recognises (see :mod:`app.services.regulation.hub_outbox`);
 * when the broker is away (refused, closed, credentials refused…) it retries with an
   exponential backoff (:attr:`HubConfig.retry_initial_s` doubling up to
   :attr:`HubConfig.retry_max_s`); HTTP keeps being served meanwhile.
@@ -33,22 +37,24 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import partial
+from typing import Protocol
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 import aio_pika
 from aio_pika.abc import AbstractExchange, AbstractIncomingMessage
+
+from app.services.regulation.hub_outbox import Claimed
 
 log = logging.getLogger(__name__)
 
 EXCHANGE = "hubsante"
 QUEUE_KINDS = ("message", "ack", "info")
 
-#: (queue kind, raw body) → envelopes to publish in answer (stored data committed before it returns).
-Handler = Callable[[str, bytes], Awaitable[list[dict]]]
+#: (queue kind, raw body): stores what it must, its answers in the outbox, committed before it returns.
+Handler = Callable[[str, bytes], Awaitable[object]]
 
 
 def mask_url(url: str) -> str:
@@ -73,23 +79,37 @@ class HubConfig:
     retry_max_s: float = 10.0
     prefetch: int = 8
     connect_timeout_s: float = 10.0
+    #: How often the outbox is read for rows other server processes added.
+    poll_s: float = 1.0
 
     def describe(self) -> str:
         return f"{self.client_id} via {mask_url(self.url)}"
 
 
-class HubBroker:
-    """One client of the Hub: consumes our three queues, publishes through an outbox, reconnects."""
+class Outbox(Protocol):
+    """Where the messages wait (:class:`app.server.hub.inbox.DatabaseOutbox`); blocking calls, run in threads."""
 
-    def __init__(self, config: HubConfig, handler: Handler):
+    def claim(self) -> list[Claimed]: ...
+
+    def mark_sent(self, row_id: int) -> None: ...
+
+    def release(self, row_ids: list[int], error: str | None) -> None: ...
+
+    def pending(self) -> int: ...
+
+
+class HubBroker:
+    """One client of the Hub: consumes our three queues, drains the outbox, reconnects."""
+
+    def __init__(self, config: HubConfig, handler: Handler, outbox: Outbox):
         self.config = config
         self._handler = handler
-        self._outbox: deque[dict] = deque()
+        self._outbox = outbox
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
         self.connected = False
         self._was_connected = False
-        #: Envelopes confirmed by the broker since start.
+        #: Envelopes confirmed by the broker since start (by this process).
         self.sent = 0
 
     # --- life cycle --------------------------------------------------------------------
@@ -103,23 +123,32 @@ class HubBroker:
         if task is not None:
             task.cancel()
             await asyncio.gather(task, return_exceptions=True)
-        if self._outbox:
-            log.warning("Hub Santé: %d message(s) not sent at shutdown", len(self._outbox))
+        try:
+            waiting = await asyncio.to_thread(self._outbox.pending)
+        except Exception:  # noqa: BLE001 - the database may be gone already
+            return
+        if waiting:
+            log.warning("Hub Santé: %d message(s) wait in the outbox, sent once a server runs again", waiting)
 
     # --- outbox ------------------------------------------------------------------------
-    def publish(self, envelope: dict) -> None:
-        """Queue ``envelope`` for the Hub; it leaves as soon as the broker is there."""
-        if envelope.get("senderID") != self.config.client_id:
-            raise ValueError("senderID must be this client's id (the Dispatcher checks it)")
-        self._outbox.append(envelope)
+    def wake(self) -> None:
+        """A row was just committed to the outbox (call on the event loop): drain now, not at the next poll."""
         self._wake.set()
 
-    @property
     def pending(self) -> int:
-        """Envelopes waiting in the outbox."""
-        return len(self._outbox)
+        """Messages not sent yet, by any process (a database read: call off the event loop)."""
+        return self._outbox.pending()
 
     # --- connection loop ---------------------------------------------------------------
+    def _reason(self, exc: BaseException) -> str:
+        """``exc`` described without the broker's password."""
+        reason = str(exc).replace(self.config.url, mask_url(self.config.url)) or type(exc).__name__
+        password = urlsplit(self.config.url).password
+        for secret in (password, unquote(password or "")):
+            if secret:
+                reason = reason.replace(secret, "***")
+        return reason
+
     async def _run(self) -> None:
         delay, failures = self.config.retry_initial_s, 0
         while True:
@@ -131,14 +160,9 @@ class HubBroker:
                 if self._was_connected:  # a working connection was lost: start the backoff afresh
                     self._was_connected, delay, failures = False, self.config.retry_initial_s, 0
                 failures += 1
-                reason = str(exc).replace(self.config.url, mask_url(self.config.url)) or type(exc).__name__
-                password = urlsplit(self.config.url).password
-                for secret in (password, unquote(password or "")):
-                    if secret:
-                        reason = reason.replace(secret, "***")
                 level = logging.WARNING if failures == 1 else logging.DEBUG
                 log.log(level, "Hub Santé %s unreachable (%s: %s); retrying every ≤ %gs",
-                         mask_url(self.config.url), type(exc).__name__, reason, self.config.retry_max_s)
+                         mask_url(self.config.url), type(exc).__name__, self._reason(exc), self.config.retry_max_s)
             await asyncio.sleep(delay)
             delay = min(delay * 2, self.config.retry_max_s)
 
@@ -156,8 +180,7 @@ class HubBroker:
                 queue = await channel.get_queue(f"{self.config.client_id}.{kind}", ensure=True)
                 await queue.consume(partial(self._on_message, kind))
             self.connected = self._was_connected = True
-            log.info("Hub Santé connected: %s (%d message(s) waiting to be sent)", self.config.describe(),
-                     len(self._outbox))
+            log.info("Hub Santé connected: %s", self.config.describe())
             await self._drain(exchange, lost)
         finally:
             self.connected = False
@@ -165,21 +188,49 @@ class HubBroker:
                 await asyncio.shield(connection.close())
 
     async def _drain(self, exchange: AbstractExchange, lost: asyncio.Event) -> None:
+        """Send the outbox's rows in id order, woken by :meth:`wake` or every ``poll_s`` (other processes' rows)."""
         while not lost.is_set():
             self._wake.clear()
-            while self._outbox and not lost.is_set():
-                await self._send(exchange, self._outbox[0])
-                self._outbox.popleft()
-                self.sent += 1
-            if self._outbox:
+            try:
+                batch = await asyncio.to_thread(self._outbox.claim)
+            except Exception as exc:  # noqa: BLE001 - the database is away: try again at the next poll
+                log.warning("Hub Santé: outbox unreadable (%s); retrying", type(exc).__name__)
+                batch = []
+            if batch:
+                await self._send_batch(exchange, batch, lost)
                 continue
             waiters = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(lost.wait())]
             try:
-                await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+                await asyncio.wait(waiters, timeout=self.config.poll_s, return_when=asyncio.FIRST_COMPLETED)
             finally:
                 for waiter in waiters:
                     waiter.cancel()
         raise ConnectionError("connexion au Hub Santé perdue")
+
+    async def _send_batch(self, exchange: AbstractExchange, batch: list[Claimed], lost: asyncio.Event) -> None:
+        """Publish each claimed row and mark it sent once confirmed; release the rest on any failure."""
+        done = 0
+        error: str | None = "interrompu"
+        try:
+            for item in batch:
+                if lost.is_set():
+                    raise ConnectionError("connexion au Hub Santé perdue")
+                await self._send(exchange, item.envelope)
+                done += 1
+                self.sent += 1
+                # Confirmed: a crash before this commit sends it again, with the same distributionID.
+                await asyncio.to_thread(self._outbox.mark_sent, item.id)
+            error = None
+        except Exception as exc:
+            error = f"{type(exc).__name__}: {self._reason(exc)}"
+            raise
+        finally:
+            rest = [item.id for item in batch[done:]]
+            if rest:
+                try:
+                    await asyncio.shield(asyncio.to_thread(self._outbox.release, rest, error))
+                except Exception as exc:  # noqa: BLE001 - their lease expires by itself
+                    log.warning("Hub Santé: outbox rows not released (%s)", type(exc).__name__)
 
     async def _send(self, exchange: AbstractExchange, envelope: dict) -> None:
         message = aio_pika.Message(
@@ -194,7 +245,7 @@ class HubBroker:
     # --- consuming ---------------------------------------------------------------------
     async def _on_message(self, kind: str, message: AbstractIncomingMessage) -> None:
         try:
-            replies = await self._handler(kind, message.body)
+            await self._handler(kind, message.body)
         except Exception:  # noqa: BLE001 - the message stays with the Hub
             log.exception("Hub Santé: %s message could not be processed%s", kind,
                           " again; rejected" if message.redelivered else "; requeued")
@@ -202,6 +253,5 @@ class HubBroker:
                 await asyncio.sleep(1.0)
             await message.nack(requeue=not message.redelivered)
             return
-        for reply in replies:
-            self.publish(reply)
+        self.wake()  # its answer, if any, is committed to the outbox
         await message.ack()

@@ -3,15 +3,18 @@
 * ``<clientId>.message``: the body goes through the very function of ``POST
   /api/v1/hub/messages`` (:func:`app.server.routes.hub.process_envelope`) under the Hub
   connector's technical account (:data:`HUB_PRINCIPAL`); its answer — RC-REF Ack or
-  RS-ERROR — is returned to be published back to the sender.  The answer is always sent
-  as this client (the Dispatcher refuses any other senderID); a body that names no sender
-  cannot be answered and is only logged and audited.
+  RS-ERROR — goes to the Hub outbox (:mod:`app.services.regulation.hub_outbox`), the Ack
+  in the transaction that stores the message, and a redelivered message already acknowledged
+  changes nothing.  The answer is always sent as this client (the Dispatcher refuses any
+  other senderID); a body that names no sender cannot be answered and is only logged and audited.
 * ``<clientId>.ack`` and ``<clientId>.info``: the RC-REF or RS-ERROR of a case *we* sent
   becomes a note on that case (``Hub Santé : accusé de réception de …`` / ``… refus de …``),
   journalled like any case event, so the regulator sees in the case's history whether
   the neighbouring SAMU took it.  The case is found from the sending note, whose UUID is
   derived from the sent distributionID (:func:`app.services.regulation.hub_send.sent_note_uuid`),
   so it survives a restart.
+
+:class:`DatabaseOutbox` is what the broker drains: the database's ``hub_outbox`` rows.
 
 Note UUIDs derive from distributionIDs: a redelivered ack changes nothing twice.  Only an RC-REF that
 neither says ``refused`` nor stops at step ``ERREUR`` / ``SUPPRIME`` is noted as an acknowledgement
@@ -35,8 +38,8 @@ from app.server.deps import Principal, ServerState, audit
 from app.server.errors import describe_unexpected
 from app.server.hub.broker import HubBroker, HubConfig
 from app.server.routes import hub as routes_hub
-from app.services.interop.hub import ack, envelope, rs_eda_update, schemas
-from app.services.regulation import hub_send
+from app.services.interop.hub import envelope, rs_eda_update, schemas
+from app.services.regulation import hub_outbox, hub_send
 from app.services.regulation.actor import HUB_ROLE
 from app.services.regulation.errors import Refused
 from app.services.security import permissions
@@ -57,13 +60,42 @@ class AnswerNotRecorded(RuntimeError):
     """An unexpected error while noting an answer (its cause logged by type only)."""
 
 
+class DatabaseOutbox:
+    """The ``hub_outbox`` rows the broker drains (:class:`app.server.hub.broker.Outbox`), in short transactions.
+
+    Called from a worker thread, never on the event loop.  The rules (leases, order, what
+    ``sent_at`` means) are the core's: :mod:`app.services.regulation.hub_outbox`.  Writes take no
+    journal lock (they touch no journal): on PostgreSQL they never wait for a case being written.
+    """
+
+    def __init__(self, state: ServerState, *, batch: int = hub_outbox.BATCH):
+        self._state = state
+        self._batch = batch
+
+    def claim(self) -> list[hub_outbox.Claimed]:
+        with self._state.write(journal_lock=False) as session:
+            return hub_outbox.claim(session, limit=self._batch)
+
+    def mark_sent(self, row_id: int) -> None:
+        with self._state.write(journal_lock=False) as session:
+            hub_outbox.mark_sent(session, row_id)
+
+    def release(self, row_ids: list[int], error: str | None) -> None:
+        with self._state.write(journal_lock=False) as session:
+            hub_outbox.release(session, row_ids, error)
+
+    def pending(self) -> int:
+        with self._state.read() as session:
+            return hub_outbox.pending_count(session)
+
+
 def make_broker(state: ServerState, config: HubConfig) -> HubBroker:
     """The AMQP client of this server, its messages handled by :func:`handle` off the event loop."""
 
     async def handler(kind: str, body: bytes) -> list[dict]:
         return await asyncio.to_thread(handle, state, config.client_id, kind, body)
 
-    return HubBroker(config, handler)
+    return HubBroker(config, handler, DatabaseOutbox(state))
 
 
 @asynccontextmanager
@@ -84,7 +116,7 @@ async def connected(app, config: HubConfig | None) -> AsyncIterator[HubBroker | 
 
 
 def handle(state: ServerState, client_id: str, kind: str, body: bytes) -> list[dict]:
-    """One message from our ``kind`` queue; returns the envelopes to publish in answer."""
+    """One message from our ``kind`` queue; its answers, already committed to the Hub outbox."""
     if kind == "message":
         return receive(state, client_id, body)
     record_answer(state, body)
@@ -92,7 +124,8 @@ def handle(state: ServerState, client_id: str, kind: str, body: bytes) -> list[d
 
 
 def receive(state: ServerState, client_id: str, body: bytes) -> list[dict]:
-    """Process a use-case message exactly as ``POST /api/v1/hub/messages`` does; the answer to send."""
+    """Process a use-case message exactly as ``POST /api/v1/hub/messages`` does; its answer, queued as ours
+    (a redelivered message already acknowledged: that acknowledgement, queued once before)."""
     document, _problem = routes_hub.parse_body(body)  # not JSON, or nested too deep: None
     _distribution_id, sender, _recipient = envelope.header_fields(document)
     if document is None or not sender:
@@ -100,22 +133,8 @@ def receive(state: ServerState, client_id: str, body: bytes) -> list[dict]:
               "refused, sender unknown: no answer")
         log.warning("Hub Santé: unreadable message without a sender dropped (%d bytes)", len(body))
         return []
-    response = routes_hub.process_envelope(state, document, HUB_PRINCIPAL)
-    return [_sent_by(json.loads(response.body), client_id)]
-
-
-def _sent_by(answer: dict, client_id: str) -> dict:
-    """``answer`` rebuilt with ``client_id`` as sender when the route addressed it otherwise."""
-    if answer.get("senderID") == client_id:
-        return answer
-    read = envelope.read_envelope(answer)
-    if read.kind == "Ack":
-        return ack.ack_envelope(read.payload["distributionID"], sender=client_id, recipient=read.recipient,
-                                step=read.payload.get("step", "INTEGRE"))
-    error = read.payload
-    return ack.error_envelope(error["errorCode"]["statusCode"], error.get("errorCause", ""), sender=client_id,
-                              recipient=read.recipient, referenced_distribution_id=error["referencedDistributionID"],
-                              source=error.get("sourceMessage"))
+    response = routes_hub.process_envelope(state, document, HUB_PRINCIPAL, answer_as=client_id)
+    return [json.loads(response.body)]
 
 
 def _answer_text(read: envelope.Envelope) -> tuple[str | None, str]:

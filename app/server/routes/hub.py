@@ -31,7 +31,7 @@ from app.server.deps import Principal, ServerState, audit, get_state, require
 from app.server import limits
 from app.server.errors import ERROR_RESPONSES, ErrorOut, describe_unexpected
 from app.server.routes.records import UuidPath
-from app.services.regulation import commands, hub_send
+from app.services.regulation import commands, hub_outbox, hub_send
 from app.services.regulation.errors import Refused
 from app.services.security import permissions
 from app.services.interop.hub import ack, envelope, schemas
@@ -60,29 +60,46 @@ MESSAGES_PATH = "/api/v1/hub/messages"
 HANDLED = ("createCaseHealth", "createCaseHealthUpdate", "appointment")
 
 
-def _refuse(code: int, cause: str, document, principal: Principal) -> JSONResponse:
+def _refuse(code: int, cause: str, document, principal: Principal, state: ServerState | None = None,
+            answer_as: str | None = None) -> JSONResponse:
+    """The RS-ERROR answer (400); with ``answer_as``, sent as that client and queued in the Hub outbox."""
     distribution_id, sender, recipient = envelope.header_fields(document)
     audit(principal, permissions.HUB_MESSAGES_POST, distribution_id[:64] or "-", f"refused {code}")
-    body = ack.error_envelope(code, cause, sender=recipient or None, recipient=sender or None,
+    body = ack.error_envelope(code, cause, sender=answer_as or recipient or None, recipient=sender or None,
                               referenced_distribution_id=distribution_id or "inconnu", source=document)
+    if state is not None and answer_as:
+        with state.write(journal_lock=False) as session:
+            hub_outbox.add(session, body, sender=answer_as)
     return JSONResponse(status_code=400, content=body)
 
 
-def process_envelope(state: ServerState, document, principal: Principal) -> JSONResponse:
+class AnswerNotQueued(RuntimeError):
+    """The answer to a message received over AMQP could not be put in the Hub outbox (cause logged by type)."""
+
+
+def process_envelope(state: ServerState, document, principal: Principal, *,
+                     answer_as: str | None = None) -> JSONResponse:
     """Validate, store (one committed transaction) and answer one envelope: Ack (200) or Error (400).
 
-    Shared by this route and the AMQP inbox (:mod:`app.server.hub.inbox`).  Never raises:
-    an unexpected error is answered with RS-ERROR 700 and logged by type and frames only.
+    Shared by this route and the AMQP inbox (:mod:`app.server.hub.inbox`), which gives
+    ``answer_as`` (its client id): the answer is then sent as that client through the Hub
+    outbox — the Ack in the very transaction that stores the message, an Error in its own —
+    and a redelivered message already acknowledged changes nothing
+    (:func:`app.services.regulation.hub_outbox.import_and_acknowledge`).  Never raises over
+    HTTP: an unexpected error is answered with RS-ERROR 700 and logged by type and frames
+    only; over AMQP, an answer that cannot be queued raises :class:`AnswerNotQueued`.
     """
     try:
-        return _process(state, document, principal)
+        return _process(state, document, principal, answer_as)
     except Exception as exc:  # noqa: BLE001 - every message gets an answer, never a 500
         log.error("Hub Santé: unexpected error while processing a message: %s", describe_unexpected(exc))
         try:
             return _refuse(ack.INTERNAL_CLIENT_ERROR, "Erreur interne du destinataire lors du traitement du message",
-                           document, principal)
+                           document, principal, state, answer_as)
         except Exception as again:  # noqa: BLE001 - e.g. the audit table itself is broken
             log.error("Hub Santé: could not record the refusal: %s", describe_unexpected(again))
+            if answer_as:  # the message stays with the broker, to be processed again
+                raise AnswerNotQueued(type(again).__name__) from None
             distribution_id, sender, recipient = envelope.header_fields(document)
             body = ack.error_envelope(ack.INTERNAL_CLIENT_ERROR, "Erreur interne du destinataire",
                                       sender=recipient or None, recipient=sender or None,
@@ -90,28 +107,35 @@ def process_envelope(state: ServerState, document, principal: Principal) -> JSON
             return JSONResponse(status_code=400, content=body)
 
 
-def _process(state: ServerState, document, principal: Principal) -> JSONResponse:
+def _process(state: ServerState, document, principal: Principal, answer_as: str | None) -> JSONResponse:
+    def refuse(code: int, cause: str) -> JSONResponse:
+        return _refuse(code, cause, document, principal, state, answer_as)
+
     if not isinstance(document, dict):
-        return _refuse(ack.INVALID_MESSAGE, "Message non conforme au schéma : / : objet EDXL-DE attendu",
-                       document, principal)
+        return refuse(ack.INVALID_MESSAGE, "Message non conforme au schéma : / : objet EDXL-DE attendu")
     errors = schemas.validate_envelope(document)
     if errors:
-        return _refuse(ack.INVALID_MESSAGE, ack.describe_errors(errors), document, principal)
+        return refuse(ack.INVALID_MESSAGE, ack.describe_errors(errors))
     received = envelope.read_envelope(document)
     if not envelope.distribution_id_matches_sender(received):
-        return _refuse(ack.SENDER_INCONSISTENCY, "Le distributionID doit commencer par « <senderID>_ »",
-                       document, principal)
+        return refuse(ack.SENDER_INCONSISTENCY, "Le distributionID doit commencer par « <senderID>_ »")
     if received.root_key not in HANDLED or received.kind not in ("Report", "Update"):
-        return _refuse(101, f"Message {received.root_key} ({received.kind}) non pris en charge par la console",
-                       document, principal)
+        return refuse(101, f"Message {received.root_key} ({received.kind}) non pris en charge par la console")
     try:
         with state.write() as session:
-            commands.import_hub_message(session, principal, received)
+            if answer_as:
+                body, again = hub_outbox.import_and_acknowledge(session, principal, received, answer_as)
+                if again:
+                    log.info("Hub Santé: %s received again, already stored and acknowledged",
+                             received.distribution_id[:200])
+            else:
+                commands.import_hub_message(session, principal, received)
+                body = ack.ack_envelope(received.distribution_id, sender=received.recipient,
+                                        recipient=received.sender_id)
     except ack.HubMessageError as exc:
-        return _refuse(exc.code, exc.cause, document, principal)
+        return refuse(exc.code, exc.cause)
     except Refused as exc:
-        return _refuse(ack.INSUFFICIENT_DATA, exc.message, document, principal)
-    body = ack.ack_envelope(received.distribution_id, sender=received.recipient, recipient=received.sender_id)
+        return refuse(ack.INSUFFICIENT_DATA, exc.message)
     return JSONResponse(status_code=200, content=body)
 
 

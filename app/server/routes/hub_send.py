@@ -5,11 +5,14 @@ RS-EDA ``createCaseHealth`` as ``GET /api/v1/cases/{uuid}/hub/rs-eda`` gives —
 the recipient has acknowledged the case (its RC-REF is noted on it), an RS-EDA-MAJ
 ``createCaseHealthUpdate`` with the case's current state (:mod:`app.services.interop.hub.rs_eda_update`)
 — in an envelope sent by *this server's* Hub client id (the Dispatcher checks the sender
-against the routing key), validated, then queued in the AMQP outbox (:mod:`app.server.hub.broker`).
+against the routing key), validated, then written to the durable Hub outbox in the
+transaction that notes the send (:mod:`app.services.regulation.hub_outbox`), which the
+AMQP client drains (:mod:`app.server.hub.broker`).
 
 * **202** ``{"distributionID", "recipient", "message", "hub_connected"}`` (``message``:
-  ``RS-EDA`` or ``RS-EDA-MAJ``): queued; it leaves at once
-  when the broker is connected, when it comes back otherwise.  A note on the case
+  ``RS-EDA`` or ``RS-EDA-MAJ``): queued (committed: it survives a restart of the server);
+  it leaves at once when the broker is connected (``hub_connected``), when it comes back
+  otherwise, exactly once with that distributionID.  A note on the case
   records the send (journalled, audited); the neighbour's RC-REF or RS-ERROR later adds
   its own note (:mod:`app.server.hub.inbox`).
 * **404** unknown case; **422** naming ``recipient`` (not a Hub client id, or ourselves);
@@ -48,7 +51,7 @@ class HubSendOut(BaseModel):
     recipient: str
     #: ``RS-EDA`` (first send) or ``RS-EDA-MAJ`` (the recipient already integrated the case).
     message: str
-    #: False: the broker is away, the message waits in the outbox.
+    #: False: the broker is away, the message waits in the outbox (in the database) until it is back.
     hub_connected: bool
 
 
@@ -58,7 +61,7 @@ def _known(state: ServerState, uuid: str) -> bool:
 
 
 def _prepare(state: ServerState, principal: Principal, uuid: str, sender: str, recipient: str) -> tuple[dict, str]:
-    """The validated envelope and its message name, the send recorded on the case (404 if unknown)."""
+    """The validated envelope and its message name, the send recorded on the case and queued (404 if unknown)."""
     with state.write() as session:
         return hub_send.prepare_send(session, principal, uuid, sender, recipient)
 
@@ -84,7 +87,7 @@ async def send_case(
         raise ApiError(503, "hub_unavailable", "Aucune connexion au Hub Santé n'est configurée sur ce serveur")
     sent, message = await run_in_threadpool(_prepare, state, principal, uuid, broker.config.client_id,
                                             body.recipient)
-    broker.publish(sent)
+    broker.wake()
     out = HubSendOut(distributionID=sent["distributionID"], recipient=body.recipient, message=message,
                      hub_connected=broker.connected)
     return JSONResponse(status_code=202, content=out.model_dump())

@@ -3,7 +3,8 @@
 * :func:`prepare_send` — the case and its decisions as an RS-EDA (or, once the
   recipient acknowledged the case, an RS-EDA-MAJ), validated, in an envelope sent by
   this server's Hub client id; a note on the case records the send (journalled and
-  audited).  The caller queues the envelope.
+  audited) and the envelope goes to the Hub outbox (:mod:`app.services.regulation.hub_outbox`)
+  in the same transaction: the note and the message are committed together.
 * :func:`note_answer` — the neighbour's RC-REF or RS-ERROR for one of our sends becomes
   a note on that case, written as the answering SAMU's.  The case is found from the
   sending note, whose UUID derives from the sent distributionID, so it survives a restart.
@@ -22,7 +23,7 @@ from sqlalchemy.orm import Session
 from app.models import Case, CaseEvent, Orientation
 from app.services.interop.hub import ack, envelope, rs_eda, rs_eda_update
 from app.services.records.documents import CaseDoc, CaseEventDoc, OrientationDoc, case_to_doc, orientation_to_doc
-from app.services.regulation import case_acts
+from app.services.regulation import case_acts, hub_outbox
 from app.services.regulation.actor import Actor
 from app.services.regulation.errors import not_found
 from app.services.security import audit, permissions
@@ -72,7 +73,8 @@ def _note(session: Session, actor: Actor, case_uuid: str, note_uuid: str, text: 
 
 
 def prepare_send(session: Session, actor: Actor, case_uuid: str, sender: str, recipient: str) -> tuple[dict, str]:
-    """(validated envelope, ``RS-EDA`` or ``RS-EDA-MAJ``), the send noted on the case; 404 when unknown."""
+    """(validated envelope, ``RS-EDA`` or ``RS-EDA-MAJ``), the send noted on the case and queued in the
+    outbox (same transaction); 404 when unknown."""
     found = case_with_orientations(session, case_uuid)
     if found is None:
         audit.record(session, actor.author, actor.role, permissions.HUB_SEND, case_uuid, "not found")
@@ -86,6 +88,7 @@ def prepare_send(session: Session, actor: Actor, case_uuid: str, sender: str, re
     sent = ack.checked(envelope.build_envelope(sender, recipient, root, payload))
     _note(session, actor, case_uuid, sent_note_uuid(sent["distributionID"]),
           f"Hub Santé : dossier transmis à {recipient} ({sent['distributionID']})")
+    hub_outbox.add(session, sent, sender=sender, case_uuid=case_uuid)
     audit.record(session, actor.author, actor.role, permissions.HUB_SEND, case_uuid, f"queued for {recipient}")
     return sent, name
 

@@ -81,9 +81,12 @@ def reference(distribution_id: str, *, step: str = "INTEGRE", refused: bool = Fa
     return payload
 
 
-def ack_envelope(distribution_id: str, *, sender: str, recipient: str, step: str = "INTEGRE") -> dict:
-    """The final acknowledgement of ``distribution_id``, from ``sender`` back to ``recipient``."""
-    return checked(build_envelope(sender, recipient, "reference", reference(distribution_id, step=step), kind="Ack"))
+def ack_envelope(distribution_id: str, *, sender: str, recipient: str, step: str = "INTEGRE",
+                 own_distribution_id: str | None = None) -> dict:
+    """The final acknowledgement of ``distribution_id``, from ``sender`` back to ``recipient``
+    (``own_distribution_id``: the ack's own distributionID, a new one by default)."""
+    return checked(build_envelope(sender, recipient, "reference", reference(distribution_id, step=step), kind="Ack",
+                                  distribution_id=own_distribution_id))
 
 
 def error_payload(code: int, cause: str, *, referenced_distribution_id: str, source: Any = None) -> dict:

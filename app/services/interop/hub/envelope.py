@@ -57,12 +57,17 @@ def new_distribution_id(sender: str) -> str:
 
 def build_envelope(sender: str, recipient: str, root_key: str, payload: dict, *, kind: str = "Report",
                    status: str = "Actual", sent: datetime | None = None,
-                   ttl: timedelta = DEFAULT_TTL) -> dict:
-    """An EDXL-DE envelope from ``sender`` to ``recipient`` carrying ``{root_key: payload}``."""
+                   ttl: timedelta = DEFAULT_TTL, distribution_id: str | None = None) -> dict:
+    """An EDXL-DE envelope from ``sender`` to ``recipient`` carrying ``{root_key: payload}``.
+
+    ``distribution_id``: a given ``<sender>_<unique>`` (a new one by default).
+    """
     if kind not in KINDS:
         raise ValueError(f"unknown distributionKind {kind!r}")
     sent = sent or datetime.now(timezone.utc)
-    distribution_id = new_distribution_id(sender)
+    distribution_id = distribution_id or new_distribution_id(sender)
+    if not distribution_id.startswith(f"{sender}_"):
+        raise ValueError("distributionID must start with <senderID>_")
     message: dict[str, Any] = {}
     if root_key not in schemas.HEADERLESS_KEYS:
         message.update({
