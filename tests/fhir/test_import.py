@@ -125,6 +125,20 @@ def test_an_effecteur_already_known_by_rpps_gets_the_slots(db):
     assert "annuaire-1" in owners and len(owners) == 2
 
 
+def test_an_sos_association_known_by_its_bare_siret_gets_the_slots(db):
+    """The directory (and the demo) store an SOS association's SIRET without the ``3`` prefix of the guide."""
+    _, sessions = db
+    with sessions() as s:
+        s.add(Effecteur(id="334173748400020", kind="SOS", name="SOS Médecins", organization_id="34173748400020"))
+        s.commit()
+        counts = import_slots(s, parse_bundle(example("Bundle-ExampleBundleAgregateurSOS.json")).slots, source="sos")
+        s.commit()
+        owners = {r.organization_id: r.id for r in s.scalars(select(Effecteur).join(
+            Slot, Slot.effecteur_id == Effecteur.id))}
+    assert owners["34173748400020"] == "334173748400020"  # the association of the directory, not a copy
+    assert "334173748400020" not in owners and counts.effecteurs_added == 1  # the other association of the bundle
+
+
 def _osnp_header(sessions) -> dict[str, str]:
     token, digest = new_token()
     with sessions() as s:

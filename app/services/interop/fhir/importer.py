@@ -3,7 +3,8 @@
 :func:`import_slots` upserts by external identity, in one transaction:
 
 * **Effecteur** — a practitioner by RPPS (an existing effecteur with that RPPS, e.g. from
-  the directory, gets the slots), a structure (SOS Médecins) by its prefixed SIRET/FINESS;
+  the directory, gets the slots), a structure (SOS Médecins) by its SIRET/FINESS, stored
+  prefixed (``3`` + SIRET) or bare as the directory stores it;
   otherwise a new ``fhir-ps-…`` / ``fhir-st-…`` effecteur, marked SAS participant (its
   agenda is open to the SAS).  Name, phone and specialty follow the editor.
 * **ConsultationSite** — one per effecteur and editor Location (its identifier, else its
@@ -88,9 +89,11 @@ class _Importer:
         if agenda.rpps:
             row = self.session.scalars(select(Effecteur).where(Effecteur.rpps_id == agenda.rpps)
                                        .order_by(Effecteur.id).limit(1)).first()
-        else:
-            row = self.session.scalars(select(Effecteur).where(
-                Effecteur.organization_id == agenda.national_id[:20]).order_by(Effecteur.id).limit(1)).first()
+        else:  # stored with its prefix (``3`` + SIRET) or, as the directory and the demo do, without it
+            known = [agenda.national_id[:20], agenda.national_id[1:][:20]]
+            rows = self.session.scalars(select(Effecteur).where(Effecteur.organization_id.in_(known))
+                                        .order_by(Effecteur.id)).all()
+            row = min(rows, key=lambda r: known.index(r.organization_id), default=None)
         row = row or self.session.get(Effecteur, agenda.key)
         values = {"name": agenda.name[:200], "phone": agenda.phone, "specialty_code": agenda.specialty_code}
         if row is None:
