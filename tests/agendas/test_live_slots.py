@@ -180,3 +180,28 @@ def _desk_cache_takes(entries: list[dict], tmp_path) -> None:
             assert journal_text.describe(row["kind"], row["payload"]) == "Nouveaux créneaux de l'agenda slow"
     finally:
         engine.dispose()
+
+
+def test_each_editor_is_waited_for_its_own_time_limit_not_the_largest(fakes, tmp_path):
+    """A slow editor (limit 1 s) asked with a patient one (limit 5 s) is still cut at 1 s, and named late."""
+    fakes.editor("patient").add(practitioner(RPPS_A, 2))
+    slow = fakes.editor("slow")
+    slow.add(practitioner(RPPS_B, 4))
+    slow.delay = 2.5
+    app = build_app(f"sqlite:///{tmp_path / 'db.sqlite'}",
+                    [editor("patient", fakes.url("patient"), time_limit_s=5.0),
+                     editor("slow", fakes.url("slow"), time_limit_s=1.0)])
+    seed(app, [("eff-a", RPPS_A), ("eff-b", RPPS_B)])
+    with app.state.sas.sessions() as s:
+        s.add_all([EffecteurEditor(effecteur_id="eff-a", editor="patient"),
+                   EffecteurEditor(effecteur_id="eff-b", editor="slow")])
+        s.commit()
+    with TestClient(app) as client:
+        osnp = auth(app, "OSNP")
+        t0 = time.monotonic()
+        body = search(client, osnp)
+        elapsed = time.monotonic() - t0
+        assert elapsed < 2.0, elapsed  # not the slow one's 2.5 s, though the patient one's limit is 5 s
+        assert len(_slots_of(body, RPPS_A)) == 1 and _slots_of(body, RPPS_B) == []
+        assert [m["editor"] for m in body["missing_editors"]] == ["slow"]
+        wait_for(lambda: _slots_of(search(client, osnp), RPPS_B), timeout=20)

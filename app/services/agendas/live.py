@@ -9,16 +9,17 @@ One :class:`LiveAgendas` per server process, started in the app's lifespan (its 
   never waited for) lets one process run it at a time; SQLite serves one process.
 * **search** — :meth:`LiveAgendas.refresh_for_search` (called from a route's thread)
   refreshes the effecteurs of a search whose slots from an editor are older than the
-  registry's ``max_age_s`` (or that were never asked), waits at most the largest time limit
-  of the editors asked, and says which editors are missing (failed, late, or failing
-  lately).  What is late keeps running, with a longer limit (:func:`late_limit`); when it
-  lands it writes one journal entry of kind ``slots`` (:func:`app.services.agendas.notice.journal_slots`)
+  registry's ``max_age_s`` (or that were never asked), waits for each editor at most its own
+  time limit, and says which editors are missing (failed, late, or failing lately).  What is
+  late keeps running, with a longer limit (:func:`late_limit`); when it lands it writes one
+  journal entry of kind ``slots`` (:func:`app.services.agendas.notice.journal_slots`)
   so every desk's event stream learns that it can search again.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Iterable, Sequence
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -201,7 +202,7 @@ class LiveAgendas:
         return relevant, stale
 
     def refresh_for_search(self, session: Session, effecteur_ids: Iterable[str]) -> SearchRefresh:
-        """Refresh the search's old effecteurs (blocking at most the largest time limit asked), from a thread."""
+        """Refresh the search's old effecteurs (each editor waited for at most its own time limit), from a thread."""
         answer = SearchRefresh()
         if not self.registry or self.loop is None:
             return answer
@@ -211,7 +212,7 @@ class LiveAgendas:
             for name, t in stale.items():
                 self._note_asked(name, t.effecteur_ids, now)
             wait = max(t.editor.time_limit_s for t in stale.values())
-            future = asyncio.run_coroutine_threadsafe(self._search_refresh(stale, wait), self.loop)
+            future = asyncio.run_coroutine_threadsafe(self._search_refresh(stale), self.loop)
             try:
                 done, late = future.result(timeout=wait + 5)
             except FutureTimeout:
@@ -232,12 +233,19 @@ class LiveAgendas:
                 answer.missing.append({"editor": name, "reason": f"indisponible : {row.last_error or 'erreur'}"})
         return answer
 
-    async def _search_refresh(self, stale: dict[str, EditorTargets], wait: float
-                              ) -> tuple[list[EditorOutcome], list[str]]:
+    async def _search_refresh(self, stale: dict[str, EditorTargets]) -> tuple[list[EditorOutcome], list[str]]:
         tasks = {asyncio.create_task(refresh_editor(self.sessions, t, full=False, transport=self.transport,
                                                     time_limit=late_limit(t.editor.time_limit_s))): name
                  for name, t in stale.items()}
-        done, pending = await asyncio.wait(tasks, timeout=wait)
+
+        async def within(task: asyncio.Task, limit: float) -> None:
+            with contextlib.suppress(Exception):  # late (still running), or failed (read below)
+                await asyncio.wait_for(asyncio.shield(task), limit)
+
+        # Each editor is waited for its own time limit, never another's: a slow one past its limit is late.
+        await asyncio.gather(*(within(task, stale[name].editor.time_limit_s) for task, name in tasks.items()))
+        done = [t for t in tasks if t.done()]
+        pending = [t for t in tasks if not t.done()]
         for task in pending:
             self._background.add(task)
             task.add_done_callback(self._landed)
