@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import httpx
@@ -22,8 +23,11 @@ def free_port() -> int:
 class ServerProcess:
     """``sas server`` in a child process, stoppable and restartable on the same port and database."""
 
-    def __init__(self, db_url: str, port: int, log_path: Path):
+    def __init__(self, db_url: str, port: int, log_path: Path, args: Sequence[str] = (),
+                 env: dict[str, str] | None = None):
+        """``args``: more ``sas server`` options (``["--editors", FILE]``…); ``env``: added to the environment."""
         self.db_url = db_url
+        self.args, self.env = list(args), dict(env or {})
         self.port = port
         self.url = f"http://127.0.0.1:{port}"
         self._log_path = log_path
@@ -32,8 +36,8 @@ class ServerProcess:
     def start(self, timeout: float = 30.0) -> None:
         log = open(self._log_path, "ab")
         self._proc = subprocess.Popen(
-            [sys.executable, "-m", "app", "server", "--db", self.db_url, "--port", str(self.port)],
-            stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ),
+            [sys.executable, "-m", "app", "server", "--db", self.db_url, "--port", str(self.port), *self.args],
+            stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **self.env},
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
