@@ -274,3 +274,34 @@ def test_a_cancelled_booking_frees_the_slot_in_the_doctors_agenda(room):
     assert [(s["id"], s["status"]) for s in room.fleet["cpts"].slots()] == [(external, "free")]
     assert [e["payload"]["status"] for e in _bookings(room.journal(), decision[0])] == ["booked", "cancelled"]
     room.wait_slot("cpts", datetime.fromisoformat(row["start"]))  # bookable again
+
+
+def test_the_same_room_on_postgresql(editor_fleet, live_room, tmp_path):
+    """Appear, book at the editor, status back, removed: the room's server on PostgreSQL."""
+    with postgres_database() as db_url:
+        seed(db_url)
+        editor_fleet.reset()
+        teach_editors(editor_fleet)
+        room = start_server(db_url, editor_fleet, tmp_path)
+        try:
+            editor_fleet.set_platform(room.url)
+            _external, row = _visible_slot(room, "ps-a", 18)
+            gone_id, gone = _visible_slot(room, "cpts", 19)
+            decision = room.decided_case()
+            booked = room.book(row["slot_id"], decision)
+            assert booked.status_code == 201, booked.text
+            appointment_id = booked.json()["appointment_id"]
+            [appointment] = editor_fleet["ps-a"].appointments()
+            assert appointment["identifier"] == f"{SAS_OID}|{appointment_id}"
+            for _ in range(2):
+                assert editor_fleet["ps-a"].push_status(appointment_id, "cancelled")["status_code"] == 200
+            [entry] = _appointment_entries(room.journal(), appointment_id)
+            assert entry["payload"]["status"] == "cancelled"
+            follow_up = room.get("/api/v1/appointments", worklist="followup").json()["appointments"]
+            assert [a["case"]["uuid"] for a in follow_up] == [decision[0]]
+            editor_fleet["cpts"].remove_slot(gone_id)
+            room.wait_slot("cpts", datetime.fromisoformat(gone["start"]), present=False)
+            assert len(_bookings(room.journal(), decision[0])) == 1
+        finally:
+            room.server.stop()
+            live_room.fleet.set_platform(live_room.url)
