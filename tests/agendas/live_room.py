@@ -176,6 +176,11 @@ class Room:
         answer = httpx.put(f"{self.url}/api/v1/orientations/{decision['uuid']}", json=decision,
                            headers=self.headers("mrl"))
         assert answer.status_code == 201, answer.text
+        event = {"uuid": str(uuid.uuid4()), "case_uuid": case_uuid, "created_at": now, "type": "decision",
+                 "orientation_uuid": decision["uuid"]}  # the case leaves the queue for the OSNP's worklist
+        answer = httpx.put(f"{self.url}/api/v1/cases/{case_uuid}/events/{event['uuid']}", json=event,
+                           headers=self.headers("mrl"))
+        assert answer.status_code == 201, answer.text
         return case_uuid, decision["uuid"]
 
     def book(self, slot_id: int, decision: tuple[str, str], user: str = "osnp", **extra) -> httpx.Response:
