@@ -287,7 +287,7 @@ def test_an_osnp_desk_books_the_editors_slot_with_the_keyboard(room, tmp_path):
     """A whole console (its own process) sees ps-a's slot with its agenda, books it by keys: in the doctor's agenda."""
     at = soon(1, 30)  # the soonest, at the patient's door: first of its group
     external = room.fleet["ps-a"].add_slot(DOCTORS["ps-a"][0], at)
-    room.wait_slot("ps-a", at)
+    [listed] = room.wait_slot("ps-a", at)["hit"]
     case_uuid, _orientation = room.decided_case()
     case_id = room.get(f"/api/v1/cases/{case_uuid}", "osnp").json()["case_id"]
     [osnp] = [Desk("osnp", room.url, tmp_path / "desk-osnp", 31)]
@@ -304,6 +304,8 @@ def test_an_osnp_desk_books_the_editors_slot_with_the_keyboard(room, tmp_path):
                           and rows, 30, "ps-a's slot in the desk's slot list, with its agenda")
         index = _row_index(rows, lambda r: "ps-a" in " ".join(r))
         assert any("ALBRECHT" in cell for cell in rows[index]), rows[index]
+        marker = osnp.until(lambda: osnp.map_marker(listed["effecteur"]["id"]), 15, "ps-a's doctor on the map")
+        assert "ALBRECHT" in (marker["popup"] or ""), marker
         osnp.screenshot(SHOT)
         osnp.key("L", "ctrl")
         for _ in range(index):

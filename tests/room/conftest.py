@@ -104,6 +104,10 @@ class Desk:
     def dialog(self) -> dict | None:
         return self.send("dialog")["dialog"]
 
+    def map_marker(self, effecteur_id: str) -> dict | None:
+        """The desk map's marker of ``effecteur_id`` ({lat, lon, popup}) or None."""
+        return self.send("map_marker", effecteur_id=effecteur_id).get("marker")
+
     def screenshot(self, path: Path) -> None:
         self.send("screenshot", path=str(path))
 

@@ -172,6 +172,22 @@ class Driver:
         text = modal.text() if isinstance(modal, QMessageBox) else modal.windowTitle()
         return {"dialog": {"title": modal.windowTitle(), "text": text}}
 
+    def map_marker(self, effecteur_id: str):
+        """The desk map's marker of ``effecteur_id`` (position, popup text), or None: read from the page itself."""
+        from app.ui.map.view import MapView
+
+        view = self.window.findChild(MapView)
+        if view is None:
+            return {"marker": None}
+        done: asyncio.Future = asyncio.get_running_loop().create_future()
+        expr = ("(function (m) { if (!m) { return null; } var p = m.getPopup(); var c = p && p.getContent();"
+                " if (typeof c === 'function') { c = c(m); }"
+                " return {lat: m.getLatLng().lat, lon: m.getLatLng().lng,"
+                " popup: c ? String(c.textContent || c.innerText || c) : null}; })"
+                f"(window.sasMap.marker({json.dumps(effecteur_id)}))")
+        view.run_js_json(expr, lambda value: done.done() or done.set_result({"marker": value}))
+        return done
+
     def screenshot(self, path: str) -> dict:
         from PySide6.QtWidgets import QApplication
 
@@ -223,7 +239,8 @@ async def _main(args) -> int:
             _say({})
             continue
         try:
-            _say(getattr(driver, op)(**command))
+            answer = getattr(driver, op)(**command)
+            _say(await asyncio.wait_for(answer, 10) if isinstance(answer, asyncio.Future) else answer)
         except Exception as exc:  # noqa: BLE001 - reported to the test, the desk goes on
             _say({"error": f"{type(exc).__name__}: {exc}", "trace": traceback.format_exc()[-1500:]})
         await asyncio.sleep(0)
