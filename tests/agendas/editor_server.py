@@ -20,6 +20,7 @@ with ``Authorization: Bearer {push_token}``), ``GET /_control/requests``, ``POST
 from __future__ import annotations
 
 import argparse
+import ssl
 import asyncio
 import json
 
@@ -229,13 +230,22 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--bbox", default="42.3,-4.8,51.1,8.2", help="lat_min,lon_min,lat_max,lon_max")
     parser.add_argument("--synthetic-share", default="0/1", help="i/n: answer only identifiers of share i of n")
+    parser.add_argument("--tls-cert", default=None, help="HTTPS: the server's certificate (PEM)")
+    parser.add_argument("--tls-key", default=None, help="HTTPS: its private key (PEM)")
+    parser.add_argument("--tls-client-ca", default=None,
+                        help="mTLS (SAS guide B.6): clients must present a certificate of this CA")
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> None:
     args = arguments(argv)
+    tls: dict = {}
+    if args.tls_cert:
+        tls = {"ssl_certfile": args.tls_cert, "ssl_keyfile": args.tls_key}
+        if args.tls_client_ca:
+            tls.update(ssl_ca_certs=args.tls_client_ca, ssl_cert_reqs=ssl.CERT_REQUIRED)
     uvicorn.run(Editor(args).app(), host=args.host, port=args.port, log_level="warning", access_log=False,
-                timeout_graceful_shutdown=1)
+                timeout_graceful_shutdown=1, **tls)
 
 
 if __name__ == "__main__":

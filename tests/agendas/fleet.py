@@ -15,6 +15,7 @@ import contextlib
 import hashlib
 import os
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -35,6 +36,17 @@ def free_port() -> int:
 
 
 @dataclass(frozen=True)
+class Tls:
+    """PEM files of an HTTPS editor that asks for client certificates, and of the client it trusts."""
+
+    ca: Path
+    server_cert: Path
+    server_key: Path
+    client_cert: Path
+    client_key: Path
+
+
+@dataclass(frozen=True)
 class EditorSpec:
     """One editor of a fleet: its name, server options and what the registry says of it."""
 
@@ -49,6 +61,8 @@ class EditorSpec:
     time_limit_s: float | None = None
     push_token: str | None = None
     extra: tuple[str, ...] = ()
+    #: HTTPS with client certificates (mTLS): see :class:`Tls`.
+    tls: Tls | None = None
 
     def options(self) -> list[str]:
         found = ["--page-size", str(self.page_size), "--delay-ms", str(self.delay_ms), *self.extra]
@@ -56,6 +70,9 @@ class EditorSpec:
             found += ["--fail-status", str(self.fail_status)]
         found += [flag for flag, on in (("--cpts", self.cpts), ("--sos", self.sos), ("--no-booking", not self.booking))
                   if on]
+        if self.tls is not None:
+            found += ["--tls-cert", str(self.tls.server_cert), "--tls-key", str(self.tls.server_key),
+                      "--tls-client-ca", str(self.tls.ca)]
         return found + (["--push-token", self.push_token] if self.push_token else [])
 
 
@@ -70,19 +87,28 @@ SIX = (
 )
 
 
+def _client_tls(tls: Tls | None) -> ssl.SSLContext | bool:
+    """The control client's TLS: trust the editor's authority, present the platform's certificate."""
+    if tls is None:
+        return True
+    context = ssl.create_default_context(cafile=str(tls.ca))
+    context.load_cert_chain(str(tls.client_cert), str(tls.client_key))
+    return context
+
+
 class EditorProcess:
     """One running editor; ``base_url`` is its FHIR base (``http://127.0.0.1:PORT/fhir/``)."""
 
     def __init__(self, spec: EditorSpec, folder: Path, port: int | None = None,
                  platform_url: str | None = None) -> None:
         self.spec, self.name, self.port = spec, spec.name, port or free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.url = f"{'https' if spec.tls else 'http'}://127.0.0.1:{self.port}"
         self.base_url = f"{self.url}/fhir/"
         self.state_file = folder / f"{spec.name}.state.json"
         self.log_file = folder / f"{spec.name}.log"
         self.platform_url = platform_url
         self.proc: subprocess.Popen | None = None
-        self.http = httpx.Client(base_url=f"{self.url}/_control/", timeout=10)
+        self.http = httpx.Client(base_url=f"{self.url}/_control/", timeout=10, verify=_client_tls(spec.tls))
 
     # --- process -------------------------------------------------------------------------------
     def launch(self) -> None:

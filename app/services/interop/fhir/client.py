@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import ssl
 from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urljoin, urlsplit
@@ -100,6 +101,20 @@ class FhirRequestError(Exception):
         self.status_code = status_code
 
 
+def tls_context(editor: Editor) -> ssl.SSLContext | bool:
+    """The TLS settings of ``editor``: its CA file and our client certificate (mTLS, IGC-Santé), if any."""
+    if editor.cert is None and editor.verify is True:
+        return True
+    if editor.verify is False:
+        context = ssl.create_default_context()
+        context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+    else:
+        context = ssl.create_default_context(cafile=editor.verify if isinstance(editor.verify, str) else None)
+    if editor.cert is not None:
+        context.load_cert_chain(*editor.cert)
+    return context
+
+
 def batches(values: list[str], size: int) -> list[list[str]]:
     """``values`` without duplicates, in order, cut into lists of at most ``size``."""
     unique = list(dict.fromkeys(values))
@@ -144,7 +159,7 @@ class AgendaClient:
     def _client(self, editor: Editor) -> httpx.AsyncClient:
         if editor.name not in self._clients:
             self._clients[editor.name] = httpx.AsyncClient(
-                base_url=editor.base_url.rstrip("/") + "/", cert=editor.cert, verify=editor.verify,
+                base_url=editor.base_url.rstrip("/") + "/", verify=tls_context(editor),
                 transport=self._transport, timeout=httpx.Timeout(self.time_limit), follow_redirects=False,
                 headers={"Accept": FHIR_JSON},
             )
