@@ -33,15 +33,17 @@ import asyncio
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 
-from benchmarks.agenda_editors import synthetic_fleet, synthetic_specs
+from benchmarks.agenda_editors import EDITORS, synthetic_fleet, synthetic_specs
+from tests.agendas.editor_data import _hash as editor_hash
 
 ROOT = Path(__file__).resolve().parents[1]
 TIME_LIMIT_S = 300.0
@@ -56,15 +58,23 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def editor_of(rpps: str, seed: int = 1) -> str:
+    """The synthetic editor that holds this practitioner's agenda (the editors' own share rule)."""
+    return f"synth-{editor_hash(seed, 'share', '8' + rpps) % EDITORS:02d}"
+
+
 def _build(db_url: str, small: bool) -> dict:
     from app.demo.national import build_national
-    from app.models import Slot
+    from app.models import Effecteur, Slot
+    from app.models.agenda import EffecteurEditor
     from app.models.db import open_database
 
     summary = build_national(db_url, departements=["67", "68"] if small else None)
     engine, factory = open_database(db_url)
     with factory() as session, session.begin():
         session.execute(delete(Slot))
+        rows = session.execute(select(Effecteur.id, Effecteur.rpps_id).where(Effecteur.rpps_id.is_not(None))).all()
+        session.execute(insert(EffecteurEditor), [{"effecteur_id": eff, "editor": editor_of(rpps)} for eff, rpps in rows])
     engine.dispose()
     return {"build_s": round(summary.seconds, 1), "effecteurs": summary.effecteurs}
 
@@ -102,8 +112,10 @@ def refresh_child(db_url: str, editors: list[tuple[str, str]]) -> dict:
 def run(*, small: bool = False) -> dict:
     with tempfile.TemporaryDirectory(prefix="sas-bench-national-agendas-") as tmp:
         folder = Path(tmp)
-        db_url = os.environ.get("SAS_BENCH_AGENDAS_NATIONAL_DB") or f"sqlite:///{folder / 'national.db'}"
-        built = {} if "SAS_BENCH_AGENDAS_NATIONAL_DB" in os.environ else _build(db_url, small)
+        db_url, pristine = f"sqlite:///{folder / 'national.db'}", os.environ.get("SAS_BENCH_AGENDAS_NATIONAL_DB")
+        if pristine:  # a file made by _build (``python -m benchmarks.agendas_national --build FILE``)
+            shutil.copy(pristine, folder / "national.db")
+        built = {"build_s": None} if pristine else _build(db_url, small)
         with synthetic_fleet(folder / "fleet", synthetic_specs(time_limit_s=TIME_LIMIT_S)) as fleet:
             editors = [(e.name, e.base_url) for e in fleet]
             env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
@@ -123,4 +135,7 @@ def run(*, small: bool = False) -> dict:
 
 
 if __name__ == "__main__":
-    print(json.dumps(refresh_child(sys.argv[1], json.loads(sys.argv[2]))))
+    if sys.argv[1] == "--build":
+        print(json.dumps(_build(f"sqlite:///{Path(sys.argv[2]).resolve()}", small=len(sys.argv) > 3)))
+    else:
+        print(json.dumps(refresh_child(sys.argv[1], json.loads(sys.argv[2]))))

@@ -102,12 +102,18 @@ def _lock_editor(session: Session, name: str) -> None:
 
 def _gone(session: Session, name: str, effecteur_ids: set[str], start: datetime, end: datetime,
           kept: set[int]) -> list[int]:
+    """The editor's free slots of these effecteurs, in the window, not in ``kept``.
+
+    Only ``effecteur_id`` goes to SQL: with ``status``/``start`` there, SQLite walks the
+    (status, start) index over every free slot of the window, once per chunk.
+    """
     ids = sorted(effecteur_ids)
     found: list[int] = []
     for i in range(0, len(ids), _CHUNK):
-        found += [slot_id for slot_id in session.scalars(select(Slot.id).where(
-            Slot.source == name, Slot.status == "free", Slot.effecteur_id.in_(ids[i:i + _CHUNK]),
-            Slot.start >= start, Slot.start <= end)) if slot_id not in kept]
+        rows = session.execute(select(Slot.id, Slot.source, Slot.status, Slot.start).where(
+            Slot.effecteur_id.in_(ids[i:i + _CHUNK])))
+        found += [r.id for r in rows if r.source == name and r.status == "free" and start <= r.start <= end
+                  and r.id not in kept]
     return found
 
 
