@@ -74,7 +74,8 @@ def _build(db_url: str, small: bool) -> dict:
     with factory() as session, session.begin():
         session.execute(delete(Slot))
         rows = session.execute(select(Effecteur.id, Effecteur.rpps_id).where(Effecteur.rpps_id.is_not(None))).all()
-        session.execute(insert(EffecteurEditor), [{"effecteur_id": eff, "editor": editor_of(rpps)} for eff, rpps in rows])
+        session.execute(insert(EffecteurEditor),
+                        [{"effecteur_id": eff, "editor": editor_of(rpps)} for eff, rpps in rows])
     engine.dispose()
     return {"build_s": round(summary.seconds, 1), "effecteurs": summary.effecteurs}
 

@@ -22,8 +22,10 @@ each answer as it lands.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -43,6 +45,8 @@ log = logging.getLogger(__name__)
 #: The live window: the next 72 hours (domain.md A.2 step 6).
 WINDOW = timedelta(hours=72)
 _CHUNK = 500
+_SQLITE_WRITERS: dict[str, threading.Lock] = {}
+_WRITERS_GUARD = threading.Lock()
 
 
 @dataclass
@@ -142,10 +146,19 @@ def store(session: Session, targets: EditorTargets, pulled: Pulled, *, start: da
     return outcome
 
 
+def _writer(bind) -> contextlib.AbstractContextManager:
+    """SQLite: one store at a time in this process (a national store holds the write lock longer than
+    the busy timeout the others would wait in ``BEGIN IMMEDIATE``); PostgreSQL: no wait here."""
+    if bind.dialect.name != "sqlite":
+        return contextlib.nullcontext()
+    with _WRITERS_GUARD:
+        return _SQLITE_WRITERS.setdefault(str(bind.url), threading.Lock())
+
+
 def store_in(sessions: sessionmaker[Session], targets: EditorTargets, pulled: Pulled, *, start: datetime,
              end: datetime, full: bool) -> EditorOutcome:
     """:func:`store` in its own committed transaction (SQLite: its write lock taken up front)."""
-    with sessions() as session:
+    with sessions() as session, _writer(session.get_bind()):
         if session.get_bind().dialect.name == "sqlite":
             session.execute(text("BEGIN IMMEDIATE"))
         outcome = store(session, targets, pulled, start=start, end=end, now=utcnow(), full=full)

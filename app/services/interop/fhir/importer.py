@@ -147,9 +147,9 @@ class _Importer:
         usable = [s for s in slots if s.effecteur is not None and s.place is not None and s.place.located]
         self.counts.slots_ignored += len(slots) - len(usable)
         self.prefetch_effecteurs([s.effecteur for s in usable])  # type: ignore[misc]
-        owners = [self.effecteur(s.effecteur) for s in usable]  # type: ignore[arg-type]
-        self.prefetch_sites({site_id(e.id, s.place) for e, s in zip(owners, usable)})  # type: ignore[arg-type]
-        placed = [(s, self.site(e, s.place)) for e, s in zip(owners, usable)]  # type: ignore[arg-type]
+        owners = [self.effecteur(s.effecteur) for s in usable]
+        self.prefetch_sites({site_id(e.id, s.place) for e, s in zip(owners, usable)})
+        placed = [(s, self.site(e, s.place)) for e, s in zip(owners, usable)]
         self.session.flush()
         self._write(placed, self._existing(placed))
 
