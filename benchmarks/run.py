@@ -16,7 +16,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 MODULES = ["benchmarks.bench_search", "benchmarks.bench_startup", "benchmarks.bench_map", "benchmarks.bench_national",
            "benchmarks.bench_sync", "benchmarks.bench_stats", "benchmarks.bench_review",
-           "benchmarks.bench_room", "benchmarks.bench_desk", "benchmarks.bench_events"]
+           "benchmarks.bench_room", "benchmarks.bench_desk", "benchmarks.bench_events",
+           "benchmarks.bench_agendas"]
 
 
 def _table(results: dict) -> str:

@@ -22,8 +22,10 @@ each answer as it lands.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -43,6 +45,8 @@ log = logging.getLogger(__name__)
 #: The live window: the next 72 hours (domain.md A.2 step 6).
 WINDOW = timedelta(hours=72)
 _CHUNK = 500
+_SQLITE_WRITERS: dict[str, threading.Lock] = {}
+_WRITERS_GUARD = threading.Lock()
 
 
 @dataclass
@@ -102,12 +106,18 @@ def _lock_editor(session: Session, name: str) -> None:
 
 def _gone(session: Session, name: str, effecteur_ids: set[str], start: datetime, end: datetime,
           kept: set[int]) -> list[int]:
+    """The editor's free slots of these effecteurs, in the window, not in ``kept``.
+
+    Only ``effecteur_id`` goes to SQL: with ``status``/``start`` there, SQLite walks the
+    (status, start) index over every free slot of the window, once per chunk.
+    """
     ids = sorted(effecteur_ids)
     found: list[int] = []
     for i in range(0, len(ids), _CHUNK):
-        found += [slot_id for slot_id in session.scalars(select(Slot.id).where(
-            Slot.source == name, Slot.status == "free", Slot.effecteur_id.in_(ids[i:i + _CHUNK]),
-            Slot.start >= start, Slot.start <= end)) if slot_id not in kept]
+        rows = session.execute(select(Slot.id, Slot.source, Slot.status, Slot.start).where(
+            Slot.effecteur_id.in_(ids[i:i + _CHUNK])))
+        found += [r.id for r in rows if r.source == name and r.status == "free" and start <= r.start <= end
+                  and r.id not in kept]
     return found
 
 
@@ -136,10 +146,19 @@ def store(session: Session, targets: EditorTargets, pulled: Pulled, *, start: da
     return outcome
 
 
+def _writer(bind) -> contextlib.AbstractContextManager:
+    """SQLite: one store at a time in this process (a national store holds the write lock longer than
+    the busy timeout the others would wait in ``BEGIN IMMEDIATE``); PostgreSQL: no wait here."""
+    if bind.dialect.name != "sqlite":
+        return contextlib.nullcontext()
+    with _WRITERS_GUARD:
+        return _SQLITE_WRITERS.setdefault(str(bind.url), threading.Lock())
+
+
 def store_in(sessions: sessionmaker[Session], targets: EditorTargets, pulled: Pulled, *, start: datetime,
              end: datetime, full: bool) -> EditorOutcome:
     """:func:`store` in its own committed transaction (SQLite: its write lock taken up front)."""
-    with sessions() as session:
+    with sessions() as session, _writer(session.get_bind()):
         if session.get_bind().dialect.name == "sqlite":
             session.execute(text("BEGIN IMMEDIATE"))
         outcome = store(session, targets, pulled, start=start, end=end, now=utcnow(), full=full)

@@ -26,7 +26,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.models import ConsultationSite, Effecteur, Slot, utcnow
@@ -82,36 +82,57 @@ class _Importer:
         self.counts = ImportCounts()
         self.effecteurs: dict[str, Effecteur] = {}
         self.sites: dict[str, ConsultationSite] = {}
+        self.known: dict[tuple[str, str], Effecteur] = {}  # ("rpps"|"org"|"id", value) -> row, read in batches
+        self.known_sites: dict[str, ConsultationSite] = {}
+
+    def _load(self, column, values: set[str], kind: str) -> None:
+        ordered = sorted(values)
+        for i in range(0, len(ordered), _CHUNK):  # bounded IN lists (SQLite parameter limit)
+            for row in self.session.scalars(select(Effecteur).where(column.in_(ordered[i:i + _CHUNK]))
+                                            .order_by(Effecteur.id)):
+                self.known.setdefault((kind, getattr(row, column.key)), row)  # the lowest id, as LIMIT 1 did
+
+    def prefetch_effecteurs(self, agendas: list[AgendaEffecteur]) -> None:
+        """Read at once every effecteur these slots may name (by RPPS, by SIRET/FINESS, by our key)."""
+        self._load(Effecteur.rpps_id, {a.rpps for a in agendas if a.rpps}, "rpps")
+        self._load(Effecteur.organization_id, {a.national_id[:20] for a in agendas if not a.rpps}
+                   | {a.national_id[1:][:20] for a in agendas if not a.rpps}, "org")
+        self._load(Effecteur.id, {a.key for a in agendas}, "id")
 
     def effecteur(self, agenda: AgendaEffecteur) -> Effecteur:
         if agenda.national_id in self.effecteurs:
             return self.effecteurs[agenda.national_id]
         if agenda.rpps:
-            row = self.session.scalars(select(Effecteur).where(Effecteur.rpps_id == agenda.rpps)
-                                       .order_by(Effecteur.id).limit(1)).first()
+            row = self.known.get(("rpps", agenda.rpps))
         else:  # stored with its prefix (``3`` + SIRET) or, as the directory and the demo do, without it
-            known = [agenda.national_id[:20], agenda.national_id[1:][:20]]
-            rows = self.session.scalars(select(Effecteur).where(Effecteur.organization_id.in_(known))
-                                        .order_by(Effecteur.id)).all()
-            row = min(rows, key=lambda r: known.index(r.organization_id), default=None)
-        row = row or self.session.get(Effecteur, agenda.key)
+            prefixed, bare = agenda.national_id[:20], agenda.national_id[1:][:20]
+            row = self.known.get(("org", prefixed)) or self.known.get(("org", bare))
+        row = row or self.known.get(("id", agenda.key))
         values = {"name": agenda.name[:200], "phone": agenda.phone, "specialty_code": agenda.specialty_code}
         if row is None:
             row = Effecteur(id=agenda.key, kind=agenda.kind, rpps_id=agenda.rpps,
                             organization_id=None if agenda.rpps else agenda.national_id[:20],
                             sas_participant=True, accepts_extra=False, **values)
             self.session.add(row)
+            self.known[("id", agenda.key)] = row
             self.counts.effecteurs_added += 1
         elif _set(row, values):
             self.counts.effecteurs_updated += 1
         self.effecteurs[agenda.national_id] = row
         return row
 
+    def prefetch_sites(self, keys: set[str]) -> None:
+        ordered = sorted(keys)
+        for i in range(0, len(ordered), _CHUNK):
+            for row in self.session.scalars(select(ConsultationSite).where(
+                    ConsultationSite.id.in_(ordered[i:i + _CHUNK]))):
+                self.known_sites[row.id] = row
+
     def site(self, effecteur: Effecteur, place: AgendaPlace) -> ConsultationSite:
         key = site_id(effecteur.id, place)
         if key in self.sites:
             return self.sites[key]
-        row = self.session.get(ConsultationSite, key)
+        row = self.known_sites.get(key)
         values = {"name": (place.name or f"Cabinet — {effecteur.name}")[:200], "address": place.address[:300],
                   "city_name": place.city[:120], "city_insee_code": (place.insee or "")[:5],
                   "postal_code": (place.postal_code or None) and place.postal_code[:5], "lat": place.lat,
@@ -128,46 +149,66 @@ class _Importer:
     def slots(self, slots: list[AgendaSlot]) -> None:
         usable = [s for s in slots if s.effecteur is not None and s.place is not None and s.place.located]
         self.counts.slots_ignored += len(slots) - len(usable)
-        placed = [(s, self.site(self.effecteur(s.effecteur), s.place)) for s in usable]
+        self.prefetch_effecteurs([s.effecteur for s in usable])  # type: ignore[misc]
+        owners = [self.effecteur(s.effecteur) for s in usable]
+        self.prefetch_sites({site_id(e.id, s.place) for e, s in zip(owners, usable)})
+        placed = [(s, self.site(e, s.place)) for e, s in zip(owners, usable)]
         self.session.flush()
-        existing = self._existing(placed)
-        kept: list[Slot] = []
+        self._write(placed, self._existing(placed))
+
+    def _write(self, placed: list[tuple[AgendaSlot, ConsultationSite]], existing: dict[tuple, dict]) -> None:
+        """Bulk statements (not one ORM object per slot: a national refresh brings a million)."""
+        confirmed: set[int] = set()
+        external: dict[int, str] = {}
+        gone: list[int] = []
+        fresh: dict[tuple, dict] = {}
         for slot, site in placed:
             key = (site.effecteur_id, site.id, slot.start.timestamp())
-            row = existing.get(key)
+            row = fresh.get(key) or existing.get(key)
             values = {"end": slot.end, "mode": slot.mode, "slot_type": slot.slot_type}
-            if row is not None and (row.status != "free" or all(getattr(row, k) == v for k, v in values.items())):
-                if row.status == "free":
-                    row.fetched_at = self.fetched_at
-                    if slot.fhir_id and row.external_id != slot.fhir_id[:64]:
-                        row.external_id = slot.fhir_id[:64]
-                    kept.append(row)
+            if row is not None and (row["status"] != "free" or all(row[k] == v for k, v in values.items())):
+                if row["status"] == "free" and row.get("id") is not None:
+                    confirmed.add(row["id"])
+                    if slot.fhir_id and row["external_id"] != slot.fhir_id[:64]:
+                        external[row["id"]] = row["external_id"] = slot.fhir_id[:64]
+                elif row["status"] == "free" and slot.fhir_id and row["external_id"] != slot.fhir_id[:64]:
+                    row["external_id"] = slot.fhir_id[:64]  # not written yet: the newest id goes in
                 self.counts.slots_unchanged += 1
                 continue
             if row is not None:  # changed while free: replaced so running indexes reload
-                self.session.delete(row)
+                if row.get("id") is not None:
+                    gone.append(row["id"])
+                    confirmed.discard(row["id"])
                 self.counts.slots_updated += 1
             else:
                 self.counts.slots_added += 1
-            fresh = Slot(site_id=site.id, effecteur_id=site.effecteur_id, start=slot.start, status="free",
-                         source=self.source, fetched_at=self.fetched_at, external_id=(slot.fhir_id or None)
-                         and slot.fhir_id[:64], **values)
-            self.session.add(fresh)
-            existing[key] = fresh
-            kept.append(fresh)
-        self.session.flush()
-        self.counts.slot_ids.update(row.id for row in kept)
+            fresh[key] = {"site_id": site.id, "effecteur_id": site.effecteur_id, "start": slot.start,
+                          "status": "free", "source": self.source, "fetched_at": self.fetched_at,
+                          "external_id": (slot.fhir_id or None) and slot.fhir_id[:64], **values}
+        ids = sorted(confirmed)
+        for i in range(0, len(gone), _CHUNK):
+            self.session.execute(delete(Slot).where(Slot.id.in_(gone[i:i + _CHUNK])))
+        for i in range(0, len(ids), _CHUNK):
+            self.session.execute(update(Slot).where(Slot.id.in_(ids[i:i + _CHUNK]))
+                                 .values(fetched_at=self.fetched_at))
+        if external:
+            self.session.execute(update(Slot), [{"id": k, "external_id": v} for k, v in external.items()])
+        if fresh:
+            ids += self.session.scalars(insert(Slot).returning(Slot.id), list(fresh.values())).all()
+        self.counts.slot_ids.update(ids)
 
-    def _existing(self, placed: list[tuple[AgendaSlot, ConsultationSite]]) -> dict[tuple, Slot]:
+    def _existing(self, placed: list[tuple[AgendaSlot, ConsultationSite]]) -> dict[tuple, dict]:
         if not placed:
             return {}
         site_ids = sorted({site.id for _, site in placed})
         lo, hi = min(s.start for s, _ in placed), max(s.start for s, _ in placed)
-        found: dict[tuple, Slot] = {}
+        columns = (Slot.id, Slot.effecteur_id, Slot.site_id, Slot.start, Slot.end, Slot.mode, Slot.slot_type,
+                   Slot.status, Slot.external_id)
+        found: dict[tuple, dict] = {}
         for i in range(0, len(site_ids), _CHUNK):  # bounded IN lists (SQLite parameter limit)
-            rows = self.session.scalars(select(Slot).where(
-                Slot.site_id.in_(site_ids[i:i + _CHUNK]), Slot.start >= lo, Slot.start <= hi)).all()
-            found.update({(r.effecteur_id, r.site_id, r.start.timestamp()): r for r in rows})
+            rows = self.session.execute(select(*columns).where(
+                Slot.site_id.in_(site_ids[i:i + _CHUNK]), Slot.start >= lo, Slot.start <= hi))
+            found.update({(r.effecteur_id, r.site_id, r.start.timestamp()): r._asdict() for r in rows})
         return found
 
 
