@@ -11,11 +11,16 @@ database's address already, and the audit trail names them.
 from __future__ import annotations
 
 import getpass
+import sys
+from collections.abc import Callable
+from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
 from app.services.regulation.actor import Actor
 from app.services.security.sessions import actor_of
+
+T = TypeVar("T")
 
 #: Prefix of the technical actor's name in the audit trail.
 TECHNICAL_PREFIX = "cli:"
@@ -35,3 +40,30 @@ def resolve(session: Session, by: str | None) -> tuple[Actor | None, str | None]
     if actor is None:
         return None, f"--by : compte inconnu ou désactivé ({by})"
     return actor, None
+
+
+def act_in_database(db_url: str, by: str | None, act: Callable[[Session, Actor], T]) -> T | None:
+    """Run ``act`` for ``--by``'s actor in one committed transaction; None (reason printed, French) if refused.
+
+    The core's refusal (:class:`~app.services.regulation.errors.Refused`) and an unknown
+    ``--by`` both print « Import refusé : … » on stderr and leave the database untouched.
+    """
+    from app.models.db import open_database
+    from app.services.regulation.errors import Refused
+
+    engine, sessions = open_database(db_url)
+    try:
+        with sessions() as session:
+            actor, why = resolve(session, by)
+            if actor is None:
+                print(f"Import refusé : {why}", file=sys.stderr)
+                return None
+            try:
+                done = act(session, actor)
+            except Refused as exc:
+                print(f"Import refusé : {exc.message}", file=sys.stderr)
+                return None
+            session.commit()
+            return done
+    finally:
+        engine.dispose()

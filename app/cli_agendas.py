@@ -35,9 +35,7 @@ def add_parser(sub) -> None:
 
 def _import_editors(args: argparse.Namespace) -> int:
     from app import cli_actor
-    from app.models.db import open_database
     from app.services.agendas import assignments, registry
-    from app.services.regulation.errors import Refused
 
     known = None
     if args.editors:
@@ -55,21 +53,10 @@ def _import_editors(args: argparse.Namespace) -> int:
         print(f"{args.file} : fichier illisible ({type(exc).__name__})", file=sys.stderr)
         return 1
     rows = assignments.read_csv(text)
-    engine, sessions = open_database(args.db)
-    try:
-        with sessions() as session:
-            actor, why = cli_actor.resolve(session, args.by)
-            if actor is None:
-                print(f"Import refusé : {why}", file=sys.stderr)
-                return 1
-            try:
-                change = assignments.import_effecteur_editors(session, actor, rows, known_editors=known)
-            except Refused as exc:
-                print(f"Import refusé : {exc.message}", file=sys.stderr)
-                return 1
-            session.commit()
-    finally:
-        engine.dispose()
+    change = cli_actor.act_in_database(args.db, args.by, lambda session, actor: assignments.import_effecteur_editors(
+        session, actor, rows, known_editors=known))
+    if change is None:
+        return 1
     summary = change.summary
     print(f"{args.file} : {summary['effecteurs']} effecteur(s), {summary['links']} lien(s) effecteur–éditeur "
           f"({', '.join(summary['editors'])}).")

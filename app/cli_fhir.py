@@ -61,25 +61,12 @@ def _import(args: argparse.Namespace) -> int:
         print(error, file=sys.stderr)
         return 1
     from app import cli_actor
-    from app.models.db import open_database
     from app.services.regulation import commands
-    from app.services.regulation.errors import Refused
 
-    engine, sessions = open_database(args.db)
-    try:
-        with sessions() as session:
-            actor, why = cli_actor.resolve(session, args.by)
-            if actor is None:
-                print(f"Import refusé : {why}", file=sys.stderr)
-                return 1
-            try:
-                change = commands.import_agenda_slots(session, actor, parsed.slots, source=args.editeur)
-            except Refused as exc:
-                print(f"Import refusé : {exc.message}", file=sys.stderr)
-                return 1
-            session.commit()
-    finally:
-        engine.dispose()
+    change = cli_actor.act_in_database(args.db, args.by, lambda session, actor: commands.import_agenda_slots(
+        session, actor, parsed.slots, source=args.editeur))
+    if change is None:
+        return 1
     counts = change.document
     print(f"{args.file} : {len(parsed.slots)} créneau(x) libre(s) lu(s) dans le Bundle.")
     print(counts.describe())

@@ -107,13 +107,7 @@ def receive_from_editor(session: Session, editor: str, update: EditorAppointment
     received = appointments.receive(session, message, author=actor.author, author_role=actor.role, now=now,
                                     editor=editor, status_at=update.last_updated)
     row = received.appointment
-    if received.ignored:
-        outcome = f"ignored ({received.ignored})"
-    elif not received.changed:
-        outcome = "replay"
-    else:
-        outcome = ("created" if received.created else f"updated {row.status}") + \
-            (", attached" if received.attached else "") + (", follow-up" if received.follow_up else "")
+    outcome = received.outcome()
     audit.record(session, actor.author, actor.role, route, row.uuid, outcome)
     return EditorUpdate(row, created=received.created, changed=received.changed, ignored=received.ignored)
 

@@ -94,6 +94,15 @@ class Received:
     #: Why nothing was stored: ``stale`` (older than the stored state), ``transition`` (not allowed).
     ignored: str | None = None
 
+    def outcome(self) -> str:
+        """What happened, for the audit trail (``created, attached``, ``updated noshow, follow-up``, ``replay``…)."""
+        if self.ignored:
+            return f"ignored ({self.ignored})"
+        if not self.changed:
+            return "replay"
+        return (("created" if self.created else f"updated {self.appointment.status}")
+                + (", attached" if self.attached else "") + (", follow-up" if self.follow_up else ""))
+
 
 def _utc(value: datetime) -> datetime:
     return value.astimezone(timezone.utc)

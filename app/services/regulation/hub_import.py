@@ -125,13 +125,7 @@ def _appointment(session: Session, actor: Actor, payload: dict, sent_at: datetim
     received = appointments.receive(session, message, author=actor.author[:64], author_role=actor.role[:16],
                                     status_at=sent_at)
     appt = received.appointment
-    if received.ignored:
-        outcome = f"ignored ({received.ignored})"
-    elif not received.changed:
-        outcome = "replay"
-    else:
-        outcome = ("created" if received.created else f"updated {appt.status}") + \
-            (", attached" if received.attached else "") + (", follow-up" if received.follow_up else "")
+    outcome = received.outcome()
     audit.log(actor.author, actor.role, permissions.HUB_MESSAGES_POST, appt.uuid, f"rs-sas-rdv {outcome}")
     return ChangeRecord("appointment.received", appt.case_uuid, appt.uuid, 201 if received.created else 200,
                         actor.author)
