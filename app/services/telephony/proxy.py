@@ -9,12 +9,15 @@ as a system service by the console or the tests.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
+import os
 import re
 import shutil
+import signal
 import socket
+import subprocess
 import tempfile
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -103,32 +106,40 @@ def options_ping(host: str, port: int, timeout: float = 0.5) -> bool:
 
 
 class KamailioProcess:
-    """kamailio in the foreground as a child process, on its own config and runtime directory."""
+    """kamailio in the foreground as a child process, on its own config and runtime directory.
+
+    Blocking on purpose (start waits at most `timeout` seconds): a test fixture or a CLI command
+    owns it; asyncio code calls it through `asyncio.to_thread`.
+    """
 
     def __init__(self, settings: ProxySettings, executable: str = "kamailio") -> None:
         self.settings = settings
         self.executable = executable
-        self.process: asyncio.subprocess.Process | None = None
+        self.process: subprocess.Popen[bytes] | None = None
         self._dir: Path | None = None
 
-    async def start(self, timeout: float = 10.0) -> None:
+    def start(self, timeout: float = 10.0) -> None:
         """Write the config, start kamailio and wait until it answers OPTIONS."""
         self._dir = Path(tempfile.mkdtemp(prefix="sas-kamailio-"))
         cfg = write_config(self.settings, self._dir / "kamailio.cfg")
-        self.process = await asyncio.create_subprocess_exec(
-            self.executable, "-DD", "-E", "-f", str(cfg), "-Y", str(self._dir),
-            "-P", str(self._dir / "kamailio.pid"), "-m", "32", "-M", "4",
-            stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.DEVNULL,
-            stderr=(self._dir / "kamailio.log").open("wb"), start_new_session=True,
-        )
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while not await asyncio.to_thread(options_ping, self.settings.host, self.settings.port, 0.2):
-            if self.process.returncode is not None or loop.time() > deadline:
-                log = self.log_text()
-                await self.stop()
-                raise RuntimeError(f"kamailio did not start: {log[-2000:]}")
-            await asyncio.sleep(0.1)
+        with (self._dir / "kamailio.log").open("wb") as log:
+            self.process = subprocess.Popen(
+                [self.executable, "-DD", "-E", "-f", str(cfg), "-Y", str(self._dir),
+                 "-P", str(self._dir / "kamailio.pid"), "-m", "32", "-M", "4"],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True,
+            )
+        deadline = time.monotonic() + timeout
+        while not options_ping(self.settings.host, self.settings.port, 0.2):
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                text = self.log_text()
+                self.stop()
+                raise RuntimeError(f"kamailio did not start: {text[-2000:]}")
+            time.sleep(0.05)
+
+    @property
+    def running(self) -> bool:
+        """True while the kamailio process runs."""
+        return self.process is not None and self.process.poll() is None
 
     def log_text(self) -> str:
         """kamailio's stderr so far (config errors, warnings)."""
@@ -136,18 +147,18 @@ class KamailioProcess:
             return ""
         return (self._dir / "kamailio.log").read_text(errors="replace")
 
-    async def stop(self) -> None:
-        """Stop kamailio (TERM, then KILL) and remove its directory."""
+    def stop(self) -> None:
+        """Stop kamailio and its children (TERM, then KILL) and remove its directory."""
         process = self.process
-        if process is not None and process.returncode is None:
+        if process is not None and process.poll() is None:
             with contextlib.suppress(ProcessLookupError):
-                process.terminate()
+                os.killpg(process.pid, signal.SIGTERM)
             try:
-                await asyncio.wait_for(process.wait(), 5.0)
-            except asyncio.TimeoutError:
+                process.wait(5.0)
+            except subprocess.TimeoutExpired:
                 with contextlib.suppress(ProcessLookupError):
-                    process.kill()
-                await process.wait()
+                    os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
         self.process = None
         if self._dir is not None:
             shutil.rmtree(self._dir, ignore_errors=True)
