@@ -49,7 +49,8 @@ _KIND_OF_TYPE = {
     "TRANSFER_FAILED": "transfer_failed",
 }
 _HIDDEN_USERS = {"", "anonymous", "restricted", "unavailable", "unknown", "private", "withheld", "hidden"}
-_URI_USER = re.compile(r"^<?\s*(?:sips?|tel):([^@;>?]*)", re.IGNORECASE)
+_URI_USER = re.compile(r"^<?\s*sips?:([^@;>?]*)@", re.IGNORECASE)
+_TEL_URI = re.compile(r"^<?\s*tel:([^;>?]*)", re.IGNORECASE)
 _SEPARATORS = re.compile(r"[\s.\-()/]")
 
 
@@ -84,7 +85,7 @@ class CallEvent:
 
 def uri_user(uri: str) -> str:
     """The user part of a SIP URI ("sip:0612@host" -> "0612"); "" when there is none."""
-    match = _URI_USER.match(uri.strip())
+    match = _URI_USER.match(uri.strip()) or _TEL_URI.match(uri.strip())
     return match.group(1) if match else ""
 
 
