@@ -11,7 +11,7 @@ import logging
 import os
 import sys
 
-from app import __version__, cli_address, cli_admin, cli_agendas, cli_fhir, cli_hub
+from app import __version__, cli_address, cli_admin, cli_agendas, cli_fhir, cli_hub, cli_telephony
 
 log = logging.getLogger("app")
 
@@ -83,6 +83,7 @@ def _build_parser() -> argparse.ArgumentParser:
     cli_fhir.add_parser(sub)
     cli_agendas.add_parser(sub)
     cli_address.add_parser(sub)
+    cli_telephony.add_parser(sub)
     return parser
 
 
@@ -167,7 +168,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     handlers = {"server": _cmd_server, "demo-data": _cmd_demo_data, "console": _cmd_console,
                 "journal": cli_admin.run_journal, "hub": cli_hub.run, "fhir": cli_fhir.run,
-                "purge": cli_admin.run, "admin": cli_admin.run, "address": cli_address.run, "agendas": cli_agendas.run}
+                "purge": cli_admin.run, "admin": cli_admin.run, "address": cli_address.run, "agendas": cli_agendas.run,
+                "telephony": cli_telephony.run}
     try:
         return handlers[args.command](args)
     except KeyboardInterrupt:
