@@ -59,6 +59,7 @@ class CallEventQueue:
         self._items: deque[Pending] = deque()
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
+        self._stopped = False
         #: Called with the room call id when the server says another desk answered it (409 ``call_taken``).
         self.on_taken: Callable[[str], None] = lambda _call_id: None
         #: What was sent, in order (``(kind, call_id, event or case_id)``): for tests and the log.
@@ -71,6 +72,9 @@ class CallEventQueue:
         self._push(Pending("link", call_id, {"case_id": case_uuid}))
 
     def _push(self, item: Pending) -> None:
+        if self._stopped:
+            log.warning("call %s after the desk phone stopped: not sent", item.kind)
+            return
         self._items.append(item)
         self._wake.set()
         if self._task is None or self._task.done():
@@ -85,7 +89,8 @@ class CallEventQueue:
             self._task.set_name("call-events")
 
     async def stop(self, *, flush_s: float = 2.0) -> None:
-        """Give what is queued ``flush_s`` seconds to leave, then stop the worker."""
+        """Give what is queued ``flush_s`` seconds to leave, then stop the worker (for good)."""
+        self._stopped = True
         if self._task is None:
             return
         loop = asyncio.get_running_loop()

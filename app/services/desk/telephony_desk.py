@@ -22,7 +22,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid as uuid_mod
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -53,7 +53,7 @@ class DeskCall:
     number: str | None           # national digits; None: « numéro masqué »
     presented_at: datetime       # when the softphone reported it (incoming) or dialled it (outgoing)
     incoming: bool = True
-    state: str = "ringing"       # ringing | dialling | active | held | gone
+    state: str = "ringing"       # ringing | answering | dialling | active | held | gone
     answered_at: datetime | None = None
     case_uuid: str | None = None
     target: str | None = None    # outgoing: the number dialled; transferred: the desk it went to
@@ -216,10 +216,13 @@ class TelephonyDesk:
             raise NoPhone()
         return self.calls[call_id]
 
-    async def answer(self, call_id: str) -> DeskCall:
+    def answer(self, call_id: str) -> Coroutine[Any, Any, None]:
+        """Take the ringing call: it is this desk's at once (hold, transfer, hang up apply to it), the
+        softphone accepts it in the returned coroutine."""
         call = self._need(call_id)
-        await self.phone.accept(call_id)
-        return call
+        if call.state == "ringing":
+            call.state = "answering"
+        return self.phone.accept(call_id)
 
     async def hangup(self, call_id: str) -> None:
         self._need(call_id)
@@ -235,13 +238,14 @@ class TelephonyDesk:
         return "held"
 
     async def transfer(self, call_id: str, desk_user: str) -> None:
-        """Blind transfer to a doctor's desk (the accompanied hand-over): ``transferred`` now."""
+        """Blind transfer to a doctor's desk (the accompanied hand-over): ``transferred`` now, ``handed_over``
+        when the softphone reports the transfer done."""
         call = self._need(call_id)
         domain = self._cfg.sip_domain or "127.0.0.1"
         target = desk_user if desk_user.startswith("sip:") else f"sip:{desk_user}@{domain}"
         call.target = desk_user
+        self._post(call, "transferred", self._clock(), target=desk_user)  # asked now; handed over when it took
         await self.phone.transfer(call_id, target)
-        self._post(call, "transferred", self._clock(), target=desk_user)
 
     def link(self, call: DeskCall, case_uuid: str) -> None:
         """The call belongs to ``case_uuid`` (a case opened or attached while it rang or went on)."""
@@ -286,4 +290,4 @@ class TelephonyDesk:
 
     def current(self) -> DeskCall | None:
         """The call in conversation (or held) at this desk."""
-        return next((c for c in self.calls.values() if c.state in ("active", "held", "dialling")), None)
+        return next((c for c in self.calls.values() if c.state in ("answering", "active", "held", "dialling")), None)

@@ -137,7 +137,7 @@ class DeskPhone(QObject):
         call = self._ringing_call()
         if call is None:
             return
-        self._run(self.tel.answer(call.call_id), "call-answer")
+        self._run(self.tel.answer(call.call_id), "call-answer")  # the call is this desk's at once
         intake = self._w.intake
         if intake.form().reception is not None and intake.case_label.isHidden():
             intake.request_draft()  # a call being typed is kept as a draft (Ctrl+Maj+R takes it back)
