@@ -137,7 +137,8 @@ class TelephonyDesk:
             self._on_state(DOWN)
 
     async def stop(self) -> None:
-        """Stop the softphone (logout, quit) and let the queued call events leave."""
+        """Stop the softphone (logout, quit) and let the queued call events leave; the window hears no more."""
+        self.listener, self.state_listener = (lambda _call, _what: None), (lambda _state: None)
         phone, self.phone = self.phone, None
         if phone is not None:
             try:
