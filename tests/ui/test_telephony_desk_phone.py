@@ -229,3 +229,26 @@ def test_without_telephony_nothing_changes_and_calling_out_is_by_hand(qtbot, des
     assert shown == {"who": "l'appelant", "number": "06 12 34 56 78"}
     qtbot.waitUntil(lambda: server.kinds() == ["dialled"], timeout=3000)
     assert server.events[0]["typed"] is True and server.events[0]["case_id"] == case.uuid
+
+
+def test_the_ringing_panel_is_seen_over_the_arm_workspace(qtbot, desk_phone, tmp_path):
+    """A picture of the ringing call (``SAS_RINGING_SHOT=/tmp/ringing.png`` keeps a copy to look at)."""
+    import os
+
+    window, maker, server, store = desk_phone()
+    known = _known_case(window, store)
+    server.lookups["0612345678"] = {
+        "open_cases": [{"uuid": known.uuid, "case_id": known.case_id, "creation": known.creation.isoformat(),
+                        "motive": "Fièvre", "city_name": "Strasbourg"}],
+        "recent_cases": [], "duplicate_warning": "Dossier en cours pour ce numéro : rattacher plutôt (Maj+F3)"}
+    maker.phone.ring("0612345678", at=now() - timedelta(seconds=14))
+    panel = window.phone.panel
+    qtbot.waitUntil(lambda: panel.warning.isVisible(), timeout=3000)
+    qtbot.wait(200)
+    shot = window.grab()
+    target = tmp_path / "ringing.png"
+    assert shot.save(str(target))
+    box = panel.geometry()
+    assert window.rect().contains(box) and box.width() >= 400  # over the workspace, whole
+    if os.environ.get("SAS_RINGING_SHOT"):
+        shot.save(os.environ["SAS_RINGING_SHOT"])

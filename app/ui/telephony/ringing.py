@@ -69,7 +69,8 @@ class RingingPanel(QFrame):
         self.setAccessibleName(self.tr("Appel entrant"))
         self.setFrameShape(QFrame.Shape.Box)
         self.setAutoFillBackground(True)
-        self.setStyleSheet(f"#ringingPanel {{ border: 3px solid {theme.colour('alert')}; border-radius: 6px; }}")
+        self.setStyleSheet(f"#ringingPanel {{ background: palette(window); border: 3px solid {theme.colour('alert')};"
+                           " border-radius: 6px; }")
         self._clock = clock or (lambda: datetime.now(timezone.utc))
         self.call: DeskCall | None = None
         layout = QVBoxLayout(self)
@@ -86,7 +87,6 @@ class RingingPanel(QFrame):
         self.cases.setObjectName("ringing_cases")
         self.cases.setAccessibleName(self.tr("Dossiers connus de ce numéro"))
         self.cases.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Alt+↑ / Alt+↓ choose, the keys stay with the form
-        self.cases.setMaximumHeight(120)
         self.warning = _plain(self, "ringing_warning")
         self.warning.setStyleSheet(f"color: {theme.colour('alert')}; font-weight: bold;")
         self.others = _plain(self, "ringing_others")
@@ -105,7 +105,7 @@ class RingingPanel(QFrame):
     def show_ringing(self, call: DeskCall, others: int = 0) -> None:
         """``call`` rings here (``others``: more calls ringing behind it); what the room knows comes later."""
         self.call = call
-        self.title.setText(self.tr("📞 Appel entrant"))
+        self.title.setText(self.tr("☎ Appel entrant"))
         self.number.setText(caller_text(call.number))
         self.known_title.setText(self.tr("Numéro masqué : rien à rechercher") if call.hidden
                                  else self.tr("Recherche de ce que la salle connaît de ce numéro…"))
@@ -136,6 +136,7 @@ class RingingPanel(QFrame):
         self.known_title.setText(self.tr("Dossiers de ce numéro (en cours, 30 derniers jours) :") if count
                                  else self.tr("Numéro inconnu de la salle (aucun dossier depuis 30 jours)"))
         self.cases.setVisible(bool(count))
+        self.cases.setFixedHeight(min(6, max(1, count)) * self.cases.sizeHintForRow(0) + 6 if count else 0)
         if count:
             self.cases.setCurrentRow(0)
         warning = found.get("duplicate_warning")
@@ -148,8 +149,8 @@ class RingingPanel(QFrame):
         self.call = call
         held = call.state == "held"
         self.title.setText(self.tr("⏸ Appel en attente") if held else
-                           self.tr("📞 Appel sortant") if not call.incoming and call.state == "dialling" else
-                           self.tr("📞 En communication"))
+                           self.tr("☎ Appel sortant") if not call.incoming and call.state == "dialling" else
+                           self.tr("☎ En communication"))
         self.number.setText(caller_text(call.number))
         for widget in (self.known_title, self.cases, self.warning, self.others):
             widget.hide()
@@ -195,10 +196,9 @@ class RingingPanel(QFrame):
         self.raise_()
 
     def _place(self) -> None:
-        """Top right of the window, over the workspace (under the menu bar)."""
+        """Over the middle of the workspace, under the menu bar (the form on the left stays in sight)."""
         parent = self.parentWidget()
         if parent is None:
             return
         self.adjustSize()
-        top = 40
-        self.move(max(0, parent.width() - self.width() - 24), top)
+        self.move(max(0, (parent.width() - self.width()) // 2 + 120), 60)
