@@ -24,7 +24,7 @@ from app.ui.qt import Qt
 from app.ui.shell.main_window import MainWindow
 from tests.ui.telephony_fakes import FakeCallServer, PhoneMaker, now
 
-SHIFT, CTRL, ALT = Qt.KeyboardModifier.ShiftModifier, Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.AltModifier
+SHIFT, CTRL = Qt.KeyboardModifier.ShiftModifier, Qt.KeyboardModifier.ControlModifier
 PHONE_CFG = dict(desk_number=12, sip_enabled=True, sip_user="arm1", sip_domain="room.test",
                  sip_proxy="127.0.0.1:5060", sip_transfer_desks="mru1, mrl1")
 

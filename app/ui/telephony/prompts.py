@@ -12,22 +12,19 @@ from __future__ import annotations
 from app.ui.qt import QCoreApplication, QInputDialog, QMessageBox, QObject, QWidget
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("PhonePrompts", text)
-
-
 class PhonePrompts(QObject):
     """Modal prompts of :mod:`app.ui.telephony.desk_phone`."""
 
     @classmethod
     def dial_by_hand(cls, parent: QWidget | None, who: str, number: str) -> bool:
         """Show ``number`` to dial by hand; True when the ARM says it was dialled (logged as typed)."""
-        box = QMessageBox(QMessageBox.Icon.Information, _tr("Téléphone indisponible"),
-                          _tr("Composez à la main le numéro de %s :") % who,
+        title = QCoreApplication.translate("PhonePrompts", "Téléphone indisponible")
+        text = QCoreApplication.translate("PhonePrompts", "Composez à la main le numéro de %s :") % who
+        box = QMessageBox(QMessageBox.Icon.Information, title, text,
                           QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel, parent)
         box.setInformativeText(number)
-        box.button(QMessageBox.StandardButton.Ok).setText(_tr("&Composé"))
-        box.button(QMessageBox.StandardButton.Cancel).setText(_tr("Annuler"))
+        box.button(QMessageBox.StandardButton.Ok).setText(QCoreApplication.translate("PhonePrompts", "&Composé"))
+        box.button(QMessageBox.StandardButton.Cancel).setText(QCoreApplication.translate("PhonePrompts", "Annuler"))
         return box.exec() == QMessageBox.StandardButton.Ok
 
     @classmethod
@@ -35,6 +32,7 @@ class PhonePrompts(QObject):
         """The doctor's desk chosen for the hand-over, or None when cancelled."""
         if not desks:
             return None
-        chosen, ok = QInputDialog.getItem(parent, _tr("Transfert au médecin"),
-                                          _tr("Poste du médecin (transfert accompagné) :"), desks, 0, False)
+        title = QCoreApplication.translate("PhonePrompts", "Transfert au médecin")
+        label = QCoreApplication.translate("PhonePrompts", "Poste du médecin (transfert accompagné) :")
+        chosen, ok = QInputDialog.getItem(parent, title, label, desks, 0, False)
         return chosen if ok and chosen else None
