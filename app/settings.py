@@ -8,12 +8,18 @@ refuses.  A wrong value in the file is logged by name (never its value) and
 replaced by its default; the other settings are kept.  The file carries a
 ``version``; :func:`_upgrade` turns older files into the current shape, so a
 console updated on a desk keeps what its user had set.
+
+The « Téléphonie » section (``sip_*``, issue 15) describes this desk's softphone
+account; telephony stays off until ``sip_enabled`` and ``sip_user`` are set.  The
+SIP password is a secret: it is never in the settings file, but in its own file
+of the data directory readable by the owner only (:func:`save_sip_password`).
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
@@ -25,8 +31,11 @@ from app.codes import places
 
 log = logging.getLogger(__name__)
 
-SETTINGS_VERSION = 3
+SETTINGS_VERSION = 4
 SETTINGS_FILE = "settings.json"
+#: The desk's SIP password, alone in a file readable by the owner only (never in settings.json, never logged).
+SIP_SECRET_FILE = "sip-password"
+PORT_RANGE = (0, 65535)
 #: Interface languages (French is the source language) and colour themes.
 LANGUAGE_CODES = ("fr", "en")
 THEME_CODES = ("clair", "sombre", "systeme")
@@ -72,6 +81,19 @@ class Settings(BaseModel):
     theme: Literal[THEME_CODES] = "clair"  # type: ignore[valid-type]
     #: Minutes without a key or mouse event before the session locks.
     lock_after_min: float = Field(default=10.0, ge=LOCK_RANGE[0], le=LOCK_RANGE[1])
+    # --- Téléphonie (issue 15): this desk's softphone; off, the console works by hand as before ---
+    sip_enabled: bool = False
+    #: The desk's SIP account (« arm1 »).
+    sip_user: str = Field(default="", pattern=r"^[A-Za-z0-9._+-]{0,64}$")
+    #: The room's SIP domain (empty: the server's host).
+    sip_domain: str = Field(default="", pattern=r"^[A-Za-z0-9.:\[\]-]{0,255}$")
+    #: Outbound proxy « hôte:port » (the room's SIP proxy, e.g. kamailio); empty: the domain itself.
+    sip_proxy: str = Field(default="", pattern=r"^([A-Za-z0-9.\[\]-]+(:[0-9]{1,5})?)?$")
+    #: Local SIP port and baresip's control port (0: any free port).
+    sip_local_port: int = Field(default=0, ge=PORT_RANGE[0], le=PORT_RANGE[1])
+    sip_ctrl_port: int = Field(default=0, ge=PORT_RANGE[0], le=PORT_RANGE[1])
+    #: The doctors' desks a call may be transferred to (Ctrl+Maj+T), « mru1, mrl1 »: SIP users of the room.
+    sip_transfer_desks: str = Field(default="", pattern=r"^[A-Za-z0-9._+,; -]{0,300}$")
     version: int = SETTINGS_VERSION
 
     @field_validator("server_url")
@@ -115,6 +137,16 @@ class Settings(BaseModel):
         return v
 
     @property
+    def telephony_configured(self) -> bool:
+        """Whether this desk runs a softphone (telephony on and an account named)."""
+        return self.sip_enabled and bool(self.sip_user)
+
+    @property
+    def transfer_desks(self) -> list[str]:
+        """The doctors' desks of Ctrl+Maj+T, in the order typed."""
+        return [d for d in (p.strip() for p in self.sip_transfer_desks.replace(";", ",").split(",")) if d]
+
+    @property
     def owner(self) -> str:
         """The Hub Santé organisation id of this SAMU (``fr.health.samu670``)."""
         return f"fr.health.samu{self.samu_code}"
@@ -150,6 +182,10 @@ def _upgrade(raw: dict) -> dict:
         # Version 3 added the session lock after inactivity (issue 8).
         raw.setdefault("lock_after_min", 10.0)
         version = 3
+    if version < 4:
+        # Version 4 added the « Téléphonie » section (issue 15): off, as every desk was before.
+        raw.setdefault("sip_enabled", False)
+        version = 4
     raw["version"] = version
     return raw
 
@@ -182,4 +218,29 @@ def save(settings: Settings) -> None:
     path = settings_path()
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(settings.model_dump(), indent=2), encoding="utf-8")
+    tmp.replace(path)
+
+
+def sip_password_path() -> Path:
+    return paths.data_dir() / SIP_SECRET_FILE
+
+
+def load_sip_password() -> str:
+    """The desk's SIP password ("" when none was saved)."""
+    try:
+        return sip_password_path().read_text(encoding="utf-8").strip()
+    except OSError:
+        return ""
+
+
+def save_sip_password(password: str) -> None:
+    """Keep the SIP password in its own owner-only file (written aside, then renamed); "" removes it."""
+    path = sip_password_path()
+    if not password:
+        path.unlink(missing_ok=True)
+        return
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(password)
     tmp.replace(path)

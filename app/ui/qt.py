@@ -122,3 +122,8 @@ __all__ += ["QDate", "QTime", "QTimeZone"]
 from PySide6.QtWidgets import QScrollArea, QStackedWidget  # noqa: E402
 
 __all__ += ["QScrollArea", "QStackedWidget"]
+
+# --- added for the desk phone (issue 15): the ringing panel's known cases ------------------------------
+from PySide6.QtWidgets import QListWidgetItem  # noqa: E402
+
+__all__ += ["QListWidgetItem"]

@@ -568,6 +568,10 @@ F6: the queue (Enter opens the case).</translation>
 <context>
     <name>ConsoleStatusBar</name>
     <message>
+        <source>État du téléphone</source>
+        <translation>Phone state</translation>
+    </message>
+    <message>
         <source>Message</source>
         <translation>Message</translation>
     </message>
@@ -592,8 +596,116 @@ F6: the queue (Enter opens the case).</translation>
         <translation>● Offline</translation>
     </message>
     <message>
+        <source>☎ Téléphone prêt</source>
+        <translation>☎ Phone ready</translation>
+    </message>
+    <message>
+        <source>☎ Téléphone en démarrage…</source>
+        <translation>☎ Phone starting…</translation>
+    </message>
+    <message>
+        <source>☎ Téléphone indisponible : saisie manuelle</source>
+        <translation>☎ Phone unavailable: manual entry</translation>
+    </message>
+    <message>
         <source>%d en attente de synchronisation</source>
         <translation>%d waiting to be synchronised</translation>
+    </message>
+</context>
+<context>
+    <name>DeskPhone</name>
+    <message>
+        <source>Téléphone indisponible : saisie manuelle</source>
+        <extracomment>The call the intake form is being typed for (linked to the case when it is saved).</extracomment>
+        <translation>Phone unavailable: manual entry</translation>
+    </message>
+    <message>
+        <source>Téléphone : %s</source>
+        <translation>Phone: %s</translation>
+    </message>
+    <message>
+        <source>Téléphone : la commande a échoué</source>
+        <translation>Phone: the command failed</translation>
+    </message>
+    <message>
+        <source>Un autre appel sonne (F3 pour le prendre)</source>
+        <translation>Another call is ringing (F3 to take it)</translation>
+    </message>
+    <message>
+        <source>Appel pris par un autre poste</source>
+        <translation>Call taken by another desk</translation>
+    </message>
+    <message>
+        <source>Appel terminé</source>
+        <translation>Call ended</translation>
+    </message>
+    <message>
+        <source>Aucun appel ne sonne</source>
+        <translation>No call is ringing</translation>
+    </message>
+    <message>
+        <source>Appel de %s décroché : nouveau dossier</source>
+        <translation>Call from %s answered: new case</translation>
+    </message>
+    <message>
+        <source>Aucun dossier connu à rattacher : F3 pour un nouveau dossier</source>
+        <translation>No known case to attach to: F3 for a new case</translation>
+    </message>
+    <message>
+        <source>Appel rattaché au dossier %s (pas encore sur ce poste)</source>
+        <translation>Call attached to case %s (not yet on this desk)</translation>
+    </message>
+    <message>
+        <source>Appel rattaché au dossier %s</source>
+        <translation>Call attached to case %s</translation>
+    </message>
+    <message>
+        <source>Aucun appel en cours</source>
+        <translation>No call in progress</translation>
+    </message>
+    <message>
+        <source>Aucun appel en cours à transférer</source>
+        <translation>No call in progress to transfer</translation>
+    </message>
+    <message>
+        <source>Aucun poste médecin configuré (Paramètres, Téléphonie)</source>
+        <translation>No doctor&apos;s desk configured (Settings, Telephony)</translation>
+    </message>
+    <message>
+        <source>Appel transféré au poste %s</source>
+        <translation>Call transferred to desk %s</translation>
+    </message>
+    <message>
+        <source>Appel de %s composé à la main (%s) : noté au dossier</source>
+        <translation>Call to %s dialled by hand (%s): noted in the case</translation>
+    </message>
+    <message>
+        <source>Appel de %s en cours (%s)</source>
+        <translation>Calling %s (%s)</translation>
+    </message>
+    <message>
+        <source>l&apos;effecteur</source>
+        <translation>the provider</translation>
+    </message>
+    <message>
+        <source>Pas de numéro pour cet effecteur</source>
+        <translation>No number for this provider</translation>
+    </message>
+    <message>
+        <source>le patient</source>
+        <translation>the patient</translation>
+    </message>
+    <message>
+        <source>Rien à appeler : choisissez un effecteur, un patient à rappeler ou un dossier</source>
+        <translation>Nothing to call: choose a provider, a patient to call back or a case</translation>
+    </message>
+    <message>
+        <source>Pas de numéro de rappel dans ce dossier</source>
+        <translation>No callback number in this case</translation>
+    </message>
+    <message>
+        <source>l&apos;appelant</source>
+        <translation>the caller</translation>
     </message>
 </context>
 <context>
@@ -1039,6 +1151,7 @@ If the error comes back, copy the debugging information and send it to support.<
     </message>
     <message>
         <source>Le chef de salle ne saisit pas d&apos;appel</source>
+        <extracomment>The desk phone (issue 15); its softphone is started by the console after login (none: by hand).</extracomment>
         <translation>The room supervisor does not take calls</translation>
     </message>
     <message>
@@ -1216,6 +1329,33 @@ If the error comes back, copy the debugging information and send it to support.<
     <message>
         <source>Pas de réponse / refusé (Échap)</source>
         <translation>No answer / refused (Esc)</translation>
+    </message>
+</context>
+<context>
+    <name>PhonePrompts</name>
+    <message>
+        <source>Téléphone indisponible</source>
+        <translation>Phone unavailable</translation>
+    </message>
+    <message>
+        <source>Composez à la main le numéro de %s :</source>
+        <translation>Dial %s&apos;s number by hand:</translation>
+    </message>
+    <message>
+        <source>&amp;Composé</source>
+        <translation>&amp;Dialled</translation>
+    </message>
+    <message>
+        <source>Annuler</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Transfert au médecin</source>
+        <translation>Transfer to the doctor</translation>
+    </message>
+    <message>
+        <source>Poste du médecin (transfert accompagné) :</source>
+        <translation>Doctor&apos;s desk (accompanied transfer):</translation>
     </message>
 </context>
 <context>
@@ -1574,6 +1714,81 @@ Attach this call to that case?</translation>
     </message>
 </context>
 <context>
+    <name>RingingPanel</name>
+    <message>
+        <source>numéro masqué</source>
+        <translation>hidden number</translation>
+    </message>
+    <message>
+        <source>en cours</source>
+        <translation>open</translation>
+    </message>
+    <message>
+        <source>Appel entrant</source>
+        <translation>Incoming call</translation>
+    </message>
+    <message>
+        <source>Dossiers connus de ce numéro</source>
+        <translation>Known cases of this number</translation>
+    </message>
+    <message>
+        <source>☎ Appel entrant</source>
+        <translation>☎ Incoming call</translation>
+    </message>
+    <message>
+        <source>Numéro masqué : rien à rechercher</source>
+        <translation>Hidden number: nothing to look up</translation>
+    </message>
+    <message>
+        <source>Recherche de ce que la salle connaît de ce numéro…</source>
+        <translation>Looking up what the room knows of this number…</translation>
+    </message>
+    <message>
+        <source>+%d autre(s) appel(s) en attente</source>
+        <translation>+%d other call(s) waiting</translation>
+    </message>
+    <message>
+        <source>F3 : décrocher · Maj+F3 : décrocher et rattacher au dossier choisi (Alt+↑/↓) · F4 : raccrocher</source>
+        <translation>F3: answer · Shift+F3: answer and attach to the chosen case (Alt+↑/↓) · F4: hang up</translation>
+    </message>
+    <message>
+        <source>Historique du numéro indisponible (serveur injoignable)</source>
+        <translation>Number history unavailable (server unreachable)</translation>
+    </message>
+    <message>
+        <source>Dossiers de ce numéro (en cours, 30 derniers jours) :</source>
+        <translation>Cases of this number (open, last 30 days):</translation>
+    </message>
+    <message>
+        <source>Numéro inconnu de la salle (aucun dossier depuis 30 jours)</source>
+        <translation>Number unknown to the room (no case in 30 days)</translation>
+    </message>
+    <message>
+        <source>⏸ Appel en attente</source>
+        <translation>⏸ Call on hold</translation>
+    </message>
+    <message>
+        <source>☎ Appel sortant</source>
+        <translation>☎ Outgoing call</translation>
+    </message>
+    <message>
+        <source>☎ En communication</source>
+        <translation>☎ In conversation</translation>
+    </message>
+    <message>
+        <source>F4 : raccrocher · Ctrl+F3 : attente / reprise · Ctrl+Maj+T : transférer au médecin</source>
+        <translation>F4: hang up · Ctrl+F3: hold / resume · Ctrl+Shift+T: transfer to the doctor</translation>
+    </message>
+    <message>
+        <source>Attente : %s</source>
+        <translation>Waiting: %s</translation>
+    </message>
+    <message>
+        <source>Durée : %s</source>
+        <translation>Duration: %s</translation>
+    </message>
+</context>
+<context>
     <name>RoutingRow</name>
     <message>
         <source>Filière</source>
@@ -1788,8 +2003,32 @@ Attach this call to that case?</translation>
         <translation>Lock after inactivity out of range: %g to %g min.</translation>
     </message>
     <message>
+        <source>Compte SIP invalide : lettres, chiffres, « . _ + - » (64 au plus).</source>
+        <translation>Invalid SIP account: letters, digits, “. _ + -” (64 at most).</translation>
+    </message>
+    <message>
+        <source>Domaine SIP invalide : un nom d&apos;hôte ou une adresse IP.</source>
+        <translation>Invalid SIP domain: a host name or an IP address.</translation>
+    </message>
+    <message>
+        <source>Proxy SIP invalide : hôte[:port], ou vide.</source>
+        <translation>Invalid SIP proxy: host[:port], or empty.</translation>
+    </message>
+    <message>
+        <source>Port SIP local invalide : de 0 (au choix) à 65535.</source>
+        <translation>Invalid local SIP port: 0 (any) to 65535.</translation>
+    </message>
+    <message>
+        <source>Port de contrôle invalide : de 0 (au choix) à 65535.</source>
+        <translation>Invalid control port: 0 (any) to 65535.</translation>
+    </message>
+    <message>
+        <source>Postes médecins invalides : comptes SIP séparés par des virgules.</source>
+        <translation>Invalid doctors&apos; desks: SIP accounts separated by commas.</translation>
+    </message>
+    <message>
         <source>Paramètres du poste</source>
-        <extracomment>Fields whose message shows their range.</extracomment>
+        <extracomment>The « Téléphonie » rows (issue 15), after the others. Fields whose message shows their range.</extracomment>
         <translation>Desk settings</translation>
     </message>
     <message>
@@ -1881,6 +2120,62 @@ Attach this call to that case?</translation>
         <translation>Cancel</translation>
     </message>
     <message>
+        <source>Téléphonie (à la prochaine connexion)</source>
+        <translation>Telephony (at the next login)</translation>
+    </message>
+    <message>
+        <source>Téléphonie activée (softphone du poste)</source>
+        <translation>Telephony on (the desk&apos;s softphone)</translation>
+    </message>
+    <message>
+        <source>Téléphonie activée</source>
+        <translation>Telephony on</translation>
+    </message>
+    <message>
+        <source>&amp;Compte SIP du poste</source>
+        <translation>Desk SIP &amp;account</translation>
+    </message>
+    <message>
+        <source>D&amp;omaine SIP</source>
+        <translation>SIP d&amp;omain</translation>
+    </message>
+    <message>
+        <source>vide : l&apos;hôte du serveur</source>
+        <translation>empty: the server&apos;s host</translation>
+    </message>
+    <message>
+        <source>&amp;Proxy SIP (hôte:port)</source>
+        <translation>SIP &amp;proxy (host:port)</translation>
+    </message>
+    <message>
+        <source>Port SIP &amp;local</source>
+        <translation>&amp;Local SIP port</translation>
+    </message>
+    <message>
+        <source>0 : au choix</source>
+        <translation>0: any</translation>
+    </message>
+    <message>
+        <source>Port de contrôle du softphone</source>
+        <translation>Softphone control port</translation>
+    </message>
+    <message>
+        <source>Postes médecins (transfert)</source>
+        <translation>Doctors&apos; desks (transfer)</translation>
+    </message>
+    <message>
+        <source>vide : inchangé</source>
+        <translation>empty: unchanged</translation>
+    </message>
+    <message>
+        <source>Mot de passe SIP</source>
+        <translation>SIP password</translation>
+    </message>
+    <message>
+        <source>Mot de &amp;passe SIP</source>
+        <translation>SIP &amp;password</translation>
+    </message>
+    <message>
         <source>Paramètres enregistrés.</source>
         <translation>Settings saved.</translation>
     </message>
@@ -1891,6 +2186,10 @@ Attach this call to that case?</translation>
     <message>
         <source>langue</source>
         <translation>language</translation>
+    </message>
+    <message>
+        <source>téléphonie</source>
+        <translation>telephony</translation>
     </message>
 </context>
 <context>
@@ -2216,8 +2515,45 @@ Attach this call to that case?</translation>
         <translation>Close the case</translation>
     </message>
     <message>
+        <source>Ctrl+Maj+F</source>
+        <translation>Ctrl+Shift+F</translation>
+    </message>
+    <message>
+        <source>Décrocher : nouveau dossier avec le numéro et le rappel remplis</source>
+        <extracomment>(keys, French description) of the desk phone&apos;s keys, for the F1 sheet (translated when shown).</extracomment>
+        <translation>Answer: new case with the number and the callback number filled in</translation>
+    </message>
+    <message>
+        <source>Maj+F3</source>
+        <translation>Shift+F3</translation>
+    </message>
+    <message>
+        <source>Décrocher et rattacher l&apos;appel au dossier connu choisi (Alt+↑/↓)</source>
+        <translation>Answer and attach the call to the chosen known case (Alt+↑/↓)</translation>
+    </message>
+    <message>
+        <source>Raccrocher</source>
+        <translation>Hang up</translation>
+    </message>
+    <message>
+        <source>Mettre l&apos;appel en attente / le reprendre</source>
+        <translation>Put the call on hold / resume it</translation>
+    </message>
+    <message>
+        <source>Ctrl+Maj+T</source>
+        <translation>Ctrl+Shift+T</translation>
+    </message>
+    <message>
+        <source>Transférer l&apos;appel au poste d&apos;un médecin (transfert accompagné)</source>
+        <translation>Transfer the call to a doctor&apos;s desk (accompanied transfer)</translation>
+    </message>
+    <message>
         <source>Ctrl+Maj+A</source>
         <translation>Ctrl+Shift+A</translation>
+    </message>
+    <message>
+        <source>Appeler : l&apos;effecteur choisi, le patient « à rappeler » ou l&apos;appelant</source>
+        <translation>Call: the chosen provider, the patient “to call back” or the caller</translation>
     </message>
     <message>
         <source>Mode afflux : suspendre / rétablir la répartition MRU / MRL</source>

@@ -32,6 +32,7 @@ import ssl
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -333,6 +334,25 @@ class ApiClient:
         Returns ``{"distributionID", "recipient", "hub_connected"}``.
         """
         return (await self._request("POST", f"{API}/cases/{case_uuid}/hub/send", json={"recipient": recipient})).json()
+
+    # --- telephony (issue 15): the room's calls -------------------------------------------------
+    async def call_event(self, body: dict) -> dict:
+        """``POST /calls/events`` (a call's presented, answered, ended… instant); the call as the server has it."""
+        return (await self._request("POST", f"{API}/calls/events", json=body)).json()
+
+    async def link_call(self, call_id: str, case_uuid: str) -> dict:
+        """Link the room's call ``call_id`` to the case ``case_uuid``."""
+        return (await self._request("POST", f"{API}/calls/{quote(call_id, safe='')}/case",
+                                    json={"case_id": case_uuid})).json()
+
+    async def calls(self, state: str = "waiting") -> list[dict]:
+        """The room's calls: ``waiting``, ``active`` or ``recent``."""
+        body = (await self._request("GET", f"{API}/calls", params={"state": state})).json()
+        return body.get("calls", []) if isinstance(body, dict) else body
+
+    async def call_lookup(self, number: str) -> dict:
+        """What the room knows of ``number``: ``{open_cases, recent_cases, duplicate_warning}``."""
+        return (await self._request("GET", f"{API}/calls/lookup", params={"number": number})).json()
 
     async def get_journal(self, after: int, limit: int = 200) -> dict:
         """Journal entries with ``seq > after``: ``{"entries": [...], "next_after": n}``."""

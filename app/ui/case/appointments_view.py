@@ -276,6 +276,10 @@ class AppointmentsView(QWidget):
         self.followedUp.emit(uuid)
         await self._refresh()
 
+    def current_follow_up(self) -> dict | None:
+        """The selected appointment of « à rappeler » (its ``case`` carries the number), or None."""
+        return self._current(self.follow_up_table, self._follow_up)
+
     # --- helpers ----------------------------------------------------------------------------------
     @staticmethod
     def _current(table: QTableView, rows: list[dict]) -> dict | None:

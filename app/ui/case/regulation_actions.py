@@ -32,7 +32,7 @@ SHORTCUTS = [
      QT_TRANSLATE_NOOP("Shortcuts", "Ajouter une note horodatée au dossier")),
     (QT_TRANSLATE_NOOP("Shortcuts", "Ctrl+Maj+W"),
      QT_TRANSLATE_NOOP("Shortcuts", "Clôturer le dossier")),
-    (QT_TRANSLATE_NOOP("Shortcuts", "Ctrl+Maj+A"),
+    (QT_TRANSLATE_NOOP("Shortcuts", "Ctrl+Maj+F"),
      QT_TRANSLATE_NOOP("Shortcuts", "Mode afflux : suspendre / rétablir la répartition MRU / MRL")),
     ("F6",
      QT_TRANSLATE_NOOP("Shortcuts", "Aller à la file d'attente (Entrée ouvre le dossier et le prend en charge)")),
@@ -80,7 +80,7 @@ class RegulationActions(QObject):
         self._read_only: str | None = None
         self._read_only_uuid: str | None = None
         bind_window_shortcuts(window, (("Ctrl+T", self.hand_over), ("Ctrl+Shift+N", self.add_note),
-                                       ("Ctrl+Shift+W", self.close_case), ("Ctrl+Shift+A", self.toggle_surge),
+                                       ("Ctrl+Shift+W", self.close_case), ("Ctrl+Shift+F", self.toggle_surge),
                                        ("Ctrl+Shift+R", self.restore_draft), ("F6", self.focus_queue),
                                        ("Ctrl+Shift+G", self.take_charge), ("Ctrl+Shift+U", self.release),
                                        ("Ctrl+Shift+O", self.change_priority)))

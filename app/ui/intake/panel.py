@@ -26,6 +26,7 @@ from datetime import datetime, timezone
 
 from app.codes import case_codes
 from app.services.intake import form as intake
+from app.services.intake import phones
 from app.services.security import permissions
 from app.services.intake.form import FieldError, IntakeForm
 from app.ui.shell.form_rows import add_row, error_label
@@ -62,6 +63,7 @@ class IntakePanel(QWidget):
         self.setObjectName("intakePanel")
         self.setStyleSheet(_PANEL_CSS)
         self._reception: datetime | None = None
+        self._answered: datetime | None = None  # from the desk phone (issue 15); None: the first key typed
         self._build(communes, home_departement)
         self._connect()
         self.caller.reset()
@@ -167,7 +169,8 @@ class IntakePanel(QWidget):
         """The form as typed now (raw text; the chosen commune and motive resolved)."""
         return IntakeForm(
             **self.caller.values(), **self.place.values(), **self.qualification.values(), **self.secondary.values(),
-            notes=self.notes_edit.toPlainText(), answered=self._reception, reception=self._reception,
+            notes=self.notes_edit.toPlainText(), answered=self._answered or self._reception,
+            reception=self._reception,
         )
 
     @Slot()
@@ -201,7 +204,7 @@ class IntakePanel(QWidget):
         self.patients.clear()
         self.routing_row.reset()
         self.details_button.setChecked(False)
-        self._reception = None
+        self._reception = self._answered = None
         self.caller.reset()
         self.show_errors([])
         self.case_label.hide()
@@ -234,6 +237,22 @@ class IntakePanel(QWidget):
         self.priority_combo.setCurrentIndex(self.priority_combo.findData(priority))
         self.notes_edit.setPlainText(notes)
 
+    def take_call(self, number: str | None, *, presented: datetime, answered: datetime) -> None:
+        """A call answered on the desk phone (issue 15): its number as the caller's and the callback number
+        (« masqué » when hidden), and the clocks from the phone, not from the first key typed."""
+        if number:
+            self.caller.set_phone(phones.format_phone(phones.normalize_phone(number)) if phones.is_phone(number)
+                                  else number)
+        else:
+            self.caller.set_hidden(True)
+        self._reception, self._answered = presented, answered
+        self.callback_edit.setFocus(Qt.FocusReason.OtherFocusReason)  # Entrée confirms it with the caller
+
+    def set_answered(self, answered: datetime) -> None:
+        """The phone said when the call was answered (its ``established``): that is the answer time."""
+        if self._reception is not None:
+            self._answered = answered
+
     def set_room(self, surge: bool, urgent_waiting: int) -> None:
         """The room's state the route suggestion depends on (surge switch, P0/P1 cases waiting)."""
         if self.qualification.set_room(surge, urgent_waiting):
@@ -259,6 +278,7 @@ class IntakePanel(QWidget):
         self.caller.set_hidden(form.is_caller_hidden())
         self.secondary.load(form)
         self._reception = form.reception
+        self._answered = form.answered
 
     def is_callback_confirmed(self) -> bool:
         return self.caller.is_confirmed()

@@ -13,6 +13,10 @@ the first sync round — push what waited, pull the journal — for at most
 :data:`FIRST_SYNC_S` seconds before the window is built and shown (offline, or slower
 than that, the window shows the cache and the sync goes on behind it).
 
+The desk phone (issue 15, :class:`app.services.desk.telephony_desk.TelephonyDesk`) starts its
+softphone once the window shows and stops it at logout or quit; without telephony in the
+settings it stays absent and the console works by hand.
+
 Kept apart from :mod:`app.ui.shell.app` so that tests can drive a whole console
 against a real server inside one process and one Qt application.
 """
@@ -35,7 +39,8 @@ from app.services.desk.workflow import Desk, UserInfo
 from app.services.sync.desk_cache import DeskCache
 from app.services.sync.local_store import LocalStore
 from app.services.sync.worker import SyncService
-from app.settings import Settings
+from app.services.desk.telephony_desk import TelephonyDesk
+from app.settings import Settings, load_sip_password
 from app.ui.shell.login_dialog import LoginDialog
 from app.ui.shell.main_window import MainWindow
 from app.ui.map.view import MapView
@@ -98,6 +103,10 @@ class Console:
         self.desk: Desk | None = None
         self.window: MainWindow | None = None
         self.sync: SyncService | None = None
+        #: This session's desk phone (started after login, stopped at logout); None before and after.
+        self.telephony: TelephonyDesk | None = None
+        #: Makes the softphone (tests give a fake); None: the real adapter, when telephony is configured.
+        self.softphone_factory = None
         #: Process age when the window was first usable (map loaded): the cold-start measure.
         self.ready_after_s: float | None = None
         self._stopping = False  # SIGTERM/SIGINT: log out, then end the run with 0
@@ -242,6 +251,9 @@ class Console:
             QApplication.closeAllWindows()  # the login dialog: rejected, run() ends
 
     async def _teardown(self) -> None:
+        if self.telephony is not None:
+            telephony, self.telephony = self.telephony, None
+            await telephony.stop()
         if self.lock is not None:
             self.lock.stop()
             self.lock = None
@@ -280,7 +292,9 @@ class Console:
         self.desk = Desk(store=self.store, client=self.client, settings=self.cfg, user=info)
         map_view = MapView(tile_url=self.cfg.tile_url, tile_attribution=self.cfg.tile_attribution,
                            territory=[self.cfg.departement])
-        self.window = MainWindow(self.desk, self.store, map_view)
+        self.telephony = TelephonyDesk(self.client, self.cfg, password=load_sip_password() if
+                                       self.cfg.telephony_configured else "", factory=self.softphone_factory)
+        self.window = MainWindow(self.desk, self.store, map_view, telephony=self.telephony)
         MapWiring(self.window, self.desk)  # territory, patient's place (a child of the window)
         if self.sync is None:
             self.sync = SyncService(self.store, self.client, interval=self.cfg.sync_interval_s)
@@ -301,6 +315,8 @@ class Console:
         self.window.show()
         self.window.intake.focus_first()
         self._sync_task = spawn(self.sync.run(), name="sync")
+        if self.window.phone is not None:
+            spawn(self.telephony.start(), name="telephony")
 
     def _on_journal_entries(self, entries: list[dict]) -> None:
         """Entries from other desks were stored (live or pulled): the journal and the queue show them now."""

@@ -9,7 +9,8 @@ workflow in :mod:`app.ui.case.regulation_actions`, the F1 sheet in
 
 Keyboard: Ctrl+N new call, Ctrl+Entrée open the case, F5 search, Ctrl+E widen
 the radius, Ctrl+L focus the slot list, Entrée / Ctrl+B book the selected slot,
-Ctrl+D record the chosen decision, F1 shortcuts.
+Ctrl+D record the chosen decision, F1 shortcuts.  The desk phone (F3 answers, F4 hangs up,
+Ctrl+Maj+A calls out…) is :mod:`app.ui.telephony.desk_phone`, on every desk workspace.
 """
 
 from __future__ import annotations
@@ -39,9 +40,12 @@ from app.ui.shell.shortcuts import HELP_SHORTCUT, WINDOW_SHORTCUTS, bind_window_
 from app.ui.search.slot_table import SlotTable
 from app.ui.shell.status import ConsoleStatusBar
 from app.ui.shell.window_menus import WindowMenus
+from app.services.desk.telephony_desk import TelephonyDesk
+from app.ui.telephony.desk_phone import SHORTCUTS as PHONE_SHORTCUTS
+from app.ui.telephony.desk_phone import DeskPhone
 
 #: (keys, French description) of every window-wide shortcut, as the F1 sheet lists them.
-SHORTCUTS = [*WINDOW_SHORTCUTS, *REGULATION_SHORTCUTS, *HUB_SEND_SHORTCUTS, HELP_SHORTCUT]
+SHORTCUTS = [*WINDOW_SHORTCUTS, *REGULATION_SHORTCUTS, *HUB_SEND_SHORTCUTS, *PHONE_SHORTCUTS, HELP_SHORTCUT]
 
 class MainWindow(QMainWindow):
     """The regulation desk window.
@@ -55,7 +59,8 @@ class MainWindow(QMainWindow):
     searchFinished = Signal(int)
     orientationRecorded = Signal(str)
 
-    def __init__(self, desk: Desk, store: LocalStore, map_view: MapView, parent: QWidget | None = None):
+    def __init__(self, desk: Desk, store: LocalStore, map_view: MapView, parent: QWidget | None = None, *,
+                 telephony: TelephonyDesk | None = None):
         super().__init__(parent)
         self._desk = desk
         self._store = store
@@ -88,6 +93,9 @@ class MainWindow(QMainWindow):
             self.appointments_dock.show()  # part of the OSNP's workspace (its lists are read at first show)
         self.regulation = RegulationActions(self, desk, self.queue_view, self.worklist_view)
         self.hub_send = HubSendAction(self, desk)  # Ctrl+Maj+H: the case to a neighbouring SAMU
+        #: The desk phone (issue 15); its softphone is started by the console after login (none: by hand).
+        self.phone = None if self.workspace == "supervisor" else DeskPhone(
+            self, desk, telephony or TelephonyDesk(desk.client, desk.settings))
         self.search.update_radius_label()
         self.refresh_journal()
 

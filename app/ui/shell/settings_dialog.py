@@ -8,7 +8,10 @@ runs on is updated in place and written with :func:`app.settings.save`
 (temporary file, then rename): the radius, the SAMU code and the desk number
 apply to the next case, the theme at once; the server, the map tiles, the
 CA file, the sync interval and the language at the next start, which
-:attr:`SettingsDialog.restart_needed` lists for the caller to say so.
+:attr:`SettingsDialog.restart_needed` lists for the caller to say so.  The
+« Téléphonie » rows (issue 15) apply at the next login, when the softphone
+starts; the SIP password goes to its own owner-only file, never to the
+settings file (left empty, the saved one is kept).
 """
 
 from __future__ import annotations
@@ -19,13 +22,14 @@ from app.ui.shell import theme as theme_mod
 from app.ui.shell.form_rows import add_row, error_label
 from app.ui.shell.i18n import LANGUAGES
 from app.ui.qt import (
-    QComboBox, QCoreApplication, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QT_TRANSLATE_NOOP, Qt,
-    QVBoxLayout, QWidget,
+    QCheckBox, QComboBox, QCoreApplication, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit,
+    QT_TRANSLATE_NOOP, Qt, QVBoxLayout, QWidget,
 )
 
 #: Settings that only take effect when the console starts again.
 RESTART_FIELDS = ("server_url", "departement", "tile_url", "tile_attribution", "sync_interval_s", "ca_file",
-                  "language", "lock_after_min")
+                  "language", "lock_after_min", "sip_enabled", "sip_user", "sip_domain", "sip_proxy",
+                  "sip_local_port", "sip_ctrl_port")
 RADIUS_RANGE, SYNC_RANGE, LOCK_RANGE = settings_mod.RADIUS_RANGE, settings_mod.SYNC_RANGE, settings_mod.LOCK_RANGE
 #: The French message of each wrong field (translated when shown), naming the field first.
 MESSAGES = {
@@ -42,7 +46,18 @@ MESSAGES = {
     "ca_file": QT_TRANSLATE_NOOP("SettingsDialog", "Fichier CA introuvable : %s"),
     "lock_after_min": QT_TRANSLATE_NOOP("SettingsDialog", "Verrouillage après inactivité hors limites : "
                                         "de %g à %g min."),
+    "sip_user": QT_TRANSLATE_NOOP("SettingsDialog", "Compte SIP invalide : lettres, chiffres, « . _ + - » "
+                                  "(64 au plus)."),
+    "sip_domain": QT_TRANSLATE_NOOP("SettingsDialog", "Domaine SIP invalide : un nom d'hôte ou une adresse IP."),
+    "sip_proxy": QT_TRANSLATE_NOOP("SettingsDialog", "Proxy SIP invalide : hôte[:port], ou vide."),
+    "sip_local_port": QT_TRANSLATE_NOOP("SettingsDialog", "Port SIP local invalide : de 0 (au choix) à 65535."),
+    "sip_ctrl_port": QT_TRANSLATE_NOOP("SettingsDialog", "Port de contrôle invalide : de 0 (au choix) à 65535."),
+    "sip_transfer_desks": QT_TRANSLATE_NOOP("SettingsDialog", "Postes médecins invalides : comptes SIP séparés "
+                                            "par des virgules."),
 }
+#: The « Téléphonie » rows (issue 15), after the others.
+SIP_FIELDS = ("sip_user", "sip_domain", "sip_proxy", "sip_local_port", "sip_ctrl_port", "sip_transfer_desks")
+_PORTS = ("sip_local_port", "sip_ctrl_port")
 
 
 def _message(name: str) -> str:
@@ -70,6 +85,10 @@ def validate(values: dict[str, str]) -> tuple[dict, dict[str, str]]:
     typed["departement"] = typed["departement"].upper()
     desk = typed["desk_number"]
     typed["desk_number"] = int(desk) if desk.isdigit() else -1  # empty or not a number: refused
+    typed["sip_enabled"] = typed.get("sip_enabled") == "1"
+    for name in _PORTS:
+        port = typed.get(name, "0") or "0"
+        typed[name] = int(port) if port.isdigit() else -1
     for name in _RANGES:
         typed[name] = _number(values[name])
     _cfg, wrong = settings_mod.check(typed)
@@ -83,8 +102,10 @@ def validate(values: dict[str, str]) -> tuple[dict, dict[str, str]]:
             errors[name] = _message(name)
     if _cfg is not None:
         typed = {name: getattr(_cfg, name) for name in typed}
-    elif typed["desk_number"] == -1:
-        typed["desk_number"] = 0
+    else:
+        for name in ("desk_number", *_PORTS):
+            if typed[name] == -1:
+                typed[name] = 0
     return typed, errors
 
 
@@ -119,6 +140,7 @@ class SettingsDialog(QDialog):
             self.errors[name] = error_label(self, f"{name}Error", word_wrap=True)
             self.errors[name].setTextFormat(Qt.TextFormat.PlainText)
             add_row(form, self, label, edit, self.errors[name])
+        self._telephony_rows(form)
         self.language_box = self._combo(list(LANGUAGES.items()), cfg.language, self.tr("Langue de l'interface"))
         add_row(form, self, self.tr("&Langue (au prochain démarrage)"), self.language_box)
         themes = [("clair", self.tr("Clair, contraste élevé")), ("sombre", self.tr("Sombre, contraste élevé")),
@@ -137,6 +159,36 @@ class SettingsDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(520)
+
+    def _telephony_rows(self, form: QFormLayout) -> None:
+        """The « Téléphonie » section: on/off, the SIP account, its password (its own file), proxy and ports."""
+        title = QLabel(self.tr("Téléphonie (à la prochaine connexion)"), self)
+        title.setStyleSheet("font-weight: bold;")
+        form.addRow(title)
+        self.sip_enabled = QCheckBox(self.tr("Téléphonie activée (softphone du poste)"), self)
+        self.sip_enabled.setChecked(self._cfg.sip_enabled)
+        self.sip_enabled.setAccessibleName(self.tr("Téléphonie activée"))
+        form.addRow(self.sip_enabled)
+        rows = [("sip_user", self.tr("&Compte SIP du poste"), "arm1"),
+                ("sip_domain", self.tr("D&omaine SIP"), self.tr("vide : l'hôte du serveur")),
+                ("sip_proxy", self.tr("&Proxy SIP (hôte:port)"), "127.0.0.1:5060"),
+                ("sip_local_port", self.tr("Port SIP &local"), self.tr("0 : au choix")),
+                ("sip_ctrl_port", self.tr("Port de contrôle du softphone"), self.tr("0 : au choix")),
+                ("sip_transfer_desks", self.tr("Postes médecins (transfert)"), "mru1, mrl1")]
+        for name, label, placeholder in rows:
+            edit = QLineEdit(self._text(name), self)
+            edit.setPlaceholderText(placeholder)
+            edit.setAccessibleName(label.replace("&", ""))
+            self.edits[name] = edit
+            self.errors[name] = error_label(self, f"{name}Error", word_wrap=True)
+            self.errors[name].setTextFormat(Qt.TextFormat.PlainText)
+            add_row(form, self, label, edit, self.errors[name])
+            if name == "sip_user":
+                self.sip_password = QLineEdit(self)
+                self.sip_password.setEchoMode(QLineEdit.EchoMode.Password)
+                self.sip_password.setPlaceholderText(self.tr("vide : inchangé"))
+                self.sip_password.setAccessibleName(self.tr("Mot de passe SIP"))
+                add_row(form, self, self.tr("Mot de &passe SIP"), self.sip_password)
 
     def _text(self, name: str) -> str:
         value = getattr(self._cfg, name)
@@ -157,6 +209,7 @@ class SettingsDialog(QDialog):
         values = {name: edit.text() for name, edit in self.edits.items()}
         values["language"] = self.language_box.currentData()
         values["theme"] = self.theme_box.currentData()
+        values["sip_enabled"] = "1" if self.sip_enabled.isChecked() else ""
         return values
 
     def accept(self) -> None:
@@ -174,6 +227,9 @@ class SettingsDialog(QDialog):
         for name, value in typed.items():
             setattr(self._cfg, name, value)
         settings_mod.save(self._cfg)
+        if self.sip_password.text():
+            settings_mod.save_sip_password(self.sip_password.text())
+            self.sip_password.clear()
         self.restart_needed = [n for n in RESTART_FIELDS if before.get(n) != typed.get(n)]
         if before.get("theme") != self._cfg.theme:
             theme_mod.apply_theme(self._cfg.theme)
@@ -189,4 +245,6 @@ class SettingsDialog(QDialog):
     def _label(self, name: str) -> str:
         if name == "language":
             return self.tr("langue")
+        if name == "sip_enabled":
+            return self.tr("téléphonie")
         return self.edits[name].accessibleName().lower()

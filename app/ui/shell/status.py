@@ -1,4 +1,4 @@
-"""The status bar: who is logged in, online or offline, items waiting to sync, messages."""
+"""The status bar: who is logged in, online or offline, the desk phone, items waiting to sync, messages."""
 
 from __future__ import annotations
 
@@ -19,11 +19,14 @@ class ConsoleStatusBar(QStatusBar):
         self._user = QLabel(f"{user.display_name} — {user.role}", self)
         self._connection = QLabel(self)
         self._pending = QLabel(self)
+        self._phone = QLabel(self)  # the desk phone (issue 15), hidden when the desk has none
+        self._phone.setAccessibleName(self.tr("État du téléphone"))
+        self._phone.hide()
         self._message.setAccessibleName(self.tr("Message"))
         self._connection.setAccessibleName(self.tr("État de la connexion"))
         self._pending.setAccessibleName(self.tr("Éléments en attente de synchronisation"))
         self.addWidget(self._message, 1)
-        for w in (self._user, self._connection, self._pending):
+        for w in (self._user, self._connection, self._phone, self._pending):
             self.addPermanentWidget(w)
         self.set_online(None)
         self.set_pending(0)
@@ -47,6 +50,25 @@ class ConsoleStatusBar(QStatusBar):
 
     def connection_text(self) -> str:
         return self._connection.text()
+
+    def set_phone(self, state: str | None) -> None:
+        """The desk phone: ``ready``, ``starting``, ``down``/``off`` (work by hand), None: no telephony here."""
+        if state is None:
+            self._phone.clear()
+            self._phone.hide()
+            return
+        if state == "ready":
+            text, color = self.tr("☎ Téléphone prêt"), theme.colour("ok")
+        elif state == "starting":
+            text, color = self.tr("☎ Téléphone en démarrage…"), theme.colour("muted")
+        else:
+            text, color = self.tr("☎ Téléphone indisponible : saisie manuelle"), theme.colour("alert")
+        self._phone.setText(text)
+        self._phone.setStyleSheet(f"color: {color}; font-weight: bold;")
+        self._phone.show()
+
+    def phone_text(self) -> str:
+        return self._phone.text() if not self._phone.isHidden() else ""
 
     def set_pending(self, count: int) -> None:
         self._pending.setText(self.tr("%d en attente de synchronisation") % count)
