@@ -25,8 +25,6 @@ from app.services.regulation.actor import Actor
 
 PHONE = "phone"
 TYPED = "typed"
-#: What the console says of a case whose clocks were typed.
-TYPED_NOTE = "heures saisies à la main"
 
 
 def source(case_clock_source: str | None) -> str:
@@ -62,6 +60,11 @@ def refresh(session: Session, call: Call) -> dict | None:
     if call.gave_clocks is False and case.clock_source == PHONE:
         return None
     return give(call, case)
+
+
+def case_clock_source(session: Session, case_uuid: str) -> str:
+    """``phone`` or ``typed`` for the case ``case_uuid`` of any database of the schema (server or cache)."""
+    return source(session.scalar(select(Case.clock_source).where(Case.uuid == case_uuid)))
 
 
 def on_case_opened(session: Session, actor: Actor, case_uuid: str) -> None:

@@ -53,7 +53,8 @@ def report_key(event: str, author: str, at: datetime) -> str:
 
 
 def _holds(call: Call, author: str) -> bool:
-    return author in (call.holder, call.answered_by)
+    """Whether ``author``'s desk has the call now (after a hand-over: the desk that took it)."""
+    return author == (call.holder or call.answered_by)
 
 
 def apply(call: Call, event: str, at: datetime, author: str, target: str | None) -> bool:
