@@ -37,7 +37,8 @@ def desk(sessions, users, password_hash):
                 user = User(username=username, display_name=username, role=role, password_hash=password_hash)
                 s.add(user)
                 s.flush()
-            s.add(AuthToken(token_hash=digest, user_id=user.id, expires_at=datetime.now(timezone.utc) + timedelta(hours=1)))
+            expires = datetime.now(timezone.utc) + timedelta(hours=1)
+            s.add(AuthToken(token_hash=digest, user_id=user.id, expires_at=expires))
             s.commit()
         return {"Authorization": f"Bearer {token}"}
 

@@ -1,5 +1,6 @@
 """The shift review and the case view say where a case's clocks come from (issue 15): the phone, or typed."""
 
+# ruff: noqa: F811  (fixtures imported from tests/server/conftest.py)
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone

@@ -7,6 +7,7 @@ expected shares are computed here from the scripted waits, independently of the 
 filled by the journal the sync pulls.  Run on SQLite and on PostgreSQL.
 """
 
+# ruff: noqa: F811  (fixtures imported from tests/server/conftest.py)
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone

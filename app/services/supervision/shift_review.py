@@ -174,7 +174,8 @@ def _by_case(session: Session, stmt, column, uuids: list[str]) -> dict[str, list
 
 
 _CASE_COLUMNS = (Case.uuid, Case.case_id, Case.reception, Case.creation, Case.priority, Case.perimeter, Case.status,
-                 Case.answered_at, Case.clock_source, Case.created_by, Case.caller_name, Case.caller_phone, Case.health_motive_code,
+                 Case.answered_at, Case.clock_source, Case.created_by, Case.caller_name, Case.caller_phone,
+                 Case.health_motive_code,
                  Case.health_motive_label, Case.whats_happen_label, Case.address_complete, Case.city_name,
                  Case.access_details)
 
