@@ -82,6 +82,10 @@ class Case(Base):
     answered_at: Mapped[datetime | None] = mapped_column(default=None)
     handed_over_at: Mapped[datetime | None] = mapped_column(default=None)
     decided_at: Mapped[datetime | None] = mapped_column(default=None)
+    #: Where ``reception`` and ``answered_at`` come from (migration 0011): ``phone`` once a call of the room's
+    #: telephone gave them (:mod:`app.services.calls.clocks`); None (typed by hand) otherwise.  Set by the
+    #: server only, never by a case document.
+    clock_source: Mapped[str | None] = mapped_column(String(8), default=None)
     #: P0 hand-over to the MRU with the ARM still on the line: never parked in the queue.
     accompanied: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     #: Who has the case in hand ("prise en charge", migration 0007): derived from the case's ``take_charge``

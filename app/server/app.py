@@ -59,6 +59,7 @@ from app.server.routes import admin as routes_admin
 from app.server.routes import places as routes_places
 from app.server.routes import editors as routes_editors
 from app.server.routes import fhir_inbox as routes_fhir_inbox
+from app.server.routes import calls as routes_calls
 from app.server.deps import ServerState
 from app.server.schemas import HealthOut
 
@@ -113,4 +114,5 @@ def create_app(db_url: str, hub: HubConfig | None = None, *,
     app.include_router(routes_places.router)
     app.include_router(routes_editors.router)
     app.include_router(routes_fhir_inbox.router)
+    app.include_router(routes_calls.router)
     return app

@@ -2789,6 +2789,10 @@ Attach this call to that case?</translation>
         <translation>none</translation>
     </message>
     <message>
+        <source>%d abandonné(s), %d dossier(s) aux heures saisies</source>
+        <translation>%d abandoned, %d case(s) with typed times</translation>
+    </message>
+    <message>
         <source>%s : %d dossier(s)</source>
         <translation>%s: %d case(s)</translation>
     </message>
@@ -2811,6 +2815,10 @@ Attach this call to that case?</translation>
     <message>
         <source>%d dossier(s) en attente</source>
         <translation>%d case(s) waiting</translation>
+    </message>
+    <message>
+        <source>%d appel(s) en attente — plus longue %s</source>
+        <translation>%d call(s) waiting — longest %s</translation>
     </message>
     <message>
         <source>Échec : %s</source>

@@ -54,6 +54,12 @@ def _request(route: str, case_body, orientation_body) -> tuple[str, str, dict | 
         permissions.TERRITORY_EFFECTEURS: ("GET", "/api/v1/territory/effecteurs?departement=67", None),
         permissions.ADDRESSES_GEOCODE: ("POST", "/api/v1/addresses/geocode", {"insee": "67482", "address": "1 rue"}),
         permissions.EDITORS_LIST: ("GET", "/api/v1/editors", None),
+        permissions.CALLS_EVENTS_POST: ("POST", "/api/v1/calls/events",
+                                        {"call_id": f"{u}@pbx", "event": "presented", "at": "2024-01-18T10:20:00+01:00",
+                                         "number": "0612345678"}),
+        permissions.CALLS_CASE_LINK: ("POST", f"/api/v1/calls/{u}@pbx/case", {"case_id": u}),
+        permissions.CALLS_LIST: ("GET", "/api/v1/calls?state=waiting", None),
+        permissions.CALLS_LOOKUP: ("GET", "/api/v1/calls/lookup?number=0612345678", None),
     }[route]
 
 
@@ -98,6 +104,10 @@ def test_table_matches_the_agreed_contract():
         "territory.effecteurs": set(ROLES) - {"HUB"},
         "addresses.geocode": {"ARM", "OSNP", "MRL", "MRU"},
         "editors.list": {"ADMIN"},
+        "calls.events.post": {"ARM", "OSNP", "MRL", "MRU", "SUPERVISEUR"},
+        "calls.case.link": {"ARM", "OSNP", "MRL", "MRU"},
+        "calls.list": {"ARM", "OSNP", "MRL", "MRU", "SUPERVISEUR"},
+        "calls.lookup": {"ARM", "OSNP", "MRL", "MRU", "SUPERVISEUR"},
         # Agenda editors only (registry push token), no user role.
         "fhir.appointments.post": set(), "fhir.appointments.put": set(), "fhir.appointments.get": set(),
     }
@@ -107,7 +117,8 @@ def test_table_matches_the_agreed_contract():
                                                      "surge.put", "journal.list", "events.stream", "stats.get",
                                                      "journal.verify",
                                                      "hub.rs_eda.get", "appointments.list",
-                                                     "desk.cache_key", "territory.effecteurs"]
+                                                     "desk.cache_key", "territory.effecteurs",
+                                                     "calls.events.post", "calls.list", "calls.lookup"]
     assert permissions.as_table()[3] == ("slots.book", "POST /api/v1/slots/{slot_id}/booking", ["OSNP", "MRL", "MRU"])
 
 

@@ -44,6 +44,9 @@ EXPECTED_ROUTES = {
     ("get", "/api/v1/journal/verify"),
     ("get", "/api/v1/desk/cache-key"),
     ("get", "/api/v1/editors"),
+    # The room's telephone (issue 15).
+    ("post", "/api/v1/calls/events"), ("post", "/api/v1/calls/{call_id}/case"), ("get", "/api/v1/calls"),
+    ("get", "/api/v1/calls/lookup"),
     # The agenda editors' FHIR endpoint (INT_R03), authenticated by the registry's push tokens.
     ("post", "/fhir/Appointment"), ("put", "/fhir/Appointment"), ("get", "/fhir/Appointment/{id}"),
 }

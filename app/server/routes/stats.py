@@ -4,7 +4,9 @@ The same computation as the console's supervisor wall and the reports
 (:func:`app.services.supervision.stats.query_stats`), over the server's database: live
 queue by stream and priority, oldest wait, P0 timers, cases in hand per
 operator, QS60 / QS30, time to a doctor by priority, SNP booked share,
-no-show and cancellation rates, and per-hour buckets for charts.
+no-show and cancellation rates, and per-hour buckets for charts; from the room's telephone
+(issue 15) the calls ringing now, the longest wait, the abandoned calls, and how many calls
+were timed by the phone or typed.
 
 Reserved to the chef de salle (``SUPERVISEUR``) and ``ADMIN``.  ``start`` and
 ``end`` are ISO 8601 times **with an offset**; a missing offset, ``end`` not
@@ -83,6 +85,13 @@ class StatsOut(BaseModel):
                                                       description="Recherches sans résultat sur la dernière heure")
     hours: list[HourBucketOut]
     notes: dict[str, str] = Field(description="Indicateur → pourquoi il vaut 0 ou est omis")
+    # The room's telephone (issue 15): optional, so older consoles read the answer as before.
+    calls_waiting: int = Field(default=0, description="Appels qui sonnent maintenant, non décrochés")
+    longest_call_wait_s: float | None = Field(default=None, description="Plus longue attente en cours, en secondes")
+    abandoned_calls: ShareOut | None = Field(default=None, description="Appels présentés terminés sans décroché "
+                                                                       "(null sans appel du téléphone)")
+    phone_calls: int = Field(default=0, description="Appels de la période chronométrés par le téléphone")
+    typed_cases: int = Field(default=0, description="Dossiers de la période aux heures saisies à la main")
 
 
 #: Times outside these years are refused (they are typing slips, and far dates overflow).

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from app.models import new_uuid
+from app.services.calls import clocks
 from app.services.regulation import case_view, rules, queue, routing
 from app.services.intake import duplicates, form as intake
 from app.services.sync.case_store import CaseStore, SurgeState
@@ -60,8 +61,11 @@ class Regulation:
         user = self._desk.user
         holder = case_view.Holder(*held) if held else None
         orientations = self._store.orientations_for_case(uuid)
+        with self._store.session_factory() as session:
+            source = clocks.case_clock_source(session, uuid)  # the phone's clocks, or typed (issue 15)
         return case_view.build(case, events=self.cases.events(uuid), orientations=orientations,
-                               holder=holder, earlier=earlier, role=user.role, username=user.username, now=self._now())
+                               holder=holder, earlier=earlier, role=user.role, username=user.username, now=self._now(),
+                               clock_source=source)
 
     def surge(self) -> SurgeState:
         return self.cases.surge()

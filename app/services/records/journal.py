@@ -73,8 +73,11 @@ KIND_SURGE = "surge"
 KIND_APPOINTMENT = "appointment"
 #: An agenda editor's late slots have landed (issue 14): ``{"editors": [...], "effecteur_ids": [...]}``.
 KIND_SLOTS = "slots"
+#: A telephone call of the room changed (issue 15): the whole call (:func:`app.services.calls.views.call_dict`),
+#: with ``case_uuid`` and, when the call gave its case the clocks, ``case_clocks``.
+KIND_CALL = "call"
 KINDS = (KIND_CASE, KIND_ORIENTATION, KIND_BOOKING, KIND_CASE_EVENT, KIND_SURGE, KIND_APPOINTMENT, KIND_PURGE,
-         KIND_SLOTS)
+         KIND_SLOTS, KIND_CALL)
 
 #: Advisory lock key for PostgreSQL (any constant bigint shared by all processes).
 PG_JOURNAL_LOCK_KEY = 0x5A5_0001

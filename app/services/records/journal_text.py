@@ -25,12 +25,14 @@ from datetime import tzinfo
 from app.codes import case_codes
 from app.codes import nomenclatures, room_time
 from app.services.intake.form import PRIORITY_LABELS
+from app.services.intake.phones import format_phone
+from app.services.regulation.queue import format_duration
 from app.services.regulation import case_events, decisions
 
 #: What each kind of entry is, as the journal's « Type » column says it.
 KIND_LABELS = {"case": "Dossier", "orientation": "Orientation", "booking": "Réservation", "case_event": "Suivi",
                "surge": "Afflux", "appointment": "RDV SAS", "purge": "Purge",
-               "slots": "Créneaux"}
+               "slots": "Créneaux", "call": "Appel"}
 #: Case statuses (Hub Santé ``etat`` codes) as people read them.
 STATUS_LABELS = {"PROGRAM": "Programmé", "ACTIF": "En cours", "ACHEVE": "Achevé", "VALIDE": "Validé",
                  "CLOTURE": "Clôturé", "CLASSE": "Classé sans suite", "ARCHIVE": "Archivé"}
@@ -98,6 +100,39 @@ def search_text(payload: dict) -> str:
     return f"Recherche de créneaux : {found} résultat(s)" if isinstance(found, int) else "Recherche de créneaux"
 
 
+def call_text(payload: dict) -> str:
+    """One ``call`` entry in French: what happened to the call, its number (or « numéro masqué »), the wait."""
+    p = payload
+    number = format_phone(p.get("number")) or p.get("number") or "numéro masqué"
+    if p.get("direction") == "out":
+        head = f"Appel sortant vers {format_phone(p.get('target')) or p.get('target') or number}"
+    else:
+        head = f"Appel de {number}"
+    wait = p.get("wait_s")
+    waited = f" après {format_duration(wait)} d'attente" if isinstance(wait, (int, float)) else ""
+    event = p.get("event")
+    if event == "answered":
+        text = f"{head} décroché par {p.get('answered_by') or '?'}{waited}"
+    elif event in ("ended", "abandoned") and p.get("abandoned"):
+        text = f"{head} abandonné avant décroché{waited}"
+    elif event == "ended":
+        text = f"{head} terminé"
+    elif event == "transferred":
+        last = (p.get("transfers") or [{}])[-1]
+        text = f"{head} transféré vers {last.get('target') or '?'}"
+    elif event == "handed_over":
+        text = f"{head} repris par {p.get('holder') or '?'}"
+    elif event == "linked":
+        text = f"{head} rattaché au dossier"
+    elif event == "dialled":
+        text = head
+    else:
+        text = f"{head} présenté"
+    if p.get("case_clocks"):
+        text += " — heures du dossier prises du téléphone"
+    return text + (" (heures saisies à la main)" if p.get("typed") else "")
+
+
 def event_text(payload: dict) -> str:
     """One case event (``type`` in the payload) in French, with labels."""
     kind = payload.get("type")
@@ -162,6 +197,8 @@ def describe(kind: str | None, payload: dict | None, zone: tzinfo | None = None)
     elif kind == "slots":
         names = ", ".join(str(n) for n in p.get("editors") or [])
         parts = [f"Nouveaux créneaux de l'agenda {names}" if names else "Nouveaux créneaux"]
+    elif kind == "call":
+        parts = [call_text(p)]
     elif kind == "purge":
         cutoff = room_time.to_room(p["cutoff"], zone).strftime("%d/%m/%Y") if p.get("cutoff") else "?"
         parts = [f"Dossiers antérieurs au {cutoff} purgés (durée de conservation)"]

@@ -34,6 +34,8 @@ ACTS = {"priority": "priority", "note": "note", "handover": "handover", "close":
         "take_charge": "take_charge", "release": "release"}
 NOTE_REFUSED = "Seuls les rôles qui traitent le dossier y ajoutent une note"
 CLOSED_CASE = "Dossier clôturé"
+#: Said of a case whose presented and answered times were typed at the desk (no call of the room's telephone).
+TYPED_CLOCKS = "heures saisies à la main"
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,10 @@ class CaseView:
     holder: Holder | None
     #: act → None when the user may do it, else the French reason (the control's tooltip).
     refusals: dict[str, str | None] = field(default_factory=dict)
+    #: Where the clocks come from (issue 15): ``phone`` (a call of the room's telephone) or ``typed``.
+    clock_source: str = "typed"
+    #: What the view says of typed clocks (« heures saisies à la main »), "" for the phone's.
+    clock_note: str = ""
 
     def held_by_other(self, username: str) -> bool:
         return self.holder is not None and self.holder.username != username
@@ -166,8 +172,9 @@ def _orientation_line(o: OrientationDoc) -> str:
 
 def build(case: CaseDoc, *, events: Iterable[CaseEventDoc], orientations: Iterable[OrientationDoc],
           holder: Holder | None, earlier: Iterable[Duplicate], role: str, username: str,
-          now: datetime) -> CaseView:
-    """The case view of ``case`` for a user of ``role`` (see the module docstring)."""
+          now: datetime, clock_source: str | None = None) -> CaseView:
+    """The case view of ``case`` for a user of ``role`` (see the module docstring); ``clock_source`` is the
+    case's (``phone`` when a call gave its clocks, anything else: typed by hand)."""
     orientations = list(orientations)
     start = queue.presented_at(case)
     clocks = [Clock("Présenté", start, "0:00")]
@@ -207,4 +214,6 @@ def build(case: CaseDoc, *, events: Iterable[CaseEventDoc], orientations: Iterab
                                             for n in case.notes],
         patients=[_patient(p) for p in case.patients], earlier=earlier_lines, events=timeline, holder=holder,
         refusals=refusals(role, username, case, holder),
+        clock_source="phone" if clock_source == "phone" else "typed",
+        clock_note="" if clock_source == "phone" else TYPED_CLOCKS,
     )

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import Case, Orientation
+from app.services.calls import clocks
 from app.services.records import journal
 from app.services.records.documents import (
     CaseDoc, OrientationDoc, case_from_doc, case_to_doc, orientation_from_doc, orientation_to_doc,
@@ -64,6 +65,9 @@ def open_case(session: Session, actor: Actor, doc: CaseDoc) -> ChangeRecord:
     storage.flush_new(session, case_from_doc(doc, created_by=actor.author[:64]))
     stored = case_to_doc(session.get(Case, uuid))
     storage.append(session, actor, uuid=uuid, kind=journal.KIND_CASE, payload=stored.model_dump(mode="json"))
+    # A call linked before the case arrived gives it its clocks now (after the case's own entry: a replay
+    # of the document as typed is still recognised).
+    clocks.on_case_opened(session, actor, uuid)
     audit.log(actor.author, actor.role, permissions.CASES_PUT, uuid, "created")
     return ChangeRecord("case.opened", uuid, uuid, 201, actor.author, stored)
 

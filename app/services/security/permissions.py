@@ -66,6 +66,10 @@ EDITORS_LIST = "editors.list"
 FHIR_APPOINTMENTS_POST = "fhir.appointments.post"
 FHIR_APPOINTMENTS_PUT = "fhir.appointments.put"
 FHIR_APPOINTMENTS_GET = "fhir.appointments.get"
+CALLS_EVENTS_POST = "calls.events.post"
+CALLS_CASE_LINK = "calls.case.link"
+CALLS_LIST = "calls.list"
+CALLS_LOOKUP = "calls.lookup"
 #: Routes of the agenda editors (machine accounts of the registry), not of the room's users.
 EDITOR_ROUTES: frozenset[str] = frozenset({FHIR_APPOINTMENTS_POST, FHIR_APPOINTMENTS_PUT, FHIR_APPOINTMENTS_GET})
 
@@ -108,6 +112,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     ADDRESSES_GEOCODE: frozenset({_A, _O, _L, _U}),
     # The agenda editors' health (no patient data): the technical administrator.
     EDITORS_LIST: frozenset({_D}),
+    # The room's telephone (issue 15): each desk with a softphone reports its calls (the chef de salle answers
+    # too when the room is overwhelmed); the roles that write cases link a call to one; the case readers see
+    # the calls and what the room knows of a number (patient data: never the ADMIN).
+    CALLS_EVENTS_POST: frozenset({_A, _O, _L, _U, _S}),
+    CALLS_CASE_LINK: frozenset({_A, _O, _L, _U}),
+    CALLS_LIST: frozenset({_A, _O, _L, _U, _S}),
+    CALLS_LOOKUP: frozenset({_A, _O, _L, _U, _S}),
     # Agenda editors only (their registry token): no user role, see EDITOR_ROUTES.
     FHIR_APPOINTMENTS_POST: frozenset(),
     FHIR_APPOINTMENTS_PUT: frozenset(),
@@ -144,6 +155,10 @@ ROUTE_LABELS: dict[str, str] = {
     TERRITORY_EFFECTEURS: "Voir les effecteurs du territoire et leur prochain créneau libre",
     ADDRESSES_GEOCODE: "Localiser une adresse dans une commune (numéro, voie ou commune)",
     EDITORS_LIST: "Voir les éditeurs d'agendas et leur état (dernier succès, dernière erreur, latence)",
+    CALLS_EVENTS_POST: "Signaler un événement d'appel du téléphone du poste (présenté, décroché, terminé…)",
+    CALLS_CASE_LINK: "Rattacher un appel à un dossier (les heures du dossier viennent alors du téléphone)",
+    CALLS_LIST: "Voir les appels de la salle (en attente, en cours, récents)",
+    CALLS_LOOKUP: "Voir ce que la salle sait d'un numéro (dossiers ouverts et des 30 derniers jours)",
     FHIR_APPOINTMENTS_POST: "Éditeur d'agenda : créer un rendez-vous (FHIR, INT_R03)",
     FHIR_APPOINTMENTS_PUT: "Éditeur d'agenda : mettre à jour un rendez-vous (FHIR, mise à jour conditionnelle)",
     FHIR_APPOINTMENTS_GET: "Éditeur d'agenda : relire un rendez-vous qu'il tient (FHIR)",
@@ -179,6 +194,10 @@ ROUTE_PATHS: dict[str, str] = {
     TERRITORY_EFFECTEURS: "GET /api/v1/territory/effecteurs",
     ADDRESSES_GEOCODE: "POST /api/v1/addresses/geocode",
     EDITORS_LIST: "GET /api/v1/editors",
+    CALLS_EVENTS_POST: "POST /api/v1/calls/events",
+    CALLS_CASE_LINK: "POST /api/v1/calls/{call_id}/case",
+    CALLS_LIST: "GET /api/v1/calls",
+    CALLS_LOOKUP: "GET /api/v1/calls/lookup",
     FHIR_APPOINTMENTS_POST: "POST /fhir/Appointment",
     FHIR_APPOINTMENTS_PUT: "PUT /fhir/Appointment",
     FHIR_APPOINTMENTS_GET: "GET /fhir/Appointment/{id}",

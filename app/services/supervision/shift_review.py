@@ -1,7 +1,8 @@
 """The supervisor's shift review (issue 7): the cases of a period, filtered, searched, and the journal's integrity.
 
 :func:`load_review` reads, for the cases presented in ``[start, end)``, one
-:class:`ReviewRow` each — clocks, priority, stream, status, last decision, who
+:class:`ReviewRow` each — clocks (with the call's, :class:`CallTimes`, when the room's
+telephone timed them: issue 15), priority, stream, status, last decision, who
 acted on it (operators and their roles), and a *folded* text (lower case,
 accents removed) of everything a supervisor may search: case id, caller,
 patients' names, motive, address and access, notes, decision free text,
@@ -20,15 +21,16 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta, tzinfo
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta, timezone, tzinfo
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.codes import room_time
-from app.models import Case, CaseEvent, CaseNote, JournalEntry, Orientation, Patient
+from app.models import Call, Case, CaseEvent, CaseNote, JournalEntry, Orientation, Patient
 from app.services.regulation import decisions
+from app.services.regulation.queue import format_duration
 from app.services.records import journal, journal_text
 from app.services.supervision import stats
 from app.services.supervision.stats_rows import IN_CHUNK
@@ -73,6 +75,38 @@ def decision_label(key: str | None) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class CallTimes:
+    """The room's telephone call of a case (issue 15): its clocks, as the review shows them."""
+
+    presented: datetime | None
+    answered: datetime | None
+    ended: datetime | None
+    abandoned: bool = False
+    #: Transfers and hand-overs, in order: (event, time, target).
+    transfers: tuple[tuple[str, datetime, str], ...] = ()
+
+    @property
+    def wait_s(self) -> float | None:
+        until = self.answered or self.ended
+        if self.presented is None or until is None:
+            return None
+        return max(0.0, (until - self.presented).total_seconds())
+
+    def text(self) -> str:
+        """``présenté 10:14:00, décroché 10:14:12 (attente 0:12), transféré 10:16:00 → mru`` (room time)."""
+        parts = [f"présenté {room_time.clock_seconds(self.presented)}"] if self.presented else []
+        wait = f"attente {format_duration(self.wait_s)}"
+        if self.answered is not None:
+            parts.append(f"décroché {room_time.clock_seconds(self.answered)} ({wait})")
+        elif self.abandoned:
+            parts.append(f"abandonné ({wait})")
+        for event, at, target in self.transfers:
+            verb = "transféré" if event == "transferred" else "repris"
+            parts.append(f"{verb} {room_time.clock_seconds(at)} → {target}")
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
 class ReviewRow:
     """One case of the review, with what the table shows and what the filters test."""
 
@@ -94,6 +128,19 @@ class ReviewRow:
     roles: frozenset[str] = frozenset()
     #: Folded text searched by :func:`apply_filter`.
     haystack: str = ""
+    #: The case's call on the room's telephone (None: no call, the clocks were typed), issue 15.
+    call: CallTimes | None = None
+
+    @property
+    def answer_text(self) -> str:
+        """The « Décroché en » cell: the delay, and whether the phone or a person timed it."""
+        if self.call is not None and self.call.answered is None and self.call.abandoned:
+            return f"abandonné après {format_duration(self.call.wait_s)}"
+        if self.answered_s is None:
+            return "—"
+        how = "téléphone" if self.call is not None else "saisi"
+        moved = ", transféré" if self.call is not None and self.call.transfers else ""
+        return f"{format_duration(self.answered_s)} ({how}{moved})"
 
 
 @dataclass(frozen=True)
@@ -127,7 +174,8 @@ def _by_case(session: Session, stmt, column, uuids: list[str]) -> dict[str, list
 
 
 _CASE_COLUMNS = (Case.uuid, Case.case_id, Case.reception, Case.creation, Case.priority, Case.perimeter, Case.status,
-                 Case.answered_at, Case.created_by, Case.caller_name, Case.caller_phone, Case.health_motive_code,
+                 Case.answered_at, Case.clock_source, Case.created_by, Case.caller_name, Case.caller_phone,
+                 Case.health_motive_code,
                  Case.health_motive_label, Case.whats_happen_label, Case.address_complete, Case.city_name,
                  Case.access_details)
 
@@ -151,12 +199,35 @@ def load_review(session: Session, start: datetime, end: datetime) -> list[Review
                                             Orientation.appointment_start), Orientation.case_uuid, uuids)
     openers = _by_case(session, select(JournalEntry.uuid, JournalEntry.author, JournalEntry.author_role)
                        .where(JournalEntry.kind == journal.KIND_CASE), JournalEntry.uuid, uuids)
+    calls = _by_case(session, select(Call.case_uuid, Call.presented_at, Call.answered_at, Call.ended_at,
+                                     Call.abandoned, Call.transfers, Call.gave_clocks)
+                     .where(Call.direction == "in").order_by(Call.presented_at), Call.case_uuid, uuids)
     rows = []
     for c in cases:
-        rows.append(_row(c, patients.get(c.uuid, []), notes.get(c.uuid, []), events.get(c.uuid, []),
-                         orientations.get(c.uuid, []), openers.get(c.uuid, []), reasons.get(c.uuid, [])))
+        row = _row(c, patients.get(c.uuid, []), notes.get(c.uuid, []), events.get(c.uuid, []),
+                   orientations.get(c.uuid, []), openers.get(c.uuid, []), reasons.get(c.uuid, []))
+        rows.append(replace(row, call=call_times(calls.get(c.uuid, []))) if c.clock_source == "phone" else row)
     rows.sort(key=lambda r: r.presented)
     return rows
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    return value.replace(tzinfo=timezone.utc) if value is not None and value.tzinfo is None else value
+
+
+def call_times(calls: list) -> CallTimes | None:
+    """The call that gave the case its clocks (else its first call), as the review shows it."""
+    if not calls:
+        return None
+    k = next((k for k in calls if k.gave_clocks), calls[0])
+    transfers = []
+    for t in k.transfers or []:
+        try:
+            transfers.append((str(t["event"]), datetime.fromisoformat(t["at"]), str(t.get("target") or "?")))
+        except (KeyError, TypeError, ValueError):
+            continue
+    return CallTimes(_aware(k.presented_at), _aware(k.answered_at), _aware(k.ended_at), bool(k.abandoned),
+                     tuple(transfers))
 
 
 def _row(c, patients: list, notes: list, events: list, orientations: list, openers: list,

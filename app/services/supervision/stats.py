@@ -7,9 +7,14 @@
   priority, the oldest wait, the running P0 timers (P0 is accompanied, never
   parked: counted apart, as in :mod:`app.services.regulation.queue`), open cases in hand
   per operator (whoever last acted on the case, else whoever opened it);
-* **answer** — share of answered calls answered within 60 s (QS60, SUdF target
+* **answer** — share of calls answered within 60 s (QS60, SUdF target
   99 %) and within 30 s (QS30, configurable, no official threshold), both
-  measured from presentation (``reception``) to ``answered_at``;
+  measured from presentation to answer.  Calls of the room's telephone (issue 15,
+  :class:`~app.services.supervision.stats_rows.CallRow`) count from their own clocks,
+  abandoned ones (ended before any answer) counted as not answered in time; cases
+  without a call keep the clocks typed at the desk (``reception`` → ``answered_at``,
+  answered cases only) and are counted as typed (``typed_cases``).  Calls ringing now:
+  their number and the longest wait;
 * **time to a doctor** — median and 90th percentile (nearest rank) of
   ``handed_over_at − reception`` per priority;
 * **SNP outcome** — share of decided SNP cases whose decision booked a slot;
@@ -38,6 +43,7 @@ from datetime import datetime, time, timedelta, tzinfo
 from sqlalchemy.orm import Session
 
 from app.codes import priorities, room_time
+from app.services.supervision import call_stats
 from app.services.supervision.stats_rows import ActivityRow, CaseRow, OrientationRow, Rows, SearchRow, load_rows
 
 STREAMS = ("AMU", "SNP", "NR")
@@ -126,6 +132,14 @@ class Stats:
     notes: dict[str, str] = field(default_factory=dict)
     #: Empty searches over the hour before ``now`` (None when no search was recorded in it).
     empty_searches_last_hour: Share | None = None
+    #: The room's telephone (issue 15): calls ringing at ``now`` nobody answered yet, the longest of their waits.
+    calls_waiting: int = 0
+    longest_call_wait_s: float | None = None
+    #: Presented calls of the period that ended before anyone answered (None when no call came by phone).
+    abandoned_calls: Share | None = None
+    #: How the period's calls were timed: by the phone, or typed at the desk (cases without a call).
+    phone_calls: int = 0
+    typed_cases: int = 0
 
     def to_dict(self) -> dict:
         """JSON-ready form: ISO 8601 times, shares with their ``ratio``."""
@@ -245,7 +259,12 @@ def compute(rows: Rows, start: datetime, end: datetime, now: datetime, *, stream
     timers = sorted((P0Timer(c.uuid, c.case_id, max(0.0, (now - c.presented).total_seconds())) for c in accompanied),
                     key=lambda t: -t.running_s)
 
-    delays = [d for c in in_period if (d := answer_delay(c)) is not None]
+    phone = call_stats.figures(rows.calls, start, end, now,
+                               None if stream is None and priority is None else {c.uuid for c in cases})
+    calls, call_delays = phone.calls, phone.delays
+    typed = [c for c in in_period if c.clock_source != "phone"]
+    delays = [d for c in typed if (d := answer_delay(c)) is not None]
+    timed = typed + [CaseRow(k.call_id, "", k.presented, answered_at=k.answered_at) for k in calls]
     to_doctor: dict[str, list[float]] = {p: [] for p in PRIORITIES}
     for c in in_period:
         if c.handed_over_at is not None:
@@ -259,17 +278,26 @@ def compute(rows: Rows, start: datetime, end: datetime, now: datetime, *, stream
     if not followed:
         notes.update(no_show=NOTE_NO_APPOINTMENTS, cancellation=NOTE_NO_APPOINTMENTS)
     return Stats(
-        start=start, end=end, now=now, calls=len(in_period),
+        start=start, end=end, now=now, calls=len(typed) + len(calls),
         waiting=waiting, waiting_total=len(parked), oldest_wait_s=oldest, p0_timers=timers,
         in_hand=in_hand(open_cases, rows.activity),
-        answered_60=Share(sum(d <= ANSWER_60_S for d in delays), len(delays)),
-        answered_30=Share(sum(d <= ANSWER_30_S for d in delays), len(delays)),
+        answered_60=within(delays, call_delays, ANSWER_60_S),
+        answered_30=within(delays, call_delays, ANSWER_30_S),
         time_to_doctor={p: durations(v) for p, v in to_doctor.items()},
         snp_booked=snp_booked_share(in_period, rows.orientations),
         no_show_rate=no_show, cancellation_rate=cancelled, empty_searches=empty,
-        hours=hour_buckets(in_period, start, end, zone),
+        hours=hour_buckets(timed, start, end, zone),
         notes=notes, empty_searches_last_hour=empty_last_hour,
+        calls_waiting=phone.waiting, longest_call_wait_s=phone.longest_wait_s,
+        abandoned_calls=Share(phone.abandoned, len(call_delays)) if calls else None,
+        phone_calls=len(calls), typed_cases=len(typed),
     )
+
+
+def within(typed: list[float], calls: list[float | None], threshold: float) -> Share:
+    """Answered within ``threshold``: typed answer delays, then the phone's (an abandoned call counts, never within)."""
+    quick = sum(d <= threshold for d in typed) + sum(d is not None and d <= threshold for d in calls)
+    return Share(quick, len(typed) + len(calls))
 
 
 def empty_searches(searches: Iterable[SearchRow], start: datetime, end: datetime) -> Share | None:

@@ -9,7 +9,8 @@ immutable rows, so the computation is a pure function that tests feed by hand:
 * :class:`ActivityRow` — someone acting on a case (a case event), used to say
   who has a case "in hand";
 * :class:`SearchRow` — one slot search on a case (a ``search`` case event)
-  and how many results it found.
+  and how many results it found;
+* :class:`CallRow` — one incoming call of the room's telephone with its clocks (issue 15).
 
 :func:`load_rows` reads them from any database of the schema — the server's or
 a console's local cache (same tables) — selecting columns only (no ORM
@@ -25,7 +26,7 @@ from datetime import datetime, timezone
 from sqlalchemy import DateTime, and_, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
-from app.models import Appointment, Case, CaseEvent, Orientation
+from app.models import Appointment, Call, Case, CaseEvent, Orientation
 from app.models.base import UTCDateTime
 from app.services.regulation.case_events import search_record
 from app.services.regulation.queue import ENDED_STATUSES
@@ -47,6 +48,8 @@ class CaseRow:
     decided_at: datetime | None = None
     accompanied: bool = False
     created_by: str = ""
+    #: ``phone`` when a call gave the case its clocks (migration 0011); None: typed by hand.
+    clock_source: str | None = None
 
     @property
     def stream(self) -> str:
@@ -93,6 +96,28 @@ class SearchRow:
     results: int
 
 
+@dataclass(frozen=True, slots=True)
+class CallRow:
+    """One incoming call of the room's telephone (issue 15), with the clocks its desks reported."""
+
+    call_id: str
+    presented: datetime
+    answered_at: datetime | None = None
+    ended_at: datetime | None = None
+    abandoned: bool = False
+    case_uuid: str | None = None
+
+    @property
+    def settled(self) -> bool:
+        """Answered, or ended without an answer: its answer delay is known."""
+        return self.answered_at is not None or self.ended_at is not None
+
+    def waiting_at(self, now: datetime) -> bool:
+        """Ringing at ``now``: presented by then, neither answered nor ended by then."""
+        return self.presented <= now and not (self.answered_at is not None and self.answered_at <= now) \
+            and not (self.ended_at is not None and self.ended_at <= now)
+
+
 @dataclass(frozen=True)
 class Rows:
     """Everything :func:`app.services.supervision.stats.compute` reads for one period."""
@@ -102,13 +127,16 @@ class Rows:
     activity: list[ActivityRow]
     #: Slot searches recorded in the period (``search`` case events).
     searches: list[SearchRow] = field(default_factory=list)
+    #: Incoming calls presented in the period, and older ones still ringing (issue 15).
+    calls: list[CallRow] = field(default_factory=list)
 
 
 #: Most values in one ``IN (...)`` (SQLite's historical limit is 999 bound parameters).
 IN_CHUNK = 900
 
 _CASE_COLUMNS = (Case.uuid, Case.case_id, Case.reception, Case.creation, Case.priority, Case.perimeter, Case.status,
-                 Case.answered_at, Case.handed_over_at, Case.decided_at, Case.accompanied, Case.created_by)
+                 Case.answered_at, Case.handed_over_at, Case.decided_at, Case.accompanied, Case.created_by,
+                 Case.clock_source)
 
 
 def _in(column, start: datetime, end: datetime):
@@ -155,9 +183,9 @@ def load_cases(session: Session, start: datetime, end: datetime) -> list[CaseRow
     rows = _core(session, select(*columns).where(_period_cases(start, end)))
     return [
         CaseRow(uuid, case_id, t(reception or creation), priority, perimeter, status, t(answered), t(handed_over),
-                t(decided), bool(accompanied), created_by or "")
+                t(decided), bool(accompanied), created_by or "", clock_source)
         for (uuid, case_id, reception, creation, priority, perimeter, status, answered, handed_over, decided,
-             accompanied, created_by) in rows
+             accompanied, created_by, clock_source) in rows
     ]
 
 
@@ -218,9 +246,23 @@ def load_searches(session: Session, start: datetime, end: datetime) -> list[Sear
     return rows
 
 
+def load_calls(session: Session, start: datetime, end: datetime) -> list[CallRow]:
+    """Incoming calls with phone clocks presented in ``[start, end)``, plus older ones not answered nor ended.
+
+    Calls whose times were typed by hand (degraded mode) are left out: their cases count as typed.
+    """
+    columns, t = _plain_times(session, Call.call_id, Call.presented_at, Call.answered_at, Call.ended_at,
+                              Call.abandoned, Call.case_uuid)
+    ringing = and_(Call.answered_at.is_(None), Call.ended_at.is_(None), Call.presented_at < end)
+    stmt = select(*columns).where(Call.direction == "in", Call.typed.is_(False), Call.presented_at.is_not(None),
+                                  or_(_in(Call.presented_at, start, end), ringing))
+    return [CallRow(call_id, t(presented), t(answered), t(ended), bool(abandoned), case_uuid)
+            for call_id, presented, answered, ended, abandoned, case_uuid in _core(session, stmt)]
+
+
 def load_rows(session: Session, start: datetime, end: datetime, now: datetime) -> Rows:
     """The rows of the period ``[start, end)`` (open cases judged at ``now``)."""
     cases = load_cases(session, start, end)
     orientations = load_orientations(session, start, end)
     activity = load_activity(session, {c.uuid for c in cases if c.is_open_at(now)})
-    return Rows(cases, orientations, activity, load_searches(session, start, end))
+    return Rows(cases, orientations, activity, load_searches(session, start, end), load_calls(session, start, end))

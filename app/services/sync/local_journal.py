@@ -9,7 +9,8 @@ these functions inside them:
   that this console does not have yet (written at other desks) — local rows
   are never overwritten — hands case events and surge switches to
   :func:`app.services.sync.case_store.apply_remote`, and mirrors SAS appointments
-  (:func:`mirror_appointment`) so the wall's no-show rate is the server's;
+  (:func:`mirror_appointment`) so the wall's no-show rate is the server's, and the room's calls
+  (:func:`app.services.calls.mirror.mirror_call`) so its QS60 is the phone's;
 * :func:`journal_rows` lists outbox items first (pending or rejected), then
   the pulled entries, each part newest first, each naming its case and patient
   (:func:`app.services.records.case_refs.annotate`).
@@ -25,6 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import Appointment, Case, JournalEntry, Orientation, OutboxItem, SyncState, utcnow
+from app.services.calls import mirror
 from app.services.records import case_refs
 from app.services.sync import case_store
 from app.services.records.documents import CaseDoc, OrientationDoc, case_from_doc, orientation_from_doc
@@ -91,6 +93,8 @@ def apply_remote(session: Session, entry: JournalEntry) -> None:
             case_store.apply_remote(session, entry)
         elif entry.kind == "appointment":
             mirror_appointment(session, entry)
+        elif entry.kind == "call":  # the room's telephone (issue 15): the wall and the review read the calls
+            mirror.mirror_call(session, entry)
         elif entry.kind == "orientation":
             decision = OrientationDoc.model_validate(entry.payload)
             row = session.get(Orientation, entry.uuid)

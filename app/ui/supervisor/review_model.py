@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from app.codes import case_codes
 from app.codes import priorities, room_time
-from app.services.regulation.queue import format_duration
 from app.services.supervision.shift_review import STATUS_LABELS, ReviewRow, decision_label
 from app.ui.qt import QT_TRANSLATE_NOOP, QColor, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
 from app.ui.shell.table_model import RowCacheModel
@@ -27,7 +26,7 @@ def display(row: ReviewRow) -> tuple[str, ...]:
     if row.status == "ACTIF" and row.decision:  # a decided case is no longer « En cours » (issue 13)
         status = QCoreApplication.translate("ReviewModel", "Décidé")
     return (room_time.day_clock(row.presented), case_codes.short_number(row.case_id), row.priority, row.stream,
-            row.motive, row.patient, row.city, format_duration(row.answered_s), decision,
+            row.motive, row.patient, row.city, row.answer_text, decision,
             status, ", ".join(row.operators))
 
 

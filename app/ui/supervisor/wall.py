@@ -190,6 +190,11 @@ class SupervisorWall(QWidget):
         t["answered_60"].set_value(percent(result.answered_60), self._share_detail(result.answered_60),
                                    qs60_level(result.answered_60))
         t["answered_30"].set_value(percent(result.answered_30), self._share_detail(result.answered_30))
+        if result.abandoned_calls is not None:
+            t["answered_60"].set_value(percent(result.answered_60), self._share_detail(result.answered_60) + "\n" +
+                                       self.tr("%d abandonné(s), %d dossier(s) aux heures saisies")
+                                       % (result.abandoned_calls.numerator, result.typed_cases),
+                                       qs60_level(result.answered_60))
         p1 = result.time_to_doctor["P1"]
         others = "  ".join(f"{p} {duration(d.median_s)}" for p, d in result.time_to_doctor.items()
                            if p != "P1" and d.count)
@@ -220,6 +225,10 @@ class SupervisorWall(QWidget):
         elapsed = max(0.0, (self._clock() - result.now).total_seconds())
         oldest = None if result.oldest_wait_s is None else result.oldest_wait_s + elapsed
         waiting = self.tr("%d dossier(s) en attente") % result.waiting_total
+        if result.phone_calls or result.calls_waiting:  # the room's telephone (issue 15): calls ringing now
+            longest = None if result.longest_call_wait_s is None else result.longest_call_wait_s + elapsed
+            waiting += "\n" + self.tr("%d appel(s) en attente — plus longue %s") % (result.calls_waiting,
+                                                                                   duration(longest))
         self.tiles["oldest_wait"].set_value(duration(oldest), waiting,
                                             "alert" if oldest is not None and oldest > 600 else "")
         timers = [duration(p.running_s + elapsed) for p in result.p0_timers]
