@@ -545,6 +545,10 @@ F6: the queue (Enter opens the case).</translation>
         <translation>Nobody has this case in charge</translation>
     </message>
     <message>
+        <source>Heures saisies à la main (pas d&apos;horloge du téléphone)</source>
+        <translation>Times typed by hand (no phone clock)</translation>
+    </message>
+    <message>
         <source>Aucune note</source>
         <translation>No note</translation>
     </message>
@@ -1032,6 +1036,10 @@ If the error comes back, copy the debugging information and send it to support.<
     <message>
         <source>Agendas</source>
         <translation>Diaries</translation>
+    </message>
+    <message>
+        <source>Appel</source>
+        <translation>Call</translation>
     </message>
     <message>
         <source>Synchronisé</source>

@@ -155,9 +155,11 @@ class CaseViewWidget(QScrollArea):
             self.holder.setText(self.tr("Personne n'a ce dossier en charge"))
         for name in self.fields:
             self.fields[name].setText(getattr(view, name) or "—")
-        self.clocks.setText("\n".join(
+        phone = view.clock_source == "phone"
+        typed = [] if phone else [self.tr("Heures saisies à la main (pas d'horloge du téléphone)")]
+        self.clocks.setText("\n".join([
             f"{c.name} : {room_time(c.at)}" + (f" (+{c.delay})" if n else "") if c.at is not None else f"{c.name} : —"
-            for n, c in enumerate(view.clocks)))
+            for n, c in enumerate(view.clocks)] + typed))
         self.sections["notes"].setText("\n".join(view.notes) or self.tr("Aucune note"))
         self.sections["patients"].setText("\n".join(view.patients) or self.tr("Aucun patient saisi"))
         self.sections["earlier"].setText("\n".join(view.earlier) or self.tr("Aucun"))

@@ -38,7 +38,8 @@ _KINDS = {"case": QT_TRANSLATE_NOOP("JournalModel", "Dossier"),
           "surge": QT_TRANSLATE_NOOP("JournalModel", "Afflux"),
           "appointment": QT_TRANSLATE_NOOP("JournalModel", "RDV SAS"),
           "purge": QT_TRANSLATE_NOOP("JournalModel", "Purge"),
-          "slots": QT_TRANSLATE_NOOP("JournalModel", "Agendas")}
+          "slots": QT_TRANSLATE_NOOP("JournalModel", "Agendas"),
+          "call": QT_TRANSLATE_NOOP("JournalModel", "Appel")}
 STATE_SYNCED, STATE_PENDING, STATE_REJECTED = "synced", "pending", "rejected"
 _STATE_TEXT = {STATE_SYNCED: QT_TRANSLATE_NOOP("JournalModel", "Synchronisé"),
                STATE_PENDING: QT_TRANSLATE_NOOP("JournalModel", "En attente"),

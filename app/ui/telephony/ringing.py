@@ -46,7 +46,7 @@ def case_line(case: dict, open_: bool) -> str:
             parts.append(room_time.day_clock(when))
         except (TypeError, ValueError):
             pass
-    for key in ("motive", "health_motive_label", "patient_name", "city_name"):
+    for key in ("motive", "health_motive_label", "caller_name", "patient_name", "city", "city_name"):
         if case.get(key):
             parts.append(str(case[key]))
     return " · ".join(parts)
