@@ -28,16 +28,24 @@ PASSWORDS = {"arm": "arm-demo", "mrl": "mrl-demo", "mru": "mru-demo", "osnp": "o
 class Desk:
     """A console process driven by keys; what it shows is read back as text."""
 
-    def __init__(self, user: str, server_url: str, data_dir: Path, desk_number: int, env: dict | None = None):
+    def __init__(self, user: str, server_url: str, data_dir: Path, desk_number: int, env: dict | None = None,
+                 *, password: str | None = None, phone: dict[str, str] | None = None):
+        """``password``: the account's (default: the demo account's); ``phone``: the desk's telephony
+        (``{"proxy": "127.0.0.1:5060", "password": …, "transfer_desks": "mru1"}``, SIP user = ``user``)."""
         self.user = user
         self.log_path = data_dir.parent / f"{user}.log"
         data_dir.mkdir(parents=True, exist_ok=True)
-        environment = {**os.environ, "SAS_PASSWORD": PASSWORDS[user], "SAS_DATA_DIR": str(data_dir),
+        environment = {**os.environ, "SAS_PASSWORD": password or PASSWORDS[user], "SAS_DATA_DIR": str(data_dir),
                        **(env or {})}
+        telephony: list[str] = []
+        if phone is not None:
+            environment["SAS_SIP_PASSWORD"] = phone.get("password", "")
+            telephony = ["--sip-user", user, "--sip-proxy", phone["proxy"],
+                         "--sip-transfer-desks", phone.get("transfer_desks", "")]
         self._log = open(self.log_path, "wb")
         self._proc = subprocess.Popen(
             [sys.executable, "-m", "tests.room.desk_driver", "--server", server_url, "--user", user,
-             "--data-dir", str(data_dir), "--desk", str(desk_number)],
+             "--data-dir", str(data_dir), "--desk", str(desk_number), *telephony],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log, env=environment,
             cwd=str(Path(__file__).resolve().parents[2]),
         )
@@ -78,9 +86,14 @@ class Desk:
         return answer
 
     # --- a person's actions -------------------------------------------------------------------
-    def key(self, key: str, *mods: str) -> None:
-        self.send("key", key=key, mods=list(mods))
+    def key(self, key: str, *mods: str, later: bool = False) -> None:
+        """One key; ``later``: pressed after the answer (a key opening a modal dialog)."""
+        self.send("key", key=key, mods=list(mods), later=later)
         self.send("wait", ms=30)
+
+    def phone(self) -> dict:
+        """The desk phone: ``{"state": "ready"…, "pid": softphone process id, "calls": [states]}``."""
+        return self.send("phone")
 
     def type(self, text: str) -> None:
         self.send("type", text=text)

@@ -12,7 +12,13 @@ answers one JSON line on stdout, prefixed by ``@@``:
   every visible label, field, button and table, as ``[object name, accessible name, class, text]``;
 * ``{"op": "table", "name": NAME}`` — the visible rows of a table or tree (object or accessible name);
 * ``{"op": "focus"}`` — the focused widget; ``{"op": "dialog"}`` — the modal dialog's text, if any;
-* ``{"op": "screenshot", "path": FILE}``; ``{"op": "wait", "ms": N}``; ``{"op": "quit"}``.
+* ``{"op": "screenshot", "path": FILE}``; ``{"op": "wait", "ms": N}``; ``{"op": "quit"}``;
+* ``{"op": "key", …, "later": true}`` — the key is pressed from the event loop after the answer (a key that
+  opens a modal dialog: the dialog's own loop runs while the driver goes on reading commands);
+* ``{"op": "phone"}`` — the desk phone (issue 15): its state and its softphone's process id.
+
+With ``--sip-user`` (and ``--sip-proxy``, ``--sip-transfer-desks``; the password from ``SAS_SIP_PASSWORD``,
+kept in the data dir's password file as the settings dialog keeps it) the desk runs its real softphone.
 
 Nothing here calls the console's methods: a desk is used as a person uses it, by keys, and read
 as a person reads it, from what the widgets show.
@@ -121,16 +127,26 @@ class Driver:
                     return w
         return None
 
-    def key(self, key: str, mods: list[str] | None = None) -> dict:
-        from PySide6.QtCore import Qt
+    def key(self, key: str, mods: list[str] | None = None, later: bool = False) -> dict:
+        from PySide6.QtCore import Qt, QTimer
         from PySide6.QtTest import QTest
 
         modifier = Qt.KeyboardModifier.NoModifier
         for m in mods or []:
             modifier |= getattr(Qt.KeyboardModifier, MODIFIERS[m])
         target = self._target()
+        if later:
+            QTimer.singleShot(0, lambda: QTest.keyClick(self._target(), getattr(Qt.Key, f"Key_{key}"), modifier))
+            return {"sent_to": "later"}
         QTest.keyClick(target, getattr(Qt.Key, f"Key_{key}"), modifier)
         return {"sent_to": _describe(target)["name"] or type(target).__name__}
+
+    def phone(self) -> dict:
+        """The desk phone's state (« absent » without telephony) and its softphone process id."""
+        tel = self.console.telephony
+        softphone = getattr(tel, "phone", None) if tel is not None else None
+        return {"state": tel.state if tel is not None else None, "pid": getattr(softphone, "pid", None),
+                "calls": sorted(c.state for c in tel.calls.values()) if tel is not None else []}
 
     def type(self, text: str) -> dict:
         from PySide6.QtTest import QTest
@@ -197,12 +213,17 @@ class Driver:
 
 async def _main(args) -> int:
     from app import paths
-    from app.settings import Settings
+    from app.settings import Settings, save_sip_password
     from app.ui.shell.console import Console
 
     paths.set_data_dir(args.data_dir)
+    phone = {}
+    if args.sip_user:
+        save_sip_password(os.environ.get("SAS_SIP_PASSWORD", ""))
+        phone = {"sip_enabled": True, "sip_user": args.sip_user, "sip_proxy": args.sip_proxy,
+                 "sip_domain": args.sip_domain, "sip_transfer_desks": args.sip_transfer_desks}
     cfg = Settings.model_construct(server_url=args.server, desk_number=args.desk, sync_interval_s=0.5,
-                                   departement=args.departement)
+                                   departement=args.departement, **phone)
     console = Console(cfg, args.server)
     info = await console.login(args.user, os.environ.get("SAS_PASSWORD", ""))
     if info is None:
@@ -255,6 +276,10 @@ def main() -> int:
     parser.add_argument("--data-dir", required=True)
     parser.add_argument("--desk", type=int, default=11)
     parser.add_argument("--departement", default="67")
+    parser.add_argument("--sip-user", default="")
+    parser.add_argument("--sip-proxy", default="")
+    parser.add_argument("--sip-domain", default="127.0.0.1")
+    parser.add_argument("--sip-transfer-desks", default="")
     args = parser.parse_args()
 
     import qasync
