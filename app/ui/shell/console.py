@@ -382,7 +382,12 @@ class Console:
         return ok
 
     async def close(self) -> None:
-        """Stop the sync, close the HTTP client, then the window and the cache (and its key)."""
+        """Stop the desk phone and the sync, close the HTTP client, then the window and the cache (and its key).
+
+        The phone stops first: its last call events (a call ended by the quit) leave through the client."""
+        if self.telephony is not None:
+            telephony, self.telephony = self.telephony, None
+            await telephony.stop()
         if self.sync is not None:
             self.sync.stop()
             await self.sync.live_closed()  # its stream's connection closes in its own task, before the client
