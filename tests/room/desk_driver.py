@@ -134,12 +134,31 @@ class Driver:
         modifier = Qt.KeyboardModifier.NoModifier
         for m in mods or []:
             modifier |= getattr(Qt.KeyboardModifier, MODIFIERS[m])
+        from PySide6.QtWidgets import QApplication
+
+        if QApplication.activeWindow() is None and QApplication.activeModalWidget() is None:
+            # a modal dialog closed and the offscreen platform gave nothing the focus back (a window manager
+            # gives it back to the window): as a person clicking back into it, then the key once it is active
+            QApplication.setActiveWindow(self.window)
+            self.window.activateWindow()
+            later = True
         target = self._target()
         if later:
-            QTimer.singleShot(0, lambda: QTest.keyClick(self._target(), getattr(Qt.Key, f"Key_{key}"), modifier))
+            QTimer.singleShot(50, lambda: QTest.keyClick(self._target(), getattr(Qt.Key, f"Key_{key}"), modifier))
             return {"sent_to": "later"}
-        QTest.keyClick(target, getattr(Qt.Key, f"Key_{key}"), modifier)
-        return {"sent_to": _describe(target)["name"] or type(target).__name__}
+        try:
+            sent_to = _describe(target)["name"] or type(target).__name__
+        except RuntimeError:  # a stale wrapper of a widget made in C++ (QInputDialog.getItem): the dialog takes it
+            from PySide6.QtWidgets import QApplication
+
+            target = QApplication.activeModalWidget() or self.window
+            sent_to = type(target).__name__
+        try:
+            QTest.keyClick(target, getattr(Qt.Key, f"Key_{key}"), modifier)
+        except RuntimeError as exc:  # the press closed (and deleted) a dialog: its release has nowhere to go
+            if "already deleted" not in str(exc):
+                raise
+        return {"sent_to": sent_to}
 
     def phone(self) -> dict:
         """The desk phone's state (« absent » without telephony) and its softphone process id."""
@@ -172,6 +191,12 @@ class Driver:
         if view is None:
             return {"error": f"no visible table {name!r}"}
         return {"rows": _rows(view)}
+
+    def debug(self) -> dict:
+        from PySide6.QtWidgets import QApplication
+        return {"modal": repr(QApplication.activeModalWidget()), "popup": repr(QApplication.activePopupWidget()),
+                "focus": repr(QApplication.focusWidget()),
+                "tops": [repr(w) for w in QApplication.topLevelWidgets() if w.isVisible()]}
 
     def focus(self) -> dict:
         from PySide6.QtWidgets import QApplication

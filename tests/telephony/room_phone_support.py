@@ -14,6 +14,7 @@ import asyncio
 import subprocess
 import sys
 import threading
+import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -73,15 +74,32 @@ class Callers:
                                      max_calls=4)
 
         async def start() -> Phone:
-            phone = Phone(number)
-            phone.softphone = Softphone(settings, phone.on_event, phone.on_state)
-            await phone.softphone.start()
-            await phone.softphone.wait_state("ready")
-            return phone
+            for attempt in range(3):  # a shared machine: a slow baresip start is tried again, not failed on
+                phone = Phone(number)
+                phone.softphone = Softphone(settings, phone.on_event, phone.on_state)
+                try:
+                    async with asyncio.timeout(8):
+                        await phone.softphone.start()
+                        await phone.softphone.wait_state("ready")
+                    return phone
+                except TimeoutError:
+                    await phone.softphone.stop()
+                    if attempt == 2:
+                        raise
+            raise AssertionError("unreachable")
 
-        phone = self.run(start())
+        phone = self.run(start(), timeout=40)
         self.phones.append(phone)
         return phone
+
+    def stop_all(self) -> None:
+        """Stop every caller started so far (between tests: fewer baresip processes on the machine)."""
+        for phone in self.phones:
+            try:
+                self.run(phone.softphone.stop())
+            except Exception:  # noqa: BLE001 - the others are stopped anyway
+                pass
+        self.phones.clear()
 
     def dial(self, phone: Phone, number: str = "15") -> str:
         return self.run(phone.softphone.dial(number))
@@ -93,11 +111,7 @@ class Callers:
         return self.run(phone.next(kind, call_id, timeout=timeout), timeout + 2)
 
     def close(self) -> None:
-        for phone in self.phones:
-            try:
-                self.run(phone.softphone.stop())
-            except Exception:  # noqa: BLE001 - the others are stopped anyway
-                pass
+        self.stop_all()
         self.loop.call_soon_threadsafe(self.loop.stop)
         self._thread.join(5)
 
@@ -126,14 +140,20 @@ class RoomApi:
         assert answer.status_code == 200, answer.text
         return answer.json()
 
-    def case_clocks(self, case_uuid: str) -> dict:
-        """The case's reception, answer time and clock source as the server stored them."""
+    def case_clocks(self, case_uuid: str, timeout: float = 10.0) -> dict:
+        """The case's reception, answer time and clock source as the server stored them (once the desk's
+        sync brought the case: a call may be linked before its case arrives)."""
         engine = sa.create_engine(self.db_url)
+        deadline = time.monotonic() + timeout
         try:
-            with engine.connect() as c:
-                row = c.execute(sa.text("SELECT case_id, reception, answered_at, clock_source FROM cases "
-                                        "WHERE uuid = :u"), {"u": case_uuid}).mappings().one()
-                return dict(row)
+            while True:
+                with engine.connect() as c:
+                    row = c.execute(sa.text("SELECT case_id, reception, answered_at, clock_source FROM cases "
+                                            "WHERE uuid = :u"), {"u": case_uuid}).mappings().one_or_none()
+                if row is not None and row["clock_source"] is not None or time.monotonic() > deadline:
+                    assert row is not None, f"case {case_uuid} not on the server within {timeout} s"
+                    return dict(row)
+                time.sleep(0.2)
         finally:
             engine.dispose()
 
