@@ -36,7 +36,8 @@ def caller_text(number: str | None) -> str:
 
 
 def case_line(case: dict, open_: bool) -> str:
-    """One known case: « 2411-0007 · en cours · 24/11 14:30 · Douleur thoracique · Strasbourg »."""
+    """One known case on two lines, to fit the panel: « 341300001 · en cours · 24/11 14:30 » then
+    « Douleur thoracique · Mme Martin · Strasbourg »."""
     parts = [case_codes.short_number(str(case.get("case_id") or "")) or "—"]
     if open_:
         parts.append(QCoreApplication.translate("RingingPanel", "en cours"))
@@ -46,10 +47,9 @@ def case_line(case: dict, open_: bool) -> str:
             parts.append(room_time.day_clock(when))
         except (TypeError, ValueError):
             pass
-    for key in ("motive", "health_motive_label", "caller_name", "patient_name", "city", "city_name"):
-        if case.get(key):
-            parts.append(str(case[key]))
-    return " · ".join(parts)
+    details = [str(case[key]) for key in ("motive", "health_motive_label", "caller_name", "patient_name", "city",
+                                          "city_name") if case.get(key)]
+    return " · ".join(parts) + ("\n" + " · ".join(details) if details else "")
 
 
 def _plain(parent: QWidget, name: str) -> QLabel:
@@ -87,6 +87,8 @@ class RingingPanel(QFrame):
         self.cases.setObjectName("ringing_cases")
         self.cases.setAccessibleName(self.tr("Dossiers connus de ce numéro"))
         self.cases.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Alt+↑ / Alt+↓ choose, the keys stay with the form
+        self.cases.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # two short lines a case
+        self.cases.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.warning = _plain(self, "ringing_warning")
         self.warning.setStyleSheet(f"color: {theme.colour('alert')}; font-weight: bold;")
         self.others = _plain(self, "ringing_others")
@@ -136,7 +138,9 @@ class RingingPanel(QFrame):
         self.known_title.setText(self.tr("Dossiers de ce numéro (en cours, 30 derniers jours) :") if count
                                  else self.tr("Numéro inconnu de la salle (aucun dossier depuis 30 jours)"))
         self.cases.setVisible(bool(count))
-        self.cases.setFixedHeight(min(6, max(1, count)) * self.cases.sizeHintForRow(0) + 6 if count else 0)
+        shown = min(4, count)  # every case's two lines in sight (up to 4 cases; more scroll)
+        self.cases.setFixedHeight(sum(self.cases.sizeHintForRow(i) for i in range(shown))
+                                  + 2 * self.cases.frameWidth() + 2 if count else 0)
         if count:
             self.cases.setCurrentRow(0)
         warning = found.get("duplicate_warning")
