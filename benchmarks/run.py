@@ -17,7 +17,7 @@ HERE = Path(__file__).resolve().parent
 MODULES = ["benchmarks.bench_search", "benchmarks.bench_startup", "benchmarks.bench_map", "benchmarks.bench_national",
            "benchmarks.bench_sync", "benchmarks.bench_stats", "benchmarks.bench_review",
            "benchmarks.bench_room", "benchmarks.bench_desk", "benchmarks.bench_events",
-           "benchmarks.bench_agendas"]
+           "benchmarks.bench_agendas", "benchmarks.bench_telephony"]
 
 
 def _table(results: dict) -> str:

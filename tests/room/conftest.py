@@ -88,8 +88,8 @@ class Desk:
     # --- a person's actions -------------------------------------------------------------------
     def key(self, key: str, *mods: str, later: bool = False) -> None:
         """One key; ``later``: pressed after the answer (a key opening a modal dialog)."""
-        self.send("key", key=key, mods=list(mods), later=later)
-        self.send("wait", ms=30)
+        answer = self.send("key", key=key, mods=list(mods), later=later)
+        self.send("wait", ms=120 if answer.get("sent_to") == "later" else 30)
 
     def phone(self) -> dict:
         """The desk phone: ``{"state": "ready"…, "pid": softphone process id, "calls": [states]}``."""
