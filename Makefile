@@ -9,11 +9,15 @@ ASSETS := resources/map/vendor/leaflet.js resources/map/vendor/leaflet.markerclu
 export LANG ?= C.UTF-8
 export QTWEBENGINE_DISABLE_SANDBOX ?= 1
 
-.PHONY: all setup run test bench soak screenshot dist selftest clean
+.PHONY: all system setup run test bench soak screenshot dist selftest clean
 
 all: setup
 
-setup: $(STAMP) $(ASSETS)
+setup: system $(STAMP) $(ASSETS)
+
+# Debian packages (Qt's libraries, Xvfb, npm, openssl, baresip, kamailio): installed when missing, as root.
+system:
+	bash scripts/system_packages.sh
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
