@@ -41,6 +41,8 @@ log = logging.getLogger(__name__)
 FHIR_JSON = "application/fhir+json"
 #: SOS Médecins: the guide's functional page says 10 SIRET per call (its table says 25).
 SOS_BATCH_SIZE = 10
+#: Idle connections are dropped before the editors' servers drop them (often 5 s: uvicorn, many proxies).
+_KEEPALIVE_S = 2.0
 
 
 @dataclass(frozen=True)
@@ -165,6 +167,7 @@ class AgendaClient:
             self._clients[editor.name] = httpx.AsyncClient(
                 base_url=editor.base_url.rstrip("/") + "/", verify=tls_context(editor),
                 transport=self._transport, timeout=httpx.Timeout(self.time_limit), follow_redirects=False,
+                limits=httpx.Limits(keepalive_expiry=_KEEPALIVE_S),
                 headers={"Accept": FHIR_JSON},
             )
         return self._clients[editor.name]
@@ -294,7 +297,10 @@ class AgendaClient:
     @staticmethod
     async def _get(client: httpx.AsyncClient, url: str, params) -> httpx.Response:
         try:
-            response = await client.get(url, params=params)
+            try:
+                response = await client.get(url, params=params)
+            except httpx.RemoteProtocolError:  # a kept-alive connection the editor closed meanwhile: once more
+                response = await client.get(url, params=params)
         except httpx.TimeoutException as exc:
             raise FhirRequestError("délai de réponse dépassé", timed_out=True) from exc
         except httpx.HTTPError as exc:
