@@ -51,8 +51,9 @@ from app.services.interop.fhir.model import AgendaSlot
 log = logging.getLogger(__name__)
 #: Requests of one editor in flight (or waiting to be written) at once.
 PER_EDITOR = 4
-#: Requests of all editors in flight (or waiting to be written) at once.
-OVERALL = 32
+#: Requests of all editors in flight (or waiting to be written) at once: a request waiting on a slow editor
+#: costs neither memory nor CPU, so this is room for every editor's own share (20 × 4).
+OVERALL = 80
 #: At most this many slots in one write transaction (short: a search's own write waits for it).
 GROUP_SLOTS = 5_000
 #: Failed requests in a row after which an editor is not asked anything more this time.
