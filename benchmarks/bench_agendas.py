@@ -21,7 +21,9 @@ over the demo territory of the Bas-Rhin (SQLite file).
    (goal 400 ms: the editor's 200 ms plus ours).
 3. **National refresh**: :mod:`benchmarks.agendas_national` (its docstring gives the goals).
 
-``SAS_BENCH_AGENDAS_SMALL=1`` runs a small national refresh (development only).
+``SAS_BENCH_AGENDAS_SMALL=1`` runs a small national refresh (development only);
+``SAS_BENCH_AGENDAS_PARTS`` (comma-separated, of ``search``, ``booking``, ``national``; all by
+default) runs only some parts.
 """
 
 from __future__ import annotations
@@ -199,13 +201,18 @@ def booking_bench(folder: Path, db_url: str) -> dict:
 
 
 def run() -> dict:
+    parts = set((os.environ.get("SAS_BENCH_AGENDAS_PARTS") or "search,booking,national").split(","))
     results: dict = {}
-    with tempfile.TemporaryDirectory(prefix="sas-bench-agendas-") as tmp:
-        folder = Path(tmp)
-        db_url = _demo_db(folder)
-        results.update(search_bench(folder, db_url))
-        results.update(booking_bench(folder, db_url))
-    results.update(agendas_national.run(small=os.environ.get("SAS_BENCH_AGENDAS_SMALL") == "1"))
+    if parts & {"search", "booking"}:
+        with tempfile.TemporaryDirectory(prefix="sas-bench-agendas-") as tmp:
+            folder = Path(tmp)
+            db_url = _demo_db(folder)
+            if "search" in parts:
+                results.update(search_bench(folder, db_url))
+            if "booking" in parts:
+                results.update(booking_bench(folder, db_url))
+    if "national" in parts:
+        results.update(agendas_national.run(small=os.environ.get("SAS_BENCH_AGENDAS_SMALL") == "1"))
     return results
 
 

@@ -20,7 +20,7 @@ from app.models.db import open_database
 from app.services.records import journal_text
 from app.services.sync import local_journal
 from app.models.agenda import EditorStatus, EffecteurEditor
-from app.services.agendas.refresh import refresh_editors
+from app.services.agendas.stream import refresh_editors
 from app.services.agendas.targets import targets_for
 from tests.agendas.live_support import (
     TestClient, auth, build_app, editor, journal, practitioner, run_on_loop, search, seed, wait_for,

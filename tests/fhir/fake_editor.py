@@ -2,8 +2,8 @@
 
 Each editor lives under its own path (``http://127.0.0.1:PORT/<name>/``) with its own
 :class:`EditorState`: practitioners and their free slots, page size, a delay (to exceed
-the client's time limit) or an HTTP status to fail with, the log of the requests it got,
-and the appointments it was sent.  It follows the guide:
+the client's time limit) or an HTTP status to fail with (or a 500 from a given page on,
+``fail_from_page``), the log of the requests it got, and the appointments it was sent.  It follows the guide:
 
 * ``GET /<name>/Slot`` needs ``start=ge…`` and ``start=le…``, ``status=free`` and 1 to 25
   ``schedule.actor:Practitioner.identifier`` (otherwise 400 + OperationOutcome); it answers a
@@ -67,6 +67,8 @@ class EditorState:
     page_size: int = 100
     delay: float = 0.0
     fail_status: int | None = None
+    #: Pages from this one on (0 = the first) fail with 500: an editor that breaks in the middle of an answer.
+    fail_from_page: int | None = None
     requests: list[list[tuple[str, str]]] = field(default_factory=list)
     appointments: dict[str, dict] = field(default_factory=dict)
     #: Slot ids booked elsewhere (another platform, the doctor's own desk): a POST naming one gets 409.
@@ -167,6 +169,8 @@ class FakeEditors:
                 await asyncio.sleep(0.05)
             if state.fail_status:
                 return outcome(state.fail_status, "panne simulée de l'agenda")
+            if state.fail_from_page is not None and int(request.query_params.get("_page", "0")) >= state.fail_from_page:
+                return outcome(500, "panne simulée de l'agenda en cours de réponse")
             return self._search(state, name, params, request)
 
         @app.post("/{name}/Appointment")

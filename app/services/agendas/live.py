@@ -4,7 +4,9 @@ One :class:`LiveAgendas` per server process, started in the app's lifespan (its 
 
 * **periodic** — every ``refresh_s`` (the first soon after start), a full refresh of the
   territory's effecteurs (:func:`app.services.agendas.targets.targets_for`) from every editor
-  due (not refreshed nor failed for 90 % of the period).  With several server processes
+  due (not refreshed nor failed for 90 % of the period), streamed (:mod:`app.services.agendas.stream`:
+  each request within the editor's time limit, each page stored as it lands, the whole pull
+  within the period).  With several server processes
   over one PostgreSQL database, a session advisory lock (:data:`PG_REFRESH_LOCK_KEY`, tried,
   never waited for) lets one process run it at a time; SQLite serves one process.
 * **search** — :meth:`LiveAgendas.refresh_for_search` (called from a route's thread)
@@ -27,12 +29,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import httpx
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.models import Slot, utcnow
 from app.services.agendas import health, notice
-from app.services.agendas.refresh import EditorOutcome, refresh_editor, refresh_editors
+from app.services.agendas.refresh import EditorOutcome, refresh_editor
+from app.services.agendas.stream import refresh_editors
 from app.services.agendas.registry import Registry
 from app.services.agendas.targets import EditorTargets, targets_for
 from app.services.reference.communes import default_index
@@ -127,7 +130,8 @@ class LiveAgendas:
             now = utcnow()
             for name, t in targets.items():
                 self._note_asked(name, t.effecteur_ids, now)
-            outcomes = await refresh_editors(self.sessions, targets, full=True, transport=self.transport)
+            outcomes = await refresh_editors(self.sessions, targets, full=True, period_s=self.registry.refresh_s,
+                                             transport=self.transport)
             self.runs += 1
             return outcomes
 
@@ -173,16 +177,21 @@ class LiveAgendas:
             self._asked[(editor, eff)] = when
 
     def _fetched(self, session: Session, effecteur_ids: list[str]) -> dict[tuple[str, str], datetime]:
-        """(editor, effecteur) -> the latest ``fetched_at`` of its free slots from that editor."""
+        """(editor, effecteur) -> the latest ``fetched_at`` of its free slots from that editor.
+
+        Only ``effecteur_id`` goes to SQL (its index): with ``status``/``source`` there, SQLite
+        walks the (status, start) index over every free slot, once per chunk (as ``refresh._gone``).
+        """
         found: dict[tuple[str, str], datetime] = {}
-        names = [e.name for e in self.registry.editors]
+        names = {e.name for e in self.registry.editors}
         for i in range(0, len(effecteur_ids), _CHUNK):
-            rows = session.execute(select(Slot.source, Slot.effecteur_id, func.max(Slot.fetched_at)).where(
-                Slot.effecteur_id.in_(effecteur_ids[i:i + _CHUNK]), Slot.source.in_(names), Slot.status == "free")
-                .group_by(Slot.source, Slot.effecteur_id))
-            for source, eff, fetched in rows:
-                if fetched is not None:
-                    found[(source, eff)] = fetched
+            rows = session.execute(select(Slot.source, Slot.effecteur_id, Slot.status, Slot.fetched_at).where(
+                Slot.effecteur_id.in_(effecteur_ids[i:i + _CHUNK])))
+            for source, eff, status, fetched in rows:
+                if fetched is not None and status == "free" and source in names:
+                    key = (source, eff)
+                    if key not in found or fetched > found[key]:
+                        found[key] = fetched
         return found
 
     def plan(self, session: Session, effecteur_ids: Iterable[str], now: datetime

@@ -15,8 +15,9 @@ answer in one transaction:
 
 and records the editor's health (:mod:`app.services.agendas.health`).  On PostgreSQL
 a transaction-scoped advisory lock per editor keeps two processes from writing the same
-editor's slots at once.  :func:`refresh_editors` runs every editor at once and stores
-each answer as it lands.
+editor's slots at once.  :func:`refresh_editor` serves a search (the whole editor within
+its limit, one transaction); the periodic refresh streams instead
+(:mod:`app.services.agendas.stream`: a limit per request, each page stored as it lands).
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ import hashlib
 import logging
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -45,6 +45,8 @@ log = logging.getLogger(__name__)
 #: The live window: the next 72 hours (domain.md A.2 step 6).
 WINDOW = timedelta(hours=72)
 _CHUNK = 500
+#: Above this many effecteurs asked, :func:`_gone` scans the editor's slots instead.
+_WHOLE_SCAN = 20_000
 _SQLITE_WRITERS: dict[str, threading.Lock] = {}
 _WRITERS_GUARD = threading.Lock()
 
@@ -109,10 +111,16 @@ def _gone(session: Session, name: str, effecteur_ids: set[str], start: datetime,
     """The editor's free slots of these effecteurs, in the window, not in ``kept``.
 
     Only ``effecteur_id`` goes to SQL: with ``status``/``start`` there, SQLite walks the
-    (status, start) index over every free slot of the window, once per chunk.
+    (status, start) index over every free slot of the window, once per chunk.  For a very
+    large set (an editor asked about a whole national territory) one scan of the editor's
+    slots costs less than reading every slot of every effecteur asked.
     """
     ids = sorted(effecteur_ids)
     found: list[int] = []
+    if len(ids) > _WHOLE_SCAN:
+        rows = session.execute(select(Slot.id, Slot.effecteur_id, Slot.status, Slot.start).where(Slot.source == name))
+        return [r.id for r in rows if r.status == "free" and start <= r.start <= end and r.id not in kept
+                and r.effecteur_id in effecteur_ids]
     for i in range(0, len(ids), _CHUNK):
         rows = session.execute(select(Slot.id, Slot.source, Slot.status, Slot.start).where(
             Slot.effecteur_id.in_(ids[i:i + _CHUNK])))
@@ -180,16 +188,3 @@ async def refresh_editor(sessions: sessionmaker[Session], targets: EditorTargets
         pulled.result.failures.append(EditorFailure(targets.editor.name, f"erreur inattendue ({type(exc).__name__})"))
     return await asyncio.to_thread(store_in, sessions, targets, pulled, start=start, end=end, full=full)
 
-
-async def refresh_editors(sessions: sessionmaker[Session], targets: dict[str, EditorTargets], *, full: bool,
-                          transport: httpx.AsyncBaseTransport | None = None,
-                          landed: Callable[[EditorOutcome], None] | None = None) -> list[EditorOutcome]:
-    """Every editor at once, each stored as it lands (``landed`` called then)."""
-
-    async def one(t: EditorTargets) -> EditorOutcome:
-        outcome = await refresh_editor(sessions, t, full=full, transport=transport)
-        if landed is not None:
-            landed(outcome)
-        return outcome
-
-    return list(await asyncio.gather(*(one(t) for t in targets.values())))

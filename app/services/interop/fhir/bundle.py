@@ -107,6 +107,9 @@ class BundleReader:
             raise BundleError("Bundle.entry doit être une liste")
         self.document, self.editor = document, editor
         self.index = ResourceIndex(entries)
+        #: Schedule reference -> its (effecteur, place): a practitioner's slots share them (read once per Bundle).
+        self._holders: dict[str, tuple[AgendaEffecteur | None, AgendaPlace | None]] = {}
+        self._specialised: dict[tuple[AgendaEffecteur, str], AgendaEffecteur] = {}
         self.result = ParsedBundle(total=document.get("total") if isinstance(document.get("total"), int) else None)
         if document.get("type") not in ("searchset", None):
             self.result.warnings.append(f"Bundle de type « {document.get('type')} » lu comme un searchset")
@@ -160,16 +163,32 @@ class BundleReader:
             cpts=self._cpts(service_types, slot), editor=self.editor,
         )
 
-    @staticmethod
-    def _with_specialty(effecteur: AgendaEffecteur, slot: dict) -> AgendaEffecteur:
+    def _with_specialty(self, effecteur: AgendaEffecteur, slot: dict) -> AgendaEffecteur:
         if effecteur.kind != "MG" or effecteur.specialty_code:
             return effecteur
         found = _codes(slot.get("specialty"), codes.SYSTEM_SPECIALTY)
         if not found:
             return effecteur
-        return AgendaEffecteur(**{**effecteur.__dict__, "specialty_code": found[0][:8]})
+        key = (effecteur, found[0][:8])
+        if key not in self._specialised:
+            self._specialised[key] = AgendaEffecteur(**{**effecteur.__dict__, "specialty_code": found[0][:8]})
+        return self._specialised[key]
 
     def _holder(self, slot: dict, name: str) -> tuple[AgendaEffecteur | None, AgendaPlace | None]:
+        """The slot's effecteur and place, read once per Schedule (unless reading it left a warning)."""
+        ref = slot.get("schedule")
+        target = ref.get("reference") if isinstance(ref, dict) else None
+        if not isinstance(target, str) or not target or target.startswith("#"):
+            return self._read_holder(slot, name)
+        if target not in self._holders:
+            warned = len(self.result.warnings)
+            found = self._read_holder(slot, name)
+            if len(self.result.warnings) > warned:
+                return found  # each slot says it again, under its own name
+            self._holders[target] = found
+        return self._holders[target]
+
+    def _read_holder(self, slot: dict, name: str) -> tuple[AgendaEffecteur | None, AgendaPlace | None]:
         schedule = self.index.resolve(slot.get("schedule"), slot)
         if schedule is None:
             self.result.warnings.append(f"{name} : agenda (Schedule) absent du Bundle")

@@ -9,6 +9,9 @@
 * Each editor has :data:`~app.services.interop.fhir.codes.EDITOR_TIME_LIMIT_S` (7 s, configurable)
   for all its requests; what is not back by then is dropped and the answer is *partial*:
   :attr:`SearchResult.message` names, in French, each editor that timed out or failed.
+* The periodic refresh streams instead (:meth:`AgendaClient.slot_requests`,
+  :meth:`AgendaClient.sos_requests`, then :meth:`AgendaClient.pages` per request): each
+  request, each ``next`` page, has the time limit on its own (the guide's 7 s per request).
 * :meth:`AgendaClient.create_appointment` (``POST [base]/Appointment``, 201 + ``Location``)
   and :meth:`AgendaClient.update_appointment` (conditional ``PUT [base]/Appointment?identifier=``).
 
@@ -21,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import ssl
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urljoin, urlsplit
@@ -37,6 +41,8 @@ log = logging.getLogger(__name__)
 FHIR_JSON = "application/fhir+json"
 #: SOS Médecins: the guide's functional page says 10 SIRET per call (its table says 25).
 SOS_BATCH_SIZE = 10
+#: Idle connections are dropped before the editors' servers drop them (often 5 s: uvicorn, many proxies).
+_KEEPALIVE_S = 2.0
 
 
 @dataclass(frozen=True)
@@ -96,9 +102,9 @@ class AppointmentAnswer:
 class FhirRequestError(Exception):
     """An editor refused or could not answer (French message; ``status_code`` when HTTP)."""
 
-    def __init__(self, message: str, status_code: int | None = None) -> None:
+    def __init__(self, message: str, status_code: int | None = None, *, timed_out: bool = False) -> None:
         super().__init__(message)
-        self.status_code = status_code
+        self.status_code, self.timed_out = status_code, timed_out
 
 
 def tls_context(editor: Editor) -> ssl.SSLContext | bool:
@@ -161,47 +167,48 @@ class AgendaClient:
             self._clients[editor.name] = httpx.AsyncClient(
                 base_url=editor.base_url.rstrip("/") + "/", verify=tls_context(editor),
                 transport=self._transport, timeout=httpx.Timeout(self.time_limit), follow_redirects=False,
+                limits=httpx.Limits(keepalive_expiry=_KEEPALIVE_S),
                 headers={"Accept": FHIR_JSON},
             )
         return self._clients[editor.name]
 
     # --- slot searches ------------------------------------------------------------------------
+    def slot_requests(self, editor: Editor, identifiers: list[str], start: datetime,
+                      end: datetime) -> list[list[tuple[str, str]]]:
+        """The query of each ``GET [base]/Slot`` asking ``editor`` about these practitioners, 25 per request."""
+        prefixed = [codes.practitioner_id(i)[0] for i in identifiers]
+        window = [("start", f"ge{instant(start)}"), ("start", f"le{instant(end)}"), ("status", "free")]
+        cpts = ([("_include", "Slot:service-type-reference"), ("_include:iterate", "HealthcareService:organization")]
+                if editor.cpts else [])
+        return [[("_include", "Slot:schedule"), ("_include:iterate", "Schedule:actor"), *window,
+                 ("schedule.actor:Practitioner.identifier", ",".join(f"{codes.OID_IDNPS}|{i}" for i in batch)),
+                 *cpts] for batch in batches(prefixed, self.batch_size)]
+
+    def sos_requests(self, sirets: list[str], start: datetime, end: datetime) -> list[list[tuple[str, str]]]:
+        """The query of each ``GET [base]/Schedule`` about these SOS Médecins associations, 10 per request."""
+        ids = [s if len(s) == 15 else "3" + s for s in (x.strip() for x in sirets)]
+        return [[("_revinclude", "Slot:schedule"), ("_include", "Schedule:actor:Location"),
+                 ("_include:iterate", "Location:organization"),
+                 ("_has:Slot:schedule:start", f"ge{instant(start)}"),
+                 ("_has:Slot:schedule:start", f"le{instant(end)}"), ("_has:Slot:schedule:status", "free"),
+                 ("actor:Location.organization.identifier", ",".join(f"{codes.OID_IDNST}|{i}" for i in batch))]
+                for batch in batches(ids, self.sos_batch_size)]
+
     async def search_slots(self, editors: list[Editor], identifiers: list[str], start: datetime,
                            end: datetime) -> SearchResult:
         """Free slots of these practitioners (RPPS, or prefixed IDNPS) between ``start`` and ``end``."""
-        prefixed = [codes.practitioner_id(i)[0] for i in identifiers]
-        window = [("start", f"ge{instant(start)}"), ("start", f"le{instant(end)}"), ("status", "free")]
-
-        def params(editor: Editor, batch: list[str]) -> list[tuple[str, str]]:
-            found = [("_include", "Slot:schedule"), ("_include:iterate", "Schedule:actor"), *window,
-                     ("schedule.actor:Practitioner.identifier", ",".join(f"{codes.OID_IDNPS}|{i}" for i in batch))]
-            if editor.cpts:
-                found += [("_include", "Slot:service-type-reference"),
-                          ("_include:iterate", "HealthcareService:organization")]
-            return found
-
-        return await self._search(editors, "Slot", batches(prefixed, self.batch_size), params)
+        return await self._search(editors, "Slot", lambda e: self.slot_requests(e, identifiers, start, end))
 
     async def search_sos(self, editors: list[Editor], sirets: list[str], start: datetime,
                          end: datetime) -> SearchResult:
         """Free slots of the fixed sites of these SOS Médecins associations (prefixed SIRET, ``3…``)."""
-        ids = [s if len(s) == 15 else "3" + s for s in (x.strip() for x in sirets)]
+        return await self._search(editors, "Schedule", lambda _e: self.sos_requests(sirets, start, end))
 
-        def params(_editor: Editor, batch: list[str]) -> list[tuple[str, str]]:
-            return [("_revinclude", "Slot:schedule"), ("_include", "Schedule:actor:Location"),
-                    ("_include:iterate", "Location:organization"),
-                    ("_has:Slot:schedule:start", f"ge{instant(start)}"),
-                    ("_has:Slot:schedule:start", f"le{instant(end)}"), ("_has:Slot:schedule:status", "free"),
-                    ("actor:Location.organization.identifier", ",".join(f"{codes.OID_IDNST}|{i}" for i in batch))]
-
-        return await self._search(editors, "Schedule", batches(ids, self.sos_batch_size), params)
-
-    async def _search(self, editors: list[Editor], path: str, id_batches: list[list[str]], params) -> SearchResult:
+    async def _search(self, editors: list[Editor], path: str, queries) -> SearchResult:
         result = SearchResult()
-        if not id_batches:
+        if not editors or not queries(editors[0]):
             return result
-        answers = await asyncio.gather(*(self._editor_search(e, path, [params(e, b) for b in id_batches])
-                                         for e in editors))
+        answers = await asyncio.gather(*(self._editor_search(e, path, queries(e)) for e in editors))
         seen: set[tuple] = set()
         for pages, failure, requests in answers:
             result.requests += requests
@@ -249,34 +256,53 @@ class AgendaClient:
 
     async def _pages(self, editor: Editor, path: str, params: list[tuple[str, str]],
                      counter: list[int]) -> list[ParsedBundle]:
+        return [page async for page in self.pages(editor, path, params, counter=counter)]
+
+    async def pages(self, editor: Editor, path: str, params: list[tuple[str, str]], *,
+                    request_limit: float | None = None, counter: list[int] | None = None
+                    ) -> AsyncIterator[ParsedBundle]:
+        """Each page of one search (``next`` links followed), as it comes; raises :class:`FhirRequestError`.
+
+        With ``request_limit``, each request must answer within it (``timed_out`` error otherwise).
+        """
         client = self._client(editor)
         origin = urlsplit(str(client.base_url))[:2]
-        pages: list[ParsedBundle] = []
         url: str | None = path
         query: list[tuple[str, str]] | None = params
+        count = 0
         while url is not None:
-            if len(pages) >= self.max_pages:
+            if count >= self.max_pages:
                 raise FhirRequestError(f"plus de {self.max_pages} pages de résultats")
-            counter[0] += 1
-            response = await self._get(client, url, query)
+            count += 1
+            if counter is not None:
+                counter[0] += 1
+            if request_limit is None:
+                response = await self._get(client, url, query)
+            else:
+                try:
+                    response = await asyncio.wait_for(self._get(client, url, query), request_limit)
+                except asyncio.TimeoutError as exc:
+                    raise FhirRequestError(f"pas de réponse dans les {request_limit:g} s", timed_out=True) from exc
             try:
                 page = await asyncio.to_thread(parse_bundle, response.json(), editor.name)  # CPU work off the loop
             except ValueError as exc:  # JSON or Bundle error
                 raise FhirRequestError(f"réponse illisible ({exc})") from exc
-            pages.append(page)
             url, query = page.next_url, None
+            yield page
             if url is not None:
                 url = urljoin(str(client.base_url), url)
                 if urlsplit(url)[:2] != origin:
                     raise FhirRequestError("lien « next » hors du serveur de l'éditeur, ignoré")
-        return pages
 
     @staticmethod
     async def _get(client: httpx.AsyncClient, url: str, params) -> httpx.Response:
         try:
-            response = await client.get(url, params=params)
+            try:
+                response = await client.get(url, params=params)
+            except httpx.RemoteProtocolError:  # a kept-alive connection the editor closed meanwhile: once more
+                response = await client.get(url, params=params)
         except httpx.TimeoutException as exc:
-            raise FhirRequestError("délai de réponse dépassé") from exc
+            raise FhirRequestError("délai de réponse dépassé", timed_out=True) from exc
         except httpx.HTTPError as exc:
             raise FhirRequestError(f"injoignable ({type(exc).__name__})") from exc
         if response.status_code != 200:

@@ -194,7 +194,8 @@ class _Importer:
         if external:
             self.session.execute(update(Slot), [{"id": k, "external_id": v} for k, v in external.items()])
         if fresh:
-            ids += self.session.scalars(insert(Slot).returning(Slot.id), list(fresh.values())).all()
+            table = Slot.__table__  # Core, not the ORM's bulk path: a national refresh inserts a million rows
+            ids += self.session.execute(insert(table).returning(table.c.id), list(fresh.values())).scalars().all()
         self.counts.slot_ids.update(ids)
 
     def _existing(self, placed: list[tuple[AgendaSlot, ConsultationSite]]) -> dict[tuple, dict]:
