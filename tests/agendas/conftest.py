@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from tests.agendas.fleet import SIX, EditorSpec, Fleet, running_fleet
+from tests.fhir.fake_editor import FakeEditorServer
 
 
 @pytest.fixture(scope="module")
@@ -33,3 +34,17 @@ def editor_fleet_factory(tmp_path_factory) -> Iterator[Callable[..., Fleet]]:
     yield factory
     for manager in reversed(stack):
         manager.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def fake_editors() -> Iterator[FakeEditorServer]:
+    """The in-thread fake editor server of tests/fhir (one per module), for tests of one app in this process."""
+    with FakeEditorServer() as editors:
+        yield editors
+
+
+@pytest.fixture
+def fakes(fake_editors: FakeEditorServer) -> FakeEditorServer:
+    """:func:`fake_editors` emptied of the previous test's editors."""
+    fake_editors.editors.clear()
+    return fake_editors

@@ -29,23 +29,10 @@ from app.services.agendas.targets import targets_for
 from app.services.regulation.actor import Actor
 from app.services.regulation.errors import Refused
 from tests.agendas.live_support import TestClient, auth, build_app, editor, practitioner, run_on_loop, seed, wait_for
-from tests.fhir.fake_editor import FakeEditorServer
 from tests.helpers.databases import database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 RPPS_A, RPPS_B, SIRET = "10000000001", "10000000002", "12345678900011"
-
-
-@pytest.fixture(scope="module")
-def fleet():
-    with FakeEditorServer() as editors:
-        yield editors
-
-
-@pytest.fixture
-def fakes(fleet):
-    fleet.editors.clear()
-    return fleet
 
 
 def test_bad_registry_stops_the_server_with_exit_2(tmp_path):

@@ -25,22 +25,10 @@ from app.services.agendas.targets import targets_for
 from tests.agendas.live_support import (
     TestClient, auth, build_app, editor, journal, practitioner, run_on_loop, search, seed, wait_for,
 )
-from tests.fhir.fake_editor import FakeEditorServer, FakeSlot
+from tests.fhir.fake_editor import FakeSlot
 from tests.helpers.databases import database_url
 
 RPPS_A, RPPS_B = "10000000001", "10000000002"
-
-
-@pytest.fixture(scope="module")
-def fleet():
-    with FakeEditorServer() as editors:
-        yield editors
-
-
-@pytest.fixture
-def fakes(fleet):
-    fleet.editors.clear()
-    return fleet
 
 
 def _slots_of(body: dict, rpps: str) -> list[dict]:

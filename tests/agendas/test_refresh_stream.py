@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timedelta
 
-import pytest
 from sqlalchemy import select
 
 from app.models import Slot
@@ -23,21 +22,9 @@ from app.models.agenda import EditorStatus
 from app.services.agendas import refresh
 from app.services.agendas.targets import EditorTargets
 from tests.agendas.live_support import TestClient, build_app, editor, practitioner, run_on_loop, seed
-from tests.fhir.fake_editor import FakeEditorServer, FakeSlot
+from tests.fhir.fake_editor import FakeSlot
 
 RPPS = "10000000001"
-
-
-@pytest.fixture(scope="module")
-def fleet():
-    with FakeEditorServer() as editors:
-        yield editors
-
-
-@pytest.fixture
-def fakes(fleet):
-    fleet.editors.clear()
-    return fleet
 
 
 def _starts(app) -> list[datetime]:

@@ -133,13 +133,7 @@ class SettingsDialog(QDialog):
             ("ca_file", self.tr("&Fichier CA (certificat du serveur)"), self.tr("vide : autorités du système")),
         ]
         for name, label, placeholder in rows:
-            edit = QLineEdit(self._text(name), self)
-            edit.setPlaceholderText(placeholder)
-            edit.setAccessibleName(label.replace("&", ""))
-            self.edits[name] = edit
-            self.errors[name] = error_label(self, f"{name}Error", word_wrap=True)
-            self.errors[name].setTextFormat(Qt.TextFormat.PlainText)
-            add_row(form, self, label, edit, self.errors[name])
+            self._edit_row(form, name, label, placeholder)
         self._telephony_rows(form)
         self.language_box = self._combo(list(LANGUAGES.items()), cfg.language, self.tr("Langue de l'interface"))
         add_row(form, self, self.tr("&Langue (au prochain démarrage)"), self.language_box)
@@ -176,19 +170,23 @@ class SettingsDialog(QDialog):
                 ("sip_ctrl_port", self.tr("Port de contrôle du softphone"), self.tr("0 : au choix")),
                 ("sip_transfer_desks", self.tr("Postes médecins (transfert)"), "mru1, mrl1")]
         for name, label, placeholder in rows:
-            edit = QLineEdit(self._text(name), self)
-            edit.setPlaceholderText(placeholder)
-            edit.setAccessibleName(label.replace("&", ""))
-            self.edits[name] = edit
-            self.errors[name] = error_label(self, f"{name}Error", word_wrap=True)
-            self.errors[name].setTextFormat(Qt.TextFormat.PlainText)
-            add_row(form, self, label, edit, self.errors[name])
+            self._edit_row(form, name, label, placeholder)
             if name == "sip_user":
                 self.sip_password = QLineEdit(self)
                 self.sip_password.setEchoMode(QLineEdit.EchoMode.Password)
                 self.sip_password.setPlaceholderText(self.tr("vide : inchangé"))
                 self.sip_password.setAccessibleName(self.tr("Mot de passe SIP"))
                 add_row(form, self, self.tr("Mot de &passe SIP"), self.sip_password)
+
+    def _edit_row(self, form: QFormLayout, name: str, label: str, placeholder: str) -> None:
+        """A line edit for the setting ``name``, with its French error line under it."""
+        edit = QLineEdit(self._text(name), self)
+        edit.setPlaceholderText(placeholder)
+        edit.setAccessibleName(label.replace("&", ""))
+        self.edits[name] = edit
+        self.errors[name] = error_label(self, f"{name}Error", word_wrap=True)
+        self.errors[name].setTextFormat(Qt.TextFormat.PlainText)
+        add_row(form, self, label, edit, self.errors[name])
 
     def _text(self, name: str) -> str:
         value = getattr(self._cfg, name)
