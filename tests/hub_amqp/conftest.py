@@ -73,7 +73,8 @@ def hub(tmp_path_factory):
     if not rabbit.broker_reachable(60):
         pytest.fail("RabbitMQ ne répond pas sur 127.0.0.1:5672 (.ci/services.sh le démarre)")
     vhost = f"sas-test-{uuid.uuid4().hex[:12]}"
-    user, password = f"sas-{uuid.uuid4().hex[:8]}", secrets.token_urlsafe(18)
+    # "pw" first: a password starting with "-" would be read by rabbitmqctl as an option
+    user, password = f"sas-{uuid.uuid4().hex[:8]}", "pw" + secrets.token_urlsafe(18)
     rabbit.create_vhost(vhost)
     dispatcher = None
     try:

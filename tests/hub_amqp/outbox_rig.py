@@ -49,7 +49,8 @@ class OutboxVhost:
 
     def __init__(self) -> None:
         self.vhost = f"sas-outbox-{uuid.uuid4().hex[:12]}"
-        self.user, self.password = f"sas-{uuid.uuid4().hex[:8]}", secrets.token_urlsafe(18)
+        # "pw" first: a password starting with "-" would be read by rabbitmqctl as an option
+        self.user, self.password = f"sas-{uuid.uuid4().hex[:8]}", "pw" + secrets.token_urlsafe(18)
         self.url = rabbit.url(self.vhost)
         rabbit.create_vhost(self.vhost)
         rabbit.ctl("add_user", self.user, self.password)
