@@ -134,7 +134,11 @@ class EditorProcess:
 
     def start(self, timeout: float = 30.0) -> EditorProcess:
         self.launch()
-        self.wait_ready(timeout)
+        try:
+            self.wait_ready(timeout)
+        except BaseException:  # an editor that never answered is not left running
+            self.kill()
+            raise
         return self
 
     @property

@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import logging
 import re
 import shutil
+import signal
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -37,6 +40,13 @@ _CALL_ID = re.compile(r"\bid=(\S+)")
 
 class TelephonyError(RuntimeError):
     """A softphone command could not be done (no such call, softphone down, baresip refused)."""
+
+
+def _die_with_parent() -> None:
+    """In the child, before baresip runs: on Linux, it gets SIGKILL when the console dies (even by kill -9)."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
 class Softphone:
@@ -94,7 +104,7 @@ class Softphone:
         self._process = await asyncio.create_subprocess_exec(
             self.settings.baresip, "-f", str(self._dir),
             stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.DEVNULL, start_new_session=True,
+            stderr=asyncio.subprocess.DEVNULL, start_new_session=True, preexec_fn=_die_with_parent,
         )
         ctrl = CtrlClient(self._on_message, self._on_ctrl_lost)
         try:
