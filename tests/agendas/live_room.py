@@ -12,8 +12,6 @@ editors' health, the territory's map, the journal, the worklists.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -25,8 +23,9 @@ import httpx
 from app.models import ConsultationSite, Effecteur, User
 from app.models.agenda import EffecteurEditor
 from app.models.db import open_database
-from tests.agendas.fleet import ROOT, Fleet, free_port
+from tests.agendas.fleet import Fleet, free_port
 from tests.e2e.conftest import ServerProcess
+from tests.helpers.demo_db import build_demo
 from tests.helpers.server_journal import read_journal
 
 #: Place Kléber, Strasbourg: every practitioner of ours and the patient are here.
@@ -49,9 +48,7 @@ def effecteur_id(editor: str) -> str:
 
 def seed(db_url: str) -> None:
     """Demo territory and accounts, then our practitioners and SOS association (before the server starts)."""
-    done = subprocess.run([sys.executable, "-m", "app", "demo-data", "--departement", "67", "--db", db_url],
-                          capture_output=True, text=True, timeout=300, cwd=ROOT)
-    assert done.returncode == 0, done.stderr[-2000:]
+    build_demo(db_url)
     engine, sessions = open_database(db_url)
     try:
         with sessions() as s:

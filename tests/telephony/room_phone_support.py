@@ -11,8 +11,6 @@ asyncio loop of their own thread, so a synchronous test drives them beside the d
 from __future__ import annotations
 
 import asyncio
-import subprocess
-import sys
 import threading
 import time
 from datetime import datetime, timedelta, timezone
@@ -25,6 +23,7 @@ from app.models import User
 from app.models.db import open_database
 from app.services.telephony.settings import TelephonySettings
 from app.services.telephony.softphone import Softphone
+from tests.helpers.demo_db import build_demo
 from tests.telephony.conftest import Phone
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,9 +39,7 @@ def password_of(user: str) -> str:
 
 def seed_room(db_url: str) -> None:
     """The demo territory and accounts, plus the telephone room's desks arm1, arm2, mru1."""
-    done = subprocess.run([sys.executable, "-m", "app", "demo-data", "--departement", "67", "--db", db_url],
-                          capture_output=True, text=True, timeout=300, cwd=ROOT)
-    assert done.returncode == 0, done.stderr[-2000:]
+    build_demo(db_url)
     engine, sessions = open_database(db_url)
     try:
         with sessions() as s:

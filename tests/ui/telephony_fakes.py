@@ -20,19 +20,7 @@ from urllib.parse import unquote
 import httpx
 
 from app.services.sync.api_client import ApiClient
-
-
-@dataclass(frozen=True)
-class FakeCallEvent:
-    """TEL.md's ``CallEvent``."""
-
-    kind: str
-    call_id: str
-    sip_call_id: str | None
-    peer_uri: str
-    number: str | None
-    at: datetime
-    reason: str | None = None
+from app.services.telephony.events import CallEvent
 
 
 def now() -> datetime:
@@ -45,7 +33,7 @@ class FakeSoftphone:
     def __init__(self, settings, on_event, on_state):
         self.settings, self._on_event, self._on_state = settings, on_event, on_state
         self.state = "off"
-        self.calls: dict[str, FakeCallEvent] = {}
+        self.calls: dict[str, CallEvent] = {}
         self.commands: list[tuple] = []
         self._n = 0
 
@@ -55,7 +43,7 @@ class FakeSoftphone:
 
     def _emit(self, kind: str, call_id: str, at: datetime | None = None, reason: str | None = None) -> None:
         base = self.calls[call_id]
-        ev = FakeCallEvent(kind, call_id, base.sip_call_id, base.peer_uri, base.number, at or now(), reason)
+        ev = CallEvent(kind, call_id, base.sip_call_id, base.peer_uri, base.number, at or now(), reason, base.direction)
         if kind == "closed":
             self.calls.pop(call_id, None)
         self._on_event(ev)
@@ -96,8 +84,8 @@ class FakeSoftphone:
         self.commands.append(("dial", number_or_uri))
         self._n += 1
         call_id = f"out{self._n}"
-        self.calls[call_id] = FakeCallEvent("ringing", call_id, f"sip-out-{self._n}@room", f"sip:{number_or_uri}@room",
-                                            number_or_uri, now())
+        self.calls[call_id] = CallEvent("ringing", call_id, f"sip-out-{self._n}@room", f"sip:{number_or_uri}@room",
+                                        number_or_uri, now(), direction="outgoing")
         self._emit("ringing", call_id)
         return call_id
 
@@ -107,8 +95,8 @@ class FakeSoftphone:
         self._n += 1
         call_id = f"in{self._n}"
         peer = f"sip:{number}@room" if number else "sip:anonymous@anonymous.invalid"
-        self.calls[call_id] = FakeCallEvent("incoming", call_id, sip_call_id or f"room-call-{self._n}@proxy", peer,
-                                            number, at or now())
+        self.calls[call_id] = CallEvent("incoming", call_id, sip_call_id or f"room-call-{self._n}@proxy", peer,
+                                        number, at or now())
         self._on_event(self.calls[call_id])
         return call_id
 
