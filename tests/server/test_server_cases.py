@@ -151,6 +151,23 @@ def test_orientation_created_replayed_conflict_and_read(client, auth, case_body,
     assert [tuple(k) for k in kinds] == [("case", "ARM"), ("orientation", "MRL")]
 
 
+def test_the_same_decision_numbered_again_is_a_replay_not_a_new_version(client, auth, case_body, orientation_body,
+                                                                        sessions):
+    """A desk whose cache numbered its own decision again (v2, nothing changed) adds no version to the journal."""
+    case = case_body()
+    _put_case(client, auth, case)
+    body = orientation_body(case["uuid"])
+    assert _put_orientation(client, auth, body).status_code == 201
+    again = _put_orientation(client, auth, {**body, "version": 2})
+    assert again.status_code == 200
+    assert again.json()["version"] == 1
+    changed = _put_orientation(client, auth, {**body, "version": 2, "freetext": "Rappeler si fièvre"})
+    assert changed.status_code == 200 and changed.json()["version"] == 2
+    with sessions() as s:
+        kinds = s.scalars(select(JournalEntry.kind).order_by(JournalEntry.seq)).all()
+    assert kinds == ["case", "orientation", "orientation"]
+
+
 def test_orientation_with_unknown_case_is_422_on_case_uuid(client, auth, orientation_body):
     response = _put_orientation(client, auth, orientation_body(str(uuid.uuid4())))
     assert response.status_code == 422

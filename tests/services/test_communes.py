@@ -118,18 +118,19 @@ def test_search_is_fast(communes_index):
     queries = ["s", "saint", "st denis", "strasb", "67", "6", "la", "denis saint", "saint sur", "l'abergement",
                "paris 1", "lyon", "67000 strasbourg", "mont", "a", "y", "ste marie", "2a004", "zzzz", "bourg"]
     communes_index.search("warm-up")
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     for _ in range(5):
         for q in queries:
             communes_index.search(q)
-    per_query_ms = (time.perf_counter() - t0) * 1000 / (5 * len(queries))
+    per_query_ms = (time.process_time() - t0) * 1000 / (5 * len(queries))
     assert per_query_ms < 2.0
 
 
 def test_loading_is_fast_enough():
-    t0 = time.perf_counter()
+    # CPU time of this process: other processes loading the CI machine do not count.
+    t0 = time.process_time()
     CommuneIndex(load_communes())
-    assert time.perf_counter() - t0 < 1.5  # about 0.4 s; generous for loaded CI machines
+    assert time.process_time() - t0 < 1.5  # about 0.4 s
 
 
 def test_default_index_is_shared():

@@ -154,6 +154,21 @@ def test_store_journal_is_idempotent_and_moves_the_cursor(store):
     assert len(store.store_journal([odd], 3)) == 1 and store.journal_cursor() == 3
 
 
+def test_a_decision_the_desk_sent_itself_is_kept_once_even_when_the_journal_brought_it_first(store):
+    """A doctor decides by booking: the decision's PUT was answered; the live journal may have won the race."""
+    case = make_case(8)
+    store.store_journal([_entry(1, case, "case")], 1)
+    sent = make_orientation(case, decision_key="CONSULTATION_48H", decision_type="ORIENT", freetext=None)
+    store.store_journal([_entry(2, sent, "orientation", "mrl", "MRL")], 2)  # the journal came back first
+    store.keep_sent_orientation(sent, author="mrl", author_role="MRL")
+    assert store.orientations_for_case(case.uuid) == [sent]  # still version 1
+    assert store.outbox_count() == 0  # nothing to send again: no second version on the server
+    other = make_orientation(case, creation=T0 + timedelta(hours=2))
+    store.keep_sent_orientation(other, author="mrl", author_role="MRL")  # the journal not there yet
+    assert other in store.orientations_for_case(case.uuid)
+    assert store.outbox_count() == 0
+
+
 def test_journal_shows_pending_items_first(store):
     remote = make_case(7)
     store.store_journal([_entry(1, remote, "case")], 1)

@@ -128,7 +128,7 @@ class SlotBooking:
         if decision is None:
             decision = self._new_orientation(case, kind)
             await self._client.put_orientation(decision.model_dump(mode="json"))
-            self._store.save_orientation(decision, author=self.user.username, author_role=self.user.role)
+            self._store.keep_sent_orientation(decision, author=self.user.username, author_role=self.user.role)
             self._mark_decided(decision, case)
         answer = await self._client.book_slot(result["slot_id"], decision.uuid, case.uuid, rebook=rebook,
                                               confirmed_by_phone=confirmed_by_phone)

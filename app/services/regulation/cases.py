@@ -6,7 +6,7 @@
   decided by a role that could not close or decide it (:mod:`.rules`).
 * :func:`record_orientation` — a decision (``PUT /orientations/{uuid}``, the sync
   batch, a Hub decision).  Orientations carry a ``version`` (1 when created); for a
-  known UUID: same content → 200 (a replay); content the journal already holds for
+  known UUID: same content, whatever its version number → 200 (a replay); content the journal already holds for
   this UUID (a delayed duplicate) → 200 with the current document; a higher version
   → the correction, journalled as a new entry; a stale version → merged when only
   ``freetext`` differs, else 409 ``version_conflict`` carrying the server's document.
@@ -121,7 +121,8 @@ def record_orientation(session: Session, actor: Actor, doc: OrientationDoc) -> C
         audit.log(actor.author, actor.role, permissions.ORIENTATIONS_PUT, uuid, "created")
         return ChangeRecord("orientation.recorded", doc.case_uuid, uuid, 201, actor.author, stored)
     stored = orientation_to_doc(row)
-    if storage.same_document(stored, doc) or any(
+    # The same decision under a higher version number is no change (a desk's cache numbered it again).
+    if storage.same_document(stored, doc.model_copy(update={"version": stored.version})) or any(
             storage.same_document(OrientationDoc.model_validate(p), doc)
             for p in storage.journalled(session, uuid, journal.KIND_ORIENTATION)):
         audit.log(actor.author, actor.role, permissions.ORIENTATIONS_PUT, uuid, "replay")

@@ -141,6 +141,15 @@ class LocalStore:
             self._queue(session, "orientation", doc.uuid, f"{API}/orientations/{doc.uuid}",
                         doc.model_dump(mode="json"))
 
+    def keep_sent_orientation(self, doc: OrientationDoc, *, author: str, author_role: str) -> None:
+        """An orientation this desk has just sent itself (the server holds it): stored, never queued.
+
+        The journal may have brought it back already, while the ``PUT`` was answered: then it stays.
+        """
+        with self._sessions() as session, session.begin():
+            if session.get(Orientation, doc.uuid) is None:
+                session.add(orientation_from_doc(doc, author=author, author_role=author_role))
+
     def accept_server_orientation(self, doc: OrientationDoc) -> None:
         """Keep the server's version of an orientation (e.g. after a booking put the slot on it), not queued."""
         with self._sessions() as session, session.begin():

@@ -22,9 +22,18 @@ def spawn(
     *,
     on_error: Callable[[BaseException], None] | None = None,
     name: str | None = None,
-) -> asyncio.Task:
-    """Run ``coro`` in the background on the current (qasync) event loop."""
-    task = asyncio.ensure_future(coro)
+) -> asyncio.Task | None:
+    """Run ``coro`` in the background on the current (qasync) event loop.
+
+    None when there is no loop any more (a timer of a window that outlived it, at shutdown):
+    the work is dropped with a log line rather than raised into Qt's event loop.
+    """
+    try:
+        task = asyncio.ensure_future(coro)
+    except RuntimeError:
+        coro.close()
+        log.info("background task %s not started: no event loop", name or "?")
+        return None
     if name:
         task.set_name(name)
     _running.add(task)
