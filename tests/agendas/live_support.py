@@ -35,9 +35,10 @@ def password_hash() -> str:
     return _HASH[0]
 
 
-def editor(name: str, base_url: str, *, serves=("ps",), booking=False, time_limit_s=2.0) -> EditorConfig:
+def editor(name: str, base_url: str, *, serves=("ps",), booking=False, time_limit_s=2.0,
+           concurrency: int = 4) -> EditorConfig:
     return EditorConfig(name=name, base_url=base_url, serves=frozenset(serves), booking=booking,
-                        time_limit_s=time_limit_s)
+                        time_limit_s=time_limit_s, concurrency=concurrency)
 
 
 def build_app(db_url: str, editors: list[EditorConfig], *, max_age_s: float = 60.0, refresh_s: float = 3600.0,

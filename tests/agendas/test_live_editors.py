@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import psycopg
@@ -47,6 +48,18 @@ def test_bad_registry_stops_the_server_with_exit_2(tmp_path):
     assert not (tmp_path / "x.db").exists()  # stopped before opening anything
     missing = tmp_path / "absent.toml"
     assert cli.main(["server", "--db", "sqlite://", "--editors", str(missing)]) == 2
+
+
+@pytest.mark.parametrize("value", ["0", "65", "2.5", "true", '"4"'])
+def test_an_editor_concurrency_out_of_range_is_refused_naming_the_field(value):
+    from app.services.agendas.registry import RegistryError, parse
+
+    document = tomllib.loads(f'[[editor]]\nname = "Alpha"\nbase_url = "https://a.example/fhir"\n'
+                             f'concurrency = {value}\n')
+    with pytest.raises(RegistryError, match=r"^editor\[1\]\.concurrency : nombre entier"):
+        parse(document)
+    assert parse(tomllib.loads('[[editor]]\nname = "A"\nbase_url = "https://a.example/"\nconcurrency = 12\n')
+                 ).editors[0].concurrency == 12
 
 
 def test_targets_honour_serves_and_the_imported_editors(fakes, tmp_path):

@@ -112,3 +112,23 @@ def test_editor_failing_on_a_later_page_keeps_earlier_pages_and_deletes_nothing(
         outcomes = run_on_loop(app, app.state.agendas.refresh_due)
         assert [(o.ok, o.removed) for o in outcomes] == [(True, 1)]
         assert _starts(app) == [s.start for s in doctor.slots]
+
+
+def test_each_editor_is_asked_no_more_requests_at_once_than_its_registry_entry_allows(fakes, tmp_path):
+    """« concurrency » in the editors file: what an editor agreed to bear during the periodic refresh."""
+    gentle, busy = fakes.editor("gentle"), fakes.editor("busy")
+    doctors = [(f"eff-{n}", f"1000000{n:04d}") for n in range(150)]  # 6 batches of 25 practitioners each
+    for _, rpps in doctors:
+        gentle.add(practitioner(rpps, 3))
+        busy.add(practitioner(rpps, 5))
+    gentle.delay = busy.delay = 0.3
+    app = build_app(f"sqlite:///{tmp_path / 'db.sqlite'}",
+                    [editor("gentle", fakes.url("gentle"), concurrency=1),
+                     editor("busy", fakes.url("busy"), concurrency=6)])
+    seed(app, doctors)
+    with TestClient(app):
+        outcomes = run_on_loop(app, app.state.agendas.refresh_due)
+    assert sorted((o.ok, o.kept) for o in outcomes) == [(True, 150), (True, 150)]
+    assert len(gentle.requests) == len(busy.requests) == 6
+    assert gentle.most_in_flight == 1
+    assert busy.most_in_flight == 6

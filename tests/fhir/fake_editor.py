@@ -77,6 +77,9 @@ class EditorState:
     appointment_delay: float = 0.0
     #: Every POST/PUT body received, in order (method, body).
     writes: list[tuple[str, dict]] = field(default_factory=list)
+    #: Slot searches being answered now, and the most there ever were at once.
+    in_flight: int = 0
+    most_in_flight: int = 0
 
     def add(self, practitioner: FakePractitioner) -> None:
         self.practitioners[practitioner.idnps] = practitioner
@@ -163,10 +166,15 @@ class FakeEditors:
             state = self._state(name)
             params = list(request.query_params.multi_items())
             state.requests.append(params)
-            for _ in range(int(state.delay * 20)):  # a slow agenda, that stops waiting when the server stops
-                if self.stopping:
-                    break
-                await asyncio.sleep(0.05)
+            state.in_flight += 1
+            state.most_in_flight = max(state.most_in_flight, state.in_flight)
+            try:
+                for _ in range(int(state.delay * 20)):  # a slow agenda, that stops waiting when the server stops
+                    if self.stopping:
+                        break
+                    await asyncio.sleep(0.05)
+            finally:
+                state.in_flight -= 1
             if state.fail_status:
                 return outcome(state.fail_status, "panne simulée de l'agenda")
             if state.fail_from_page is not None and int(request.query_params.get("_page", "0")) >= state.fail_from_page:

@@ -11,6 +11,8 @@
     serves = ["ps", "cpts"]                     # any of "ps", "cpts", "sos"
     booking = true                              # takes bookings (POST [base]/Appointment)
     time_limit_s = 7                            # default 7 (SAS guide, annexes)
+    concurrency = 4                             # its requests in flight at once during the periodic
+                                                # refresh (default 4, at most 64): what it agreed to bear
     cert = "/etc/sas/igc-sante.pem"             # optional mTLS (IGC-Santé in production)
     key = "/etc/sas/igc-sante.key"
     ca = "/etc/sas/ac-igc-sante.pem"
@@ -35,7 +37,11 @@ from app.services.interop.fhir.client import Editor
 SERVES = ("ps", "cpts", "sos")
 DEFAULT_REFRESH_S = 300.0
 DEFAULT_MAX_AGE_S = 60.0
-_KEYS = {"name", "base_url", "serves", "booking", "time_limit_s", "cert", "key", "ca", "push_token_sha256"}
+#: An editor's requests in flight at once during the periodic refresh, unless its entry says otherwise.
+DEFAULT_CONCURRENCY = 4
+MAX_CONCURRENCY = 64
+_KEYS = {"name", "base_url", "serves", "booking", "time_limit_s", "concurrency", "cert", "key", "ca",
+         "push_token_sha256"}
 
 
 class RegistryError(ValueError):
@@ -51,6 +57,7 @@ class EditorConfig:
     serves: frozenset[str]
     booking: bool = False
     time_limit_s: float = codes.EDITOR_TIME_LIMIT_S
+    concurrency: int = DEFAULT_CONCURRENCY
     cert: str | None = None
     key: str | None = None
     ca: str | None = None
@@ -141,6 +148,10 @@ def _editor(table: object, index: int, folder: Path | None) -> EditorConfig:
     cert, key = _file(table, "cert", where, folder), _file(table, "key", where, folder)
     if bool(cert) != bool(key):
         raise RegistryError(f"{where}.{'key' if cert else 'cert'} : cert et key vont ensemble (mTLS)")
+    concurrency = table.get("concurrency", DEFAULT_CONCURRENCY)
+    if isinstance(concurrency, bool) or not isinstance(concurrency, int) or not 1 <= concurrency <= MAX_CONCURRENCY:
+        raise RegistryError(f"{where}.concurrency : nombre entier de requêtes simultanées attendu, "
+                            f"entre 1 et {MAX_CONCURRENCY}")
     token = _text(table, "push_token_sha256", where)
     if token is not None and (len(token) != 64 or any(c not in "0123456789abcdef" for c in token.lower())):
         raise RegistryError(f"{where}.push_token_sha256 : empreinte SHA-256 hexadécimale (64 caractères) attendue")
@@ -148,7 +159,8 @@ def _editor(table: object, index: int, folder: Path | None) -> EditorConfig:
         name=name, base_url=base_url, serves=frozenset(serves), booking=booking,
         time_limit_s=_number(table.get("time_limit_s"), f"{where}.time_limit_s", codes.EDITOR_TIME_LIMIT_S,
                              maximum=60),
-        cert=cert, key=key, ca=_file(table, "ca", where, folder), push_token_sha256=token and token.lower())
+        concurrency=concurrency, cert=cert, key=key, ca=_file(table, "ca", where, folder),
+        push_token_sha256=token and token.lower())
 
 
 def parse(document: dict, *, folder: Path | None = None, source: str | None = None) -> Registry:

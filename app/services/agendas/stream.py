@@ -10,11 +10,12 @@ refresh of :class:`~app.services.agendas.live.LiveAgendas`) therefore:
   (after :data:`MAX_FAILURES_IN_A_ROW` failed requests in a row the editor is left alone);
 * bounds the **whole pull** of an editor by ``period_s`` (the refresh period): what is not
   back by then is dropped, and the refresh is partial;
-* **stores each page as it lands** before that worker asks its next request: at most
-  :data:`PER_EDITOR` requests per editor and :data:`OVERALL` in all are in flight or waiting
-  to be written, which bounds memory.  One writer (:class:`_Writer`) stores the pages waiting
-  at that moment, of any editor, in one short transaction (:func:`store_pages`, at most
-  :data:`GROUP_SLOTS` slots): one commit, one disk flush, for several pages;
+* **stores each page as it lands** before that worker asks its next request: at most the
+  editor's ``concurrency`` (its registry entry, default 4) requests per editor and
+  :data:`OVERALL` in all are in flight or waiting to be written, which bounds memory.  One
+  writer (:class:`_Writer`) stores the pages waiting at that moment, of any editor, in one
+  short transaction (:func:`store_pages`, at most :data:`GROUP_SLOTS` slots): one commit,
+  one disk flush, for several pages;
 * at the end (:func:`finish`, one transaction) deletes, **only when the pull is complete**,
   the editor's free slots of the effecteurs asked, in the window, that no page confirmed
   (only their ids are kept meanwhile); booked or held slots are never touched; failure or
@@ -49,10 +50,9 @@ from app.services.interop.fhir.importer import ImportCounts, import_slots
 from app.services.interop.fhir.model import AgendaSlot
 
 log = logging.getLogger(__name__)
-#: Requests of one editor in flight (or waiting to be written) at once.
-PER_EDITOR = 4
 #: Requests of all editors in flight (or waiting to be written) at once: a request waiting on a slow editor
-#: costs neither memory nor CPU, so this is room for every editor's own share (20 × 4).
+#: costs neither memory nor CPU, so this is room for twenty editors' default share (20 × 4), or fewer
+#: editors allowed more each; the pages waiting to be written stay bounded by it.
 OVERALL = 80
 #: At most this many slots in one write transaction (short: a search's own write waits for it).
 GROUP_SLOTS = 5_000
@@ -210,7 +210,7 @@ async def _pull(targets: EditorTargets, pull: _Pull, *, start: datetime, end: da
 
 
 async def refresh_editor(sessions: sessionmaker[Session], targets: EditorTargets, *, full: bool, period_s: float,
-                         overall: asyncio.Semaphore, writer: _Writer, per_editor: int = PER_EDITOR,
+                         overall: asyncio.Semaphore, writer: _Writer, per_editor: int | None = None,
                          transport: httpx.AsyncBaseTransport | None = None) -> EditorOutcome:
     """One editor's streamed pull over now..now+72 h (see the module docstring); never raises for its failures."""
     start = utcnow()
@@ -218,7 +218,7 @@ async def refresh_editor(sessions: sessionmaker[Session], targets: EditorTargets
     pull = _Pull()
     try:
         await asyncio.wait_for(_pull(targets, pull, start=start, end=end, transport=transport, overall=overall,
-                                     writer=writer, per_editor=per_editor), period_s)
+                                     writer=writer, per_editor=per_editor or targets.editor.concurrency), period_s)
     except asyncio.TimeoutError:
         pull.fail(f"pas de réponse complète dans les {period_s:g} s", True)
     except Exception as exc:  # a bug or an unexpected answer: recorded, never fatal to the refresh
@@ -233,10 +233,13 @@ async def _run(executor: Executor, func, *args, **kwargs):
 
 
 async def refresh_editors(sessions: sessionmaker[Session], targets: dict[str, EditorTargets], *, full: bool,
-                          period_s: float = 300.0, per_editor: int = PER_EDITOR, overall: int = OVERALL,
+                          period_s: float = 300.0, per_editor: int | None = None, overall: int = OVERALL,
                           transport: httpx.AsyncBaseTransport | None = None,
                           landed: Callable[[EditorOutcome], None] | None = None) -> list[EditorOutcome]:
-    """Every editor at once, streamed (``landed`` called as each one ends)."""
+    """Every editor at once, streamed (``landed`` called as each one ends).
+
+    ``per_editor`` overrides every editor's own ``concurrency`` (tests and benchmarks).
+    """
     with sessions() as session:
         sqlite = session.get_bind().dialect.name == "sqlite"
     gate = asyncio.Semaphore(overall)
