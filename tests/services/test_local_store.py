@@ -169,6 +169,20 @@ def test_a_decision_the_desk_sent_itself_is_kept_once_even_when_the_journal_brou
     assert store.outbox_count() == 0
 
 
+def test_another_desks_version_of_the_same_number_is_taken_when_nothing_of_ours_waits(store):
+    """Our cache numbered a decision v2 that the server kept as v1; another desk's real v2 must still show."""
+    case = make_case(9)
+    store.store_journal([_entry(1, case, "case")], 1)
+    ours = make_orientation(case)
+    store.store_journal([_entry(2, ours, "orientation", "mrl", "MRL")], 2)
+    store.save_orientation(ours, author="mrl", author_role="MRL")  # saved again unchanged: v2 here
+    item = store.pending_outbox()[0]
+    store.mark_sent(item.id)  # the server answered « replay »: it still holds v1
+    theirs = ours.model_copy(update={"version": 2, "freetext": "Rappel à 18 h par le Dr Weiss"})
+    store.store_journal([_entry(3, theirs, "orientation", "mrl2", "MRL")], 3)
+    assert store.orientations_for_case(case.uuid)[0].freetext == "Rappel à 18 h par le Dr Weiss"
+
+
 def test_journal_shows_pending_items_first(store):
     remote = make_case(7)
     store.store_journal([_entry(1, remote, "case")], 1)

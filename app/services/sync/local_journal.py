@@ -100,8 +100,10 @@ def apply_remote(session: Session, entry: JournalEntry) -> None:
             row = session.get(Orientation, entry.uuid)
             if row is None and session.get(Case, decision.case_uuid) is not None:
                 session.add(orientation_from_doc(decision, author=entry.author, author_role=entry.author_role))
-            elif row is not None and decision.version > (row.version or 1) and not _queued(session, entry.uuid):
-                # A newer version made elsewhere (a booking put the slot on this decision): take it.
+            elif row is not None and decision.version >= (row.version or 1) and not _queued(session, entry.uuid):
+                # A newer version made elsewhere (a booking put the slot on this decision): take it.  The same
+                # number counts too: with nothing of ours on its way, the server's document is the truth (it
+                # kept our earlier number when we sent it the same decision again).
                 for name, value in decision.model_dump().items():
                     setattr(row, name, value)
     except ValidationError:
