@@ -5,8 +5,8 @@ returns one :class:`FieldError` per bad field (French messages, in the panel's
 tab order, so the first error is the first field to fix) and
 :func:`build_case_doc` turns a valid form into the wire document.  The official
 code lists come from the shipped Hub Santé nomenclatures (``HubSante.motif.csv``,
-``HubSante.priorite.csv``).  Phone numbers are normalised to E.164 by
-:mod:`app.services.intake.phones`.  A hidden number (« numéro masqué »: the
+``HubSante.priorite.csv``: :mod:`app.services.intake.motives`, re-exported here).
+Phone numbers are normalised to E.164 by :mod:`app.services.intake.phones`.  A hidden number (« numéro masqué »: the
 flag, or a word such as ``masqué`` or ``inconnu`` typed in the caller's phone)
 is no caller phone at all, and then the callback number is required.  The secondary section (caller language, access
 details, kind of place, facts, risks, patients) and the route (suggested by
@@ -19,13 +19,15 @@ import re
 import uuid as uuid_mod
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
 
-from app.codes import nomenclatures, priorities
+from app.codes import nomenclatures
 from app.codes.fields import max_length
 from app.services.intake import patients, phones
 from app.services.regulation import routing
 from app.services.records.documents import CaseDoc, NoteDoc, in_france, text_problem
+from app.services.intake.motives import (  # noqa: F401 (re-exported)
+    PRIORITIES, PRIORITY_COLOURS, PRIORITY_LABELS, Priority, load_motives, motive_group, motive_label, search_motives,
+)
 from app.services.intake.patients import PatientForm
 from app.services.intake.phones import (  # noqa: F401 (re-exported)
     PHONE_INVALID, format_phone, is_hidden_number, normalize_phone,
@@ -118,14 +120,6 @@ class IntakeForm:
             or bool(self.attribution and self.attribution != self.suggested_attribution))
 
 
-@dataclass(frozen=True)
-class Priority:
-    code: str
-    label: str
-    description: str
-    colour: str
-
-
 # --- case ids ---------------------------------------------------------------------------------
 
 def new_case_id(samu_code: str, when: datetime, desk: int, counter: int) -> str:
@@ -143,51 +137,6 @@ def new_case_id(samu_code: str, when: datetime, desk: int, counter: int) -> str:
         raise ValueError(f"compteur invalide : {counter}")
     day = when.timetuple().tm_yday
     return f"fr.health.samu{samu_code}.DRFR15{samu_code}{when:%y}{day:03d}{desk:02d}{counter:04d}"
-
-
-# --- nomenclatures ----------------------------------------------------------------------------
-
-@lru_cache(maxsize=1)
-def _motives() -> tuple[nomenclatures.Code, ...]:
-    """Selectable motives: every sub-motive, and the groups that have none ("Non renseigné")."""
-    entries = nomenclatures.codes(nomenclatures.MOTIVE)
-    parents = {c.code[:3] for c in entries if c.level > 0}
-    return tuple(c for c in entries if c.level > 0 or c.code[:3] not in parents)
-
-
-def load_motives() -> list[tuple[str, str]]:
-    """``[("M01.01", "M01.01 — Suspicion d’arrêt cardiaque, mort subite"), …]`` (official labels)."""
-    return [(c.code, c.display) for c in _motives()]
-
-
-def motive_label(code: str) -> str | None:
-    """The official label of a motive code (without the code), or None if unknown."""
-    return next((c.label for c in _motives() if c.code == code), None)
-
-
-def motive_group(code: str) -> str | None:
-    """The level-1 group of a motive ("Détresse vitale" for M01.01), or None."""
-    return next((c.group for c in _motives() if c.code == code), None)
-
-
-def search_motives(text: str, limit: int | None = None) -> list[tuple[str, str]]:
-    """Motives matching a code prefix (``M03.0``, ``m0306``, ``0306``) or words of the label/group."""
-    found = nomenclatures.search(nomenclatures.MOTIVE, text, limit, entries=_motives())
-    return [(c.code, c.display) for c in found]
-
-
-def _sentence_case(text: str) -> str:
-    return text[:1].upper() + text[1:].lower()
-
-
-PRIORITIES: tuple[Priority, ...] = tuple(
-    Priority(c.code, _sentence_case(c.label), c.description, priorities.colour_of(c.code))
-    for c in nomenclatures.codes(nomenclatures.PRIORITY)
-)
-#: ``{"P0": "Urgence vitale", "P1": "Prioritaire", "P2": "Non urgent", "P3": "Différé", "NR": "Non régulé"}``
-PRIORITY_LABELS: dict[str, str] = {p.code: p.label for p in PRIORITIES}
-#: Swatch colours: P0 red, P1 orange, P2 yellow, P3 green, NR grey.
-PRIORITY_COLOURS: dict[str, str] = {p.code: p.colour for p in PRIORITIES}
 
 
 # --- validation and the case document ------------------------------------------------------------

@@ -12,66 +12,42 @@ Loaded from the database (which stays the source of truth) by :meth:`SlotIndex.l
 
 :meth:`SlotIndex.search` ranks as described in :mod:`app.services.search.model`.
 A booked slot leaves the index with :meth:`SlotIndex.mark_booked`.  Memory is
-about 60 bytes per slot and 100 bytes per site (plus the effecteur details).
+about 60 bytes per slot and 100 bytes per site (plus the effecteur details).  The numeric
+pieces (exact times, chords, vectorised ranges and top rows) live in
+:mod:`app.services.search.index_arrays`.
 """
 
 from __future__ import annotations
 
 import math
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
 import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import ConsultationSite, Effecteur, Slot
-from app.services.search.geo import EARTH_RADIUS_KM, bounding_box
+from app.services.search.geo import bounding_box
+from app.services.search.index_arrays import (
+    NO_TIME,
+    SHIFT,
+    chord2_limit,
+    chord2_to_km,
+    concat_ranges,
+    effecteur_details,
+    from_us,
+    site_details,
+    times_us,
+    to_us,
+    top_rows,
+    unit_vector,
+)
 from app.services.search.model import (
     GROUP_CALL, GROUP_OTHER, GROUP_SAS, GROUP_TRAITANT, MODES, CallCandidate, RankedSlot, SearchAnswer,
     SearchQuery, StalePolicy,
 )
 
 ROW_DEG = 0.05
-EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-_US = timedelta(microseconds=1)
-_SHIFT = 1 << 40  # per-site span of the slot key, in milliseconds (about 34 years)
-_NONE = np.iinfo(np.int64).min
-
-
-def to_us(value: datetime) -> int:
-    """Exact microseconds since the epoch of an aware datetime."""
-    return (value - EPOCH) // _US
-
-
-def from_us(value: int) -> datetime:
-    return EPOCH + timedelta(microseconds=int(value))
-
-
-def unit_vector(lat: float, lon: float) -> tuple[float, float, float]:
-    """The point on the unit sphere (computed with :mod:`math`, as the reference does)."""
-    phi, lam = math.radians(lat), math.radians(lon)
-    return math.cos(phi) * math.cos(lam), math.cos(phi) * math.sin(lam), math.sin(phi)
-
-
-def chord2_limit(radius_km: float) -> float:
-    """Squared chord of the unit sphere for a great-circle distance of ``radius_km``."""
-    angle = min(radius_km / EARTH_RADIUS_KM, math.pi)
-    return (2.0 * math.sin(angle / 2.0)) ** 2
-
-
-def chord2_to_km(chord2: float) -> float:
-    return 2.0 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(chord2) / 2.0))
-
-
-def _times_us(values: list) -> np.ndarray:
-    """Microseconds of DB datetimes: SQLite strings (naive UTC) or aware datetimes."""
-    if not values:
-        return np.zeros(0, dtype=np.int64)
-    if isinstance(values[0], str):
-        return np.array(values, dtype="datetime64[us]").astype(np.int64)
-    return np.array([to_us(v if v.tzinfo else v.replace(tzinfo=timezone.utc)) for v in values], dtype=np.int64)
-
-
 class SlotIndex:
     """Read-mostly index; build it with :meth:`load`, query it with :meth:`search`."""
 
@@ -105,23 +81,23 @@ class SlotIndex:
         self._s_idrank[sorted(range(len(sites)), key=lambda i: self._site_rows[i][0])] = np.arange(len(sites))
 
         slots = [s for s in slots if s[1] in site_pos]
-        starts = _times_us([s[2] for s in slots])
+        starts = times_us([s[2] for s in slots])
         self._base_ms = int(starts.min() // 1000) if len(slots) else 0
         site_of = np.array([site_pos[s[1]] for s in slots], dtype=np.int64)
-        key = site_of * _SHIFT + np.clip(starts // 1000 - self._base_ms, 0, _SHIFT - 1)
+        key = site_of * SHIFT + np.clip(starts // 1000 - self._base_ms, 0, SHIFT - 1)
         ids = np.array([s[0] for s in slots], dtype=np.int64)
         perm = np.lexsort((ids, starts, site_of))
         self._sl_key, self._sl_start, self._sl_id = key[perm], starts[perm], ids[perm]
         self._sl_site = site_of[perm].astype(np.int32)
-        self._sl_end = _times_us([s[3] for s in slots])[perm]
+        self._sl_end = times_us([s[3] for s in slots])[perm]
         self._sl_mode = np.array([MODES.index(s[4]) if s[4] in MODES else 9 for s in slots], dtype=np.int8)[perm]
         self._labels: dict[str, int] = {}
         self._sl_type = self._codes([s[5] for s in slots])[perm]
         self._sl_source = self._codes([s[6] for s in slots])[perm]
         fetched = [s[7] for s in slots]
         known = [i for i, f in enumerate(fetched) if f is not None]
-        fetched_us = np.full(len(slots), _NONE, dtype=np.int64)
-        fetched_us[known] = _times_us([fetched[i] for i in known])
+        fetched_us = np.full(len(slots), NO_TIME, dtype=np.int64)
+        fetched_us[known] = times_us([fetched[i] for i in known])
         self._sl_fetched = fetched_us[perm]
         self._sl_free = np.ones(len(slots), dtype=bool)
         self._id_order = np.argsort(self._sl_id, kind="stable")
@@ -183,7 +159,7 @@ class SlotIndex:
         rows = np.arange(r0, r1 + 1, dtype=np.float64) * 1000.0
         lo = np.searchsorted(self._s_key, rows + box.min_lon + 180.0, "left")
         hi = np.searchsorted(self._s_key, rows + box.max_lon + 180.0, "right")
-        cand = _ranges(lo, hi)
+        cand = concat_ranges(lo, hi)
         xq, yq, zq = unit_vector(q.lat, q.lon)
         xyz = self._s_xyz[cand]
         dx, dy, dz = xyz[:, 0] - xq, xyz[:, 1] - yq, xyz[:, 2] - zq
@@ -212,12 +188,12 @@ class SlotIndex:
         """Ranked slots and phone rows for ``q`` (see :mod:`app.services.search.model`)."""
         sites, site_chord2 = self._sites_in_radius(q)
         lo_us, hi_us = to_us(q.window_start), to_us(q.window_end)
-        lo_ms = min(max(lo_us // 1000 - self._base_ms, 0), _SHIFT - 1)
-        hi_ms = min(max(hi_us // 1000 - self._base_ms, -1), _SHIFT - 1)
-        base = sites.astype(np.int64) * _SHIFT
+        lo_ms = min(max(lo_us // 1000 - self._base_ms, 0), SHIFT - 1)
+        hi_ms = min(max(hi_us // 1000 - self._base_ms, -1), SHIFT - 1)
+        base = sites.astype(np.int64) * SHIFT
         lo = np.searchsorted(self._sl_key, base + lo_ms, "left")
         hi = np.searchsorted(self._sl_key, base + hi_ms, "right") if hi_ms >= 0 else lo
-        idx = _ranges(lo, hi)
+        idx = concat_ranges(lo, hi)
         chord2 = np.repeat(site_chord2, hi - lo)
         start = self._sl_start[idx]
         keep = self._sl_free[idx] & (start >= lo_us) & (start <= hi_us)
@@ -233,7 +209,7 @@ class SlotIndex:
         effs = self._s_eff[self._sl_site[idx]]
         traitant = self._rpps.get(q.practitioner_rpps or "", -1)
         group = np.where(effs == traitant, GROUP_TRAITANT, np.where(self._e_sas[effs], GROUP_SAS, GROUP_OTHER))
-        top = _top(q.limit, group, chord2, start, self._sl_id[idx])
+        top = top_rows(q.limit, group, chord2, start, self._sl_id[idx])
         answer = SearchAnswer(slots=[], calls=[], total=len(idx),
                               effecteurs_in_radius=len(np.unique(self._s_eff[sites])))
         for i in top:
@@ -262,7 +238,7 @@ class SlotIndex:
 
     def _ranked(self, j: int, chord2: float, group: int, eff: int, now: datetime) -> RankedSlot:
         fetched = int(self._sl_fetched[j])
-        fetched_at = None if fetched == _NONE else from_us(fetched)
+        fetched_at = None if fetched == NO_TIME else from_us(fetched)
         source = self._label_list[self._sl_source[j]]
         return RankedSlot(
             slot_id=int(self._sl_id[j]), start=from_us(self._sl_start[j]), end=from_us(self._sl_end[j]),
@@ -279,34 +255,3 @@ class SlotIndex:
         if s[0] not in answer.sites:
             answer.sites[s[0]] = site_details(s)
 
-
-def effecteur_details(e: tuple) -> dict:
-    """The answer's view of an effecteur row (id, kind, name, rpps, org, specialty, phone, sas, extra)."""
-    return {"id": e[0], "kind": e[1], "name": e[2], "rpps_id": e[3], "specialty_code": e[5], "phone": e[6],
-            "sas_participant": bool(e[7]), "accepts_extra": bool(e[8])}
-
-
-def site_details(s: tuple) -> dict:
-    return {"id": s[0], "lat": s[2], "lon": s[3], "address": s[4], "city_name": s[5]}
-
-
-def _ranges(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-    """Concatenation of ``arange(lo[i], hi[i])`` without a Python loop."""
-    counts = np.maximum(hi - lo, 0)
-    total = int(counts.sum())
-    if total == 0:
-        return np.zeros(0, dtype=np.int64)
-    starts = np.repeat(lo - np.cumsum(counts) + counts, counts)
-    return starts + np.arange(total, dtype=np.int64)
-
-
-def _top(limit: int, group: np.ndarray, chord2: np.ndarray, start: np.ndarray, ids: np.ndarray) -> np.ndarray:
-    """Positions of the ``limit`` best rows in (group, distance, start, id) order."""
-    if len(group) == 0 or limit <= 0:
-        return np.zeros(0, dtype=np.int64)
-    cand = np.arange(len(group))
-    if len(group) > limit:  # keep every row that can be in the top (ties included), then sort those
-        coarse = group * 8.0 + chord2  # chord2 <= 4: monotone in (group, chord2)
-        cand = np.flatnonzero(coarse <= np.partition(coarse, limit - 1)[limit - 1])
-    order = np.lexsort((ids[cand], start[cand], chord2[cand], group[cand]))
-    return cand[order][:limit]

@@ -1,6 +1,7 @@
 """The console's HTTP client for the server's REST API (``/api/v1``), over one ``httpx.AsyncClient``.
 
-Every failure becomes an :class:`ApiError` subclass carrying the HTTP status,
+Every failure becomes an :class:`ApiError` subclass (defined in
+:mod:`app.services.sync.api_errors`, re-exported here) carrying the HTTP status,
 the server's error ``code``, a French ``message`` for the user and, for a 422,
 the offending ``fields``:
 
@@ -24,84 +25,44 @@ The bearer token and the password are never logged, and neither are bodies
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
-
 import logging
 import ssl
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 
+from app.services.sync.api_errors import (
+    ApiError,
+    Conflict,
+    EditorUnavailable,
+    Forbidden,
+    NotFound,
+    Offline,
+    PhoneConfirmationRequired,
+    ServerError,
+    SlotTaken,
+    SlotTakenAtEditor,
+    Unauthorized,
+    ValidationFailed,
+    error_for_response,
+    error_from,
+)
+from app.services.sync.api_room import API, RoomEndpoints
+
+__all__ = [
+    "API", "ApiClient", "ApiError", "Conflict", "EditorUnavailable", "Forbidden", "NotFound", "Offline",
+    "PhoneConfirmationRequired", "ServerError", "Session", "SlotTaken", "SlotTakenAtEditor", "Unauthorized",
+    "ValidationFailed", "error_from",
+]
+
 log = logging.getLogger(__name__)
 
-API = "/api/v1"
 #: Never send loopback traffic (the embedded server) through a proxy set in the environment.
 _LOOPBACK = ("all://127.0.0.1", "all://localhost", "all://[::1]")
-
-
-class ApiError(Exception):
-    """A request the server refused or could not answer; ``message`` is French, for the user."""
-
-    default_message = "Erreur lors de l'échange avec le serveur."
-
-    def __init__(self, message: str | None = None, *, status: int | None = None, code: str | None = None,
-                 fields: list[dict] | None = None, current: dict | None = None, changed: list[str] | None = None):
-        self.message = message or self.default_message
-        self.status = status
-        self.code = code
-        self.fields: list[dict] = fields or []
-        #: 409 ``version_conflict``: the server's document and the fields that differ from ours.
-        self.current = current
-        self.changed: list[str] = changed or []
-        super().__init__(self.message)
-
-
-class Offline(ApiError):
-    default_message = "Serveur injoignable (hors ligne)."
-
-
-class Unauthorized(ApiError):
-    default_message = "Session expirée ou identifiants invalides : reconnectez-vous."
-
-
-class Forbidden(ApiError):
-    default_message = "Action non autorisée pour votre rôle."
-
-
-class NotFound(ApiError):
-    default_message = "Élément introuvable sur le serveur."
-
-
-class SlotTaken(ApiError):
-    default_message = "Ce créneau vient d'être pris par un autre poste."
-
-
-class SlotTakenAtEditor(SlotTaken):
-    default_message = "Le médecin a déjà donné ce créneau dans son agenda : rien n'est réservé."
-
-
-class EditorUnavailable(ApiError):
-    default_message = "L'agenda du médecin ne répond pas : rien n'est réservé, réessayez."
-
-
-class Conflict(ApiError):
-    default_message = "Une version différente de cet élément existe déjà sur le serveur."
-
-
-class PhoneConfirmationRequired(Conflict):
-    default_message = "Cet agenda ne prend pas les réservations : appelez l'effecteur puis confirmez."
-
-
-class ValidationFailed(ApiError):
-    default_message = "Données refusées par le serveur."
-
-
-class ServerError(ApiError):
-    default_message = "Erreur du serveur : nouvel essai automatique."
 
 
 @dataclass(frozen=True)
@@ -115,54 +76,7 @@ class Session:
     expires_at: datetime | None
 
 
-def _error_for(response: httpx.Response) -> ApiError:
-    """The exception matching an error response (body parsed leniently)."""
-    try:
-        body = response.json()
-    except ValueError:
-        body = {}
-    return error_from(response.status_code, body)
-
-
-#: The exception of each error status; 409 ``slot_taken``… and 5xx are decided in :func:`error_from`.
-_BY_STATUS: dict[int, type[ApiError]] = {
-    401: Unauthorized, 403: Forbidden, 404: NotFound, 409: Conflict, 422: ValidationFailed,
-}
-
-
-#: The 409 refusals of a booking, by the server's error code.
-_CONFLICTS: dict[str, type[ApiError]] = {
-    "slot_taken": SlotTaken, "slot_taken_at_editor": SlotTakenAtEditor,
-    "phone_confirmation_required": PhoneConfirmationRequired,
-}
-
-
-def _field(body: dict, key: str, kind: type) -> Any:
-    """``body[key]`` when it has the expected JSON type, else None."""
-    value = body.get(key)
-    return value if isinstance(value, kind) else None
-
-
-def error_from(status: int, body: object) -> ApiError:
-    """The exception for an error ``status`` and its JSON ``body`` (a response, or one result of a batch)."""
-    if not isinstance(body, dict):
-        body = {}
-    code, message, fields = _field(body, "error", str), _field(body, "message", str), _field(body, "fields", list)
-    cls = _BY_STATUS.get(status, ServerError if status >= 500 else ApiError)
-    if cls is Conflict and code in _CONFLICTS:
-        cls = _CONFLICTS[code]
-    elif status in (502, 503) and code == "editor_unavailable":
-        cls = EditorUnavailable  # the server's French message is for the user (a 5xx's is not)
-    elif cls is ValidationFailed and fields and not message:
-        message = "Données refusées : " + "; ".join(
-            f"{f.get('field')} : {f.get('message')}" for f in fields if isinstance(f, dict))
-    elif cls is ServerError:
-        message = None  # a server-side crash text is no use to the user
-    return cls(message, status=status, code=code, fields=fields, current=_field(body, "current", dict),
-               changed=_field(body, "changed", list))
-
-
-class ApiClient:
+class ApiClient(RoomEndpoints):
     """Async client of one server; ``base_url`` may be changed (e.g. the server moved)."""
 
     def __init__(self, base_url: str, *, token: str | None = None, verify: bool | str = True,
@@ -211,7 +125,7 @@ class ApiClient:
             raise Offline() from exc
         log.debug("%s %s -> %s", method, path, response.status_code)
         if response.status_code >= 400:
-            raise _error_for(response)
+            raise error_for_response(response)
         return response
 
     # --- endpoints -------------------------------------------------------------------------
@@ -315,45 +229,6 @@ class ApiClient:
     async def get(self, path: str) -> dict:
         return (await self._request("GET", path)).json()
 
-    async def list_appointments(self, worklist: str) -> list[dict]:
-        """SAS appointments of a worklist: ``unattached`` (with candidate cases) or ``followup``."""
-        response = await self._request("GET", f"{API}/appointments", params={"worklist": worklist})
-        return response.json()["appointments"]
-
-    async def attach_appointment(self, uuid: str, case_uuid: str) -> dict:
-        """Attach a SAS appointment to a case; the appointment as stored."""
-        return (await self._request("POST", f"{API}/appointments/{uuid}/attach", json={"case_uuid": case_uuid})).json()
-
-    async def mark_followed_up(self, uuid: str) -> dict:
-        """The patient of a cancelled or missed appointment was called back."""
-        return (await self._request("POST", f"{API}/appointments/{uuid}/followed-up")).json()
-
-    async def send_case_to_hub(self, case_uuid: str, recipient: str) -> dict:
-        """Hand a case over to another Hub Santé client (``202``).
-
-        Returns ``{"distributionID", "recipient", "hub_connected"}``.
-        """
-        return (await self._request("POST", f"{API}/cases/{case_uuid}/hub/send", json={"recipient": recipient})).json()
-
-    # --- telephony (issue 15): the room's calls -------------------------------------------------
-    async def call_event(self, body: dict) -> dict:
-        """``POST /calls/events`` (a call's presented, answered, ended… instant); the call as the server has it."""
-        return (await self._request("POST", f"{API}/calls/events", json=body)).json()
-
-    async def link_call(self, call_id: str, case_uuid: str) -> dict:
-        """Link the room's call ``call_id`` to the case ``case_uuid``."""
-        return (await self._request("POST", f"{API}/calls/{quote(call_id, safe='')}/case",
-                                    json={"case_id": case_uuid})).json()
-
-    async def calls(self, state: str = "waiting") -> list[dict]:
-        """The room's calls: ``waiting``, ``active`` or ``recent``."""
-        body = (await self._request("GET", f"{API}/calls", params={"state": state})).json()
-        return body.get("calls", []) if isinstance(body, dict) else body
-
-    async def call_lookup(self, number: str) -> dict:
-        """What the room knows of ``number``: ``{open_cases, recent_cases, duplicate_warning}``."""
-        return (await self._request("GET", f"{API}/calls/lookup", params={"number": number})).json()
-
     async def get_journal(self, after: int, limit: int = 200) -> dict:
         """Journal entries with ``seq > after``: ``{"entries": [...], "next_after": n}``."""
         return (await self._request("GET", f"{API}/journal", params={"after": after, "limit": limit})).json()
@@ -373,7 +248,7 @@ class ApiClient:
             async with self._http.stream("GET", f"{API}/events", headers=headers, timeout=timeout) as response:
                 if response.status_code >= 400:
                     await response.aread()
-                    raise _error_for(response)
+                    raise error_for_response(response)
                 yield response
         except httpx.TransportError as exc:
             log.info("GET %s/events: stream lost (%s)", API, type(exc).__name__)

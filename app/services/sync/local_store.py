@@ -31,16 +31,14 @@ hand the session factory to :class:`LocalStore`.  Rules it keeps:
 
 The journal side (storing pulled entries, adding what other desks wrote, the
 journal view) lives in :mod:`app.services.sync.local_journal`; :class:`LocalStore`
-runs it inside its own transactions.
+runs it inside its own transactions.  The outbox's reads and acknowledgements are
+:class:`~app.services.sync.outbox_store.OutboxStore`, its base.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
 
-from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -48,39 +46,16 @@ from app.models import Case, Orientation, OutboxItem, Patient, SyncState
 from app.models.case import CaseNote
 from app.services.regulation import queue
 from app.services.sync import case_store, local_journal
+from app.services.sync.outbox_store import OutboxStore, PendingItem, assign
 from app.services.records.documents import (
     CaseDoc, CaseEventDoc, OrientationDoc, SurgeDoc, case_from_doc, case_to_doc, orientation_from_doc,
     orientation_to_doc,
 )
 
 API = "/api/v1"
+__all__ = ["API", "LocalStore", "PendingItem"]
+
 _CASE_SCALARS = [n for n in CaseDoc.model_fields if n not in ("patients", "notes")]
-
-
-@dataclass(frozen=True)
-class PendingItem:
-    """A detached copy of an outbox row."""
-
-    id: int
-    entity: str
-    entity_uuid: str
-    method: str
-    path: str
-    body: dict
-    created_at: datetime
-    attempts: int
-    last_error: str | None
-    rejected: bool
-
-
-def _item(row: OutboxItem) -> PendingItem:
-    return PendingItem(row.id, row.entity, row.entity_uuid, row.method, row.path, dict(row.body),
-                       row.created_at, row.attempts, row.last_error, row.rejected)
-
-
-def _assign(row: object, values: dict) -> None:
-    for name, value in values.items():
-        setattr(row, name, value)
 
 
 def _merge_children(existing: list, docs: list, factory: type) -> list:
@@ -93,16 +68,13 @@ def _merge_children(existing: list, docs: list, factory: type) -> list:
         if child is None:
             child = factory(**values)
         else:
-            _assign(child, values)
+            assign(child, values)
         merged.append(child)
     return merged
 
 
-class LocalStore:
+class LocalStore(OutboxStore):
     """Synchronous, short transactions over the console's cache (called from the Qt/asyncio thread)."""
-
-    def __init__(self, session_factory: sessionmaker[Session]):
-        self._sessions = session_factory
 
     # --- local writes (row + outbox, one transaction) -----------------------------------------
     def save_new_case(self, counter: str, build: Callable[[int], CaseDoc], *, author: str) -> CaseDoc:
@@ -137,7 +109,7 @@ class LocalStore:
             else:
                 # A correction is the next version of what this desk last knew (stale → 409 on the server).
                 doc = doc.model_copy(update={"version": row.version + 1})
-                _assign(row, doc.model_dump())
+                assign(row, doc.model_dump())
             self._queue(session, "orientation", doc.uuid, f"{API}/orientations/{doc.uuid}",
                         doc.model_dump(mode="json"))
 
@@ -158,7 +130,7 @@ class LocalStore:
                 return
             if doc.version < (row.version or 1):
                 return  # this desk changed it since: its own version is on its way
-            _assign(row, doc.model_dump())
+            assign(row, doc.model_dump())
             # The server holds this decision (its booking proves it): the queued PUT is no longer needed.
             for pending in session.scalars(select(OutboxItem).where(OutboxItem.entity == "orientation",
                                                                     OutboxItem.entity_uuid == doc.uuid)):
@@ -246,78 +218,6 @@ class LocalStore:
             rows = session.scalars(select(Orientation).where(Orientation.case_uuid == case_uuid)
                                    .order_by(Orientation.creation)).all()
             return [orientation_to_doc(o) for o in rows]
-
-    # --- outbox ---------------------------------------------------------------------------
-    def pending_outbox(self, limit: int = 100, after_id: int = 0) -> list[PendingItem]:
-        """Items still to send, in id order (rejected ones excluded)."""
-        with self._sessions() as session:
-            rows = session.scalars(select(OutboxItem).where(OutboxItem.rejected.is_(False), OutboxItem.id > after_id)
-                                   .order_by(OutboxItem.id).limit(limit)).all()
-            return [_item(r) for r in rows]
-
-    def outbox_count(self) -> int:
-        with self._sessions() as session:
-            return session.scalar(select(func.count()).select_from(OutboxItem)
-                                  .where(OutboxItem.rejected.is_(False))) or 0
-
-    def rejected_items(self) -> list[PendingItem]:
-        with self._sessions() as session:
-            rows = session.scalars(select(OutboxItem).where(OutboxItem.rejected.is_(True))
-                                   .order_by(OutboxItem.id)).all()
-            return [_item(r) for r in rows]
-
-    def mark_sent(self, item_id: int, sent_body: dict | None = None) -> bool:
-        """Delete an acknowledged item; kept (False) if its body changed since ``sent_body`` was read."""
-        with self._sessions() as session, session.begin():
-            row = session.get(OutboxItem, item_id)
-            if row is None:
-                return False
-            if sent_body is not None and row.body != sent_body:
-                return False
-            session.delete(row)
-            return True
-
-    def mark_sent_many(self, sent: list[tuple[int, dict]]) -> int:
-        """:meth:`mark_sent` for many ``(item id, body sent)`` in one transaction; returns how many left."""
-        deleted = 0
-        with self._sessions() as session, session.begin():
-            for item_id, body in sent:
-                row = session.get(OutboxItem, item_id)
-                if row is not None and row.body == body:
-                    session.delete(row)
-                    deleted += 1
-        return deleted
-
-    def resolve_conflict(self, item_id: int, error: str, current: dict | None) -> None:
-        """A stale orientation: keep our version in the rejected item, reload the server's in the row."""
-        with self._sessions() as session, session.begin():
-            self._failed(session, item_id, error, reject=True)
-            try:
-                doc = OrientationDoc.model_validate(current) if current else None
-            except ValidationError:
-                doc = None
-            local = session.get(Orientation, doc.uuid) if doc is not None else None
-            if local is not None:
-                _assign(local, doc.model_dump())
-
-    def mark_failed(self, item_id: int, error: str) -> None:
-        with self._sessions() as session, session.begin():
-            self._failed(session, item_id, error, reject=False)
-
-    def mark_rejected(self, item_id: int, error: str) -> None:
-        """The server refused the item for good: keep it for the user, never retry it."""
-        with self._sessions() as session, session.begin():
-            self._failed(session, item_id, error, reject=True)
-
-    @staticmethod
-    def _failed(session: Session, item_id: int, error: str, *, reject: bool) -> None:
-        """Count one more failed attempt of an item (if still there); ``reject``: never retry it."""
-        row = session.get(OutboxItem, item_id)
-        if row is not None:
-            row.attempts += 1
-            row.last_error = error
-            if reject:
-                row.rejected = True
 
     # --- journal (rules in app.services.sync.local_journal) ---------------------------------------
     def journal_cursor(self) -> int:

@@ -5,7 +5,7 @@ task on the qasync loop and listens with plain callbacks.
 
 One round (:meth:`SyncService.sync_once`):
 
-1. **Push** outbox items in id order, up to ``batch_size`` per
+1. **Push** (:mod:`app.services.sync.outbox_push`) outbox items in id order, up to ``batch_size`` per
    ``POST /sync/batch`` (cases and orientations; other items by their own
    ``PUT``).  The server is idempotent by UUID, so a replay after a lost
    response answers 200.  Per item: 200/201 → deleted; 4xx (409 changed
@@ -50,19 +50,17 @@ from datetime import datetime
 from sqlalchemy.orm import sessionmaker
 
 from app.models import utcnow
-from app.services.sync.api_client import ApiClient, ApiError, Offline, ServerError, Unauthorized, error_from
+from app.services.sync.api_client import ApiClient, ApiError
 from app.services.sync.live_events import LiveEvents
 from app.services.sync.outbox_watch import watch_outbox
-from app.services.sync.local_store import LocalStore, PendingItem
+from app.services.sync.local_store import LocalStore
+from app.services.sync.outbox_push import BATCH_ENTITIES, PUSH_BATCH, OutboxPush  # noqa: F401  (BATCH_ENTITIES re-exported)
 from app.services.sync.report import (  # noqa: F401  (re-exported: the UI and tests import them from here)
     AUTH_NEEDED, INTERNAL_ERROR, VERSION_CONFLICT, SyncReport, SyncStatus, backoff_delay, conflict_message,
 )
 
 log = logging.getLogger(__name__)
 
-PUSH_BATCH = 200
-#: Outbox entities the server's ``POST /sync/batch`` takes; others are sent by their own ``PUT``.
-BATCH_ENTITIES = frozenset({"case", "orientation", "case_event"})
 PULL_PAGE = 200
 MAX_PULL_PAGES = 1000
 #: Seconds between two rounds while the live journal is up (the rounds then only catch what the stream missed).
@@ -76,7 +74,7 @@ def _where(exc: BaseException) -> str:
     return f"{tb.tb_frame.f_code.co_filename}:{tb.tb_lineno}" if tb is not None else "?"
 
 
-class SyncService:
+class SyncService(OutboxPush):
     """Pushes the local outbox and pulls the shared journal, forever, until :meth:`stop`."""
 
     def __init__(self, store: LocalStore, client: ApiClient, *, interval: float = 2.0, backoff_base: float = 0.5,
@@ -155,98 +153,6 @@ class SyncService:
             finally:
                 self._publish(report)
             return report
-
-    def _fail(self, report: SyncReport, exc: ApiError) -> None:
-        if isinstance(exc, Offline):
-            report.online = False
-            report.error = exc.message
-        elif isinstance(exc, Unauthorized):
-            report.online = True
-            report.auth_required = True
-            report.error = AUTH_NEEDED
-        else:
-            report.online = True
-            report.error = exc.message
-
-    async def _push(self, report: SyncReport) -> None:
-        after = 0
-        while not self._stopping:
-            pending = self.store.pending_outbox(limit=self.batch_size, after_id=after)
-            if not pending:
-                return
-            after = pending[-1].id
-            batchable = [i for i in pending if i.entity in BATCH_ENTITIES and i.method == "PUT"]
-            # Items the batch does not carry go one by one; the batch stops before the first of them.
-            if batchable and batchable[0] is pending[0]:
-                run = pending[:next((n for n, i in enumerate(pending) if i not in batchable), len(pending))]
-                after = run[-1].id
-                if not await self._push_batch(run, report):
-                    return
-            elif not await self._push_one(pending[0], report):
-                return
-            else:
-                after = pending[0].id
-
-    async def _push_batch(self, items: list[PendingItem], report: SyncReport) -> bool:
-        """Send ``items`` in one request; False when the round must stop (no answer, 5xx, 401)."""
-        try:
-            results = await self.client.push_batch([{"id": i.id, "entity": i.entity, "body": i.body} for i in items])
-        except (Offline, ServerError) as exc:
-            return self._not_sent(items[0], exc, report, f"outbox batch of {len(items)}")
-        except ApiError as exc:  # 401, or the batch itself refused (422: a bug, not the user's data)
-            self._fail(report, exc)
-            return False
-        report.online = True
-        by_id = {i.id: i for i in items}
-        sent: list[tuple[int, dict]] = []
-        for result in results:
-            item = by_id.get(result.get("id"))
-            if item is None:
-                continue
-            status = int(result.get("status") or 0)
-            if status in (200, 201):
-                sent.append((item.id, item.body))
-            else:
-                self._reject(item, error_from(status, result), report)
-        report.pushed += self.store.mark_sent_many(sent)
-        # Items without a result (should not happen) stay queued for the next round.
-        return len(results) == len(items)
-
-    async def _push_one(self, item: PendingItem, report: SyncReport) -> bool:
-        try:
-            await self.client.put(item.path, item.body)
-        except (Offline, ServerError) as exc:
-            return self._not_sent(item, exc, report, f"outbox item {item.id} ({item.entity})")
-        except Unauthorized as exc:
-            self._fail(report, exc)
-            return False
-        except ApiError as exc:
-            report.online = True
-            self._reject(item, exc, report)
-            return True
-        report.online = True
-        if self.store.mark_sent(item.id, item.body):
-            report.pushed += 1
-        return True
-
-    def _not_sent(self, first: PendingItem, exc: ApiError, report: SyncReport, what: str) -> bool:
-        """No answer or a 5xx: count an attempt on the ``first`` item sent; the round stops (False)."""
-        self.store.mark_failed(first.id, exc.message)
-        log.info("%s not sent: %s", what, type(exc).__name__)
-        self._fail(report, exc)
-        return False
-
-    def _reject(self, item: PendingItem, exc: ApiError, report: SyncReport) -> None:
-        """The server refused ``item`` for good: keep it for the user; reload the server's version on a conflict."""
-        if exc.code == VERSION_CONFLICT:
-            message = conflict_message(exc)
-            self.store.resolve_conflict(item.id, message, exc.current)
-        else:
-            message = f"Refusé par le serveur : {exc.message}"
-            self.store.mark_rejected(item.id, exc.message)
-        log.warning("outbox item %s (%s) rejected by the server (%s %s)", item.id, item.entity, exc.status, exc.code)
-        report.rejected += 1
-        report.rejection = message
 
     async def _pull(self, report: SyncReport) -> None:
         cursor = self.store.journal_cursor()

@@ -9,7 +9,8 @@
 
 Data comes from the server through :class:`app.services.sync.api_client.ApiClient`, run off
 the GUI thread's work by :func:`app.ui.shell.tasks.spawn` (qasync), like the other views;
-nothing here blocks.  All text the user reads is French.
+nothing here blocks.  All text the user reads is French.  The tables' columns, cell labels and
+filling live in :mod:`app.ui.case.appointments_tables`.
 """
 
 from __future__ import annotations
@@ -17,98 +18,34 @@ from __future__ import annotations
 import html
 import logging
 
-from app.codes import case_codes
 from app.services.security import permissions
 from app.services.intake import phones
-from app.services.search import presentation
 from app.services.sync.api_client import ApiClient, ApiError
+from app.ui.case.appointments_tables import (
+    CANDIDATE_COLUMNS,
+    FOLLOW_UP_COLUMNS,
+    REASON_LABELS,
+    UNATTACHED_COLUMNS,
+    UUID_ROLE,
+    fill_rows,
+    short_case,
+    status_text,
+    tr,
+    when_text,
+    worklist_table,
+)
 from app.ui.shell.icons import with_icon
 from app.ui.qt import (
-    QT_TRANSLATE_NOOP, QAbstractItemView, QCoreApplication, QDockWidget, QGroupBox, QHBoxLayout, QHeaderView,
-    QKeySequence, QLabel, QPushButton, QShortcut, QSplitter, QStandardItem, QStandardItemModel, Qt, QTableView,
-    QVBoxLayout, QWidget, Signal, Slot,
+    QCoreApplication, QDockWidget, QGroupBox, QHBoxLayout, QKeySequence, QLabel, QPushButton, QShortcut, QSplitter,
+    Qt, QTableView, QVBoxLayout, QWidget, Signal, Slot,
 )
 from app.ui.shell.shortcuts import bind_window_shortcuts
 from app.ui.shell.tasks import spawn
 
 log = logging.getLogger(__name__)
 
-_C = "AppointmentsView"  # the translation context of the tables below (translated where shown)
-STATUS_LABELS = {
-    "pending": QT_TRANSLATE_NOOP("AppointmentsView", "en attente"),
-    "booked": QT_TRANSLATE_NOOP("AppointmentsView", "réservé"),
-    "fulfilled": QT_TRANSLATE_NOOP("AppointmentsView", "honoré"),
-    "noshow": QT_TRANSLATE_NOOP("AppointmentsView", "non honoré"),
-    "cancelled": QT_TRANSLATE_NOOP("AppointmentsView", "annulé"),
-}
-REASON_LABELS = {
-    "orientation": QT_TRANSLATE_NOOP("AppointmentsView", "même créneau / effecteur"),
-    "search": QT_TRANSLATE_NOOP("AppointmentsView", "recherche de créneaux"),
-}
-UNATTACHED_COLUMNS = (QT_TRANSLATE_NOOP("AppointmentsView", "RDV"),
-                      QT_TRANSLATE_NOOP("AppointmentsView", "Statut"),
-                      QT_TRANSLATE_NOOP("AppointmentsView", "Effecteur"),
-                      QT_TRANSLATE_NOOP("AppointmentsView", "Catégorie"),
-                      QT_TRANSLATE_NOOP("AppointmentsView", "Candidats"))
-CANDIDATE_COLUMNS = (QT_TRANSLATE_NOOP("AppointmentsView", "Dossier"),
-                     QT_TRANSLATE_NOOP("AppointmentsView", "Appelant"),
-                     QT_TRANSLATE_NOOP("AppointmentsView", "Patient"),
-                     QT_TRANSLATE_NOOP("AppointmentsView", "Commune"),
-                     QT_TRANSLATE_NOOP("AppointmentsView", "Pourquoi"),
-                     QT_TRANSLATE_NOOP("AppointmentsView", "Quand"),
-                     QT_TRANSLATE_NOOP("AppointmentsView", "Par"))
-FOLLOW_UP_COLUMNS = (QT_TRANSLATE_NOOP("AppointmentsView", "RDV"),
-                     QT_TRANSLATE_NOOP("AppointmentsView", "Statut"),
-                     QT_TRANSLATE_NOOP("AppointmentsView", "Effecteur"),
-                     QT_TRANSLATE_NOOP("AppointmentsView", "Dossier"),
-                     QT_TRANSLATE_NOOP("AppointmentsView", "Patient"),
-                     QT_TRANSLATE_NOOP("AppointmentsView", "Téléphone"))
-UUID_ROLE = Qt.ItemDataRole.UserRole + 1
 #: The window-wide key that opens the dock (listed on the F1 sheet by :mod:`app.ui.shell.shortcuts`).
 SHORTCUT = "F7"
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate(_C, text)
-
-
-def _status(status: str) -> str:
-    return _tr(STATUS_LABELS.get(status, status))
-
-
-def _when(value: str | None) -> str:
-    return presentation.format_slot_time(value) if value else "—"
-
-
-def _short(case_id: str) -> str:
-    return case_codes.short_number(case_id)
-
-
-def _table(parent: QWidget, name: str, columns: tuple[str, ...]) -> tuple[QTableView, QStandardItemModel]:
-    model = QStandardItemModel(0, len(columns), parent)
-    model.setHorizontalHeaderLabels([_tr(c) for c in columns])
-    view = QTableView(parent)
-    view.setAccessibleName(name)
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.verticalHeader().hide()
-    view.setWordWrap(False)  # short cells
-    # Interactive + resize after each fill: ResizeToContents only measures rows already on screen,
-    # so a list filled while its dock is hidden would keep header-wide columns.
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    view.horizontalHeader().setStretchLastSection(True)
-    return view, model
-
-
-def _fill(model: QStandardItemModel, rows: list[tuple[str, list[str]]]) -> None:
-    """Replace the rows of ``model``: each is (uuid kept on the first cell, texts)."""
-    model.removeRows(0, model.rowCount())
-    for uuid, texts in rows:
-        items = [QStandardItem(t) for t in texts]
-        items[0].setData(uuid, UUID_ROLE)
-        model.appendRow(items)
 
 
 class AppointmentsView(QWidget):
@@ -131,10 +68,12 @@ class AppointmentsView(QWidget):
         self._client, self._can_act = client, can_act
         self._unattached: list[dict] = []
         self._follow_up: list[dict] = []
-        self.unattached_table, self._unattached_model = _table(self, self.tr("Rendez-vous non rattachés"),
-                                                               UNATTACHED_COLUMNS)
-        self.candidate_table, self._candidate_model = _table(self, self.tr("Dossiers candidats"), CANDIDATE_COLUMNS)
-        self.follow_up_table, self._follow_up_model = _table(self, self.tr("Patients à rappeler"), FOLLOW_UP_COLUMNS)
+        self.unattached_table, self._unattached_model = worklist_table(self, self.tr("Rendez-vous non rattachés"),
+                                                                       UNATTACHED_COLUMNS)
+        self.candidate_table, self._candidate_model = worklist_table(self, self.tr("Dossiers candidats"),
+                                                                     CANDIDATE_COLUMNS)
+        self.follow_up_table, self._follow_up_model = worklist_table(self, self.tr("Patients à rappeler"),
+                                                                     FOLLOW_UP_COLUMNS)
         self.call_button = with_icon(QPushButton(self.tr("&Rappeler le patient (Entrée)"), self), "call")
         self.done_button = with_icon(QPushButton(self.tr("Fai&t (Ctrl+Entrée)"), self), "done")
         self.phone_label = QLabel(self)
@@ -192,12 +131,12 @@ class AppointmentsView(QWidget):
 
     def _show(self, unattached: list[dict], follow_up: list[dict]) -> None:
         self._unattached, self._follow_up = unattached, follow_up
-        _fill(self._unattached_model, [
-            (a["uuid"], [_when(a["start"]), _status(a["status"]), a["effecteur_name"] or "—",
+        fill_rows(self._unattached_model, [
+            (a["uuid"], [when_text(a["start"]), status_text(a["status"]), a["effecteur_name"] or "—",
                          a["orientation_category"] or "—", str(len(a["candidates"]))]) for a in unattached])
-        _fill(self._follow_up_model, [
-            (a["uuid"], [_when(a["start"]), _status(a["status"]), a["effecteur_name"] or "—",
-                         _short(a["case"]["case_id"]), a["case"]["patient_name"] or a["case"]["caller_name"] or "—",
+        fill_rows(self._follow_up_model, [
+            (a["uuid"], [when_text(a["start"]), status_text(a["status"]), a["effecteur_name"] or "—",
+                         short_case(a["case"]["case_id"]), a["case"]["patient_name"] or a["case"]["caller_name"] or "—",
                          phones.format_phone(a["case"]["phone"]) or "—"]) for a in follow_up])
         self._show_candidates(self.unattached_table.currentIndex().row())
         self.unattached_table.resizeColumnsToContents()
@@ -212,10 +151,10 @@ class AppointmentsView(QWidget):
 
     def _show_candidates(self, row: int) -> None:
         candidates = self._unattached[row]["candidates"] if 0 <= row < len(self._unattached) else []
-        _fill(self._candidate_model, [
-            (c["case"]["uuid"], [_short(c["case"]["case_id"]), c["case"]["caller_name"] or "—",
+        fill_rows(self._candidate_model, [
+            (c["case"]["uuid"], [short_case(c["case"]["case_id"]), c["case"]["caller_name"] or "—",
                                  c["case"]["patient_name"] or "—", c["case"]["city_name"] or "—",
-                                 _tr(REASON_LABELS.get(c["reason"], c["reason"])), _when(c["at"]), c["author"]])
+                                 tr(REASON_LABELS.get(c["reason"], c["reason"])), when_text(c["at"]), c["author"]])
             for c in candidates])
         self.candidate_table.resizeColumnsToContents()
 
@@ -261,7 +200,7 @@ class AppointmentsView(QWidget):
             return
         phone = phones.format_phone(item["case"]["phone"]) or self.tr("numéro inconnu")
         self.phone_label.setText(self.tr("<b style='font-size:16pt'>%s</b> — dossier %s")
-                                 % (html.escape(phone), html.escape(_short(item["case"]["case_id"]))))
+                                 % (html.escape(phone), html.escape(short_case(item["case"]["case_id"]))))
 
     @Slot()
     def mark_done(self) -> None:

@@ -15,9 +15,10 @@ and clear as the field is fixed; nothing typed is ever cleared by a failed
 submit.  The panel only emits :class:`app.services.intake.form.IntakeForm`;
 storage and case ids are the main window's business.
 
-The rows come from their sections (:mod:`app.ui.intake.caller`, :mod:`.intake_place`,
-:mod:`.intake_qualification`, :mod:`.intake_secondary`); the panel lays them out in
-one form, exposes their widgets under its own names and keeps the tab order and the wiring.
+The rows come from their sections (:mod:`app.ui.intake.caller`, :mod:`.place`,
+:mod:`.qualification`, :mod:`.secondary`); :class:`~app.ui.intake.panel_layout.IntakeLayout`
+lays them out in one form and exposes their widgets under the panel's names; the panel keeps
+the wiring and the behaviour.
 """
 
 from __future__ import annotations
@@ -29,24 +30,14 @@ from app.services.intake import form as intake
 from app.services.intake import phones
 from app.services.security import permissions
 from app.services.intake.form import FieldError, IntakeForm
-from app.ui.shell.form_rows import add_row, error_label
-from app.ui.intake.caller import CallerRows
-from app.ui.intake.errors import FieldErrors
-from app.ui.intake.layout import case_banner, scrolled
-from app.ui.intake.place import PlaceRows
-from app.ui.intake.qualification import QualificationRows
-from app.ui.intake.secondary import SecondarySection
-from app.ui.shell.icons import with_icon
-from app.ui.qt import (
-    QApplication, QFormLayout, QKeySequence, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QShortcut, Qt, QTimer,
-    QVBoxLayout, QWidget, Signal, Slot,
-)
+from app.ui.intake.panel_layout import IntakeLayout
+from app.ui.qt import QApplication, QKeySequence, QShortcut, Qt, QTimer, QWidget, Signal, Slot
 
 _PANEL_CSS = ("*[invalid=\"true\"] { border: 2px solid #c62828; border-radius: 3px; }"
               "QPushButton:checked { background: #c8e6c9; color: #1b5e20; font-weight: bold; }")
 
 
-class IntakePanel(QWidget):
+class IntakePanel(IntakeLayout):
     """The intake form of one call.
 
     Signals:
@@ -78,66 +69,6 @@ class IntakePanel(QWidget):
     @home_departement.setter
     def home_departement(self, value: str | None) -> None:
         self.place.home_departement = value
-
-    def _line_edits(self) -> tuple[QLineEdit, ...]:
-        return (self.phone_edit, self.callback_edit, self.name_edit, self.address_edit, self.commune_edit,
-                self.motive_edit)
-
-    # --- construction ---------------------------------------------------------------------
-    def _build(self, communes, home_departement: str | None) -> None:
-        self.case_label = case_banner(self)
-        self.caller = CallerRows(self)
-        self.place = PlaceRows(self, communes=communes, home_departement=home_departement)
-        self.qualification = QualificationRows(self)
-        # The sections' widgets, under the panel's names (tests, the main window and drafts use these).
-        self.phone_edit, self.callback_edit, self.name_edit = (
-            self.caller.phone_edit, self.caller.callback_edit, self.caller.name_edit)
-        self.confirm_button, self.confirm_state = self.caller.confirm_button, self.caller.confirm_state
-        self.hidden_check = self.caller.hidden_check
-        self.address_edit, self.commune_edit = self.place.address_edit, self.place.commune_edit
-        self.commune_completer = self.place.commune_completer
-        self.motive_edit, self.motive_completer = self.qualification.motive_edit, self.qualification.motive_completer
-        self.priority_combo, self.routing_row = self.qualification.priority_combo, self.qualification.routing_row
-        self.notes_edit = QPlainTextEdit(self)
-        self.notes_edit.setAccessibleName(self.tr("Notes"))
-        self.notes_edit.setTabChangesFocus(True)
-        self.notes_edit.setFixedHeight(90)
-        self.submit_button = with_icon(QPushButton(self.tr("Ou&vrir le dossier (Ctrl+Entrée)"), self), "open-case")
-        self.submit_button.setAccessibleName(self.tr("Ouvrir le dossier"))
-        self.submit_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Ctrl+Entrée or Alt+V: never a tab stop
-        self.general_error = self._error_label("general")
-        self.secondary = SecondarySection(self)
-        self.details, self.patients = self.secondary.details, self.secondary.patients
-        self.details_button, self.extra = self.secondary.button, self.secondary.extra
-
-        fields = {"caller_phone": self.phone_edit, "callback_phone": self.callback_edit,
-                  "caller_name": self.name_edit, "address": self.address_edit, "commune": self.commune_edit,
-                  "motive": self.motive_edit, "priority": self.priority_combo,
-                  "routing": self.routing_row.reason_edit, "notes": self.notes_edit}
-        self.field_errors = FieldErrors(fields, {name: self._error_label(name) for name in fields},
-                                        self.general_error)
-        labels = self.field_errors.labels
-        rows = [*self.caller.rows(), *self.place.rows(), *self.qualification.rows(),
-                (self.tr("N&otes"), "notes", self.notes_edit, ())]
-        form = QFormLayout()
-        for text, name, field, instead in rows:  # one form, so that every label lines up
-            add_row(form, self, text, *(instead or (field,)), labels[name], buddy=field)
-        body = QWidget(self)
-        layout = QVBoxLayout(body)
-        layout.addWidget(self.case_label)
-        layout.addLayout(form)
-        for widget in (self.general_error, self.submit_button, self.details_button, self.extra):
-            layout.addWidget(widget)
-        layout.addStretch(1)
-        self.scroll_area = scrolled(self, body)  # the details (Ctrl+Maj+D) never grow the window
-        order = [self.phone_edit, self.callback_edit, self.name_edit, self.address_edit, self.commune_edit,
-                 self.motive_edit, self.priority_combo, self.routing_row.combo, self.routing_row.reason_edit,
-                 self.notes_edit]
-        for first, second in zip(order, order[1:]):
-            self.setTabOrder(first, second)
-
-    def _error_label(self, name: str) -> QLabel:
-        return error_label(self, f"error_{name}", accessible_name=self.tr("Erreur"), word_wrap=True)
 
     def _connect(self) -> None:
         for keys in ("Ctrl+Return", "Ctrl+Enter"):

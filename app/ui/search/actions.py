@@ -5,7 +5,8 @@ Kept out of :mod:`app.ui.shell.main_window` (which stays a thin shell), like
 window lays them out), runs the searches in the background through the Qt-free
 :class:`app.services.desk.workflow.Desk`, shows the results in the slot list and on
 the map, and says in the status bar what happened; booking is
-:class:`app.ui.search.booking.BookingActions`.
+:class:`app.ui.search.booking.BookingActions`, decisions without a slot and calls to
+effecteurs :class:`app.ui.search.decisions.DecisionActions`.
 
 The slot list belongs to the open case: the desk keeps each search's results with
 the case they were searched for, and tells :meth:`SearchActions.case_changed` when
@@ -25,17 +26,15 @@ from __future__ import annotations
 
 import logging
 
-from app.services.regulation import decisions
 from app.services.security import permissions
 from app.services.search import presentation
 from app.services.sync.api_client import ApiError, Offline
 from app.services.desk.workflow import NoCaseOpen, SearchOutcome
-from app.services.desk.regulation import NotAllowed
 from app.ui.search.booking import BookingActions
-from app.ui.search.call_outcome import CallOutcomeDialog
+from app.ui.search.decisions import DecisionActions
 from app.ui.search.missing_editors import MissingEditorsLabel
 from app.ui.shell.icons import with_icon
-from app.ui.qt import QComboBox, QHBoxLayout, QLabel, QObject, QPushButton, Signal, Slot
+from app.ui.qt import QHBoxLayout, QLabel, QObject, QPushButton, Signal, Slot
 from app.ui.shell.tasks import spawn
 
 log = logging.getLogger("app.ui.shell.main_window")  # the window's failures, logged under the name they always had
@@ -70,13 +69,9 @@ class SearchActions(QObject):
         self.book_button = self.booking.book_button
         self.rebook_button = self.booking.rebook_button
         self.booking.booked.connect(self._after_orientation)
-        self.decision_combo = QComboBox(window)
-        self.decision_combo.setAccessibleName(self.tr("Décision sans créneau"))
-        for kind in decisions.DECISIONS:
-            self.decision_combo.addItem(kind.label, kind.key)
-        self.decision_combo.setCurrentIndex(self.decision_combo.findData("CONSEIL"))
-        self.decision_button = with_icon(QPushButton(self.tr("Enregistrer la &décision (Ctrl+D)"), window),
-                                         "decision")
+        self.decisions = DecisionActions(window, desk, self)
+        self.decision_combo, self.decision_button = self.decisions.decision_combo, self.decisions.decision_button
+        self.decisions.recorded.connect(self._after_orientation)
         desk.on_case_changed(self.case_changed)
 
     # --- layout and role -------------------------------------------------------------------
@@ -88,13 +83,6 @@ class SearchActions(QObject):
         row.addStretch(1)
         for w in (self.booking.booking_label, self.book_button, self.rebook_button):
             row.addWidget(w)
-        return row
-
-    def decision_row(self) -> QHBoxLayout:
-        row = QHBoxLayout()
-        row.addWidget(QLabel(self.tr("Décision sans créneau :"), self._w))
-        row.addWidget(self.decision_combo, 1)
-        row.addWidget(self.decision_button)
         return row
 
     def apply_role(self, role: str) -> None:
@@ -112,7 +100,8 @@ class SearchActions(QObject):
                     w.setToolTip(self.tr("Action non autorisée pour le rôle %s") % role)
         self.booking.refresh()
 
-    def _allowed(self, route: str) -> bool:
+    def allowed(self, route: str) -> bool:
+        """True when the user's role may use ``route``; else the status bar says so."""
         if permissions.is_allowed(route, self._desk.user.role):
             return True
         self._w.status.show_message(self.tr("Action non autorisée pour le rôle %s") % self._desk.user.role,
@@ -162,7 +151,7 @@ class SearchActions(QObject):
         self._run_search(widen=True)
 
     def _run_search(self, *, widen: bool, quiet: bool = False) -> None:
-        if not self._allowed(permissions.SLOTS_SEARCH):
+        if not self.allowed(permissions.SLOTS_SEARCH):
             return
         if self._desk.current_case is None:
             self._w.status.show_message(self.tr("Ouvrez d'abord le dossier (Ctrl+Entrée)"), error=True)
@@ -283,22 +272,7 @@ class SearchActions(QObject):
         if self._desk.current_case is not None:
             self.start_search()
 
-    # --- booking, phone calls and decisions -------------------------------------------------------
-    @Slot(dict)
-    def call_effecteur(self, row: dict) -> None:
-        """Phone an effecteur "en sus": show the number, record the answer in the case."""
-        effecteur = row.get("effecteur") or {}
-        outcome = CallOutcomeDialog.ask(self._w, effecteur)
-        if outcome is None:
-            return
-        try:
-            text = self._desk.record_call_outcome(effecteur, outcome)
-        except Exception as exc:  # noqa: BLE001 (shown to the user, like the other actions)
-            self.report(exc, self.tr("Appel non enregistré"))
-            return
-        self._w.status.show_message(text)
-        self._w.refresh_journal()
-
+    # --- booking (decisions and phone calls: self.decisions) ---------------------------------------
     @Slot()
     def book_selected(self) -> None:
         """Entrée on the list, Ctrl+B: book the selected slot, after a one-key confirmation."""
@@ -308,24 +282,6 @@ class SearchActions(QObject):
     def rebook_selected(self) -> None:
         """Ctrl+Maj+B: replace the case's booking by the selected slot, after a one-key confirmation."""
         self.booking.rebook_selected()
-
-    def select_decision(self, key: str) -> None:
-        """Choose the decision that Ctrl+D will record."""
-        self.decision_combo.setCurrentIndex(self.decision_combo.findData(key))
-
-    @Slot()
-    def record_decision(self) -> None:
-        if not self._allowed(permissions.ORIENTATIONS_PUT):
-            return
-        key = self.decision_combo.currentData()
-        try:
-            doc = self._desk.record_decision(key)
-        except (NoCaseOpen, NotAllowed) as exc:
-            self._w.status.show_message(str(exc), error=True)
-            return
-        self._w.regulation.refresh()
-        self._w.status.show_message(self.tr("Décision enregistrée : %s") % decisions.get(doc.decision_key).label)
-        self._after_orientation(doc.uuid)
 
     @Slot(str)
     def _after_orientation(self, uuid: str) -> None:

@@ -116,7 +116,7 @@ class BookingActions(QObject):
             return
         if result.get("slot_id") is None:  # an effecteur to phone: no slot to book
             if not rebook:
-                self._search.call_effecteur(result)
+                self._search.decisions.call_effecteur(result)
             return
         booking = self._desk.case_booking() if self._desk.current_case is not None else None
         if rebook and booking is None:

@@ -104,9 +104,9 @@ class MainWindow(QMainWindow):
         """The role's workspace (:mod:`app.ui.shell.workspaces`): central panels and docks."""
         self._initial_sizes, self.left_stack = None, None
         if self.workspace == "supervisor":
-            workspaces.build_supervisor(self, self.search.action_row(), self.search.decision_row())
+            workspaces.build_supervisor(self, self.search.action_row(), self.search.decisions.decision_row())
         else:
-            workspaces.build_desk(self, self.search.action_row(), self.search.decision_row())
+            workspaces.build_desk(self, self.search.action_row(), self.search.decisions.decision_row())
 
     def show_case_page(self) -> None:
         """The case view in front (a case opened from a queue or a worklist)."""
@@ -223,11 +223,11 @@ class MainWindow(QMainWindow):
     @Slot(dict)
     def call_effecteur(self, row: dict) -> None:
         """Phone an effecteur "en sus": show the number, record the answer in the case."""
-        self.search.call_effecteur(row)
+        self.search.decisions.call_effecteur(row)
 
     def select_decision(self, key: str) -> None:
         """Choose the decision that Ctrl+D will record."""
-        self.search.select_decision(key)
+        self.search.decisions.select_decision(key)
 
     @Slot()
     def focus_decision(self) -> None:
@@ -236,7 +236,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def record_decision(self) -> None:
-        self.search.record_decision()
+        self.search.decisions.record_decision()
 
     def results(self) -> list[dict]:
         return self.search.results()

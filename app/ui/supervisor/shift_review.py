@@ -13,8 +13,8 @@ timeline (:class:`app.ui.supervisor.case_timeline.CaseTimelineDialog`), Ctrl+P w
 PDF shift report (:class:`app.ui.supervisor.shift_report.ShiftReportAction`), Ctrl+R
 reloads.  Every time shown (the date pickers, the table, the presets' bounds) is
 room time (:mod:`app.codes.room_time`): the pickers hold the room's wall clock,
-whatever the computer's zone.  :func:`attach_review` docks the panel next to the supervisor wall
-(F10 brings it forward).
+whatever the computer's zone (:mod:`app.ui.supervisor.room_time_edit`).
+:func:`attach_review` docks the panel next to the supervisor wall (F10 brings it forward).
 """
 
 from __future__ import annotations
@@ -32,11 +32,11 @@ from app.ui.supervisor.case_timeline import CaseTimelineDialog
 from app.ui.shell.icons import with_icon
 from app.ui.shell.file_dialogs import save_file_name
 from app.ui.qt import (
-    QAbstractItemView, QAction, QComboBox, QDate, QDateTime, QDateTimeEdit, QDockWidget, QHBoxLayout,
-    QHeaderView, QKeySequence, QLabel, QLineEdit, QMainWindow, QPushButton, Qt, QTableView, QTime, QTimer,
-    QTimeZone, QVBoxLayout, QWidget, Signal,
+    QAbstractItemView, QAction, QComboBox, QDateTimeEdit, QDockWidget, QHBoxLayout, QHeaderView, QKeySequence, QLabel,
+    QLineEdit, QMainWindow, QPushButton, Qt, QTableView, QTimer, QVBoxLayout, QWidget, Signal,
 )
 from app.ui.supervisor.review_model import ReviewModel
+from app.ui.supervisor.room_time_edit import picked_time, show_time
 from app.ui.supervisor.shift_report import ShiftReportAction
 
 DEBOUNCE_MS = 250
@@ -44,21 +44,6 @@ DEBOUNCE_MS = 250
 LIVE_RELOAD_MS = 1000
 BADGE_STYLE = {True: "background: #e8f5e9; color: #1b5e20;", False: "background: #ffebee; color: #b71c1c;",
                None: "background: #eceff1; color: #455a64;"}
-
-
-def show_time(edit: QDateTimeEdit, value: datetime) -> None:
-    """Show ``value`` in ``edit`` as the room's wall clock (the edit counts in UTC, so the computer's zone never
-    shifts or refuses an hour)."""
-    local = room_time.wall_clock(value)
-    edit.setTimeZone(QTimeZone.utc())
-    edit.setDateTime(QDateTime(QDate(local.year, local.month, local.day), QTime(local.hour, local.minute),
-                               QTimeZone.utc()))
-
-
-def picked_time(edit: QDateTimeEdit) -> datetime:
-    """The instant (UTC) of the room's wall-clock time ``edit`` shows."""
-    d, t = edit.dateTime().date(), edit.dateTime().time()
-    return room_time.at_room_time(datetime(d.year(), d.month(), d.day(), t.hour(), t.minute()))
 
 
 class ShiftReviewPanel(QWidget):

@@ -16,6 +16,7 @@
   and :meth:`AgendaClient.update_appointment` (conditional ``PUT [base]/Appointment?identifier=``).
 
 mTLS with IGC-Santé certificates (domain.md B.6) is the editor's ``cert``/``verify``.
+The editors and the answers' types live in :mod:`app.services.interop.fhir.editors` (re-exported here).
 URLs are never logged (they carry practitioners' identifiers).
 """
 
@@ -23,9 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import ssl
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urljoin, urlsplit
 
@@ -34,8 +33,23 @@ import httpx
 from app.services.reference.communes import default_index
 from app.services.interop.fhir import codes
 from app.services.interop.fhir.appointment import AppointmentRequest, build_appointment, instant
-from app.services.interop.fhir.bundle import outcome_text, parse_bundle
-from app.services.interop.fhir.model import AgendaSlot, ParsedBundle
+from app.services.interop.fhir.bundle import parse_bundle
+from app.services.interop.fhir.editors import (
+    AppointmentAnswer,
+    Editor,
+    EditorFailure,
+    FhirRequestError,
+    SearchResult,
+    answer_error,
+    batches,
+    tls_context,
+)
+from app.services.interop.fhir.model import ParsedBundle
+
+__all__ = [
+    "FHIR_JSON", "SOS_BATCH_SIZE", "AgendaClient", "AppointmentAnswer", "Editor", "EditorFailure", "FhirRequestError",
+    "SearchResult", "batches", "tls_context",
+]
 
 log = logging.getLogger(__name__)
 FHIR_JSON = "application/fhir+json"
@@ -43,99 +57,6 @@ FHIR_JSON = "application/fhir+json"
 SOS_BATCH_SIZE = 10
 #: Idle connections are dropped before the editors' servers drop them (often 5 s: uvicorn, many proxies).
 _KEEPALIVE_S = 2.0
-
-
-@dataclass(frozen=True)
-class Editor:
-    """One agenda editor's FHIR server; ``cpts`` when it also serves CPTS slots."""
-
-    name: str
-    base_url: str
-    cpts: bool = False
-    cert: tuple[str, str] | None = None
-    verify: bool | str = True
-
-
-@dataclass(frozen=True)
-class EditorFailure:
-    """Why an editor's slots are missing or incomplete (``reason`` in French)."""
-
-    editor: str
-    reason: str
-    timed_out: bool = False
-
-
-@dataclass
-class SearchResult:
-    """Slots of every editor that answered; ``failures`` make it partial."""
-
-    slots: list[AgendaSlot] = field(default_factory=list)
-    failures: list[EditorFailure] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    requests: int = 0
-
-    @property
-    def partial(self) -> bool:
-        return bool(self.failures)
-
-    @property
-    def message(self) -> str | None:
-        """``Résultats partiels : …`` naming each failed editor, or None when all answered."""
-        if not self.failures:
-            return None
-        return "Résultats partiels : " + " ; ".join(f"éditeur « {f.editor} » : {f.reason}" for f in self.failures) + "."
-
-
-@dataclass(frozen=True)
-class AppointmentAnswer:
-    """The editor's answer to a create or update: ``location`` from the ``Location`` header."""
-
-    status_code: int
-    location: str | None
-    resource: dict | None
-
-    @property
-    def created(self) -> bool:
-        return self.status_code == 201
-
-
-class FhirRequestError(Exception):
-    """An editor refused or could not answer (French message; ``status_code`` when HTTP)."""
-
-    def __init__(self, message: str, status_code: int | None = None, *, timed_out: bool = False) -> None:
-        super().__init__(message)
-        self.status_code, self.timed_out = status_code, timed_out
-
-
-def tls_context(editor: Editor) -> ssl.SSLContext | bool:
-    """The TLS settings of ``editor``: its CA file and our client certificate (mTLS, IGC-Santé), if any."""
-    if editor.cert is None and editor.verify is True:
-        return True
-    if editor.verify is False:
-        context = ssl.create_default_context()
-        context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
-    else:
-        context = ssl.create_default_context(cafile=editor.verify if isinstance(editor.verify, str) else None)
-    if editor.cert is not None:
-        context.load_cert_chain(*editor.cert)
-    return context
-
-
-def batches(values: list[str], size: int) -> list[list[str]]:
-    """``values`` without duplicates, in order, cut into lists of at most ``size``."""
-    unique = list(dict.fromkeys(values))
-    return [unique[i:i + size] for i in range(0, len(unique), size)]
-
-
-def _answer_error(response: httpx.Response) -> FhirRequestError:
-    detail = ""
-    try:
-        body = response.json()
-        if isinstance(body, dict) and body.get("resourceType") == "OperationOutcome":
-            detail = f" ({outcome_text(body)})"
-    except ValueError:
-        pass
-    return FhirRequestError(f"erreur HTTP {response.status_code}{detail}", response.status_code)
 
 
 class AgendaClient:
@@ -306,7 +227,7 @@ class AgendaClient:
         except httpx.HTTPError as exc:
             raise FhirRequestError(f"injoignable ({type(exc).__name__})") from exc
         if response.status_code != 200:
-            raise _answer_error(response)
+            raise answer_error(response)
         return response
 
     # --- appointments ----------------------------------------------------------------------------
@@ -334,7 +255,7 @@ class AgendaClient:
         except httpx.HTTPError as exc:
             raise FhirRequestError(f"éditeur « {editor.name} » injoignable ({type(exc).__name__})") from exc
         if response.status_code not in (200, 201):
-            error = _answer_error(response)
+            error = answer_error(response)
             raise FhirRequestError(f"éditeur « {editor.name} » : {error}", response.status_code)
         try:
             resource = response.json() if response.content else None
