@@ -9,6 +9,7 @@ from app.models.agenda import EditorStatus, EffecteurEditor, HubOutboxMessage
 from app.models.appointment import APPOINTMENT_STATUSES, FOLLOW_UP_STATUSES, Appointment
 from app.models.base import Base, UTCDateTime, new_uuid, utcnow
 from app.models.call import CALL_EVENTS, Call, CallReport
+from app.models.call_outbox import CALL_OUTBOX_KINDS, CallOutboxItem
 from app.models.case import (
     CASE_STATUSES, PERIMETERS, PRIORITIES, Case, CaseDraft, CaseEvent, CaseNote, Patient, SurgeSwitch,
 )
@@ -26,4 +27,5 @@ __all__ = [
     "User", "AuthToken", "LoginThrottle", "Role", "ROLE_LABELS",
     "Appointment", "APPOINTMENT_STATUSES", "FOLLOW_UP_STATUSES", "Address",
     "EditorStatus", "EffecteurEditor", "HubOutboxMessage", "Call", "CallReport", "CALL_EVENTS",
+    "CallOutboxItem", "CALL_OUTBOX_KINDS",
 ]

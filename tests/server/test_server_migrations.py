@@ -29,10 +29,10 @@ def test_upgrade_from_empty_to_head(backend, tmp_path):
     with database_url(backend, tmp_path) as url:
         engine, _sessions = open_database(url)
         try:
-            assert _current(engine) == _head(engine) == "0011"
+            assert _current(engine) == _head(engine) == "0012"
             tables = set(inspect(engine).get_table_names())
             assert {"journal", "audit_events", "users", "orientations", "outbox", "case_events", "addresses", "calls",
-                    "call_events"} <= tables
+                    "call_events", "call_outbox"} <= tables
             assert "ix_addresses_lookup" in {i["name"] for i in inspect(engine).get_indexes("addresses")}
             assert "ix_cases_waiting" in {i["name"] for i in inspect(engine).get_indexes("cases")}
             columns = {c["name"] for c in inspect(engine).get_columns("journal")}

@@ -30,6 +30,7 @@ from typing import Any
 import phonenumbers
 
 from app.services.desk.call_events import CallEventQueue, event_body
+from app.services.desk.call_outbox import CallOutbox
 from app.services.sync.api_client import ApiClient, ApiError
 from app.settings import Settings
 
@@ -93,17 +94,19 @@ class TelephonyDesk:
     """This desk's phone for one logged-in session.
 
     ``factory(settings, password, on_event, on_state)`` makes the softphone (tests give a fake);
+    ``outbox`` keeps the call facts in the desk's cache until the server has them (what a
+    stopped console left is sent first);
     ``listener(call, what)`` hears « ringing », « active », « held », « gone », « taken » (another
     desk answered first), « dialling »; ``state_listener(state)`` the phone's state.
     """
 
     def __init__(self, client: ApiClient, cfg: Settings, *, password: str = "", factory=None, clock=None,
-                 events: CallEventQueue | None = None):
+                 events: CallEventQueue | None = None, outbox: CallOutbox | None = None):
         self._cfg, self._password = cfg, password
         self._factory = factory or _default_factory
         self._clock = clock or (lambda: datetime.now(timezone.utc))
         self.client = client
-        self.events = events or CallEventQueue(client)
+        self.events = events or CallEventQueue(client, outbox=outbox)
         self.events.on_taken = self._on_taken
         #: The softphone (TEL.md's ``Softphone``), None when the desk has none.
         self.phone: Any = None

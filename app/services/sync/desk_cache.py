@@ -5,6 +5,8 @@ session and never an engine or a session factory: it asks the cache for
 
 * :attr:`DeskCache.store`, the :class:`app.services.sync.local_store.LocalStore`
   the desk and the sync write through;
+* :meth:`DeskCache.call_outbox`, where the desk phone keeps the user's call facts
+  until the server has them (:class:`app.services.desk.call_outbox.CallOutbox`);
 * :meth:`DeskCache.supervision_reads`, what the chef de salle's panels read
   (:class:`app.services.supervision.desk_reads.SupervisionReads`);
 * :meth:`DeskCache.purge_expired`, the retention purge run at each login (the
@@ -22,6 +24,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.services.desk.call_outbox import CallOutbox
 from app.services.records import retention
 from app.services.supervision.desk_reads import SupervisionReads
 from app.services.sync import cache_crypto
@@ -52,6 +55,10 @@ class DeskCache:
     @property
     def is_open(self) -> bool:
         return self._engine is not None
+
+    def call_outbox(self, user: str) -> CallOutbox:
+        """The call facts ``user``'s desk phone reported and the server has not acknowledged yet."""
+        return CallOutbox(self._sessions, author=user)
 
     def supervision_reads(self) -> SupervisionReads:
         """The reads of the supervisor's wall, review, timelines and report, over this cache."""

@@ -14,7 +14,8 @@ the first sync round — push what waited, pull the journal — for at most
 than that, the window shows the cache and the sync goes on behind it).
 
 The desk phone (issue 15, :class:`app.services.desk.telephony_desk.TelephonyDesk`) starts its
-softphone once the window shows and stops it at logout or quit; without telephony in the
+softphone once the window shows and stops it at logout or quit (the call facts the server has not
+acknowledged stay in the cache for the next session of that user); without telephony in the
 settings it stays absent and the console works by hand.
 
 Kept apart from :mod:`app.ui.shell.app` so that tests can drive a whole console
@@ -293,7 +294,8 @@ class Console:
         map_view = MapView(tile_url=self.cfg.tile_url, tile_attribution=self.cfg.tile_attribution,
                            territory=[self.cfg.departement])
         self.telephony = TelephonyDesk(self.client, self.cfg, password=load_sip_password() if
-                                       self.cfg.telephony_configured else "", factory=self.softphone_factory)
+                                       self.cfg.telephony_configured else "", factory=self.softphone_factory,
+                                       outbox=self.cache.call_outbox(info.username) if self.cache else None)
         self.window = MainWindow(self.desk, self.store, map_view, telephony=self.telephony)
         MapWiring(self.window, self.desk)  # territory, patient's place (a child of the window)
         if self.sync is None:
