@@ -72,7 +72,7 @@ async def _measure(url: str, proxy: str, data_dir: Path) -> tuple[list[float], l
     from app.settings import Settings, save_sip_password
     from app.ui.shell.console import Console
     from app.ui.telephony.ringing import RingingPanel
-    from tests.telephony.conftest import Phone
+    from tests.telephony.conftest import Phone, sip_password
 
     drawn: dict[str, float] = {}
     original = RingingPanel.set_lookup
@@ -85,7 +85,7 @@ async def _measure(url: str, proxy: str, data_dir: Path) -> tuple[list[float], l
 
     RingingPanel.set_lookup = set_lookup  # type: ignore[method-assign]
     paths.set_data_dir(data_dir)
-    save_sip_password("desk-secret")
+    save_sip_password(sip_password("arm1"))
     cfg = Settings.model_construct(server_url=url, desk_number=41, sync_interval_s=2.0, departement="67",
                                    sip_enabled=True, sip_user="arm1", sip_proxy=proxy, sip_domain="127.0.0.1")
     console = Console(cfg, url)
@@ -142,6 +142,7 @@ def run() -> dict:
     from app.services.telephony.profile import free_sip_port
     from app.services.telephony.proxy import KamailioProcess, ProxySettings
     from tests.e2e.conftest import ServerProcess, free_port
+    from tests.telephony.conftest import ROOM_SECRET
     from tests.telephony.room_phone_support import seed_room
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -151,7 +152,7 @@ def run() -> dict:
         server = ServerProcess(db_url, free_port(), folder / "server.log")
         server.start()
         proxy = KamailioProcess(ProxySettings(port=free_sip_port(), trunk=f"sip:127.0.0.1:{free_sip_port()}",
-                                              max_expires=60))
+                                              max_expires=60, secret=ROOM_SECRET))
         proxy.start()
         try:
             _known_case(server.url)

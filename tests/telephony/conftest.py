@@ -1,9 +1,12 @@
 """Fixtures for telephony tests with real processes: one kamailio per module, baresip desks and callers.
 
 - `sip_proxy` (module): a running KamailioProcess (room numbers 15 and 116117, ARM desks "arm*",
-  trunk at `sip_proxy.settings.trunk` = 127.0.0.1:<trunk_port>); `trunk_port(sip_proxy)` gives the port.
-- `phones` (function, async): a PhoneFactory; `await phones.desk("arm1")` starts a registered desk
-  softphone and waits until it is ready, `await phones.caller("0612345678")` an unregistered caller
+  trunk at `sip_proxy.settings.trunk` = 127.0.0.1:<trunk_port>, room secret ROOM_SECRET);
+  `trunk_port(sip_proxy)` gives the port.
+- `sip_password(user)`: the desk's SIP password, computed here from the documented rule (the first 32
+  hex digits of sha256("<room secret>:<user>")), not with the code under test.
+- `phones` (function, async): a PhoneFactory; `await phones.desk("arm1")` starts a desk softphone
+  registered with its password and waits until it is ready, `await phones.caller("0612345678")` an unregistered caller
   behind the proxy, `await phones.outside("0498765432")` a phone on the trunk port (the outside world).
   Every phone is stopped at the end and the test fails if a baresip process is left.
 - `Phone.next(kind, call_id=None)` waits for the next event of that kind; `Phone.events`, `Phone.states`.
@@ -12,6 +15,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import os
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -27,6 +31,12 @@ from app.services.telephony.settings import TelephonySettings
 from app.services.telephony.softphone import Softphone
 
 REGISTER_INTERVAL = 10
+ROOM_SECRET = "test-room-secret-0123456789"
+
+
+def sip_password(user: str, secret: str = ROOM_SECRET) -> str:
+    """The desk's SIP password by the documented rule (README, telephony section)."""
+    return hashlib.sha256(f"{secret}:{user}".encode()).hexdigest()[:32]
 
 
 def trunk_port(proxy: KamailioProcess) -> int:
@@ -37,7 +47,8 @@ def trunk_port(proxy: KamailioProcess) -> int:
 @pytest.fixture(scope="module")
 def sip_proxy() -> Iterator[KamailioProcess]:
     """The room's kamailio on free ports, started once per test module."""
-    settings = ProxySettings(port=free_sip_port(), trunk=f"sip:127.0.0.1:{free_sip_port()}", max_expires=60)
+    settings = ProxySettings(port=free_sip_port(), trunk=f"sip:127.0.0.1:{free_sip_port()}", max_expires=60,
+                             secret=ROOM_SECRET)
     proxy = KamailioProcess(settings)
     proxy.start()
     yield proxy
@@ -86,9 +97,10 @@ class PhoneFactory:
         self.proxy = proxy
         self.phones: list[Phone] = []
 
-    async def _start(self, name: str, settings: TelephonySettings, ready: bool = True) -> Phone:
+    async def _start(self, name: str, settings: TelephonySettings, ready: bool = True,
+                     kind: type[Softphone] = Softphone) -> Phone:
         phone = Phone(name)
-        phone.softphone = Softphone(settings, phone.on_event, phone.on_state)
+        phone.softphone = kind(settings, phone.on_event, phone.on_state)
         self.phones.append(phone)
         await phone.softphone.start()
         if ready:
@@ -96,12 +108,16 @@ class PhoneFactory:
         return phone
 
     async def desk(self, user: str, **options: object) -> Phone:
-        """A desk softphone registered at the proxy as `user` (max 1 call: busy answers 486)."""
+        """A desk softphone registered at the proxy as `user` with its password (max 1 call: busy answers 486);
+        `options` override settings (`sip_password=...`), `ready=False` does not wait for the registration,
+        `kind=` a Softphone subclass."""
+        ready = bool(options.pop("ready", True))
+        kind = options.pop("kind", Softphone)
         settings = TelephonySettings(
-            enabled=True, sip_user=user, sip_password="desk-secret", proxy=self.proxy.settings.address,
+            enabled=True, sip_user=user, sip_password=sip_password(user), proxy=self.proxy.settings.address,
             register_interval=REGISTER_INTERVAL, max_calls=1,
         )
-        return await self._start(user, settings.__class__(**{**settings.to_mapping(), **options}))
+        return await self._start(user, settings.__class__(**{**settings.to_mapping(), **options}), ready, kind)  # type: ignore[arg-type]
 
     async def caller(self, user: str, domain: str = "127.0.0.1") -> Phone:
         """A phone outside the room calling through the proxy (not registered)."""

@@ -24,13 +24,17 @@ from app.models.db import open_database
 from app.services.telephony.settings import TelephonySettings
 from app.services.telephony.softphone import Softphone
 from tests.helpers.demo_db import build_demo
-from tests.telephony.conftest import Phone
+from tests.telephony.conftest import Phone, sip_password
 
 ROOT = Path(__file__).resolve().parents[2]
 #: desk account -> (role, the demo account whose password it shares)
 DESK_ACCOUNTS = {"arm1": ("ARM", "arm"), "arm2": ("ARM", "arm"), "mru1": ("MRU", "mru")}
 PASSWORDS = {"arm": "arm-demo", "mru": "mru-demo", "superviseur": "superviseur-demo"}
-SIP_SECRET = "desk-secret"
+
+
+def desk_phone(user: str, proxy_address: str) -> dict[str, str]:
+    """The telephony of desk ``user``'s console: the room's proxy, its SIP password, the doctors' desk."""
+    return {"proxy": proxy_address, "password": sip_password(user), "transfer_desks": "mru1"}
 
 
 def password_of(user: str) -> str:

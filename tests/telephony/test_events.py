@@ -94,10 +94,13 @@ def test_profile_has_account_proxy_and_no_sound_card() -> None:
 
 
 def test_kamailio_config_is_valid_for_given_settings(tmp_path: Path) -> None:
-    settings = ProxySettings(port=5999, room_numbers=("15", "3966"), trunk="sip:10.0.0.5:5060")
+    settings = ProxySettings(port=5999, room_numbers=("15", "3966"), trunk="sip:10.0.0.5:5060", secret="s" * 16)
     text = proxy_config(settings)
     assert "#!define SAS_LISTEN udp:127.0.0.1:5999" in text and '"^(15|3966)$"' in text
     cfg = tmp_path / "kamailio.cfg"
     cfg.write_text(text)
     check = subprocess.run(["kamailio", "-c", "-f", str(cfg)], capture_output=True, text=True, timeout=30)
     assert check.returncode == 0, check.stderr[-1500:]
+    assert "s" * 16 not in repr(settings)
+    with pytest.raises(ValueError, match="secret de la salle"):
+        proxy_config(ProxySettings())  # no room secret: no proxy that lets anyone register

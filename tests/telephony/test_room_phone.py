@@ -21,7 +21,8 @@ from app.codes.case_codes import short_number
 from tests.e2e.conftest import ServerProcess, free_port
 from tests.helpers.server_journal import read_journal
 from tests.room.conftest import Desk
-from tests.telephony.room_phone_support import SIP_SECRET, Callers, RoomApi, field, panel, password_of, seed_room
+from tests.telephony.room_phone_support import (Callers, RoomApi, desk_phone, field, panel, password_of,
+                                                  seed_room)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(240)]
 
@@ -43,8 +44,8 @@ def room(tmp_path_factory, sip_proxy):
     seed_room(db_url)
     server = ServerProcess(db_url, free_port(), base / "server.log")
     server.start()
-    phone = {"proxy": sip_proxy.settings.address, "password": SIP_SECRET, "transfer_desks": "mru1"}
-    desks = {user: Desk(user, server.url, base / f"desk-{user}", 30 + i, password=password_of(user), phone=phone)
+    desks = {user: Desk(user, server.url, base / f"desk-{user}", 30 + i, password=password_of(user),
+                        phone=desk_phone(user, sip_proxy.settings.address))
              for i, user in enumerate(("arm1", "arm2", "mru1"))}
     callers = Callers(sip_proxy.settings.address)
     try:

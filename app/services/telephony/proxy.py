@@ -1,8 +1,10 @@
 """The room's SIP proxy: kamailio with resources/telephony/kamailio.cfg, written for given ports.
 
 `ProxySettings` says where kamailio listens, the room's numbers (forked in parallel to every
-registered ARM desk), which desk users are ARM desks, and the trunk for numbers outside the room.
-`write_config()` rewrites the cfg's "#!define" block; `KamailioProcess` runs `kamailio -DD -E -f cfg`
+registered ARM desk), which desk users are ARM desks, the trunk for numbers outside the room, and the
+room secret the desks' SIP passwords derive from (room_secret.py: digest authentication of every
+REGISTER and of calls out, no database). `write_config()` rewrites the cfg's "#!define" block (the
+file holds the secret: written owner-only); `KamailioProcess` runs `kamailio -DD -E -f cfg`
 in the foreground as a child process (tests, a small room) and stops it. kamailio is never started
 as a system service by the console or the tests.
 """
@@ -19,8 +21,10 @@ import subprocess
 import tempfile
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from app.services.telephony.room_secret import check_secret
 
 TEMPLATE = Path(__file__).resolve().parents[3] / "resources" / "telephony" / "kamailio.cfg"
 _DEFINES = re.compile(r"# --- SAS defines.*?# --- end of SAS defines ---\n", re.DOTALL)
@@ -33,6 +37,7 @@ class ProxySettings:
     host/port: where it listens (UDP). room_numbers: the numbers that ring the ARM desks.
     arm_prefix: desk users starting with it are ARM desks (arm1, arm2...), also registered under the
     group AOR `arm_group`. trunk: where other numbers go ("sip:host:port" of the PBX or SIP trunk).
+    secret: the room secret (room_secret.py), required; never in repr().
     """
 
     host: str = "127.0.0.1"
@@ -42,6 +47,7 @@ class ProxySettings:
     arm_group: str = "arm"
     trunk: str = "sip:127.0.0.1:5080"
     max_expires: int = 3600
+    secret: str = field(default="", repr=False)
 
     @property
     def address(self) -> str:
@@ -55,6 +61,7 @@ def defines(settings: ProxySettings) -> str:
     for value in (settings.trunk, settings.arm_group, settings.arm_prefix):
         if '"' in value or "\n" in value:
             raise ValueError("kamailio: a setting contains a quote or a new line")
+    secret = check_secret(settings.secret)
     return (
         "# --- SAS defines (rewritten by proxy.py) ---\n"
         f"#!define SAS_LISTEN udp:{settings.host}:{settings.port}\n"
@@ -63,6 +70,7 @@ def defines(settings: ProxySettings) -> str:
         f'#!define SAS_ARM_GROUP "{settings.arm_group}"\n'
         f'#!define SAS_TRUNK "{settings.trunk}"\n'
         f"#!define SAS_MAX_EXPIRES {int(settings.max_expires)}\n"
+        f'#!define SAS_SECRET "{secret}"\n'
         "# --- end of SAS defines ---\n"
     )
 
@@ -76,8 +84,12 @@ def config_text(settings: ProxySettings, template: Path = TEMPLATE) -> str:
 
 
 def write_config(settings: ProxySettings, path: Path) -> Path:
-    """Write the room's kamailio config to `path`."""
-    path.write_text(config_text(settings), encoding="utf-8")
+    """Write the room's kamailio config to `path`, readable by its owner only (it holds the secret)."""
+    text = config_text(settings)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(text)
     return path
 
 
