@@ -105,7 +105,7 @@ def test_purge_removes_old_cases_keeps_the_rest_and_the_chain(room):
     with sessions() as s:
         report = retention.purge(s, older_than_days=retention.DEFAULT_RETENTION_DAYS, who="admin.dpo")
     assert report.counts == {"cases": 1, "orientations": 1, "events": 1, "appointments": 0, "patients": 1,
-                             "notes": 2, "drafts": 1}  # the note event adds a note
+                             "notes": 2, "drafts": 1, "calls": 0, "call_facts": 0}  # the note event adds a note
     old_case, old_orientation = cases["old"]
     with sessions() as s:
         assert s.get(Case, old_case) is None and s.get(Orientation, old_orientation) is None
@@ -135,6 +135,54 @@ def test_purge_removes_old_cases_keeps_the_rest_and_the_chain(room):
         with pytest.raises(Exception):  # still append-only after the purge
             s.execute(update(JournalEntry).where(JournalEntry.seq == 1).values(author="x"))
             s.flush()
+
+
+def test_calls_go_with_their_case_or_when_old_and_unlinked_and_their_numbers_leave_the_journal(room):
+    """The room's telephone keeps callers' numbers: the purge takes them like the cases they belong to."""
+    from app.models.call import Call, CallReport
+    from app.models.call_outbox import CallOutboxItem
+
+    app, cases = room
+    sessions = app.state.sas.sessions
+    with sessions() as s:
+        arm = s.scalars(select(User).where(User.username == "arm")).one()
+        token, digest = new_token()
+        s.add(AuthToken(token_hash=digest, user_id=arm.id, expires_at=NOW + timedelta(hours=1)))
+        s.commit()
+    auth = {"Authorization": f"Bearer {token}"}
+    numbers = {"old-unlinked": "0611111111", "old-case": "0622222222", "recent-unlinked": "0633333333",
+               "kept-case": "0644444444"}
+    with TestClient(app) as client:
+        for call_id, number in numbers.items():
+            for kind in ("presented", "answered", "ended"):
+                answer = client.post("/api/v1/calls/events", headers=auth, json={
+                    "call_id": call_id, "event": kind, "at": NOW.isoformat(), "number": number})
+                assert answer.status_code in (200, 201), answer.text
+        for call_id, key in (("old-case", "old"), ("kept-case", "recent")):
+            assert client.post(f"/api/v1/calls/{call_id}/case", headers=auth,
+                               json={"case_id": cases[key][0]}).status_code in (200, 201)
+    with sessions() as s:
+        s.execute(update(Call).where(Call.call_id.in_(["old-unlinked", "old-case"]))
+                  .values(presented_at=OLD, answered_at=OLD, ended_at=OLD))
+        s.execute(update(Case).where(Case.uuid == cases["old"][0]).values(updated_at=OLD))  # the link touched it
+        s.add(CallOutboxItem(kind="event", call_id="left-behind", author="arm2", created_at=OLD,
+                             body={"call_id": "left-behind", "number": "0655555555"}))
+        s.add(CallOutboxItem(kind="event", call_id="waiting", author="arm2", created_at=NOW,
+                             body={"call_id": "waiting", "number": "0666666666"}))
+        s.commit()
+    with sessions() as s:
+        report = retention.purge(s, older_than_days=retention.DEFAULT_RETENTION_DAYS, who="admin.dpo")
+    assert (report.counts["calls"], report.counts["call_facts"]) == (2, 1)
+    with sessions() as s:
+        assert sorted(s.scalars(select(Call.call_id)).all()) == ["kept-case", "recent-unlinked"]
+        kept_uuids = set(s.scalars(select(Call.uuid)).all())
+        assert set(s.scalars(select(CallReport.call_uuid)).all()) == kept_uuids
+        assert s.scalars(select(CallOutboxItem.call_id)).all() == ["waiting"]
+        payloads = " ".join(json.dumps(e.payload) for e in s.scalars(select(JournalEntry)))
+        for gone in ("0611111111", "0622222222", "06 11 11 11 11", "06 22 22 22 22"):
+            assert gone not in payloads
+        assert "0633333333" in payloads.replace(" ", "") or "+33633333333" in payloads
+        assert journal.verify(s).ok, journal.verify(s).describe()
 
 
 def test_a_redaction_without_its_checkpoint_breaks_the_chain(tmp_path):

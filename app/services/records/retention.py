@@ -12,9 +12,12 @@ date, or age at the call) is kept whatever the period.
 that has no orientation after it: the case, its patients, notes, events,
 orientations, appointments (when the table exists) — and, in a console's cache,
 old drafts; cases still waiting in a console's outbox are kept (nothing saved is
-lost).  The journal entries of those records (case, orientation, booking, case
-event, appointment) keep their place and hashes but their payload becomes a
-redaction marker, and one ``purge`` checkpoint entry vouches for them (see
+lost).  The room's telephone calls (they hold the caller's number) go with their
+case, or, when never linked to one, once presented (or last changed) before the
+cutoff, with their reports; a console's call facts never acknowledged (another
+user's, left in the cache) go once older than the cutoff.  The journal entries of
+those records (case, orientation, booking, case event, appointment, call) keep their
+place and hashes but their payload becomes a redaction marker, and one ``purge`` checkpoint entry vouches for them (see
 :mod:`app.services.records.journal_redaction`): ``sas journal verify`` still holds.
 On a sealed database (:mod:`app.services.records.journal_key`) the checkpoint is
 keyed like every entry, so a purge entry forged without the key is reported,
@@ -35,10 +38,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import MetaData, Table, delete, exists, inspect, select, text, update
+from sqlalchemy import MetaData, Table, delete, exists, func, inspect, select, text, update
 from sqlalchemy.orm import Session
 
 from app.models import Case, CaseDraft, CaseEvent, CaseNote, JournalEntry, Orientation, OutboxItem, Patient, new_uuid
+from app.models.call import Call, CallReport
+from app.models.call_outbox import CallOutboxItem
 from app.models.journal import AuditEvent
 from app.services.records import journal, journal_anchor
 from app.services.records.documents import age_years
@@ -181,9 +186,19 @@ def purge(session: Session, *, older_than_days: int, who: str, dry_run: bool = F
     return report
 
 
+def _old_calls(session: Session, cutoff: datetime, cases: list[str]) -> list[str]:
+    """The calls of the purged cases, and the calls never linked to a case from before the cutoff."""
+    unlinked = session.scalars(select(Call.uuid).where(
+        Call.case_uuid.is_(None), func.coalesce(Call.presented_at, Call.updated_at) < cutoff)).all()
+    return list(unlinked) + [u for chunk in _chunks(cases)
+                             for u in session.scalars(select(Call.uuid).where(Call.case_uuid.in_(chunk)))]
+
+
 def _purge(session: Session, cutoff: datetime, now: datetime, *, who: str, dry_run: bool,
            checkpoint: bool) -> PurgeReport:
     cases = _old_cases(session, cutoff, now.date())
+    calls = _old_calls(session, cutoff, cases)
+    old_facts = CallOutboxItem.created_at < cutoff
     orientations = _uuids(session, Orientation.uuid, Orientation.case_uuid, cases)
     events = _uuids(session, CaseEvent.uuid, CaseEvent.case_uuid, cases)
     appointments_table = _appointments(session)
@@ -193,8 +208,10 @@ def _purge(session: Session, cutoff: datetime, now: datetime, *, who: str, dry_r
               "appointments": len(appointments),
               "patients": len(_uuids(session, Patient.uuid, Patient.case_uuid, cases)),
               "notes": len(_uuids(session, CaseNote.uuid, CaseNote.case_uuid, cases)),
-              "drafts": len(session.scalars(select(CaseDraft.uuid).where(CaseDraft.saved_at < cutoff)).all())}
-    record_uuids = cases + orientations + events + appointments
+              "drafts": len(session.scalars(select(CaseDraft.uuid).where(CaseDraft.saved_at < cutoff)).all()),
+              "calls": len(calls),
+              "call_facts": session.scalar(select(func.count()).select_from(CallOutboxItem).where(old_facts)) or 0}
+    record_uuids = cases + orientations + events + appointments + calls
     entries: list[tuple[int, str]] = []
     for chunk in _chunks(record_uuids):
         rows = session.execute(select(JournalEntry.seq, JournalEntry.entry_hash, JournalEntry.payload)
@@ -215,6 +232,10 @@ def _purge(session: Session, cutoff: datetime, now: datetime, *, who: str, dry_r
             session.execute(delete(model).where(model.case_uuid.in_(chunk)))
         session.execute(delete(Case).where(Case.uuid.in_(chunk)))
     session.execute(delete(CaseDraft).where(CaseDraft.saved_at < cutoff))
+    for chunk in _chunks(calls):
+        session.execute(delete(CallReport).where(CallReport.call_uuid.in_(chunk)))
+        session.execute(delete(Call).where(Call.uuid.in_(chunk)))
+    session.execute(delete(CallOutboxItem).where(old_facts))
     if entries:
         lifted = _lift_journal_trigger(session)
         seqs = [seq for seq, _ in entries]
