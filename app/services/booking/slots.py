@@ -18,7 +18,8 @@ route's, at an agenda editor, confirmed by phone, a re-booking: all of them go
 through :func:`take` — releases the case when the account that booked holds it,
 in the same transaction, by the ``release`` case event a desk would send
 (:func:`app.services.regulation.case_acts.release_own_hold`), journalled after the
-booking, so every desk's queue stops showing the case « pris en charge ».  A case
+booking, so no desk shows the case « pris en charge » any more (case views, the
+OSNP's worklist; a decided case is in no waiting queue).  A case
 held by someone else (the doctor who decided, who took it back) keeps its holder.
 A replayed booking releases nothing more.  **A cancellation changes no hold**: it
 frees the slot and the case goes back to the OSNP's « À réserver » worklist, free
