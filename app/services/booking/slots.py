@@ -13,6 +13,18 @@ the ``booking`` journal entry records who booked what (and how it was confirmed:
 ``booked_via`` ``editor`` or ``phone``, see :mod:`app.services.booking.editor_booking`).
 :func:`cancel_booking` frees the slot and takes it off the orientation.
 
+**The booker's prise en charge ends with its booking.**  Every booking — the
+route's, at an agenda editor, confirmed by phone, a re-booking: all of them go
+through :func:`take` — releases the case when the account that booked holds it,
+in the same transaction, by the ``release`` case event a desk would send
+(:func:`app.services.regulation.case_acts.release_own_hold`), journalled after the
+booking, so no desk shows the case « pris en charge » any more (case views, the
+OSNP's worklist; a decided case is in no waiting queue).  A case
+held by someone else (the doctor who decided, who took it back) keeps its holder.
+A replayed booking releases nothing more.  **A cancellation changes no hold**: it
+frees the slot and the case goes back to the OSNP's « À réserver » worklist, free
+for anyone to take; whoever holds the case then (perhaps the canceller) keeps it.
+
 A slot ``held`` while an agenda editor is asked counts as taken until its
 ``held_until`` passes; after that it counts as free again (:func:`is_free`,
 :func:`free_condition`), so a server that died mid-booking leaves no slot locked.
@@ -29,7 +41,7 @@ from app.models import Orientation, Slot, utcnow
 from app.services.records import journal
 from app.services.booking import rules
 from app.services.records.documents import orientation_to_doc
-from app.services.regulation import storage
+from app.services.regulation import case_acts, storage
 from app.services.regulation.actor import Actor
 from app.services.regulation.change import ChangeRecord
 from app.services.regulation.errors import conflict, forbidden, invalid, not_found
@@ -138,7 +150,10 @@ def prepare(session: Session, actor: Actor, slot_id: int, orientation_uuid: str,
 
 def take(session: Session, actor: Actor, slot_id: int, orientation_uuid: str, case_uuid: str, *,
          previous: Slot | None, booked_via: str | None, condition: ColumnElement[bool]) -> ChangeRecord:
-    """Free ``previous``, then book ``slot_id`` by one conditional ``UPDATE`` (409 unless ``condition`` holds)."""
+    """Free ``previous``, then book ``slot_id`` by one conditional ``UPDATE`` (409 unless ``condition`` holds).
+
+    Then the booker's hold of the case ends (see the module docstring).
+    """
     if previous is not None:
         free(session, actor, previous)
     taken = session.execute(update(Slot).where(Slot.id == slot_id, condition)
@@ -152,7 +167,9 @@ def take(session: Session, actor: Actor, slot_id: int, orientation_uuid: str, ca
     journal_booking(session, actor, slot, orientation_uuid, case_uuid, "booked")
     set_slot(session, actor, row, slot)
     audit.log(actor.author, actor.role, permissions.SLOTS_BOOK, slot_id, f"booked for orientation {orientation_uuid}")
-    summary = {"slot_id": slot_id, "cancelled_slot_id": previous.id if previous else None, "booked_via": booked_via}
+    released = case_acts.release_own_hold(session, actor, case_uuid, orientation_uuid=orientation_uuid)
+    summary = {"slot_id": slot_id, "cancelled_slot_id": previous.id if previous else None, "booked_via": booked_via,
+               "released_event": released.object_uuid if released is not None else None}
     return ChangeRecord("booking.made", case_uuid, orientation_uuid, 201, actor.author, orientation_to_doc(row),
                         summary=summary)
 

@@ -6,13 +6,20 @@ UUID: unknown → checked against the rules (:mod:`.rules`), applied to the case
 (:func:`app.services.regulation.case_events.apply`), kept and journalled (201);
 the same event again → 200; other content under the same UUID → 409.  A field the
 event's type needs but lacks → 422 naming it.  The author is the actor.
+
+:func:`release_own_hold` is the release a command makes for its actor when the
+actor's part of a case is done (a booking, :mod:`app.services.booking.slots`): the
+same ``release`` event a desk sends, journalled, so every desk applies it.
 """
 
 from __future__ import annotations
 
+import uuid
+from datetime import datetime, timezone
+
 from sqlalchemy.orm import Session
 
-from app.models import Case, CaseEvent, SurgeSwitch
+from app.models import Case, CaseEvent, SurgeSwitch, utcnow
 from app.services.records import journal
 from app.services.records.documents import HOLDER_NAME_LENGTH, CaseEventDoc, SurgeDoc
 from app.services.regulation import case_events, rules, storage
@@ -56,6 +63,27 @@ def apply_event(session: Session, actor: Actor, doc: CaseEventDoc) -> ChangeReco
                    payload=stored.model_dump(mode="json", exclude_none=True))
     audit.log(actor.author, actor.role, permissions.CASE_EVENTS_PUT, doc.uuid, f"applied {doc.type}")
     return ChangeRecord(kind, doc.case_uuid, doc.uuid, 201, actor.author, stored)
+
+
+def release_own_hold(session: Session, actor: Actor, case_uuid: str, *,
+                     orientation_uuid: str | None = None) -> ChangeRecord | None:
+    """Release ``case_uuid`` when ``actor`` holds it (a ``release`` event, journalled); None when it does not.
+
+    A hold of someone else is left alone.  The event is dated no earlier than the
+    hold's start, whose time came from the holder's desk clock: every desk applies
+    an event to the holder only when it is later than the hold
+    (:func:`app.services.regulation.case_events.apply`).
+    """
+    case = session.get(Case, case_uuid)
+    if case is None or case.holder is None or case.holder != actor.author[:64]:
+        return None
+    held = case.held_since
+    if held is not None and held.tzinfo is None:  # stored rows are UTC
+        held = held.replace(tzinfo=timezone.utc)
+    now: datetime = utcnow()
+    doc = CaseEventDoc(uuid=str(uuid.uuid4()), case_uuid=case_uuid, type="release",
+                       created_at=max(now, held) if held is not None else now, orientation_uuid=orientation_uuid)
+    return apply_event(session, actor, doc)
 
 
 def switch_surge(session: Session, actor: Actor, doc: SurgeDoc) -> ChangeRecord:

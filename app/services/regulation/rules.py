@@ -17,7 +17,8 @@ cache, so a desk refuses at once what the server would refuse.
 * A doctor (MRU, MRL) or an OSNP takes a case in charge ("prise en charge") when
   opening it, and releases it; never on a closed case.  Taking a case another
   user holds is a take-over, journalled like any event.  A hand-over, a decision
-  and a closing release it too.
+  and a closing release it too, and so does a booking for the account that booked
+  (the server's own ``release`` event, :mod:`app.services.booking.slots`).
 * The ARM and the doctors set the patient's place (a ``location`` event: the
   address found, or the exact point chosen on the map), never on a closed case.
 * What a neighbouring SAMU sent through the Hub Santé was decided there: its
