@@ -85,7 +85,7 @@ async def shoot(console, panel: str, target: Path) -> int:
     """Bring ``panel`` forward in the logged-in console and write it to ``target``; the exit code."""
     window = console.window
     if not window.map_view.is_ready():
-        from app.ui.shell.console import wait_signal
+        from app.ui.shell.console_shots import wait_signal
 
         await wait_signal(window.map_view.ready, timeout=60)
     shot: QWidget = window

@@ -65,7 +65,7 @@ async def shoot_case(console, ref: str, target: Path) -> int:
     window = console.window
     map_view = getattr(window, "map_view", None)
     if map_view is not None and map_view.isVisible() and not map_view.is_ready():
-        from app.ui.shell.console import wait_signal
+        from app.ui.shell.console_shots import wait_signal
 
         try:
             await wait_signal(map_view.ready, timeout=MAP_WAIT_S)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from app.ui.shell.console import SCREENSHOT_ACCOUNT, wait_signal
+from app.ui.shell.console_shots import SCREENSHOT_ACCOUNT, wait_signal
 from app.ui.qt import QtCore
 from app.ui.shell.self_test_checks import SelfTestFailure, check_png
 
