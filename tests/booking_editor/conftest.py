@@ -62,6 +62,9 @@ def registry(fake: FakeEditors) -> agenda_registry.Registry:
 @pytest.fixture
 def app(db_url, registry):  # noqa: F811
     app = create_app(db_url, editors=registry)
+    # No periodic pull here: these slots are written by the tests, not offered by the fake editors, so a
+    # complete pull (2 s after start by default) would delete them in the middle of a slow test.
+    app.state.agendas_first_delay_s = 3600.0
     yield app
     app.state.sas.engine.dispose()
 

@@ -142,9 +142,17 @@ def test_editor_down_or_slow_refuses_and_frees_the_slot(client, auth, fake, sess
     assert (slot.status, slot.held_until, slot.booked_orientation_uuid) == ("free", None, None)
     assert _bookings(sessions) == []
     assert slot_id in _found(client, auth)
+    if editor == "Lent":  # it books the slot late, after we answered « rien n'est réservé »: cancelled there too
+        deadline = time.monotonic() + 15
+        while not (fake.editor(editor).appointments and fake.live(editor) == []) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        late = list(fake.editor(editor).appointments.values())
+        assert late and all(a["status"] == "cancelled" for a in late), late
+        assert [m for m, _ in fake.editor(editor).writes][:2] == ["POST", "PUT"]
     if editor != "Absent":
         fake.editor(editor).appointment_status, fake.editor(editor).appointment_delay = None, 0
         assert _book(client, auth, slot_id, decision).status_code == 201  # free again: bookable
+        assert len(fake.live(editor)) == 1
 
 
 @pytest.mark.parametrize("db_url", BACKENDS, indirect=True)

@@ -118,19 +118,19 @@ def test_search_is_fast(communes_index):
     queries = ["s", "saint", "st denis", "strasb", "67", "6", "la", "denis saint", "saint sur", "l'abergement",
                "paris 1", "lyon", "67000 strasbourg", "mont", "a", "y", "ste marie", "2a004", "zzzz", "bourg"]
     communes_index.search("warm-up")
-    t0 = time.process_time()
+    t0 = time.thread_time()
     for _ in range(5):
         for q in queries:
             communes_index.search(q)
-    per_query_ms = (time.process_time() - t0) * 1000 / (5 * len(queries))
+    per_query_ms = (time.thread_time() - t0) * 1000 / (5 * len(queries))
     assert per_query_ms < 2.0
 
 
 def test_loading_is_fast_enough():
-    # CPU time of this process: other processes loading the CI machine do not count.
-    t0 = time.process_time()
+    # CPU time of this thread: other processes, and threads left by earlier tests, do not count.
+    t0 = time.thread_time()
     CommuneIndex(load_communes())
-    assert time.process_time() - t0 < 1.5  # about 0.4 s
+    assert time.thread_time() - t0 < 1.5  # about 0.4 s
 
 
 def test_default_index_is_shared():

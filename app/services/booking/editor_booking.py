@@ -14,7 +14,9 @@ any other caller should too).  Where a slot is booked follows its editor
   (``appointment_id`` = that UUID, so later updates from the editor or the Hub land
   on it).  A 409 or 422 (or an OperationOutcome saying the slot is taken) deletes
   the slot (taken there) and refuses ``slot_taken_at_editor``; a timeout, a 5xx or
-  an unreachable editor frees it and refuses ``editor_unavailable`` (502).
+  an unreachable editor frees it and refuses ``editor_unavailable`` (502); after a
+  timeout the appointment is also cancelled there in the background, in case the
+  editor carries the ``POST`` out late (:meth:`EditorCalls.forget_late`).
 * **phone** (registered, ``booking = false``): booked only with
   ``confirmed_by_phone``, marked ``booked_via = "phone"``; otherwise refused
   ``phone_confirmation_required`` with the effecteur's number.
@@ -176,6 +178,8 @@ async def _book(deps: Bookings, actor: Actor, slot_id: int, orientation_uuid: st
             cancelled_previous = True
     except EditorError as exc:
         await _undo(deps, actor, plan, location, created=created, cancelled_previous=False)
+        if exc.unanswered and not created and plan.new is not None:
+            deps.calls.forget_late(plan.new)  # the editor may still book it: cancelled there in the background
         taken = exc.taken and not created
         await deps.write(lambda s: editor_holds.release(s, plan, taken=taken))
         if not taken:

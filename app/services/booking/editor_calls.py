@@ -12,6 +12,12 @@ Every failure becomes an :class:`EditorError`: ``taken`` when the editor says th
 slot is no longer free there (409, 422, or an OperationOutcome that says so),
 otherwise the editor is unavailable (timeout, 5xx, unreachable, unexpected answer).
 Its ``reason`` is short French with no request data (no patient, no identifier).
+
+A ``POST`` left **unanswered** (past the time limit) may still be carried out by the
+editor after we told the desk « rien n'est réservé »: :meth:`EditorCalls.forget_late`
+then sets that appointment ``cancelled`` in the background, at once and again once a
+late answer would be long past, so the doctor's agenda keeps no appointment our
+database does not record.
 """
 
 from __future__ import annotations
@@ -29,14 +35,19 @@ log = logging.getLogger(__name__)
 TAKEN_WORDS = ("déjà pris", "deja pris", "déjà réservé", "indisponible", "already booked", "not available",
                "unavailable", "slot taken", "conflict", "busy")
 TAKEN_STATUSES = (409, 422)
+#: Seconds after the time limit when a late appointment is cancelled a second time.
+LATE_MARGIN_S = 2.0
 
 
 class EditorError(Exception):
     """An editor did not take the request: ``taken`` (the slot is gone there) or unavailable."""
 
-    def __init__(self, editor: str, reason: str, *, taken: bool = False, status_code: int | None = None) -> None:
+    def __init__(self, editor: str, reason: str, *, taken: bool = False, status_code: int | None = None,
+                 unanswered: bool = False) -> None:
         super().__init__(f"{editor}: {reason}")
         self.editor, self.reason, self.taken, self.status_code = editor, reason, taken, status_code
+        #: The request may have reached the editor, which may still carry it out (a timeout).
+        self.unanswered = unanswered
 
 
 def _taken(exc: FhirRequestError) -> bool:
@@ -52,8 +63,11 @@ class EditorCalls:
     def __init__(self, registry: Registry, client: AgendaClient | None = None) -> None:
         self.registry = registry
         self.client = client or AgendaClient(time_limit=60.0)
+        self._late: set[asyncio.Task] = set()
 
     async def aclose(self) -> None:
+        for task in list(self._late):
+            task.cancel()
         await self.client.aclose()
 
     def _config(self, name: str) -> EditorConfig:
@@ -67,14 +81,15 @@ class EditorCalls:
         try:
             return await asyncio.wait_for(send(config.client_editor()), timeout=config.time_limit_s)
         except (asyncio.TimeoutError, TimeoutError):
-            raise EditorError(name, f"pas de réponse dans les {config.time_limit_s:g} s") from None
+            raise EditorError(name, f"pas de réponse dans les {config.time_limit_s:g} s", unanswered=True) from None
         except FhirRequestError as exc:
+            late = exc.status_code is None and "délai" in str(exc)
             if exc.status_code is None:
-                reason = "délai dépassé" if "délai" in str(exc) else "injoignable"
+                reason = "délai dépassé" if late else "injoignable"
             else:
                 reason = f"erreur HTTP {exc.status_code}"
             log.warning("agenda editor %s refused an appointment request: %s", name, reason)
-            raise EditorError(name, reason, taken=_taken(exc), status_code=exc.status_code) from None
+            raise EditorError(name, reason, taken=_taken(exc), status_code=exc.status_code, unanswered=late) from None
         except ValueError as exc:  # the request could not be built (French, names the field)
             raise EditorError(name, f"rendez-vous invalide ({exc})") from None
 
@@ -98,6 +113,21 @@ class EditorCalls:
     async def cancel(self, appointment: EditorAppointment) -> None:
         """Set the appointment ``cancelled`` at its editor.  Raises :class:`EditorError`."""
         await self._update(appointment, "cancelled")
+
+    def forget_late(self, appointment: EditorAppointment) -> None:
+        """An unanswered ``POST`` of ``appointment``: cancel it at its editor, now and after a late answer."""
+        task = asyncio.get_running_loop().create_task(self._forget(appointment))
+        self._late.add(task)
+        task.add_done_callback(self._late.discard)
+
+    async def _forget(self, appointment: EditorAppointment) -> None:
+        limit = self._config(appointment.editor).time_limit_s
+        for wait in (0.0, limit + LATE_MARGIN_S):
+            await asyncio.sleep(wait)
+            try:
+                await self.cancel(appointment)
+            except EditorError as exc:
+                log.info("agenda editor %s: late appointment not cancelled yet (%s)", appointment.editor, exc.reason)
 
     async def restore(self, appointment: EditorAppointment) -> None:
         """Set it ``booked`` again (undo of a cancellation).  Raises :class:`EditorError`."""
