@@ -34,6 +34,7 @@ from app.server import limits, live
 from app.server.app import create_app
 from app.server.hub.broker import HubConfig
 from app.server.routes.journal import install_seal
+from app.server.workers import run as run_workers
 from app.services.agendas import registry
 from app.services.agendas.registry import Registry
 
@@ -118,7 +119,7 @@ def serve_workers(db_url: str, host: str, port: int, *, workers: int, tls_cert: 
                   tls_key: str | None = None, journal_key: str | None = None,
                   max_body_bytes: int = limits.DEFAULT_MAX_BODY_BYTES, hub: HubConfig | None = None,
                   editors_file: str | None = None) -> None:
-    """``workers`` server processes on one port (uvicorn's supervisor), all over ``db_url``.
+    """``workers`` server processes on one port (uvicorn's supervisor, :mod:`app.server.workers`), all over ``db_url``.
 
     With ``hub``, each worker is a client of the Hub: they share the consumption of its
     queues (the broker hands each message to one of them) and drain the one outbox of the
@@ -142,9 +143,10 @@ def serve_workers(db_url: str, host: str, port: int, *, workers: int, tls_cert: 
                                          "max_body_bytes": max_body_bytes, "editors_file": editors_file,
                                          "hub": [hub.url, hub.client_id] if hub else None,
                                          "log_level": logging.getLogger().getEffectiveLevel()})
-    uvicorn.run("app.server.run:worker_app", factory=True, workers=workers, host=host, port=port,
-                log_level="info", access_log=True, ssl_certfile=tls_cert, ssl_keyfile=tls_key,
-                timeout_keep_alive=KEEP_ALIVE_S, timeout_graceful_shutdown=10)
+    # Each worker ends its event streams first when stopping (app.server.workers), as one process does.
+    run_workers(uvicorn.Config("app.server.run:worker_app", factory=True, workers=workers, host=host, port=port,
+                               log_level="info", access_log=True, ssl_certfile=tls_cert, ssl_keyfile=tls_key,
+                               timeout_keep_alive=KEEP_ALIVE_S, timeout_graceful_shutdown=10))
 
 
 def worker_app():
