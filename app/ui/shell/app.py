@@ -87,9 +87,6 @@ def run_console(args: Namespace) -> int:
             return 2
         cfg = checked
 
-    import qasync
-
-    from app.ui.shell.console import Console
     from app.ui.qt import QApplication
 
     log.info("starting console, data dir %s", paths.data_dir())
@@ -104,6 +101,15 @@ def run_console(args: Namespace) -> int:
     qt_app.setWindowIcon(icon("app"))
     theme.apply_theme(cfg.theme, qt_app)
     error_dialog.install_excepthook(qt_app)  # an uncaught error shows a dialog, the console goes on
+    from app.ui.map import preload as map_preload
+
+    # QtWebEngine starts and the map page loads (other processes) while the rest of the interface is
+    # imported, the server starts and the user logs in.
+    map_preload.preload(tile_url=cfg.tile_url, tile_attribution=cfg.tile_attribution, territory=[cfg.departement])
+    import qasync
+
+    from app.ui.shell.console import Console
+
     loop = qasync.QEventLoop(qt_app)
     asyncio.set_event_loop(loop)
 
@@ -126,5 +132,6 @@ def run_console(args: Namespace) -> int:
                             open_case=getattr(args, "open_case", None))
             )
     finally:
+        map_preload.discard()
         if server is not None:
             server.stop()

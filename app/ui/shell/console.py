@@ -44,7 +44,7 @@ from app.services.desk.telephony_desk import TelephonyDesk
 from app.settings import Settings, load_sip_password
 from app.ui.shell.login_dialog import LoginDialog
 from app.ui.shell.main_window import MainWindow
-from app.ui.map.view import MapView
+from app.ui.map.preload import take_map_view
 from app.ui.map.wiring import MapWiring
 from app.ui.qt import QApplication, QTimer
 from app.ui.shell.session_lock import SessionLock
@@ -291,8 +291,8 @@ class Console:
     def build(self, info: UserInfo) -> None:
         """Build the desk, the window and the sync service (unless :meth:`start` made it) for the logged-in user."""
         self.desk = Desk(store=self.store, client=self.client, settings=self.cfg, user=info)
-        map_view = MapView(tile_url=self.cfg.tile_url, tile_attribution=self.cfg.tile_attribution,
-                           territory=[self.cfg.departement])
+        map_view = take_map_view(tile_url=self.cfg.tile_url, tile_attribution=self.cfg.tile_attribution,
+                                 territory=[self.cfg.departement])
         self.telephony = TelephonyDesk(self.client, self.cfg, password=load_sip_password() if
                                        self.cfg.telephony_configured else "", factory=self.softphone_factory,
                                        outbox=self.cache.call_outbox(info.username) if self.cache else None)
