@@ -14,9 +14,12 @@ this module early (to time the start) costs nothing.
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import logging
 import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from app import paths
 from app.settings import Settings
@@ -68,3 +71,14 @@ def start_embedded_server(cfg: Settings, *, staged: bool = False):
     server.start()
     log.info("embedded server at %s", server.url)
     return server
+
+
+async def start_embedded_server_off_loop(cfg: Settings, *, staged: bool = False):
+    """:func:`start_embedded_server` in a worker thread, so that the event loop goes on meanwhile.
+
+    A plain Python thread, not ``asyncio.to_thread``: under qasync that runs on a QThread, and a
+    QThread still alive when Python exits aborts the process.
+    """
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sas-server-start") as pool:
+        return await asyncio.get_running_loop().run_in_executor(
+            pool, functools.partial(start_embedded_server, cfg, staged=staged))

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from app.codes import places
 from app.models import ConsultationSite, Effecteur, Slot, utcnow
 from app.models.db import open_database
-from app.services.reference.communes import Commune, default_index
+from app.services.reference.communes import Commune, default_index, departement_insee_codes
 from app.demo.names import (  # noqa: F401 (DEMO_ACCOUNTS, create_demo_users: public here)
     DEMO_ACCOUNTS, create_demo_users,
     MEN, NUMBERS, PHARMACIES, STREETS, SURNAMES, WOMEN, jitter, local_timezone, of_place, phone_number, unique_name,
@@ -147,7 +147,7 @@ def build_demo_database(
 def existing_territory(session: Session, departement: str, now: datetime | None = None) -> DemoSummary | None:
     """What the database already holds in this département (free slots from ``now``), or None."""
     dep = normalize_departement(departement)
-    codes = [c.insee for c in default_index().in_departement(dep)]
+    codes = departement_insee_codes(dep)
     in_dep = select(ConsultationSite.effecteur_id).where(ConsultationSite.city_insee_code.in_(codes))
     counts = dict(session.execute(
         select(Effecteur.kind, func.count()).where(Effecteur.id.in_(in_dep)).group_by(Effecteur.kind)
@@ -168,7 +168,7 @@ def refresh_demo_slots(session: Session, departement: str = "67", now: datetime 
     (the window is relative to the first build); returns the number of new slots.
     """
     dep = normalize_departement(departement)
-    codes = [c.insee for c in default_index().in_departement(dep)]
+    codes = departement_insee_codes(dep)
     sites = session.execute(
         select(Effecteur.id, Effecteur.kind, ConsultationSite.id)
         .join(ConsultationSite, ConsultationSite.effecteur_id == Effecteur.id)
@@ -196,7 +196,7 @@ def floor_quarter_hour(now: datetime) -> datetime:
 def normalize_departement(code: str) -> str:
     """ "67" → "67", "2a" → "2A", "1" → "01"; raises ValueError (in French) when unknown."""
     dep = places.normalize_departement(code)
-    if dep is None or not default_index().in_departement(dep):
+    if dep is None or not departement_insee_codes(dep):
         raise ValueError(f"Département inconnu : « {code} »")
     return dep
 

@@ -252,6 +252,23 @@
     requestAnimationFrame(function () { requestAnimationFrame(callback); });
   }
 
+  // A page loaded while hidden (the console preloads it before its window shows) reported ready at
+  // once; shown, it reports again after its first paint on screen (or after 1 s if it never becomes visible).
+  function reportPainted() {
+    if (!state.bridge) { return false; }
+    var done = false;
+    function report() { if (!done) { done = true; state.bridge.pageReady(); } }
+    function onVisible() {
+      if (document.visibilityState !== "visible") { return; }
+      document.removeEventListener("visibilitychange", onVisible);
+      afterPaint(report);
+    }
+    document.addEventListener("visibilitychange", onVisible);
+    onVisible();
+    setTimeout(report, 1000);
+    return true;
+  }
+
   function apply(cmdJson) {
     var cmd = JSON.parse(cmdJson);
     var ok = true;
@@ -400,7 +417,7 @@
   }
 
   window.sasMap = {
-    init: init, apply: apply, inspect: inspect,
+    init: init, apply: apply, inspect: inspect, reportPainted: reportPainted,
     marker: function (id) { return state.markers.get(id) || null; },
     patient: function () { return state.patient; },
     /* Open an effecteur's popup as a click would (zooming into its cluster): for tests and diagnostics. */

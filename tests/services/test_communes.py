@@ -142,3 +142,23 @@ def test_normalize():
     assert normalize("St-Jean-de-Luz") == "saint jean de luz"
     assert normalize("st", expand_last=False) == "st"
     assert normalize("Œuvre") == "oeuvre"
+
+
+def test_a_departements_codes_without_the_index_are_the_csv_rows_of_that_departement():
+    """The embedded server's start reads them (the full index is only built when a desk searches)."""
+    import csv
+
+    from app import paths
+    from app.services.reference import communes
+
+    path = paths.resource("communes", "communes_fr.csv")
+    with open(path, encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    for dep in ("67", "2A", "75", "976"):
+        expected = [row["code_insee"] for row in rows if row["code_departement"] == dep]
+        assert expected, dep
+        assert list(communes._departement_codes(dep, path)) == expected  # the file scan, index or not
+        assert communes.departement_insee_codes(dep.lower()) == expected
+    assert "67482" in communes.departement_insee_codes("67")
+    assert {"75056", "75101", "75120"} <= set(communes.departement_insee_codes("75"))  # Paris and arrondissements
+    assert communes.departement_insee_codes("20") == []

@@ -17,6 +17,7 @@ import unicodedata
 from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from app import paths
@@ -230,9 +231,13 @@ def _parse_float(value: str) -> float | None:
         return None
 
 
+def _csv_path(path: str | Path | None) -> Path:
+    return Path(path) if path is not None else paths.resource("communes", "communes_fr.csv")
+
+
 def load_communes(path: str | Path | None = None) -> list[Commune]:
     """Read the communes CSV; rows without coordinates keep ``lat``/``lon`` None."""
-    path = Path(path) if path is not None else paths.resource("communes", "communes_fr.csv")
+    path = _csv_path(path)
     communes: list[Commune] = []
     with open(path, encoding="utf-8", newline="") as fh:
         reader = csv.reader(fh)
@@ -258,6 +263,25 @@ def load_communes(path: str | Path | None = None) -> list[Commune]:
                 )
             )
     return communes
+
+
+@lru_cache(maxsize=8)
+def _departement_codes(dep: str, path: Path) -> tuple[str, ...]:
+    with open(path, encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh)
+        col = {name: i for i, name in enumerate(next(reader))}
+        c_insee, c_dep = col["code_insee"], col["code_departement"]
+        return tuple(row[c_insee].strip().upper() for row in reader if row[c_dep].strip().upper() == dep)
+
+
+def departement_insee_codes(code: str) -> list[str]:
+    """INSEE codes of a département's communes (and arrondissements), as ``default_index().in_departement``
+    lists them, without building the index when it is not built yet (a tenth of the time): the embedded
+    server's start checks its demo territory with them, before the console's window shows."""
+    dep = code.strip().upper()
+    if _default is not None:
+        return [c.insee for c in _default.in_departement(dep)]
+    return list(_departement_codes(dep, _csv_path(None)))
 
 
 _default: CommuneIndex | None = None

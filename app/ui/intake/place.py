@@ -8,9 +8,21 @@ the coordinates the search starts from.  The widgets belong to the
 
 from __future__ import annotations
 
+import threading
+
 from app.ui.shell.completion import SearchCompleter
 from app.ui.shell.form_rows import line_edit
-from app.ui.qt import QObject, QWidget
+from app.ui.qt import QObject, QTimer, QWidget
+
+#: The shipped communes index is built in the background this long after the form exists (once the
+#: window is up), so that the first completion answers at once without slowing the console's start.
+WARM_COMMUNES_AFTER_MS = 1500
+
+
+def _warm_communes() -> None:
+    from app.services.reference.communes import default_index
+
+    threading.Thread(target=default_index, name="sas-communes", daemon=True).start()
 
 
 class PlaceRows(QObject):
@@ -24,6 +36,8 @@ class PlaceRows(QObject):
                                       stored_as="address_complete")
         self.commune_edit = line_edit(panel, self.tr("Commune"), self.tr("Nom ou code postal"), stored_as="city_name")
         self.commune_completer = SearchCompleter(self.commune_edit, self._search_communes)
+        if communes is None:
+            QTimer.singleShot(WARM_COMMUNES_AFTER_MS, _warm_communes)
 
     def communes(self):
         """The communes index (the shipped one unless given; loaded once, ~0.3 s)."""

@@ -9,22 +9,23 @@ QWebChannel bridge by ``resources/map/map.js``.
 All scripts and styles are local files (``resources/map/vendor/`` fetched by
 ``scripts/fetch_map_assets.sh``) referenced by absolute ``file://`` URLs, plus
 ``qwebchannel.js`` from Qt's resources, so the page needs no network.
+
+The page is rendered (:mod:`app.ui.map.page_render`, which alone imports folium) only when the
+data dir's cache has none for the same inputs: a console's start then skips folium altogether.
 """
 
 from __future__ import annotations
 
-import html
+import hashlib
+import importlib.util
 import json
 import logging
 import math
+import os
+import tempfile
 from collections.abc import Mapping, Sequence
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
-
-import folium
-from folium.elements import MacroElement
-from folium.template import Template
 
 from app import paths
 from app.ui.qt import QCoreApplication
@@ -41,6 +42,9 @@ VENDOR_FILES = (
 )
 QWEBCHANNEL_JS = "qrc:///qtwebchannel/qwebchannel.js"
 PAGE_FILE = "map.html"
+#: The rendered pages' cache, in the data dir; the version changes when the page's make-up does.
+PAGE_CACHE_DIR = "map-page-cache"
+PAGE_CACHE_VERSION = 1
 
 #: Metropolitan France: the opening view of a map without a territory (the console always gives one).
 DEFAULT_CENTER = (46.6, 2.4)
@@ -73,46 +77,15 @@ def check_assets() -> None:
         )
 
 
-@lru_cache(maxsize=1)
-def _outlines() -> dict:
-    with paths.resource("geo", "departements.geojson").open(encoding="utf-8") as f:
-        return json.load(f)
-
-
-def _outline_style(_feature: dict) -> dict:
-    return OUTLINE_STYLE
-
-
-class _PageInit(MacroElement):
-    """Script run after the map and its layers exist: hands them to map.js."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        window.sasMap.init({{ this.map_name }}, {
-            outlines: {{ this.outlines_name }},
-            tiles: {{ this.tiles_name }},
-            territory: {{ this.territory_json }}
-        });
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, map_name: str, outlines_name: str, tiles_name: str | None,
-                 territory: Sequence[str] = ()) -> None:
-        super().__init__()
-        self._name = "SasPageInit"
-        # folium variable names (identifiers such as "geo_json_1a2b"), not user data.
-        self.map_name = map_name
-        self.outlines_name = outlines_name
-        self.tiles_name = tiles_name or "null"
-        self.territory_json = script_json([str(code) for code in territory])
-
-
 def script_json(value: Any) -> str:
     """``value`` as JSON safe inside an HTML ``<script>`` (no ``</script>`` or ``<!--`` can end it)."""
     return json.dumps(value, allow_nan=False).replace("<", "\\u003c").replace(">", "\\u003e").replace(
         "&", "\\u0026")
+
+
+def default_attribution() -> str:
+    """The tile layer's attribution when the settings give none (translated)."""
+    return QCoreApplication.translate("MapView", "Fond de carte")
 
 
 def render_page(
@@ -123,70 +96,79 @@ def render_page(
     zoom: int = DEFAULT_ZOOM,
     territory: Sequence[str] = (),
 ) -> str:
-    """Return the page HTML (about 0.6 MB, mostly the outline GeoJSON).
+    """Return the page HTML (about 0.6 MB, mostly the outline GeoJSON), rendered with folium now.
 
     ``territory``: the SAMU's département codes; the page opens fitted on their
     outlines (drawn darker), else on ``center`` / ``zoom``.
     """
     check_assets()
-    vendor = map_dir() / "vendor"
-    # No zoom animations: Leaflet silently drops a zoom requested while one runs (a
-    # select() right after fit() was lost), and software rendering makes them costly.
-    m = folium.Map(
-        location=list(center),
-        zoom_start=zoom,
-        tiles=None,
-        zoom_animation=False,
-        fade_animation=False,
-        marker_zoom_animation=False,
-    )
-    # WORKAROUND: with tiles=None folium sets no maxZoom, and markercluster then
-    # fails with "Map has no maxZoom specified".
-    m.options["max_zoom"] = MAX_ZOOM
-    # Instance lists shadow folium's CDN defaults (jQuery, Bootstrap, ...) for this map only.
-    m.default_js = [
-        ("leaflet", (vendor / "leaflet.js").as_uri()),
-        ("leaflet_markercluster", (vendor / "leaflet.markercluster.js").as_uri()),
-        ("qwebchannel", QWEBCHANNEL_JS),
-        ("sas_map", (map_dir() / "map.js").as_uri()),
-    ]
-    m.default_css = [
-        ("leaflet_css", (vendor / "leaflet.css").as_uri()),
-        ("markercluster_css", (vendor / "MarkerCluster.css").as_uri()),
-        ("markercluster_default_css", (vendor / "MarkerCluster.Default.css").as_uri()),
-        ("sas_map_css", (map_dir() / "map.css").as_uri()),
-    ]
-    tiles = None
-    if tile_url:
-        # Attribution is rendered as HTML by Leaflet: escape it, it is plain text here.
-        tiles = folium.TileLayer(
-            tiles=tile_url,
-            attr=html.escape(tile_attribution or QCoreApplication.translate("MapView", "Fond de carte")),
-            max_zoom=MAX_ZOOM,
-            name="tuiles",
-        )
-        tiles.add_to(m)
-    outlines = folium.GeoJson(
-        _outlines(),
-        name="departements",
-        style_function=_outline_style,
-        interactive=False,
-        smooth_factor=1.0,
-    )
-    outlines.add_to(m)
-    _PageInit(m.get_name(), outlines.get_name(), tiles.get_name() if tiles else None, territory).add_to(m)
-    return m.get_root().render()
+    from app.ui.map import page_render  # folium (~0.3 s to import): only when a page is rendered
+
+    return page_render.render_page(tile_url=tile_url, tile_attribution=tile_attribution, center=center,
+                                   zoom=zoom, territory=territory)
+
+
+def _cache_key(kwargs: dict) -> str | None:
+    """A digest of everything the page is made of (None: a source cannot be read, e.g. frozen: no cache)."""
+    try:
+        folium_spec = importlib.util.find_spec("folium")
+        parts: list[Any] = [PAGE_CACHE_VERSION, sorted((k, repr(v)) for k, v in kwargs.items()),
+                            str(map_dir()), QWEBCHANNEL_JS]
+        if kwargs.get("tile_url") and not kwargs.get("tile_attribution"):
+            parts.append(default_attribution())
+        for path in (Path(__file__), Path(__file__).with_name("page_render.py")):
+            parts.append(hashlib.sha256(path.read_bytes()).hexdigest())
+        for spec in (folium_spec, importlib.util.find_spec("branca")):
+            parts.append(spec.origin)
+        for path in (paths.resource("geo", "departements.geojson"), Path(folium_spec.origin),
+                     Path(importlib.util.find_spec("jinja2").origin)):
+            stat = path.stat()
+            parts += [str(path), stat.st_size, stat.st_mtime_ns]
+    except (OSError, AttributeError, TypeError, ValueError):
+        return None
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:32]
+
+
+def cached_page(**kwargs) -> str:
+    """The page HTML for these :func:`render_page` arguments, from the data dir's cache when it holds it.
+
+    Rendering costs the folium import and the render (half a second on a console's start); the cache
+    is keyed by every input of the page (arguments, the sources of this module and its renderer, the
+    outlines file, the folium install), so a changed input renders a new page.
+    """
+    check_assets()
+    key = _cache_key(kwargs)
+    cache = paths.data_dir() / PAGE_CACHE_DIR
+    cached = cache / f"map-{key}.html" if key else None
+    if cached is not None:
+        try:
+            return cached.read_text(encoding="utf-8")
+        except OSError:
+            pass
+    text = render_page(**kwargs)
+    if cached is not None:
+        try:
+            cache.mkdir(parents=True, exist_ok=True)
+            for old in cache.glob("map-*.html"):  # one page per set of settings: older ones go
+                old.unlink(missing_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=cache, prefix=".map-", suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(text)
+            os.replace(tmp, cached)
+        except OSError as exc:
+            log.info("map: page not cached (%s)", exc)
+    return text
 
 
 def write_page(directory: Path, **kwargs) -> Path:
-    """Render the page into ``directory/map.html`` and return its path.
+    """Write the page (:func:`cached_page`) into ``directory/map.html`` and return its path.
 
     The page goes through a file because ``QWebEngineView.setHtml`` is capped
     at 2 MB; keyword arguments are those of :func:`render_page`.
     """
     directory.mkdir(parents=True, exist_ok=True)
     target = directory / PAGE_FILE
-    target.write_text(render_page(**kwargs), encoding="utf-8")
+    target.write_text(cached_page(**kwargs), encoding="utf-8")
     return target
 
 

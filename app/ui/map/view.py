@@ -23,6 +23,8 @@ from app.ui.map import page as map_page
 from app.ui.map.bridge import MapBridge, MapPage
 from app.ui.map.confirm import PlaceConfirmBar
 from app.ui.qt import (
+    QEvent,
+    QObject,
     QUrl,
     QVBoxLayout,
     QWebChannel,
@@ -56,7 +58,9 @@ class MapView(QWidget):
     is emitted as :attr:`placeConfirmed`.
 
     Signals:
-        ready: the page is loaded and the bridge is up (queued commands are sent).
+        ready: the page is loaded and the bridge is up (queued commands are sent).  A view built with
+            ``ready_when_shown`` (loaded before its window exists) emits it once its window shows,
+            after the map's first paint on screen (at once if the window keeps the map hidden).
         markerClicked(str): the user clicked an effecteur marker (its id).
         placeConfirmed(float, float): the user confirmed the patient's exact place (lat, lon).
         commandApplied(int, bool): the page applied command ``seq`` (and painted it); ``ok``.
@@ -76,9 +80,14 @@ class MapView(QWidget):
         center: Sequence[float] = map_page.DEFAULT_CENTER,
         zoom: int = map_page.DEFAULT_ZOOM,
         territory: Sequence[str] = (),
+        ready_when_shown: bool = False,
     ) -> None:
         super().__init__(parent)
         self._ready = False
+        #: Preloaded before its window exists (:mod:`app.ui.map.preload`): ``ready`` waits for the window.
+        self._hold_ready = ready_when_shown
+        self._ready_held = False
+        self._watched: QWidget | None = None
         self._seq = 0
         self._pending: list[str] = []
         self._state: dict[str, str] = {}
@@ -182,8 +191,8 @@ class MapView(QWidget):
     # -- state and helpers ----------------------------------------------------------------
 
     def is_ready(self) -> bool:
-        """Whether the page reported ready (commands now run at once)."""
-        return self._ready
+        """Whether the page reported ready (commands now run at once) and :attr:`ready` was emitted."""
+        return self._ready and not self._hold_ready
 
     def pending_commands(self) -> int:
         """How many commands wait for the page to be ready."""
@@ -247,7 +256,43 @@ class MapView(QWidget):
         log.info("map: page ready, sending %d queued command(s)", len(pending))
         for script in pending:
             self._view.page().runJavaScript(script, 0)
+        if self._hold_ready and not self.window().isVisible():
+            self._ready_held = True  # loaded before the window shows: `ready` when it does
+            self._watch_window()
+            return
+        self._hold_ready = False
         self.ready.emit()
+
+    # -- a view preloaded before its window: `ready` once the window shows it ---------------
+
+    def event(self, event) -> bool:  # noqa: D102 (Qt override)
+        if event.type() == QEvent.Type.ParentChange and getattr(self, "_ready_held", False):
+            self._watch_window()
+        return super().event(event)
+
+    def eventFilter(self, watched: QObject, event) -> bool:  # noqa: N802 (Qt override)
+        if watched is getattr(self, "_watched", None) and event.type() == QEvent.Type.Show and self._ready_held:
+            self._release_ready()
+        return False
+
+    def _watch_window(self) -> None:
+        if self._watched is not None:
+            self._watched.removeEventFilter(self)
+        self._watched = self.window()
+        self._watched.installEventFilter(self)
+        if self._watched is not self and self._watched.isVisible():
+            self._release_ready()
+
+    def _release_ready(self) -> None:
+        self._ready_held = False
+        if self._watched is not None:
+            self._watched.removeEventFilter(self)
+            self._watched = None
+        if self.isVisible():  # the page reports again after its first paint on screen (map.js reportPainted)
+            self._view.page().runJavaScript("window.sasMap.reportPainted();", 0)
+        else:  # the window keeps the map hidden (a supervisor's): loaded is ready
+            self._hold_ready = False
+            self.ready.emit()
 
     @Slot()
     def _on_map_navigation(self) -> None:

@@ -3,7 +3,9 @@
 Everything is built here, in a fixed and logged order, and handed to the
 widgets through their constructors.  ``run_console`` is what ``sas console``
 calls.  The embedded server (which opens a database) is started by
-:func:`app.startup.start_embedded_server`, outside the interface.
+:func:`app.startup.start_embedded_server`, outside the interface, in a worker thread while the
+Qt event loop runs: QtWebEngine (whose browser side runs on that loop) starts and loads the map
+page meanwhile (:mod:`app.ui.map.preload`).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import sys
 from argparse import Namespace
 
 from app import paths, settings as settings_mod
-from app.startup import start_embedded_server
+from app.startup import start_embedded_server_off_loop
 
 log = logging.getLogger(__name__)
 
@@ -87,9 +89,6 @@ def run_console(args: Namespace) -> int:
             return 2
         cfg = checked
 
-    import qasync
-
-    from app.ui.shell.console import Console
     from app.ui.qt import QApplication
 
     log.info("starting console, data dir %s", paths.data_dir())
@@ -104,27 +103,41 @@ def run_console(args: Namespace) -> int:
     qt_app.setWindowIcon(icon("app"))
     theme.apply_theme(cfg.theme, qt_app)
     error_dialog.install_excepthook(qt_app)  # an uncaught error shows a dialog, the console goes on
+    from app.ui.map import preload as map_preload
+
+    # QtWebEngine starts and the map page loads (other processes) while the rest of the interface is
+    # imported, the server starts and the user logs in.
+    map_preload.preload(tile_url=cfg.tile_url, tile_attribution=cfg.tile_attribution, territory=[cfg.departement])
+    import qasync
+
+    from app.ui.shell.console import Console
+
     loop = qasync.QEventLoop(qt_app)
     asyncio.set_event_loop(loop)
 
-    server = None
     server_url = args.server or cfg.server_url
-    if not server_url:
-        panel = getattr(args, "panel", None) or "appel"
-        server = start_embedded_server(cfg, staged=bool(args.screenshot) and panel != "appel")
-        server_url = server.url
-    console = Console(cfg, server_url, embedded=server is not None)
+    servers: list = []  # the embedded server, once started (stopped at the end)
     user, password = args.user, args.password
     if getattr(args, "as_user", None):
         user, password = args.as_user, password or os.environ.get("SAS_PASSWORD", "")
-    install_stop_signals(loop, console.request_stop)
+
+    async def _run() -> int:
+        url = server_url
+        if not url:
+            panel = getattr(args, "panel", None) or "appel"
+            # In a worker thread: the Qt event loop runs meanwhile, and with it QtWebEngine's start.
+            servers.append(await start_embedded_server_off_loop(cfg, staged=bool(args.screenshot) and panel != "appel"))
+            url = servers[0].url
+        console = Console(cfg, url, embedded=not server_url)
+        install_stop_signals(loop, console.request_stop)
+        return await console.run(user=user, password=password, screenshot=args.screenshot,
+                                 panel=getattr(args, "panel", None) or "appel",
+                                 open_case=getattr(args, "open_case", None))
+
     try:
         with loop:
-            return loop.run_until_complete(
-                console.run(user=user, password=password, screenshot=args.screenshot,
-                            panel=getattr(args, "panel", None) or "appel",
-                            open_case=getattr(args, "open_case", None))
-            )
+            return loop.run_until_complete(_run())
     finally:
-        if server is not None:
+        map_preload.discard()
+        for server in servers:
             server.stop()

@@ -48,7 +48,7 @@ from app.ui.shell.console_login import ConsoleLogin
 from app.ui.shell.console_shots import SCREENSHOT_ACCOUNT, ConsoleShots, wait_signal
 from app.ui.shell.console_stop import ConsoleStop
 from app.ui.shell.main_window import MainWindow
-from app.ui.map.view import MapView
+from app.ui.map.preload import take_map_view
 from app.ui.map.wiring import MapWiring
 from app.ui.qt import QApplication
 from app.ui.shell.session_lock import SessionLock
@@ -140,8 +140,8 @@ class Console(ConsoleLogin, ConsoleStop, ConsoleShots):
     def build(self, info: UserInfo) -> None:
         """Build the desk, the window and the sync service (unless :meth:`start` made it) for the logged-in user."""
         self.desk = Desk(store=self.store, client=self.client, settings=self.cfg, user=info)
-        map_view = MapView(tile_url=self.cfg.tile_url, tile_attribution=self.cfg.tile_attribution,
-                           territory=[self.cfg.departement])
+        map_view = take_map_view(tile_url=self.cfg.tile_url, tile_attribution=self.cfg.tile_attribution,
+                                 territory=[self.cfg.departement])
         self.telephony = TelephonyDesk(self.client, self.cfg, password=load_sip_password() if
                                        self.cfg.telephony_configured else "", factory=self.softphone_factory,
                                        outbox=self.cache.call_outbox(info.username) if self.cache else None)
