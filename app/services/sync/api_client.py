@@ -1,20 +1,9 @@
 """The console's HTTP client for the server's REST API (``/api/v1``), over one ``httpx.AsyncClient``.
 
-Every failure becomes an :class:`ApiError` subclass (defined in
-:mod:`app.services.sync.api_errors`, re-exported here) carrying the HTTP status,
-the server's error ``code``, a French ``message`` for the user and, for a 422,
-the offending ``fields``:
-
-* :class:`Offline` — no answer at all (refused, reset, timeout, DNS): any
-  ``httpx.TransportError``.  The request may or may not have reached the
-  server; writes are idempotent by UUID, so the caller simply retries later.
-* :class:`Unauthorized` (401), :class:`Forbidden` (403), :class:`NotFound` (404),
-  :class:`SlotTaken` (409 ``slot_taken``), :class:`Conflict` (other 409),
-  :class:`ValidationFailed` (422), :class:`ServerError` (5xx).
-* Booking at the agenda editors (issue 14): :class:`SlotTakenAtEditor` (409
-  ``slot_taken_at_editor``, a :class:`SlotTaken`), :class:`EditorUnavailable` (502/503
-  ``editor_unavailable``, its French message kept, never retried by the sync),
-  :class:`PhoneConfirmationRequired` (409 ``phone_confirmation_required``).
+Every failure becomes an :class:`ApiError` subclass (defined and listed in
+:mod:`app.services.sync.api_errors`, re-exported here): :class:`Offline` when no answer
+came at all (writes are idempotent by UUID, so the caller simply retries later), one
+subclass per HTTP status or error code otherwise, with the server's French message.
 
 ``verify`` is True (system CAs), False, or the path of a CA file that the
 server's certificate must chain to (``Settings.ca_file``).
